@@ -1,0 +1,44 @@
+# jianbao — see README.md.
+GO       ?= go
+BIN      := bin/jianbao
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+SAMPLE   := testdata/sample
+FUZZTIME ?= 60s
+
+.PHONY: all build run test vet layers fuzz bench soak clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/jianbao
+
+## run: the main job on the bundled sample archive.
+run: build
+	$(BIN) parse $(SAMPLE)/*.txt | head -n 40
+	@echo "…"
+	@$(BIN) parse --format jsonl $(SAMPLE)/*.txt | wc -l | xargs echo "bulletins parsed:"
+
+## test: vet, the import-layer check and every test.
+test: vet layers
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+## layers: imports point down only (see the style guide).
+layers:
+	$(GO) test -count=1 -run TestLayers ./cmd/jianbao
+
+## fuzz: each fuzz target for FUZZTIME.
+fuzz:
+	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+
+## bench: the benchmarks, 5 runs each.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./...
+
+clean:
+	rm -rf bin

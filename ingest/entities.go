@@ -1,0 +1,147 @@
+package ingest
+
+import (
+	_ "embed"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Districts are Beijing's 16 districts, in the official order.
+var Districts = []string{
+	"东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区",
+	"通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区",
+}
+
+// EconomicZone is the district value of the Beijing Economic-Technological
+// Development Area (亦庄) when it is the reporting body.
+const EconomicZone = "经开区"
+
+// economicZoneNames are the names that make an attribution the zone's.
+var economicZoneNames = []string{"北京经济技术开发区", "经济技术开发区", "经开区", "亦庄"}
+
+// notDistrict lists words that begin with a district's short form but do not
+// name the district (朝阳门 is a street of 东城区).
+var notDistrict = []string{"朝阳门", "大兴安岭", "怀柔政策"}
+
+// ShortDistrict returns the short form of a district name: 海淀区 → 海淀.
+func ShortDistrict(d string) string { return strings.TrimSuffix(d, "区") }
+
+// matchDistrict reports which district, if any, s starts with, in full or
+// short form, and the length in bytes of the name matched.
+func matchDistrict(s string) (district string, n int) {
+	for _, d := range Districts {
+		if strings.HasPrefix(s, d) {
+			return d, len(d)
+		}
+	}
+	for _, w := range notDistrict {
+		if strings.HasPrefix(s, w) {
+			return "", 0
+		}
+	}
+	for _, d := range Districts {
+		if short := ShortDistrict(d); strings.HasPrefix(s, short) {
+			return d, len(short)
+		}
+	}
+	return "", 0
+}
+
+// reportingDistrict derives the reporting district from an attribution:
+// "海淀区文明办" → "海淀区", "北京经济技术开发区文明办" → "经开区", and ""
+// for municipal bodies.
+func reportingDistrict(org string) string {
+	org = strings.TrimPrefix(org, "北京市")
+	for _, z := range economicZoneNames {
+		if strings.HasPrefix(org, z) {
+			return EconomicZone
+		}
+	}
+	d, _ := matchDistrict(org)
+	return d
+}
+
+// districtsMentioned lists every district named in text, in full or short
+// form, in order of first mention, each once. Collective names (十六区, 各区)
+// name no district.
+func districtsMentioned(text string) []string {
+	found := []string{}
+	seen := map[string]bool{}
+	for i := 0; i < len(text); {
+		if d, n := matchDistrict(text[i:]); n > 0 {
+			if !seen[d] {
+				seen[d] = true
+				found = append(found, d)
+			}
+			i += n
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+	}
+	return found
+}
+
+//go:embed orgs.txt
+var orgsFile string
+
+// orgNames is the gazetteer of orgs.txt, expanded, longest first.
+var orgNames = loadOrgNames(orgsFile)
+
+// orgsByFirstRune indexes orgNames by their first rune, keeping the order.
+var orgsByFirstRune = indexByFirstRune(orgNames)
+
+func indexByFirstRune(names []string) map[rune][]string {
+	idx := make(map[rune][]string)
+	for _, name := range names {
+		r, _ := utf8.DecodeRuneInString(name)
+		idx[r] = append(idx[r], name)
+	}
+	return idx
+}
+
+func loadOrgNames(src string) []string {
+	var names []string
+	for line := range strings.Lines(src) {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.Contains(line, "{区}") {
+			for _, d := range Districts {
+				names = append(names, strings.ReplaceAll(line, "{区}", d))
+			}
+			continue
+		}
+		names = append(names, line)
+	}
+	sort.SliceStable(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	return names
+}
+
+// Organisations returns the gazetteer of organisation names that article
+// bodies are scanned for, longest first.
+func Organisations() []string { return append([]string(nil), orgNames...) }
+
+// organisationsNamed lists the gazetteer's organisations named in text,
+// leftmost-longest, in order of first mention, each once.
+func organisationsNamed(text string) []string {
+	found := []string{}
+	seen := map[string]bool{}
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		for _, name := range orgsByFirstRune[r] {
+			if strings.HasPrefix(text[i:], name) {
+				if !seen[name] {
+					seen[name] = true
+					found = append(found, name)
+				}
+				n = len(name)
+				break
+			}
+		}
+		i += n
+	}
+	return found
+}

@@ -1,0 +1,190 @@
+// Package segment cuts Chinese text into words and provides the bleve
+// analysis jianbao indexes with.
+//
+// In: text already normalised by ingest.MatchText. Out: words (Cut) and
+// bleve token streams with exact UTF-8 byte offsets and 1-based positions,
+// from three analyzers registered in init under exported names: Words (gse
+// dictionary words, for ranking), Bigrams and Unigrams (every pair and every
+// single character, for exact substring recall).
+//
+// One gse segmenter is shared by the process and loaded on first use only,
+// from an embedded simplified-Chinese dictionary (gse's zh_s, entries of
+// frequency 16 and above), the domain dictionary dict/domain.txt and any
+// words added with AddWords before or after the load.
+package segment
+
+import (
+	"bufio"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+)
+
+// zhS is gse's simplified-Chinese dictionary (data/dict/zh/s_1.txt of
+// github.com/go-ego/gse v0.80.3, Apache-2.0, derived from jieba, MIT) without
+// the entries of frequency below 16: `awk '$2>=16' s_1.txt`. Loading it takes
+// a quarter of the time and memory of the full one; the words it drops are
+// rare and only ever served ranking.
+//
+//go:embed dict/zh_s.txt
+var zhS string
+
+// domain is jianbao's own dictionary: districts, bodies, campaign words.
+//
+//go:embed dict/domain.txt
+var domain string
+
+var (
+	mu      sync.RWMutex   // guards seg's dictionary: Cut reads, AddWords writes
+	seg     *gse.Segmenter // nil until loaded
+	extra   []Word         // words added with AddWords, in order
+	loadCnt int            // how many times the dictionary was loaded (tests)
+)
+
+// Word is one dictionary entry.
+type Word struct {
+	Text string
+	Freq float64 // relative frequency; common words of the general dictionary have 1,000–100,000
+	Pos  string  // part of speech, optional
+}
+
+// DefaultFreq is the frequency given to a user word that names none.
+const DefaultFreq = 3000
+
+// ParseDict reads a dictionary in gse's text form: one word a line,
+// optionally followed by a frequency and a part of speech, separated by
+// white space; blank lines and lines starting with "#" are skipped. A word
+// without a frequency gets DefaultFreq. The error names the first bad line.
+func ParseDict(src string) ([]Word, error) {
+	var words []Word
+	sc := bufio.NewScanner(strings.NewReader(src))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		w := Word{Text: f[0], Freq: DefaultFreq}
+		if len(f) > 1 {
+			v, err := strconv.ParseFloat(f[1], 64)
+			if err != nil || v <= 0 {
+				return nil, fmt.Errorf("line %d: frequency %q is not a positive number", line, f[1])
+			}
+			w.Freq = v
+		}
+		if len(f) > 2 {
+			w.Pos = f[2]
+		}
+		if !utf8.ValidString(w.Text) {
+			return nil, fmt.Errorf("line %d: word is not valid UTF-8", line)
+		}
+		words = append(words, w)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read dictionary: %w", err)
+	}
+	return words, nil
+}
+
+// AddWords adds words to the shared segmenter's dictionary: at once if it is
+// loaded, else when it loads.
+func AddWords(words []Word) {
+	mu.Lock()
+	defer mu.Unlock()
+	extra = append(extra, words...)
+	if seg != nil {
+		for _, w := range words {
+			seg.AddToken(w.Text, w.Freq, w.Pos)
+		}
+		seg.CalcToken()
+	}
+}
+
+// Loaded reports whether the shared segmenter has been loaded. A process
+// that only answers queries never needs it.
+func Loaded() bool {
+	mu.RLock()
+	defer mu.RUnlock()
+	return seg != nil
+}
+
+// load loads the shared segmenter if it is not loaded yet.
+func load() {
+	mu.RLock()
+	done := seg != nil
+	mu.RUnlock()
+	if done {
+		return
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if seg != nil {
+		return
+	}
+	// Offsets are computed as a running sum of the pieces, which holds only
+	// when gse does not lower-case them.
+	gse.ToLower = false
+	s := &gse.Segmenter{SkipLog: true, NotLoadHMM: true, MinTokenFreq: 16}
+	var b strings.Builder
+	b.Grow(len(zhS) + len(domain) + 64*len(extra))
+	b.WriteString(zhS)
+	dw, err := ParseDict(domain)
+	if err != nil {
+		panic(fmt.Sprintf("segment: embedded domain dictionary: %v", err))
+	}
+	for _, w := range append(dw, extra...) {
+		fmt.Fprintf(&b, "%s %g %s\n", w.Text, max(w.Freq, 16), w.Pos)
+	}
+	if err := s.LoadDictStr(b.String()); err != nil {
+		panic(fmt.Sprintf("segment: load embedded dictionary: %v", err))
+	}
+	seg = s
+	loadCnt++
+}
+
+// Cut splits text into words, loading the shared segmenter on first use.
+// The words concatenate back to text exactly.
+func Cut(text string) []string {
+	if text == "" {
+		return nil
+	}
+	load()
+	mu.RLock()
+	defer mu.RUnlock()
+	return seg.Cut(text)
+}
+
+var (
+	versionOnce sync.Once
+	version     string
+)
+
+// DictVersion identifies the built-in dictionaries (general and domain). An
+// index records it: words indexed with one dictionary are not those another
+// would give, so a change needs a reindex.
+func DictVersion() string {
+	versionOnce.Do(func() {
+		h := sha256.New()
+		h.Write([]byte(zhS))
+		h.Write([]byte{0})
+		h.Write([]byte(domain))
+		version = "zh_s16+" + hex.EncodeToString(h.Sum(nil))[:12]
+	})
+	return version
+}
+
+// isWordToken reports whether a piece of Cut's output is worth indexing as a
+// word: it has a letter or a digit (not only spaces and punctuation).
+func isWordToken(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) })
+}

@@ -1,0 +1,166 @@
+package segment
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+type tok struct {
+	term       string
+	start, end int
+	pos        int
+}
+
+func tokens(ts analysis.TokenStream) []tok {
+	out := make([]tok, len(ts))
+	for i, t := range ts {
+		out[i] = tok{string(t.Term), t.Start, t.End, t.Position}
+	}
+	return out
+}
+
+func analyzer(t testing.TB, name string) analysis.Analyzer {
+	t.Helper()
+	a, err := registry.NewCache().AnalyzerNamed(name)
+	if err != nil {
+		t.Fatalf("analyzer %s: %v", name, err)
+	}
+	return a
+}
+
+func TestGramAnalyzers(t *testing.T) {
+	tests := []struct {
+		name, analyzer, in string
+		want               []tok
+	}{
+		{"bigrams repeated", Bigrams, "文明文明", []tok{{"文明", 0, 6, 1}, {"明文", 3, 9, 2}, {"文明", 6, 12, 3}}},
+		{"bigrams mixed widths", Bigrams, "a1万,", []tok{{"a1", 0, 2, 1}, {"1万", 1, 5, 2}, {"万,", 2, 6, 3}}},
+		{"bigrams one char", Bigrams, "实", []tok{}},
+		{"bigrams empty", Bigrams, "", []tok{}},
+		{"bigrams separator gap", Bigrams, "区委\x1f文明", []tok{{"区委", 0, 6, 1}, {"文明", 7, 13, 4}}},
+		{"unigrams", Unigrams, "实实a", []tok{{"实", 0, 3, 1}, {"实", 3, 6, 2}, {"a", 6, 7, 3}}},
+		{"unigrams separator", Unigrams, "实\x1f实", []tok{{"实", 0, 3, 1}, {"实", 4, 7, 3}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tokens(analyzer(t, tt.analyzer).Analyze([]byte(tt.in)))
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("token %d = %+v, want %+v", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestWordsAnalyzer(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []tok
+	}{
+		// Repeated words keep their own offsets (gse's Analyze would give
+		// the first occurrence's); punctuation is not a word but moves the
+		// offsets.
+		{"海淀区文明办，海淀区文明办。", []tok{
+			{"海淀区", 0, 9, 1}, {"文明办", 9, 18, 2},
+			{"海淀区", 21, 30, 3}, {"文明办", 30, 39, 4}}},
+		{"垃圾分类垃圾分类", []tok{{"垃圾分类", 0, 12, 1}, {"垃圾分类", 12, 24, 2}}},
+		{"新时代文明实践中心ABC与1500余人", []tok{
+			{"新时代文明实践中心", 0, 27, 1}, {"ABC", 27, 30, 2}, {"与", 30, 33, 3},
+			{"1500", 33, 37, 4}, {"余", 37, 40, 5}, {"人", 40, 43, 6}}},
+		{"，。", []tok{}},
+	}
+	a := analyzer(t, Words)
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := tokens(a.Analyze([]byte(tt.in)))
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("token %d = %+v, want %+v", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestCutDomainWords(t *testing.T) {
+	for _, w := range []string{"文明城区", "新时代文明实践", "垃圾分类", "石景山区", "首都精神文明办", "天安门地区文明委"} {
+		text := "本市推进" + w + "工作"
+		if got := Cut(text); !contains(got, w) {
+			t.Errorf("Cut(%q) = %q, want the word %q", text, got, w)
+		}
+	}
+}
+
+func TestCutConcatenates(t *testing.T) {
+	text := "我市举办文明城区创建工作第一期培训班。ABC abc 2021年3月23日，（海淀区文明办）"
+	if got := strings.Join(Cut(text), ""); got != text {
+		t.Errorf("pieces join to %q, want %q", got, text)
+	}
+}
+
+func TestAddWords(t *testing.T) {
+	const w = "街坊抗疫队"
+	before := Cut("组建街坊抗疫队伍")
+	if contains(before, w) {
+		t.Fatalf("%q already a word: %q", w, before)
+	}
+	AddWords([]Word{{Text: w, Freq: 100000}})
+	if got := Cut("组建街坊抗疫队伍"); !contains(got, w) {
+		t.Errorf("after AddWords Cut = %q, want %q among the words", got, w)
+	}
+}
+
+func TestParseDict(t *testing.T) {
+	words, err := ParseDict("# comment\n\n文明城区 100 n\n志愿者\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Word{{"文明城区", 100, "n"}, {"志愿者", DefaultFreq, ""}}
+	if len(words) != len(want) || words[0] != want[0] || words[1] != want[1] {
+		t.Errorf("got %+v, want %+v", words, want)
+	}
+	if _, err := ParseDict("好\n坏 x\n"); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("bad frequency: err = %v, want one naming line 2", err)
+	}
+}
+
+func TestBigram(t *testing.T) {
+	tests := map[string][]string{
+		"":      nil,
+		"实":     nil,
+		"惠，专":   {"惠，", "，专"},
+		"1500":  {"15", "50", "00"},
+		"a文明b": {"a文", "文明", "明b"},
+	}
+	for in, want := range tests {
+		got := Bigram(in)
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("Bigram(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDictVersionStable(t *testing.T) {
+	if v := DictVersion(); v != DictVersion() || !strings.HasPrefix(v, "zh_s16+") {
+		t.Errorf("DictVersion = %q", v)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -136,10 +136,10 @@ func TestParseDict(t *testing.T) {
 
 func TestBigram(t *testing.T) {
 	tests := map[string][]string{
-		"":      nil,
-		"实":     nil,
-		"惠，专":   {"惠，", "，专"},
-		"1500":  {"15", "50", "00"},
+		"":     nil,
+		"实":    nil,
+		"惠，专":  {"惠，", "，专"},
+		"1500": {"15", "50", "00"},
 		"a文明b": {"a文", "文明", "明b"},
 	}
 	for in, want := range tests {

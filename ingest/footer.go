@@ -33,7 +33,7 @@ func parseFooter(iss *Issue, lines []Line, errs *ErrorList) {
 	for _, l := range lines {
 		keys := footerKeyRe.FindAllStringSubmatchIndex(l.Text, -1)
 		if len(keys) == 0 || keys[0][0] != 0 {
-			errs.Add(l.Pos, "footer line not understood: %q", clip(l.Text, 30))
+			errs.Add(l.Pos, "footer line not understood: %q", clip(strings.TrimSpace(l.Raw), 30))
 			continue
 		}
 		for i, k := range keys {

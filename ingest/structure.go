@@ -21,8 +21,8 @@ func Structure(lines []Line) (*Issue, error) {
 	}
 	var errs ErrorList
 	end := footerStart(body)
-	parseFooter(iss, body[end:], &errs)
 	iss.Articles = parseArticles(iss.ID, body[:end], &errs)
+	parseFooter(iss, body[end:], &errs)
 	if len(iss.Articles) == 0 {
 		errs.Add(firstPos(body), "no articles found")
 	}
@@ -44,7 +44,7 @@ var (
 	totalNoRe  = regexp.MustCompile(`[(（]?\s*总\s*第\s*([0-9]+)\s*期\s*[)）]?`)
 	dateRe     = regexp.MustCompile(`([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日`)
 	hanDateRe  = regexp.MustCompile(`([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日`)
-	specialRe  = regexp.MustCompile(`\S*(?:专刊|增刊|特刊)`)
+	specialRe  = regexp.MustCompile(`[^\s()（）期]*(?:专刊|增刊|特刊)`)
 	bracketsRe = regexp.MustCompile(`^[(（]\s*(.*?)\s*[)）]$`)
 )
 
@@ -64,7 +64,7 @@ func parseHeader(lines []Line) (*Issue, []Line, error) {
 			t = strings.TrimSpace(strings.Replace(t, m[0], "", 1))
 		}
 		if m := specialRe.FindString(t); m != "" && iss.Special == "" {
-			iss.Special = strings.Trim(m, "()（）“”\"")
+			iss.Special = strings.Trim(m, "()（）")
 			t = strings.TrimSpace(strings.Replace(t, m, "", 1))
 			t = strings.TrimSpace(strings.Trim(t, "()（）"))
 		}

@@ -22,6 +22,8 @@ const (
 type Options struct {
 	// Logger receives progress and detail; nil discards them.
 	Logger *slog.Logger
+	// Themes tags the articles; nil means DefaultTaxonomy().
+	Themes *Taxonomy
 }
 
 func (o Options) logger() *slog.Logger {
@@ -80,6 +82,11 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	iss.Source = src
+	themes := opts.Themes
+	if themes == nil {
+		themes = DefaultTaxonomy()
+	}
+	themes.TagIssue(iss)
 	if err != nil {
 		return iss, prefixErrors(name, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Formats of source files.
@@ -24,6 +25,18 @@ type Options struct {
 	Logger *slog.Logger
 	// Themes tags the articles; nil means DefaultTaxonomy().
 	Themes *Taxonomy
+
+	// OCR says when PDF pages are read by OCR: OCRAuto (the default when
+	// empty), OCROff or OCRForce.
+	OCR string
+	// PDFTimeout bounds the reading of one PDF (DefaultPDFTimeout if 0).
+	PDFTimeout time.Duration
+	// MaxPDFPages and MaxPDFBytes bound the size of a PDF that is read
+	// (DefaultMaxPDFPages, DefaultMaxPDFBytes if 0).
+	MaxPDFPages, MaxPDFBytes int
+	// LookPath finds the optional external tools (pdftotext, pdftoppm,
+	// tesseract); nil means exec.LookPath.
+	LookPath func(file string) (string, error)
 }
 
 func (o Options) logger() *slog.Logger {
@@ -66,6 +79,7 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 	sum := sha256.Sum256(data)
 	src := Source{Path: name, Format: DetectFormat(name, data), SHA256: hex.EncodeToString(sum[:])}
 	var pages []Page
+	var pageErrs ErrorList
 	switch src.Format {
 	case FormatTXT:
 		text, enc, err := Decode(data)
@@ -74,12 +88,27 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 		}
 		opts.logger().Debug("decoded", "file", name, "encoding", enc, "bytes", len(data))
 		pages = []Page{{Text: text}}
+	case FormatPDF:
+		var info pdfInfo
+		var err error
+		pages, info, err = readPDF(ctx, data, opts)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		src.Pages, src.PageNotes, pageErrs = info.pages, info.notes, info.warns
+		opts.logger().Debug("read pdf", "file", name, "pages", info.pages, "notes", len(info.notes))
 	default:
 		return nil, fmt.Errorf("%s: reading %s files is not supported", name, src.Format)
 	}
 	iss, err := Structure(Normalize(pages))
 	if iss == nil {
+		if len(pageErrs) > 0 {
+			return nil, fmt.Errorf("%s: %w (%w)", name, err, pageErrs)
+		}
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if l, ok := err.(ErrorList); ok || err == nil {
+		err = append(pageErrs, l...).Err()
 	}
 	iss.Source = src
 	themes := opts.Themes

@@ -1,0 +1,468 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// OCR modes for Options.OCR.
+const (
+	OCRAuto  = "auto"  // OCR pages that have no text layer, when tesseract is installed
+	OCROff   = "off"   // never OCR; such pages are reported missing
+	OCRForce = "force" // OCR every page, ignoring text layers
+)
+
+// Statuses of a PageNote.
+const (
+	PageStatusPDFToText = "pdftotext"
+	PageStatusOCR       = "ocr"
+	PageStatusMissing   = "missing"
+)
+
+// Defaults of the per-file guards on PDF reading.
+const (
+	DefaultPDFTimeout  = 5 * time.Minute
+	DefaultMaxPDFPages = 500
+	DefaultMaxPDFBytes = 256 << 20
+)
+
+// ErrPDF is wrapped by every error that stops a PDF from being read.
+var ErrPDF = errors.New("unreadable PDF")
+
+// pdfInfo is what reading a PDF adds to a record and its warnings.
+type pdfInfo struct {
+	pages int
+	notes []PageNote
+	warns ErrorList
+}
+
+// readPDF extracts the pages of a PDF as text for Normalize: one line per
+// paragraph, heading, attribution or footer field, each on the page where
+// it starts. It runs the extraction under opts' time guard; when the guard
+// fires the extraction is abandoned (it stops at its next page) and an
+// error returned, so one file cannot stall a batch.
+func readPDF(ctx context.Context, data []byte, opts Options) ([]Page, pdfInfo, error) {
+	maxBytes := opts.MaxPDFBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxPDFBytes
+	}
+	if len(data) > maxBytes {
+		return nil, pdfInfo{}, fmt.Errorf("%w: %d bytes, more than the limit of %d", ErrPDF, len(data), maxBytes)
+	}
+	timeout := opts.PDFTimeout
+	if timeout <= 0 {
+		timeout = DefaultPDFTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		pages []Page
+		info  pdfInfo
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		x := &pdfExtractor{data: repairPDF(data), opts: opts, log: opts.logger()}
+		defer x.cleanup()
+		pages, info, err := x.run(ctx)
+		done <- result{pages, info, err}
+	}()
+	select {
+	case r := <-done:
+		return r.pages, r.info, r.err
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, pdfInfo{}, fmt.Errorf("%w: reading stopped after %s", ErrPDF, timeout)
+		}
+		return nil, pdfInfo{}, ctx.Err()
+	}
+}
+
+// repairPDF returns data, or a repaired copy: bytes before "%PDF-" (a BOM,
+// white space, mail headers) and after the last "%%EOF" dropped, and a
+// "%PDF-2.x" header read as 1.7, whose syntax the library knows.
+func repairPDF(data []byte) []byte {
+	start := bytes.Index(data[:min(len(data), 4096)], []byte("%PDF-"))
+	end := bytes.LastIndex(data, []byte("%%EOF"))
+	if start <= 0 && (end < 0 || len(bytes.TrimRight(data[end+5:], "\r\n")) == 0) && !bytes.HasPrefix(data, []byte("%PDF-2.")) {
+		return data
+	}
+	if start < 0 {
+		start = 0
+	}
+	out := data[start:]
+	if end >= start {
+		out = out[:end-start+5]
+	}
+	out = append([]byte(nil), out...)
+	if bytes.HasPrefix(out, []byte("%PDF-2.")) {
+		copy(out, "%PDF-1.7")
+	}
+	if end >= start {
+		out = append(out, '\n')
+	}
+	return out
+}
+
+// pdfExtractor reads one PDF.
+type pdfExtractor struct {
+	data    []byte
+	opts    Options
+	log     *slog.Logger
+	tmpDir  string // holds the PDF for the external tools, made on first use
+	tmpFile string
+}
+
+func (x *pdfExtractor) cleanup() {
+	if x.tmpDir != "" {
+		os.RemoveAll(x.tmpDir)
+	}
+}
+
+// guard runs f, which calls into the PDF library, and turns a panic into
+// an error. The library reports malformed input by panicking.
+func guard(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok {
+				err = fmt.Errorf("%w: %w", ErrPDF, e)
+				return
+			}
+			err = fmt.Errorf("%w: %v", ErrPDF, r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// Classes of page.
+const (
+	pageText    = iota // a usable text layer
+	pageGarbled        // text that does not decode to Chinese
+	pageNoText         // no text layer
+)
+
+func (x *pdfExtractor) run(ctx context.Context) ([]Page, pdfInfo, error) {
+	var info pdfInfo
+	var r *pdf.Reader
+	var openErr error
+	if err := guard(func() { r, openErr = pdf.NewReader(bytes.NewReader(x.data), int64(len(x.data))) }); err != nil {
+		return nil, info, fmt.Errorf("open: %w", err)
+	}
+	if openErr != nil {
+		return nil, info, fmt.Errorf("%w: open: %w", ErrPDF, openErr)
+	}
+	var n int
+	if err := guard(func() { n = r.NumPage() }); err != nil {
+		return nil, info, fmt.Errorf("count pages: %w", err)
+	}
+	if n == 0 {
+		return nil, info, fmt.Errorf("%w: no pages found (damaged cross-reference table or trailer?)", ErrPDF)
+	}
+	maxPages := x.opts.MaxPDFPages
+	if maxPages <= 0 {
+		maxPages = DefaultMaxPDFPages
+	}
+	if n > maxPages {
+		return nil, info, fmt.Errorf("%w: %d pages, more than the limit of %d", ErrPDF, n, maxPages)
+	}
+	info.pages = n
+	mode := x.opts.OCR
+	if mode == "" {
+		mode = OCRAuto
+	}
+	pages := make([][]visualLine, n)
+	fromTool := make([]bool, n)
+	note := func(no int, status, reason string) {
+		info.notes = append(info.notes, PageNote{Page: no, Status: status, Reason: reason})
+		if status == PageStatusMissing {
+			info.warns.Add(Pos{Page: no}, "page not read: %s", reason)
+		}
+	}
+	for i := 1; i <= n; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, info, err
+		}
+		start := time.Now()
+		lines, class, hasImage, err := x.layoutPage(r, i)
+		x.log.Debug("pdf page", "page", i, "lines", len(lines), "class", class, "image", hasImage, "took", time.Since(start))
+		if err != nil && lines == nil {
+			note(i, PageStatusMissing, err.Error())
+			continue
+		}
+		switch {
+		case mode == OCRForce:
+			text, err := x.ocr(ctx, i)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, info, ctx.Err()
+				}
+				if class == pageText {
+					x.log.Warn("ocr failed, text layer used", "page", i, "err", err)
+					break
+				}
+				note(i, PageStatusMissing, err.Error())
+				lines = nil
+				break
+			}
+			lines, fromTool[i-1] = textLines(i, text), true
+			note(i, PageStatusOCR, "OCR forced")
+		case class == pageGarbled:
+			text, err := x.pdftotext(ctx, i)
+			if err == nil && classify(text) == pageText {
+				lines, fromTool[i-1] = textLines(i, text), true
+				note(i, PageStatusPDFToText, "text layer does not decode (no usable ToUnicode map)")
+				break
+			}
+			if ctx.Err() != nil {
+				return nil, info, ctx.Err()
+			}
+			why := "text layer does not decode (no usable ToUnicode map)"
+			if err != nil {
+				why += "; " + err.Error()
+			} else {
+				why += "; pdftotext gives no better text"
+			}
+			note(i, PageStatusMissing, why)
+			lines = nil
+		case class == pageNoText && hasImage:
+			if mode == OCROff {
+				note(i, PageStatusMissing, "no text layer (scanned image) and OCR is off")
+				lines = nil
+				break
+			}
+			text, err := x.ocr(ctx, i)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, info, ctx.Err()
+				}
+				note(i, PageStatusMissing, "no text layer (scanned image); "+err.Error())
+				lines = nil
+				break
+			}
+			lines, fromTool[i-1] = textLines(i, text), true
+			note(i, PageStatusOCR, "no text layer (scanned image)")
+		}
+		pages[i-1] = lines
+	}
+	dropFurniture(pages)
+	// Margins of the text block: over all pages read from their text layer
+	// (one geometry), per page for text from tools.
+	var all []visualLine
+	var layoutLines []visualLine
+	for i, p := range pages {
+		if !fromTool[i] {
+			layoutLines = append(layoutLines, p...)
+		}
+	}
+	left, right := margins(layoutLines)
+	for i, p := range pages {
+		l, r := left, right
+		if fromTool[i] {
+			l, r = margins(p)
+		}
+		for j := range p {
+			p[j].left, p[j].right = l, r
+		}
+		all = append(all, p...)
+	}
+	paras := splitRunning(paragraphs(all))
+	out := make([]Page, 0, n)
+	for _, p := range paras {
+		if len(out) == 0 || out[len(out)-1].Number != p.page {
+			out = append(out, Page{Number: p.page})
+		}
+		out[len(out)-1].Text += p.text + "\n"
+	}
+	return out, info, nil
+}
+
+// layoutPage reads page i from its text layer: visual lines, the page's
+// class and whether it shows an image. When the content stream cannot be
+// walked, the library's plain text is used without positions.
+func (x *pdfExtractor) layoutPage(r *pdf.Reader, i int) ([]visualLine, int, bool, error) {
+	var p pdf.Page
+	if err := guard(func() { p = r.Page(i) }); err != nil {
+		return nil, pageNoText, false, fmt.Errorf("page %d: %w", i, err)
+	}
+	hasImage := false
+	_ = guard(func() { hasImage = pageHasImage(p) })
+	var runs []textRun
+	err := guard(func() { runs = pageRuns(p) })
+	if err == nil {
+		lines := groupLines(i, runs)
+		var b strings.Builder
+		for _, l := range lines {
+			b.WriteString(l.text)
+			b.WriteByte('\n')
+		}
+		return lines, classify(b.String()), hasImage, nil
+	}
+	x.log.Debug("pdf page layout failed; trying plain text", "page", i, "err", err)
+	var text string
+	var textErr error
+	if gerr := guard(func() { text, textErr = p.GetPlainText(nil) }); gerr != nil || textErr != nil {
+		return nil, pageNoText, hasImage, fmt.Errorf("text of page %d: %w", i, err)
+	}
+	return textLines(i, text), classify(text), hasImage, nil
+}
+
+// pageHasImage reports whether p draws an image XObject, directly or in a
+// form.
+func pageHasImage(p pdf.Page) bool {
+	xo := p.Resources().Key("XObject")
+	for _, k := range xo.Keys() {
+		v := xo.Key(k)
+		switch v.Key("Subtype").Name() {
+		case "Image":
+			return true
+		case "Form":
+			inner := v.Key("Resources").Key("XObject")
+			for _, k2 := range inner.Keys() {
+				if inner.Key(k2).Key("Subtype").Name() == "Image" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// classify tells a usable text layer from garbled text (more than a fifth
+// U+FFFD, control, Latin-1 or private-use characters, or almost no Chinese
+// in a page of some length) and from no text at all.
+func classify(text string) int {
+	total, han, bad := 0, 0, 0
+	for _, r := range text {
+		if isSpace(r) {
+			continue
+		}
+		total++
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+		case r == '\uFFFD', r < 0x20, r >= 0x7F && r < 0x100, r >= 0xE000 && r <= 0xF8FF:
+			bad++
+		}
+	}
+	switch {
+	case total < 8 && han == 0:
+		return pageNoText
+	case bad*5 > total, total >= 40 && han*10 < total:
+		return pageGarbled
+	}
+	return pageText
+}
+
+// pdfPath writes the PDF to a temporary file for the external tools.
+func (x *pdfExtractor) pdfPath() (string, error) {
+	if x.tmpFile != "" {
+		return x.tmpFile, nil
+	}
+	dir, err := os.MkdirTemp("", "jianbao-pdf-")
+	if err != nil {
+		return "", fmt.Errorf("temporary directory: %w", err)
+	}
+	x.tmpDir = dir
+	f := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(f, x.data, 0o600); err != nil {
+		return "", fmt.Errorf("temporary file: %w", err)
+	}
+	x.tmpFile = f
+	return f, nil
+}
+
+func (x *pdfExtractor) lookPath(name string) (string, error) {
+	look := x.opts.LookPath
+	if look == nil {
+		look = exec.LookPath
+	}
+	p, err := look(name)
+	if err != nil {
+		return "", fmt.Errorf("%s is not installed", name)
+	}
+	return p, nil
+}
+
+// pdftotext reads page i with poppler's pdftotext.
+func (x *pdfExtractor) pdftotext(ctx context.Context, i int) (string, error) {
+	bin, err := x.lookPath(ToolPDFToText)
+	if err != nil {
+		return "", err
+	}
+	f, err := x.pdfPath()
+	if err != nil {
+		return "", err
+	}
+	page := fmt.Sprint(i)
+	out, err := runTool(ctx, bin, "-q", "-enc", "UTF-8", "-f", page, "-l", page, f, "-")
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
+
+// ocrDPI is the resolution pages are rendered at for OCR.
+const ocrDPI = 200
+
+// ocr renders page i with pdftoppm and reads it with tesseract (chi_sim).
+func (x *pdfExtractor) ocr(ctx context.Context, i int) (string, error) {
+	tess, err := x.lookPath(ToolTesseract)
+	if err != nil {
+		return "", err
+	}
+	ppm, err := x.lookPath(ToolPDFToPPM)
+	if err != nil {
+		return "", err
+	}
+	f, err := x.pdfPath()
+	if err != nil {
+		return "", err
+	}
+	page := fmt.Sprint(i)
+	prefix := filepath.Join(x.tmpDir, "page"+page)
+	if _, err := runTool(ctx, ppm, "-q", "-f", page, "-l", page, "-r", fmt.Sprint(ocrDPI), "-gray", "-png", "-singlefile", f, prefix); err != nil {
+		return "", err
+	}
+	out, err := runTool(ctx, tess, prefix+".png", "stdout", "-l", "chi_sim")
+	os.Remove(prefix + ".png")
+	if err != nil {
+		return "", err
+	}
+	if classify(string(out)) != pageText {
+		return "", errors.New("OCR found no Chinese text")
+	}
+	return string(out), nil
+}
+
+// runTool runs an external program and returns its standard output; the
+// error carries the end of its standard error.
+func runTool(ctx context.Context, bin string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if len(msg) > 200 {
+			msg = msg[len(msg)-200:]
+		}
+		if msg != "" {
+			return nil, fmt.Errorf("%s: %w: %s", filepath.Base(bin), err, msg)
+		}
+		return nil, fmt.Errorf("%s: %w", filepath.Base(bin), err)
+	}
+	return out, nil
+}

@@ -2,9 +2,9 @@ package ingest
 
 import (
 	_ "embed"
+	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // Districts are Beijing's 16 districts, in the official order.
@@ -27,26 +27,19 @@ var notDistrict = []string{"朝阳门", "大兴安岭", "怀柔政策"}
 // ShortDistrict returns the short form of a district name: 海淀区 → 海淀.
 func ShortDistrict(d string) string { return strings.TrimSuffix(d, "区") }
 
-// matchDistrict reports which district, if any, s starts with, in full or
-// short form, and the length in bytes of the name matched.
-func matchDistrict(s string) (district string, n int) {
+// districtNames finds districts in full and short form; the words of
+// notDistrict are found too, standing for no district, so that the longest
+// match keeps 朝阳门 from being read as 朝阳.
+var districtNames = func() *gazetteer {
+	var entries []entry
 	for _, d := range Districts {
-		if strings.HasPrefix(s, d) {
-			return d, len(d)
-		}
+		entries = append(entries, entry{d, d}, entry{ShortDistrict(d), d})
 	}
 	for _, w := range notDistrict {
-		if strings.HasPrefix(s, w) {
-			return "", 0
-		}
+		entries = append(entries, entry{w, ""})
 	}
-	for _, d := range Districts {
-		if short := ShortDistrict(d); strings.HasPrefix(s, short) {
-			return d, len(short)
-		}
-	}
-	return "", 0
-}
+	return newGazetteer(entries)
+}()
 
 // reportingDistrict derives the reporting district from an attribution:
 // "海淀区文明办" → "海淀区", "北京经济技术开发区文明办" → "经开区", and ""
@@ -58,8 +51,8 @@ func reportingDistrict(org string) string {
 			return EconomicZone
 		}
 	}
-	d, _ := matchDistrict(org)
-	return d
+	e, _ := districtNames.longest(org)
+	return e.value
 }
 
 // districtsMentioned lists every district named in text, in full or short
@@ -67,39 +60,28 @@ func reportingDistrict(org string) string {
 // name no district.
 func districtsMentioned(text string) []string {
 	found := []string{}
-	seen := map[string]bool{}
-	for i := 0; i < len(text); {
-		if d, n := matchDistrict(text[i:]); n > 0 {
-			if !seen[d] {
-				seen[d] = true
-				found = append(found, d)
-			}
-			i += n
-			continue
+	districtNames.scan(text, func(e entry) {
+		if e.value != "" && !slices.Contains(found, e.value) {
+			found = append(found, e.value)
 		}
-		_, size := utf8.DecodeRuneInString(text[i:])
-		i += size
-	}
+	})
 	return found
 }
 
 //go:embed orgs.txt
 var orgsFile string
 
-// orgNames is the gazetteer of orgs.txt, expanded, longest first.
+// orgNames is the gazetteer of orgs.txt, expanded.
 var orgNames = loadOrgNames(orgsFile)
 
-// orgsByFirstRune indexes orgNames by their first rune, keeping the order.
-var orgsByFirstRune = indexByFirstRune(orgNames)
-
-func indexByFirstRune(names []string) map[rune][]string {
-	idx := make(map[rune][]string)
-	for _, name := range names {
-		r, _ := utf8.DecodeRuneInString(name)
-		idx[r] = append(idx[r], name)
+// orgGazetteer finds the names of orgNames in text.
+var orgGazetteer = func() *gazetteer {
+	entries := make([]entry, len(orgNames))
+	for i, n := range orgNames {
+		entries[i] = entry{n, n}
 	}
-	return idx
-}
+	return newGazetteer(entries)
+}()
 
 func loadOrgNames(src string) []string {
 	var names []string
@@ -122,26 +104,16 @@ func loadOrgNames(src string) []string {
 
 // Organisations returns the gazetteer of organisation names that article
 // bodies are scanned for, longest first.
-func Organisations() []string { return append([]string(nil), orgNames...) }
+func Organisations() []string { return slices.Clone(orgNames) }
 
 // organisationsNamed lists the gazetteer's organisations named in text,
 // leftmost-longest, in order of first mention, each once.
 func organisationsNamed(text string) []string {
 	found := []string{}
-	seen := map[string]bool{}
-	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		for _, name := range orgsByFirstRune[r] {
-			if strings.HasPrefix(text[i:], name) {
-				if !seen[name] {
-					seen[name] = true
-					found = append(found, name)
-				}
-				n = len(name)
-				break
-			}
+	orgGazetteer.scan(text, func(e entry) {
+		if !slices.Contains(found, e.name) {
+			found = append(found, e.name)
 		}
-		i += n
-	}
+	})
 	return found
 }

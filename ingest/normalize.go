@@ -51,7 +51,13 @@ func Normalize(pages []Page) []Line {
 // line: "— 3 —", "-3-", "第3页", "第 3 页 共 8 页", "3/8", "3".
 var pageNumberRe = regexp.MustCompile(`^(?:[-—–－―−]*\s*\d{1,3}\s*[-—–－―−]*|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$`)
 
-func isPageNumber(s string) bool { return pageNumberRe.MatchString(Fold(s)) }
+// maxPageNumberLine bounds the length in bytes of a page-number line, so
+// that the lines of text are not matched against pageNumberRe.
+const maxPageNumberLine = 48
+
+func isPageNumber(s string) bool {
+	return len(s) <= maxPageNumberLine && pageNumberRe.MatchString(Fold(s))
+}
 
 // CleanSpaces trims s and removes every run of white space (including the
 // ideographic space U+3000) that touches a CJK character or CJK punctuation

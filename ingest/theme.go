@@ -24,6 +24,8 @@ type Taxonomy struct {
 	// Digest identifies the taxonomy's content: a changed file has a new
 	// digest, so an index can tell that its tags are stale.
 	Digest string `toml:"-"`
+
+	phrases *gazetteer // every phrase of every rule
 }
 
 // Theme is one theme and its match rules; see themes.toml for their meaning.
@@ -100,6 +102,15 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 			}
 		}
 	}
+	var entries []entry
+	for _, th := range t.Themes {
+		for _, list := range [][]string{th.Any, th.All, th.Not} {
+			for _, p := range list {
+				entries = append(entries, entry{p, p})
+			}
+		}
+	}
+	t.phrases = newGazetteer(entries)
 	sum := sha256.Sum256(data)
 	t.Digest = hex.EncodeToString(sum[:8])
 	return &t, nil
@@ -118,9 +129,9 @@ type Reason struct {
 // Tag returns the names of the themes that text has, in taxonomy order.
 func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
-	norm := MatchText(text)
+	counts := t.phrases.count(MatchText(text))
 	for i := range t.Themes {
-		if t.Themes[i].matches(norm, nil) {
+		if t.Themes[i].matches(counts, nil) {
 			names = append(names, t.Themes[i].Name)
 		}
 	}
@@ -132,9 +143,13 @@ func (t *Taxonomy) Tag(text string) []string {
 func (t *Taxonomy) Explain(text string) []Reason {
 	var reasons []Reason
 	norm := MatchText(text)
+	counts := t.phrases.count(norm)
 	for i := range t.Themes {
 		var rs []Reason
-		if t.Themes[i].matches(norm, &rs) {
+		if t.Themes[i].matches(counts, &rs) {
+			for j := range rs {
+				rs[j].Context = around(norm, rs[j].Phrase, 12)
+			}
 			reasons = append(reasons, rs...)
 		}
 	}
@@ -161,26 +176,25 @@ func articleText(a *Article) string {
 // ExplainArticle returns the reasons for the themes of a.
 func (t *Taxonomy) ExplainArticle(a *Article) []Reason { return t.Explain(articleText(a)) }
 
-// matches applies th's rules to normalised text, appending the reasons to rs
-// when it is not nil.
-func (th *Theme) matches(text string, rs *[]Reason) bool {
+// matches applies th's rules to the phrase counts of a text, appending the
+// reasons to rs when it is not nil.
+func (th *Theme) matches(counts map[string]int, rs *[]Reason) bool {
 	for _, p := range th.Not {
-		if strings.Contains(text, p) {
+		if counts[p] > 0 {
 			return false
 		}
 	}
 	var found []Reason
 	for _, p := range th.All {
-		n := strings.Count(text, p)
-		if n == 0 {
+		if counts[p] == 0 {
 			return false
 		}
-		found = append(found, Reason{Theme: th.Name, Rule: "all", Phrase: p, Count: n})
+		found = append(found, Reason{Theme: th.Name, Rule: "all", Phrase: p, Count: counts[p]})
 	}
 	if len(th.Any) > 0 {
 		total := 0
 		for _, p := range th.Any {
-			if n := strings.Count(text, p); n > 0 {
+			if n := counts[p]; n > 0 {
 				total += n
 				found = append(found, Reason{Theme: th.Name, Rule: "any", Phrase: p, Count: n})
 			}
@@ -190,9 +204,6 @@ func (th *Theme) matches(text string, rs *[]Reason) bool {
 		}
 	}
 	if rs != nil {
-		for i := range found {
-			found[i].Context = around(text, found[i].Phrase, 12)
-		}
 		*rs = append(*rs, found...)
 	}
 	return true

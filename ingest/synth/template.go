@@ -1,0 +1,162 @@
+package synth
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"jianbao/ingest"
+)
+
+// segment is a piece of a template: literal text in both punctuation
+// widths, or a slot.
+type segment struct {
+	half, full string // literal text with half- and full-width , ( ) : ;
+	slot       string // slot name, "" for a literal
+	arg        string // {O:name}: the given name
+}
+
+type template []segment
+
+// toFull turns the half-width punctuation of templates into full width.
+var toFull = strings.NewReplacer(",", "，", "(", "（", ")", "）", ":", "：", ";", "；")
+
+// parseTemplates parses each template; a malformed template or an unknown
+// slot is a bug of the bank and panics.
+func parseTemplates(srcs []string) []template {
+	ts := make([]template, len(srcs))
+	for i, s := range srcs {
+		ts[i] = parseTemplate(s)
+	}
+	return ts
+}
+
+func parseTemplate(s string) template {
+	var t template
+	for s != "" {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			t = append(t, segment{half: s, full: toFull.Replace(s)})
+			break
+		}
+		if i > 0 {
+			t = append(t, segment{half: s[:i], full: toFull.Replace(s[:i])})
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			panic(fmt.Sprintf("synth: unclosed slot in template %q", s))
+		}
+		name, arg, _ := strings.Cut(s[i+1:i+j], ":")
+		switch name {
+		case "D", "D2", "d", "DO", "S", "DS", "U", "F", "N", "Y", "Y2", "M", "DD":
+		case "O":
+			if arg != "" && !slices.Contains(ingest.Organisations(), arg) {
+				panic(fmt.Sprintf("synth: %q is not in the gazetteer", arg))
+			}
+		default:
+			panic(fmt.Sprintf("synth: unknown slot {%s} in template %q", name, s))
+		}
+		t = append(t, segment{slot: name, arg: arg})
+		s = s[i+j+1:]
+	}
+	return t
+}
+
+// mentions records, in order, the districts and gazetteer organisations
+// that rendered text names.
+type mentions struct {
+	districts []string
+	orgs      []string
+}
+
+func (m *mentions) district(d string) { m.districts = append(m.districts, d) }
+func (m *mentions) org(o string)      { m.orgs = append(m.orgs, o) }
+
+// unique returns the distinct elements of s in order of first appearance,
+// as a non-nil slice.
+func unique(s []string) []string {
+	out := []string{}
+	for _, x := range s {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// scene is what an article is about: its district and year. Rendering a
+// template in a scene records what it names.
+type scene struct {
+	g        *generator
+	district string // full form
+	year     int
+	full     bool // full-width punctuation
+}
+
+// render renders t and appends the names it inserts to m.
+func (sc *scene) render(b *strings.Builder, t template, m *mentions) {
+	r := sc.g.r
+	for _, seg := range t {
+		switch seg.slot {
+		case "":
+			if sc.full {
+				b.WriteString(seg.full)
+			} else {
+				b.WriteString(seg.half)
+			}
+		case "D":
+			b.WriteString(sc.district)
+			m.district(sc.district)
+		case "D2":
+			d := sc.district
+			for d == sc.district {
+				d = pick(r, ingest.Districts)
+			}
+			b.WriteString(d)
+			m.district(d)
+		case "d":
+			b.WriteString(ingest.ShortDistrict(sc.district))
+			m.district(sc.district)
+		case "DO":
+			o := sc.district + pick(r, districtOrgSuffixes)
+			b.WriteString(o)
+			m.district(sc.district)
+			m.org(o)
+		case "S", "DS":
+			s := pick(r, districtStreets[sc.district])
+			if seg.slot == "DS" || r.IntN(2) == 0 {
+				b.WriteString(sc.district)
+				m.district(sc.district)
+			}
+			b.WriteString(s)
+			if strings.HasPrefix(s, ingest.ShortDistrict(sc.district)) {
+				m.district(sc.district) // 怀柔镇 names 怀柔区
+			}
+			m.org(s)
+		case "O":
+			o := seg.arg
+			if o == "" {
+				o = pick(r, municipalOrgs)
+			}
+			b.WriteString(o)
+			m.org(o)
+		case "U":
+			u := pick(r, universities)
+			b.WriteString(u)
+			m.org(u)
+		case "F":
+			b.WriteString(pick(r, festivals))
+		case "N":
+			b.WriteString(strconv.Itoa(number(r)))
+		case "Y":
+			b.WriteString(strconv.Itoa(sc.year))
+		case "Y2":
+			b.WriteString(strconv.Itoa(sc.year + 2))
+		case "M":
+			b.WriteString(strconv.Itoa(1 + r.IntN(12)))
+		case "DD":
+			b.WriteString(strconv.Itoa(1 + r.IntN(28)))
+		}
+	}
+}

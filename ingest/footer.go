@@ -8,7 +8,12 @@ import (
 
 // footerKeyRe finds the keys of footer fields: 责编:X 核稿:Y 电话:… and the
 // 报/送/发 distribution lists, in either width of colon.
-var footerKeyRe = regexp.MustCompile(`(责任编辑|责编|核稿|审核|联系电话|电话|传真|电子邮箱|邮箱|E-?mail|Email|报送|抄送|报|送|发)\s*[:：]`)
+var footerKeyRe = regexp.MustCompile(footerKeys)
+
+// footerLineRe matches a line that starts with a footer key.
+var footerLineRe = regexp.MustCompile(`^` + footerKeys)
+
+const footerKeys = `(责任编辑|责编|核稿|审核|联系电话|电话|传真|电子邮箱|邮箱|E-?mail|Email|报送|抄送|报|送|发)\s*[:：]`
 
 // footerStart returns the index of the first footer line of body: the first
 // line starting with a footer key after the last attribution line.
@@ -20,7 +25,7 @@ func footerStart(body []Line) int {
 		}
 	}
 	for i := from; i < len(body); i++ {
-		if loc := footerKeyRe.FindStringIndex(body[i].Text); loc != nil && loc[0] == 0 {
+		if footerLineRe.MatchString(body[i].Text) {
 			return i
 		}
 	}

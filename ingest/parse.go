@@ -2,10 +2,13 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -25,6 +28,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Themes tags the articles; nil means DefaultTaxonomy().
 	Themes *Taxonomy
+	// MaxFileBytes bounds the size of a file ParseFile reads
+	// (DefaultMaxFileBytes if 0).
+	MaxFileBytes int64
 
 	// OCR says when PDF pages are read by OCR: OCRAuto (the default when
 	// empty), OCROff or OCRForce.
@@ -59,13 +65,48 @@ func DetectFormat(name string, data []byte) string {
 	return FormatTXT
 }
 
-// ParseFile reads the bulletin at path; see Parse.
+// DefaultMaxFileBytes bounds the size of a file ParseFile reads: a bulletin
+// is tens of kilobytes as text and a few megabytes as a scanned PDF.
+const DefaultMaxFileBytes = 64 << 20
+
+// ErrTooLarge is wrapped by the error for a file over the size limit.
+var ErrTooLarge = errors.New("file too large")
+
+// ParseFile reads the bulletin at path; see Parse. A file larger than
+// opts.MaxFileBytes (DefaultMaxFileBytes if 0) is refused without being read
+// whole, and so is anything that is not a regular file.
 func ParseFile(ctx context.Context, path string, opts Options) (*Issue, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, cmp.Or(opts.MaxFileBytes, DefaultMaxFileBytes))
 	if err != nil {
 		return nil, err
 	}
 	return Parse(ctx, path, data, opts)
+}
+
+func readFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, fi.Mode().Type())
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("%s: %w: %d bytes, over the limit of %d", path, ErrTooLarge, fi.Size(), limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: %w: grew over the limit of %d bytes while read", path, ErrTooLarge, limit)
+	}
+	return data, nil
 }
 
 // Parse turns the bytes of one bulletin file into its Issue. name is the
@@ -80,6 +121,9 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 	src := Source{Path: name, Format: DetectFormat(name, data), SHA256: hex.EncodeToString(sum[:])}
 	var pages []Page
 	var pageErrs ErrorList
+	if len(data) == 0 {
+		return nil, fmt.Errorf("%s: empty file", name)
+	}
 	switch src.Format {
 	case FormatTXT:
 		text, enc, err := Decode(data)

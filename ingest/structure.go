@@ -345,12 +345,16 @@ func endsParagraph(t string) bool {
 	return false
 }
 
+// maxHeadline bounds a headline taken from a paragraph with no sentence end.
+const maxHeadline = 200
+
 // firstSentence returns p up to and including its first full stop, question
-// or exclamation mark (and a closing quote right after it), or all of p.
+// or exclamation mark (and a closing quote right after it), or all of p; a
+// "sentence" of more than maxHeadline characters is cut there, with "…".
 func firstSentence(p string) string {
 	i := strings.IndexAny(p, "。！？!?")
 	if i < 0 {
-		return p
+		return clip(p, maxHeadline)
 	}
 	_, n := utf8.DecodeRuneInString(p[i:])
 	i += n

@@ -1,0 +1,83 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestHostileFiles feeds ParseFile files that are not bulletins, or are
+// absurd ones, and checks that each gets a clear error naming the file (or
+// parses, for a well-formed giant).
+func TestHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	junk := make([]byte, 4096)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range junk {
+		junk[i] = byte(r.UintN(256))
+	}
+	huge := filepath.Join(dir, "huge.txt")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(200 << 20); err != nil { // sparse: costs no disk
+		t.Fatal(err)
+	}
+	f.Close()
+	long := append([]byte("首都精神文明建设情况简报\n第1期\n2021年1月1日\n【工作动态】\n"), bytes.Repeat([]byte("很长的一行没有标点"), 200000)...)
+
+	tests := []struct {
+		name, path, want string
+	}{
+		{"empty", write("empty.txt", nil), "empty file"},
+		{"binary junk", write("junk.txt", junk), "offset"},
+		{"200 MB", huge, "file too large: 209715200 bytes"},
+		{"directory", dir, "not a regular file"},
+		{"mixed encodings", write("mixed.txt", append([]byte("首都精神文明建设情况简报\n"), []byte{0xCA, 0xD7, 0xB6, 0xBC, 0x0A, 0xE9, 0xA6}...)), "neither UTF-8"},
+		{"one long line, no attribution", write("long.txt", long), "has no attribution line"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			iss, err := ParseFile(context.Background(), tt.path, Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.path) {
+				t.Fatalf("error = %v, want one naming %s and saying %q", err, tt.path, tt.want)
+			}
+			var warnings ErrorList
+			if iss != nil && !errors.As(err, &warnings) {
+				t.Errorf("an issue came with a non-warning error")
+			}
+		})
+	}
+}
+
+// TestGiantBulletin parses a bulletin of 10,000 articles: it must come out
+// whole, numbered in order.
+func TestGiantBulletin(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("首都精神文明建设情况简报\n第 9 期\n首都精神文明办\n2021年5月6日\n【简讯】\n")
+	for i := range 10000 {
+		fmt.Fprintf(&b, "海淀区第%d项活动开展志愿服务,参与群众%d人。\n(海淀区文明办)\n", i, i*3)
+	}
+	b.WriteString("责编:梅雪峰\n")
+	iss, err := Parse(context.Background(), "giant.txt", []byte(b.String()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(iss.Articles) != 10000 || iss.Articles[9999].ID != "2021-009-10000" || iss.Editor != "梅雪峰" {
+		t.Errorf("got %d articles, last %q, editor %q", len(iss.Articles), iss.Articles[len(iss.Articles)-1].ID, iss.Editor)
+	}
+}

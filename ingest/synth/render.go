@@ -48,9 +48,10 @@ func (g *generator) style() style {
 
 // writer accumulates the lines of a file in its style.
 type writer struct {
-	st  style
-	r   *rand.Rand
-	buf strings.Builder
+	st   style
+	r    *rand.Rand
+	buf  strings.Builder
+	page int // number of the page being written, from 1
 }
 
 func (w *writer) line(s string) {
@@ -107,6 +108,9 @@ func (w *writer) article(a *article) {
 		w.line(w.artefacts(a.title))
 	}
 	for i, p := range a.paras {
+		if i > 0 && w.r.IntN(40) == 0 {
+			w.line(w.pageNumber()) // a page ending with its paragraph
+		}
 		indent := ""
 		if w.st.indent {
 			indent = "\u3000\u3000"
@@ -119,8 +123,8 @@ func (w *writer) article(a *article) {
 		rs := []rune(p)
 		w.buf.WriteString(indent + w.artefacts(string(rs[:c.pos])) + w.trailing())
 		w.buf.WriteString("\n\n")
-		if c.page != "" {
-			w.buf.WriteString(c.page + "\n\n")
+		if c.number {
+			w.buf.WriteString(w.pageNumber() + "\n\n")
 		}
 		w.line(w.artefacts(string(rs[c.pos:])) + w.trailing())
 	}
@@ -131,6 +135,13 @@ func (w *writer) article(a *article) {
 			w.line("(" + a.org + ")")
 		}
 	}
+}
+
+// pageNumber returns the page-number line that starts the next page, in
+// one of the forms extraction leaves: "— 2 —", "-2-".
+func (w *writer) pageNumber() string {
+	w.page++
+	return fmt.Sprintf(pick(w.r, []string{"— %d —", "—%d—", "- %d -", "-%d-"}), w.page+1)
 }
 
 // trailing returns the white space some extracted lines end with.

@@ -49,6 +49,7 @@ type stats struct {
 	articles int // articles generated
 	rejected int // drafts whose filler formed a name by accident
 	splits   int // paragraphs split by a page break
+	inName   int // splits inside a district name
 	noAttr   int // articles without attribution
 }
 
@@ -235,11 +236,11 @@ type article struct {
 	cut      map[int]cut // page-break splits by paragraph
 }
 
-// cut is where a page break splits a paragraph: at rune pos, with an
-// optional page-number line between the parts.
+// cut is where a page break splits a paragraph: at rune pos, with or
+// without a page-number line between the parts.
 type cut struct {
-	pos  int
-	page string
+	pos    int
+	number bool
 }
 
 func (a *article) body() string { return strings.Join(a.paras, "\n\n") }
@@ -470,26 +471,22 @@ func (g *generator) splits(arts []article) {
 	}
 	r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 	want := 1 + r.IntN(3)
-	page := 2
 	for _, c := range cands {
 		if want == 0 {
 			break
 		}
 		a := &arts[c.a]
-		pos, ok := chooseCut(r, []rune(a.paras[c.p]), c.p == 0 && a.title == "")
+		pos, inName, ok := chooseCut(r, []rune(a.paras[c.p]), c.p == 0 && a.title == "")
 		if !ok {
 			continue
+		}
+		if inName {
+			g.stats.inName++
 		}
 		if a.cut == nil {
 			a.cut = map[int]cut{}
 		}
-		k := cut{pos: pos}
-		if r.IntN(100) < 30 {
-			k.page = pick(r, []string{"— %d —", "—%d—", "- %d -", "-%d-"})
-			k.page = fmt.Sprintf(k.page, page)
-			page++
-		}
-		a.cut[c.p] = k
+		a.cut[c.p] = cut{pos: pos, number: r.IntN(100) < 30}
 		want--
 		g.stats.splits++
 	}
@@ -497,7 +494,7 @@ func (g *generator) splits(arts []article) {
 
 // chooseCut picks a valid cut of p, inside a district name when it can
 // (30% of the time), else anywhere valid.
-func chooseCut(r *rand.Rand, p []rune, firstUntitled bool) (int, bool) {
+func chooseCut(r *rand.Rand, p []rune, firstUntitled bool) (pos int, inName, ok bool) {
 	if r.IntN(100) < 30 {
 		s := string(p)
 		var inside []int
@@ -517,20 +514,25 @@ func chooseCut(r *rand.Rand, p []rune, firstUntitled bool) (int, bool) {
 		r.Shuffle(len(inside), func(i, j int) { inside[i], inside[j] = inside[j], inside[i] })
 		for _, pos := range inside {
 			if validCut(p, pos, firstUntitled) {
-				return pos, true
+				return pos, true, true
 			}
 		}
 	}
 	if len(p) < 28 {
-		return 0, false
+		return 0, false, false
+	}
+	// Often early, where a first part could pass for a title line.
+	span := len(p) - 27
+	if r.IntN(100) < 30 {
+		span = min(span, 16)
 	}
 	for range 30 {
-		pos := 26 + r.IntN(len(p)-27)
+		pos := 26 + r.IntN(span)
 		if validCut(p, pos, firstUntitled) {
-			return pos, true
+			return pos, false, true
 		}
 	}
-	return 0, false
+	return 0, false, false
 }
 
 // closing are the characters after which a line ends a paragraph, and that

@@ -143,8 +143,8 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("%s: %s\n want %s\n  got %s", d.file, d.field, d.want, d.got)
 	}
 	pct := 100 * float64(total-bad) / float64(max(total, 1))
-	t.Logf("%d bulletins, %d articles (%d without attribution, %d page-break splits, %d drafts rejected): %d of %d fields match (%.3f%%), %d files differ",
-		len(files), st.articles, st.noAttr, st.splits, st.rejected, total-bad, total, pct, failedFiles)
+	t.Logf("%d bulletins, %d articles (%d without attribution, %d page-break splits of which %d inside district names, %d drafts rejected): %d of %d fields match (%.3f%%), %d files differ",
+		len(files), st.articles, st.noAttr, st.splits, st.inName, st.rejected, total-bad, total, pct, failedFiles)
 	if bad > 0 {
 		t.Errorf("%d of %d fields differ (%.3f%% match)", bad, total, pct)
 	}
@@ -273,6 +273,7 @@ func TestGenerateArchive(t *testing.T) {
 	share("articles with a title line", titled, titled+untitled, 0.10, 0.25)
 	share("articles without attribution", st.noAttr, st.articles, 0.02, 0.08)
 	share("page-break splits per file", split, len(files), 0.6, 1.0)
+	share("splits inside district names", st.inName, split, 0.05, 0.4)
 	share("drafts rejected for accidental names", st.rejected, st.articles, 0, 0.05)
 }
 

@@ -1,0 +1,282 @@
+// Package index keeps bulletins in a bleve full-text index and searches them.
+//
+// In: ingest.Issue records (Ingest reads and parses the files; Batch.Put
+// takes records). Out: search results (Search evaluates a Request of
+// request.go), the stored records (Article, Issue) and the files each issue
+// came from (Files). Every article is one document carrying its issue's
+// fields; every issue is one document holding its header and sources. The
+// stored records are enough to rebuild the index (Reindex) without the
+// source files.
+//
+// Text is indexed three ways from the ingest.MatchText form of headline,
+// attribution and body: bigrams of every pair of adjacent characters with
+// positions, so that a phrase of the query's bigrams matches exactly where
+// the text contains the query (what grep would find); unigrams for
+// one-character queries; and dictionary words (package segment) that only
+// rank.
+//
+// An index directory is used by one writer or by any number of readers at a
+// time; a second user gets an *InUseError naming the process that holds it.
+package index
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"jianbao/segment"
+)
+
+// SchemaVersion changes whenever the mapping or the documents change shape.
+const SchemaVersion = 1
+
+// Options control how an index is opened.
+type Options struct {
+	// Logger receives progress and detail; nil discards them.
+	Logger *slog.Logger
+	// ReadOnly opens for searching only; other readers may open at once.
+	ReadOnly bool
+	// Create makes a new index when dir holds none.
+	Create bool
+	// Words is a user dictionary for the word segmentation. It is kept in
+	// the index and used whenever the index is opened; an index created
+	// with other words refuses to be written to with these until reindexed.
+	// Nil means: whatever the index was created with.
+	Words []segment.Word
+	// Command describes the opening process in the lock file (e.g.
+	// "jianbao ingest"), shown to a process that finds the index in use.
+	Command string
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+// Index is an open index. Its methods may be called concurrently.
+type Index struct {
+	dir  string
+	bi   bleve.Index
+	lock *lockFile
+	log  *slog.Logger
+	ro   bool
+}
+
+// meta is what an index records about how it was built.
+type meta struct {
+	Schema     int    `json:"schema"`
+	Analyzer   string `json:"analyzer"`
+	Dictionary string `json:"dictionary"`
+	UserDict   string `json:"user_dictionary,omitempty"` // hash of the user words, "" for none
+}
+
+var (
+	metaKey  = []byte("jianbao/meta")
+	wordsKey = []byte("jianbao/words")
+)
+
+func currentMeta(words []segment.Word) meta {
+	return meta{Schema: SchemaVersion, Analyzer: segment.AnalyzerVersion,
+		Dictionary: segment.DictVersion(), UserDict: wordsHash(words)}
+}
+
+// ErrNotExist is wrapped by the error of Open when dir holds no index.
+var ErrNotExist = errors.New("no index")
+
+// VersionError reports an index built by another version of jianbao (its
+// schema, analyzers or dictionaries differ). It can be rebuilt from its
+// stored records with `jianbao reindex`.
+type VersionError struct {
+	Dir       string
+	What      string // "schema", "analyzer", "dictionary" or "user dictionary"
+	Have, Want string
+}
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("index %s was built with %s %s, this jianbao uses %s: run `jianbao reindex --index %s` to rebuild it",
+		e.Dir, e.What, orNone(e.Have), orNone(e.Want), e.Dir)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// Open opens the index in dir. Without opts.Create a missing index is an
+// error wrapping ErrNotExist. An index built by another version is a
+// *VersionError; one used by another process an *InUseError.
+func Open(dir string, opts Options) (*Index, error) {
+	return open(dir, opts, true)
+}
+
+func open(dir string, opts Options, checkVersion bool) (*Index, error) {
+	exists := true
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
+		exists = false
+	}
+	if !exists && (!opts.Create || opts.ReadOnly) {
+		return nil, fmt.Errorf("open index %s: %w (create one with `jianbao ingest --index %s FILES`)", dir, ErrNotExist, dir)
+	}
+	if !exists {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		}
+	}
+	lk, err := acquire(dir, !opts.ReadOnly, opts.Command)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{dir: dir, lock: lk, log: opts.logger(), ro: opts.ReadOnly}
+	if !exists {
+		err = ix.create(opts.Words)
+	} else {
+		err = ix.openExisting(opts, checkVersion)
+	}
+	if err != nil {
+		lk.release()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// config is the scorch configuration: a bolt timeout so that a lock we did
+// not see (another Index of this process) fails instead of hanging.
+func config(readOnly bool) map[string]any {
+	return map[string]any{"bolt_timeout": "2s", "read_only": readOnly}
+}
+
+func (ix *Index) create(words []segment.Word) error {
+	// A crash between bleve.New and writing the metadata leaves a
+	// directory with an index but no meta: remove a leftover first.
+	if err := removeBleveFiles(ix.dir); err != nil {
+		return err
+	}
+	bi, err := bleve.NewUsing(ix.dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config(false))
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", ix.dir, err)
+	}
+	ix.bi = bi
+	b := bi.NewBatch()
+	m, _ := json.Marshal(currentMeta(words))
+	b.SetInternal(metaKey, m)
+	if len(words) > 0 {
+		w, _ := json.Marshal(words)
+		b.SetInternal(wordsKey, w)
+	}
+	if err := bi.Batch(b); err != nil {
+		bi.Close()
+		return fmt.Errorf("create index %s: %w", ix.dir, err)
+	}
+	segment.AddWords(words)
+	ix.log.Info("created index", "dir", ix.dir)
+	return nil
+}
+
+func removeBleveFiles(dir string) error {
+	for _, name := range []string{"index_meta.json", "store"} {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("clean index %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+func (ix *Index) openExisting(opts Options, checkVersion bool) error {
+	bi, err := bleve.OpenUsing(ix.dir, config(opts.ReadOnly))
+	if err != nil {
+		return fmt.Errorf("open index %s: %w", ix.dir, err)
+	}
+	ix.bi = bi
+	have, stored, err := ix.meta()
+	if err != nil {
+		bi.Close()
+		return err
+	}
+	if checkVersion {
+		want := currentMeta(stored)
+		if opts.Words != nil && !opts.ReadOnly {
+			want.UserDict = wordsHash(opts.Words)
+		}
+		if err := compareMeta(ix.dir, have, want); err != nil {
+			bi.Close()
+			return err
+		}
+	}
+	segment.AddWords(stored)
+	return nil
+}
+
+// meta reads the index's metadata and stored user words.
+func (ix *Index) meta() (meta, []segment.Word, error) {
+	var m meta
+	raw, err := ix.bi.GetInternal(metaKey)
+	if err != nil {
+		return m, nil, fmt.Errorf("read index %s: %w", ix.dir, err)
+	}
+	if raw == nil {
+		return m, nil, &VersionError{Dir: ix.dir, What: "schema", Have: "", Want: fmt.Sprint(SchemaVersion)}
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return m, nil, fmt.Errorf("read index %s metadata: %w", ix.dir, err)
+	}
+	var words []segment.Word
+	if raw, err := ix.bi.GetInternal(wordsKey); err != nil {
+		return m, nil, fmt.Errorf("read index %s: %w", ix.dir, err)
+	} else if raw != nil {
+		if err := json.Unmarshal(raw, &words); err != nil {
+			return m, nil, fmt.Errorf("read index %s user dictionary: %w", ix.dir, err)
+		}
+	}
+	return m, words, nil
+}
+
+func compareMeta(dir string, have, want meta) error {
+	switch {
+	case have.Schema != want.Schema:
+		return &VersionError{Dir: dir, What: "schema", Have: fmt.Sprint(have.Schema), Want: fmt.Sprint(want.Schema)}
+	case have.Analyzer != want.Analyzer:
+		return &VersionError{Dir: dir, What: "analyzer", Have: have.Analyzer, Want: want.Analyzer}
+	case have.Dictionary != want.Dictionary:
+		return &VersionError{Dir: dir, What: "dictionary", Have: have.Dictionary, Want: want.Dictionary}
+	case have.UserDict != want.UserDict:
+		return &VersionError{Dir: dir, What: "user dictionary", Have: have.UserDict, Want: want.UserDict}
+	}
+	return nil
+}
+
+func wordsHash(words []segment.Word) string {
+	if len(words) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	sorted := slices.Clone(words)
+	slices.SortFunc(sorted, func(a, b segment.Word) int { return strings.Compare(a.Text, b.Text) })
+	for _, w := range sorted {
+		fmt.Fprintf(&b, "%s %g %s\n", w.Text, w.Freq, w.Pos)
+	}
+	return shortHash(b.String())
+}
+
+// Dir returns the directory of the index.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Close closes the index and releases its lock.
+func (ix *Index) Close() error {
+	err := ix.bi.Close()
+	ix.lock.release()
+	if err != nil {
+		return fmt.Errorf("close index %s: %w", ix.dir, err)
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"jianbao/segment"
+)
+
+// Document types.
+const (
+	typeArticle = "article"
+	typeIssue   = "issue"
+)
+
+// Field names of the bleve documents.
+const (
+	fType     = "type"
+	fIssueID  = "issue_id"
+	fDate     = "date"
+	fYear     = "year"
+	fSection  = "section"
+	fOrg      = "org"
+	fDistrict = "district"
+	fMention  = "district_mentioned"
+	fOrganis  = "organisation"
+	fTheme    = "theme"
+	fSpecial  = "special"
+	fText     = "text"  // bigrams of headline␟attribution␟body (MatchText form), with positions
+	fUni      = "uni"   // unigrams of the same
+	fWords    = "words" // dictionary words of the same, for ranking
+	fHead     = "head"  // bigrams of the headline, for ranking
+	fRecord   = "rec"   // the stored record (JSON), not indexed
+	fFiles    = "files" // an issue's sources (JSON), stored
+)
+
+// keywordFields are the exact-value fields usable in Field expressions.
+var keywordFields = []string{fIssueID, fDate, fYear, fSection, fOrg, fDistrict, fMention, fOrganis, fTheme, fSpecial}
+
+// newMapping returns the index mapping: a static mapping of the fields
+// above, with doc values only where facets and sorting need them and
+// nothing in the composite _all field.
+func newMapping() *mapping.IndexMappingImpl {
+	kw := func(docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = docValues
+		return f
+	}
+	text := func(name, analyzer string, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Name = name
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = vectors
+		f.DocValues = false
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	typ := kw(false)
+	typ.Store = true // tells Article and Issue which kind a stored document is
+	doc.AddFieldMappingsAt(fType, typ)
+	for _, name := range []string{fIssueID, fMention, fOrganis, fSpecial} {
+		doc.AddFieldMappingsAt(name, kw(false))
+	}
+	for _, name := range []string{fDate, fYear, fSection, fOrg, fDistrict, fTheme} {
+		doc.AddFieldMappingsAt(name, kw(true)) // facets and sorting
+	}
+	doc.AddFieldMappingsAt(fText,
+		text(fText, segment.Bigrams, true),
+		text(fUni, segment.Unigrams, false),
+		text(fWords, segment.Words, false))
+	doc.AddFieldMappingsAt(fHead, text(fHead, segment.Bigrams, true))
+	doc.AddFieldMappingsAt(fRecord, stored())
+	doc.AddFieldMappingsAt(fFiles, stored())
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = keyword.Name
+	m.IndexDynamic = false
+	m.StoreDynamic = false
+	m.DocValuesDynamic = false
+	return m
+}

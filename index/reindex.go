@@ -1,0 +1,86 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Reindex rebuilds the index in dir from its stored records, with this
+// version's schema, analyzers and dictionaries, and opts.Words as the user
+// dictionary (nil: the one it has). The source files are not needed. The new
+// index is built beside the old one and replaces it only when complete; the
+// old one is removed. It returns the number of issues.
+func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
+	old, err := open(dir, Options{Logger: opts.Logger, Command: opts.Command}, false)
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		if old != nil {
+			old.Close()
+		}
+	}()
+	words := opts.Words
+	if words == nil {
+		if _, stored, err := old.meta(); err == nil || errors.As(err, new(*VersionError)) {
+			words = stored
+		}
+	}
+	tmp := filepath.Clean(dir) + ".reindex"
+	if err := os.RemoveAll(tmp); err != nil {
+		return 0, fmt.Errorf("reindex %s: %w", dir, err)
+	}
+	nix, err := Open(tmp, Options{Logger: opts.Logger, Create: true, Words: words, Command: opts.Command})
+	if err != nil {
+		return 0, fmt.Errorf("reindex %s: %w", dir, err)
+	}
+	issues, err := old.Issues(ctx)
+	if err != nil {
+		nix.Close()
+		return 0, fmt.Errorf("reindex %s: %w", dir, err)
+	}
+	b := nix.NewBatch()
+	for _, it := range issues {
+		iss, err := old.Issue(ctx, it.ID)
+		if err != nil {
+			nix.Close()
+			return 0, fmt.Errorf("reindex %s: %w", dir, err)
+		}
+		if err := b.Put(iss); err != nil {
+			nix.Close()
+			return 0, fmt.Errorf("reindex %s: %w", dir, err)
+		}
+		if b.Len() >= 2000 {
+			if err := nix.Commit(ctx, b); err != nil {
+				nix.Close()
+				return 0, fmt.Errorf("reindex %s: %w", dir, err)
+			}
+		}
+	}
+	if err := nix.Commit(ctx, b); err != nil {
+		nix.Close()
+		return 0, fmt.Errorf("reindex %s: %w", dir, err)
+	}
+	if err := nix.Close(); err != nil {
+		return 0, err
+	}
+	// Swap: the old index moves aside, the new one takes its place.
+	aside := filepath.Clean(dir) + ".old-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if err := os.Rename(dir, aside); err != nil {
+		return 0, fmt.Errorf("reindex %s: %w", dir, err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return 0, fmt.Errorf("reindex %s: put the new index in place (the old one is in %s): %w", dir, aside, err)
+	}
+	old.Close()
+	old = nil
+	if err := os.RemoveAll(aside); err != nil {
+		return 0, fmt.Errorf("reindex %s: remove the old index %s: %w", dir, aside, err)
+	}
+	return len(issues), nil
+}

@@ -1,0 +1,406 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"jianbao/ingest"
+	"jianbao/segment"
+)
+
+// facetFields maps the facet names of a Request to fields.
+var facetFields = map[string]string{
+	"district": fDistrict, "section": fSection, "org": fOrg, "theme": fTheme, "year": fYear,
+}
+
+// exprFields maps the names of Field expressions to fields.
+var exprFields = map[string]string{
+	"district": fDistrict, "district_mentioned": fMention, "section": fSection, "org": fOrg,
+	"organisation": fOrganis, "theme": fTheme, "issue_id": fIssueID, "year": fYear, "special": fSpecial,
+}
+
+// facetSize is the number of values returned per facet.
+const facetSize = 200
+
+// BadRequestError reports a Request that cannot be evaluated (an unknown
+// field or facet, a malformed date).
+type BadRequestError struct{ Msg string }
+
+func (e *BadRequestError) Error() string { return e.Msg }
+
+// Search evaluates req. A Text expression matches exactly the articles whose
+// normalised headline, attribution or body contains its normalised value.
+// Errors in the request are *BadRequestError.
+func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	q, err := ix.compile(req.Expr, true)
+	if err != nil {
+		return nil, err
+	}
+	limit := req.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	br := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(term(fType, typeArticle), q), limit, max(req.Offset, 0), false)
+	br.Fields = []string{fRecord}
+	switch req.Sort {
+	case "", SortRelevance:
+		br.SortBy([]string{"-_score", "_id"})
+	case SortDate:
+		br.SortBy([]string{fDate, "_id"})
+	case SortDateDesc:
+		br.SortBy([]string{"-" + fDate, "_id"})
+	default:
+		return nil, &BadRequestError{fmt.Sprintf("unknown sort %q: want relevance, date or -date", req.Sort)}
+	}
+	for _, name := range req.Facets {
+		field, ok := facetFields[name]
+		if !ok {
+			return nil, &BadRequestError{fmt.Sprintf("unknown facet %q: want district, section, org, theme or year", name)}
+		}
+		br.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
+	}
+	res, err := ix.bi.SearchInContext(ctx, br)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits))}
+	var marks []string
+	if req.Snippets {
+		marks = textValues(req.Expr, false, nil)
+	}
+	for _, h := range res.Hits {
+		hit, err := toHit(h, marks)
+		if err != nil {
+			return nil, err
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if len(req.Facets) > 0 {
+		out.Facets = map[string][]FacetCount{}
+		for _, name := range req.Facets {
+			counts := []FacetCount{}
+			if fr := res.Facets[name]; fr != nil && fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+				}
+			}
+			out.Facets[name] = counts
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+func toHit(h *search.DocumentMatch, marks []string) (Hit, error) {
+	s, _ := h.Fields[fRecord].(string)
+	var a storedArticle
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		return Hit{}, fmt.Errorf("search: record of %s: %w", h.ID, err)
+	}
+	hit := Hit{ID: h.ID, IssueID: a.IssueID, Date: a.Date, Issue: a.Issue, Section: a.Section,
+		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page,
+		Snippets: []string{}, Score: h.Score}
+	if len(marks) > 0 {
+		hit.Snippets = Snippets(&a.Article, marks, 3)
+	}
+	return hit, nil
+}
+
+// compile turns an expression into a bleve query over article documents.
+// rank adds the clauses that only score (not under Not).
+func (ix *Index) compile(e Expr, rank bool) (query.Query, error) {
+	switch e := e.(type) {
+	case nil, All:
+		return bleve.NewMatchAllQuery(), nil
+	case Text:
+		return textQuery(NormalizeText(e), rank), nil
+	case Field:
+		field, ok := exprFields[e.Name]
+		if !ok {
+			return nil, &BadRequestError{fmt.Sprintf("unknown field %q", e.Name)}
+		}
+		return term(field, e.Value), nil
+	case DateRange:
+		for _, d := range []string{e.From, e.To} {
+			if d != "" && !isDate(d) {
+				return nil, &BadRequestError{fmt.Sprintf("malformed date %q: want YYYY-MM-DD", d)}
+			}
+		}
+		if e.From == "" && e.To == "" {
+			return bleve.NewMatchAllQuery(), nil
+		}
+		yes := true
+		q := bleve.NewTermRangeInclusiveQuery(e.From, e.To, &yes, &yes)
+		q.SetField(fDate)
+		return q, nil
+	case And:
+		if len(e) == 0 {
+			return bleve.NewMatchAllQuery(), nil
+		}
+		b := bleve.NewBooleanQuery()
+		must := 0
+		for _, sub := range e {
+			if n, ok := sub.(Not); ok {
+				q, err := ix.compile(n.Expr, false)
+				if err != nil {
+					return nil, err
+				}
+				b.AddMustNot(q)
+				continue
+			}
+			q, err := ix.compile(sub, rank)
+			if err != nil {
+				return nil, err
+			}
+			b.AddMust(q)
+			must++
+		}
+		if must == 0 {
+			b.AddMust(bleve.NewMatchAllQuery())
+		}
+		return b, nil
+	case Or:
+		if len(e) == 0 {
+			return bleve.NewMatchNoneQuery(), nil
+		}
+		qs := make([]query.Query, 0, len(e))
+		for _, sub := range e {
+			q, err := ix.compile(sub, rank)
+			if err != nil {
+				return nil, err
+			}
+			qs = append(qs, q)
+		}
+		return bleve.NewDisjunctionQuery(qs...), nil
+	case Not:
+		q, err := ix.compile(e.Expr, false)
+		if err != nil {
+			return nil, err
+		}
+		b := bleve.NewBooleanQuery()
+		b.AddMust(bleve.NewMatchAllQuery())
+		b.AddMustNot(q)
+		return b, nil
+	}
+	return nil, &BadRequestError{fmt.Sprintf("unknown expression %T", e)}
+}
+
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+// NormalizeText returns the form of t.Value that is looked for in the
+// normalised text: ingest.MatchText for a bare word; for an exact phrase
+// the widths folded and runs of white space made one space, as
+// ingest.CleanSpaces leaves them between Latin words.
+func NormalizeText(t Text) string {
+	var v string
+	if t.Exact {
+		v = strings.Join(strings.FieldsFunc(ingest.Fold(t.Value), isSpace), " ")
+	} else {
+		v = ingest.MatchText(t.Value)
+	}
+	return strings.Map(func(r rune) rune {
+		if r == segment.Separator || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, v)
+}
+
+func isSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u3000' || r == '\u00a0' || r == '\u0085'
+}
+
+// textQuery matches the articles whose text contains v: a phrase of v's
+// bigrams (exact: bigrams sit at consecutive positions), the unigram for a
+// single character. With rank, clauses that score without filtering are
+// added: the phrase in the headline, and the dictionary words that v
+// contains, looked up as they stand, so that no word segmentation is needed
+// at query time.
+func textQuery(v string, rank bool) query.Query {
+	n := utf8.RuneCountInString(v)
+	var exact query.Query
+	switch n {
+	case 0:
+		return bleve.NewMatchAllQuery()
+	case 1:
+		exact = term(fUni, v)
+	case 2:
+		exact = term(fText, v)
+	default:
+		exact = bleve.NewPhraseQuery(segment.Bigram(v), fText)
+	}
+	if !rank || n == 1 {
+		return exact
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(exact)
+	var head query.Query
+	if n == 2 {
+		head = term(fHead, v)
+	} else {
+		head = bleve.NewPhraseQuery(segment.Bigram(v), fHead)
+	}
+	head.(query.BoostableQuery).SetBoost(2)
+	should := []query.Query{head}
+	for _, w := range candidateWords(v) {
+		should = append(should, term(fWords, w))
+	}
+	b.AddShould(should...)
+	return b
+}
+
+// candidateWords returns the substrings of v that may be dictionary words
+// (2 to 6 characters; fewer for long values, to bound the query), whole v
+// first.
+func candidateWords(v string) []string {
+	runes := []rune(v)
+	maxLen := min(6, len(runes))
+	if len(runes) > 12 {
+		maxLen = 3
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	add(v)
+	for l := maxLen; l >= 2; l-- {
+		for i := 0; i+l <= len(runes); i++ {
+			add(string(runes[i : i+l]))
+		}
+	}
+	return out
+}
+
+// textValues returns the normalised values of the Text expressions in e
+// that a match must contain or may contain (not those under Not).
+func textValues(e Expr, negated bool, out []string) []string {
+	switch e := e.(type) {
+	case Text:
+		if v := NormalizeText(e); !negated && v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	case And:
+		for _, s := range e {
+			out = textValues(s, negated, out)
+		}
+	case Or:
+		for _, s := range e {
+			out = textValues(s, negated, out)
+		}
+	case Not:
+		out = textValues(e.Expr, !negated, out)
+	}
+	return out
+}
+
+// snippetContext is the number of characters shown on each side of a match.
+const snippetContext = 30
+
+// Snippets returns up to n KWIC snippets of the article's normalised
+// headline, attribution and body showing where the values occur, each
+// match wrapped in <mark>…</mark> and the rest HTML-escaped. Nearby matches
+// share a snippet. None when no value occurs.
+func Snippets(a *ingest.Article, values []string, n int) []string {
+	out := []string{}
+	for _, text := range []string{ingest.MatchText(a.Body), ingest.MatchText(a.Headline), ingest.MatchText(a.SourceOrg)} {
+		out = append(out, kwic(text, values, n-len(out))...)
+		if len(out) >= n || len(out) > 0 {
+			break
+		}
+	}
+	return out
+}
+
+type span struct{ start, end int } // byte offsets
+
+func kwic(text string, values []string, n int) []string {
+	if n <= 0 {
+		return nil
+	}
+	var spans []span
+	for _, v := range values {
+		for off := 0; ; {
+			i := strings.Index(text[off:], v)
+			if i < 0 {
+				break
+			}
+			spans = append(spans, span{off + i, off + i + len(v)})
+			off += i + len(v)
+		}
+	}
+	if len(spans) == 0 {
+		return nil
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	// Merge overlapping matches.
+	merged := spans[:1]
+	for _, s := range spans[1:] {
+		last := &merged[len(merged)-1]
+		if s.start <= last.end {
+			last.end = max(last.end, s.end)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	var out []string
+	for i := 0; i < len(merged) && len(out) < n; {
+		from := backRunes(text, merged[i].start, snippetContext)
+		to := fwdRunes(text, merged[i].end, snippetContext)
+		var b strings.Builder
+		if from > 0 {
+			b.WriteString("…")
+		}
+		pos := from
+		for ; i < len(merged) && merged[i].start < to; i++ {
+			m := merged[i]
+			b.WriteString(html.EscapeString(text[pos:m.start]))
+			b.WriteString("<mark>")
+			b.WriteString(html.EscapeString(text[m.start:m.end]))
+			b.WriteString("</mark>")
+			pos = m.end
+			to = max(to, fwdRunes(text, m.end, snippetContext))
+		}
+		to = max(to, pos)
+		b.WriteString(html.EscapeString(text[pos:to]))
+		if to < len(text) {
+			b.WriteString("…")
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+func backRunes(s string, i, n int) int {
+	for ; n > 0 && i > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return i
+}
+
+func fwdRunes(s string, i, n int) int {
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
+}

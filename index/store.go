@@ -1,0 +1,314 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"jianbao/ingest"
+	"jianbao/segment"
+)
+
+// File is one source file of an issue as the index knows it.
+type File struct {
+	ingest.Source
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mtime"`
+}
+
+// Issue is an issue as the index keeps it: the record (from its primary
+// source: the TXT if there is one, for its exact text, else the PDF) and
+// every file it was read from. Articles are in order.
+type Issue struct {
+	ingest.Issue
+	Files []File `json:"files"`
+}
+
+// storedArticle is the record of an article document.
+type storedArticle struct {
+	IssueID string `json:"issue_id"`
+	Date    string `json:"date"`
+	Issue   int    `json:"issue"`
+	ingest.Article
+}
+
+// ErrNotFound is wrapped by the error of Article and Issue for an unknown id.
+var ErrNotFound = errors.New("not found")
+
+// Batch collects changes that Commit applies at once: after a crash either
+// all of them are in the index or none.
+type Batch struct {
+	ix   *Index
+	b    *bleve.Batch
+	docs int
+}
+
+// NewBatch returns an empty batch for ix.
+func (ix *Index) NewBatch() *Batch { return &Batch{ix: ix, b: ix.bi.NewBatch()} }
+
+// Len returns the number of documents the batch writes or deletes.
+func (b *Batch) Len() int { return b.docs }
+
+// Put adds iss, replacing the issue of the same ID and its articles
+// (articles that the new record no longer has are deleted).
+func (b *Batch) Put(iss *Issue) error {
+	if iss.ID == "" {
+		return errors.New("put issue: empty id")
+	}
+	if old, err := b.ix.Issue(context.Background(), iss.ID); err == nil {
+		keep := map[string]bool{}
+		for _, a := range iss.Articles {
+			keep[a.ID] = true
+		}
+		for _, a := range old.Articles {
+			if !keep[a.ID] {
+				b.b.Delete(a.ID)
+				b.docs++
+			}
+		}
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	head := *iss
+	head.Articles = nil
+	rec, err := json.Marshal(head)
+	if err != nil {
+		return fmt.Errorf("put issue %s: %w", iss.ID, err)
+	}
+	files, _ := json.Marshal(iss.Files)
+	ids := make([]string, len(iss.Articles))
+	for i, a := range iss.Articles {
+		ids[i] = a.ID
+	}
+	if err := b.b.Index(iss.ID, map[string]any{
+		fType: typeIssue, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
+		fRecord: string(rec), fFiles: string(files),
+	}); err != nil {
+		return fmt.Errorf("put issue %s: %w", iss.ID, err)
+	}
+	b.docs++
+	for _, a := range iss.Articles {
+		if err := b.putArticle(&iss.Issue, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
+	rec, err := json.Marshal(storedArticle{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Article: a})
+	if err != nil {
+		return fmt.Errorf("put article %s: %w", a.ID, err)
+	}
+	head := ingest.MatchText(a.Headline)
+	sep := string(segment.Separator)
+	doc := map[string]any{
+		fType: typeArticle, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
+		fSection: a.Section, fOrg: a.SourceOrg, fDistrict: a.District,
+		fMention: a.DistrictsMentioned, fOrganis: a.Organisations, fTheme: a.Themes,
+		fSpecial: iss.Special,
+		fText:    head + sep + ingest.MatchText(a.SourceOrg) + sep + ingest.MatchText(a.Body),
+		fHead:    head,
+		fRecord:  string(rec),
+	}
+	if err := b.b.Index(a.ID, doc); err != nil {
+		return fmt.Errorf("put article %s: %w", a.ID, err)
+	}
+	b.docs++
+	return nil
+}
+
+// Delete removes the issue id and its articles.
+func (b *Batch) Delete(id string) error {
+	old, err := b.ix.Issue(context.Background(), id)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, a := range old.Articles {
+		b.b.Delete(a.ID)
+		b.docs++
+	}
+	b.b.Delete(id)
+	b.docs++
+	return nil
+}
+
+// Commit writes the batch and waits until it is on disk.
+func (ix *Index) Commit(ctx context.Context, b *Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if b.docs == 0 {
+		return nil
+	}
+	if err := ix.bi.Batch(b.b); err != nil {
+		return fmt.Errorf("write index %s: %w", ix.dir, err)
+	}
+	b.b.Reset()
+	b.docs = 0
+	return nil
+}
+
+func year(date string) string {
+	if len(date) >= 4 {
+		return date[:4]
+	}
+	return ""
+}
+
+// record returns the stored record of document id if it is of type typ,
+// else an error wrapping ErrNotFound.
+func (ix *Index) record(id, typ string) ([]byte, error) {
+	doc, err := ix.bi.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", id, err)
+	}
+	if doc == nil {
+		return nil, fmt.Errorf("%s %s: %w", typ, id, ErrNotFound)
+	}
+	var val []byte
+	isType := false
+	doc.VisitFields(func(f bindex.Field) {
+		switch f.Name() {
+		case fRecord:
+			val = f.Value()
+		case fType:
+			isType = string(f.Value()) == typ
+		}
+	})
+	if val == nil || !isType {
+		return nil, fmt.Errorf("%s %s: %w", typ, id, ErrNotFound)
+	}
+	return val, nil
+}
+
+// Article returns the stored record of article id, an error wrapping
+// ErrNotFound if there is none.
+func (ix *Index) Article(ctx context.Context, id string) (*ingest.Article, error) {
+	raw, err := ix.record(id, typeArticle)
+	if err != nil {
+		return nil, err
+	}
+	var a storedArticle
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, fmt.Errorf("read article %s: %w", id, err)
+	}
+	return &a.Article, nil
+}
+
+// Issue returns the stored record of issue id with its articles in order,
+// an error wrapping ErrNotFound if there is none.
+func (ix *Index) Issue(ctx context.Context, id string) (*Issue, error) {
+	raw, err := ix.record(id, typeIssue)
+	if err != nil {
+		return nil, err
+	}
+	var iss Issue
+	if err := json.Unmarshal(raw, &iss); err != nil {
+		return nil, fmt.Errorf("read issue %s: %w", id, err)
+	}
+	q := bleve.NewConjunctionQuery(term(fType, typeArticle), term(fIssueID, id))
+	arts, err := collect(ix, ctx, q, fRecord, func(raw []byte) (storedArticle, error) {
+		var a storedArticle
+		err := json.Unmarshal(raw, &a)
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read issue %s: %w", id, err)
+	}
+	slices.SortFunc(arts, func(a, b storedArticle) int { return a.Seq - b.Seq })
+	iss.Articles = make([]ingest.Article, len(arts))
+	for i, a := range arts {
+		iss.Articles[i] = a.Article
+	}
+	return &iss, nil
+}
+
+// IssueFiles is an issue and the files it was read from.
+type IssueFiles struct {
+	ID    string `json:"id"`
+	Date  string `json:"date"`
+	Files []File `json:"files"`
+}
+
+// Issues lists every issue with its source files, in ID order. The server
+// uses it to serve the files that were ingested (and only those); ingest to
+// skip unchanged files.
+func (ix *Index) Issues(ctx context.Context) ([]IssueFiles, error) {
+	type item struct {
+		id, date string
+		files    []File
+	}
+	req := bleve.NewSearchRequestOptions(term(fType, typeIssue), 0, 0, false)
+	total, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("list issues: %w", err)
+	}
+	out := make([]IssueFiles, 0, total.Total)
+	req = bleve.NewSearchRequestOptions(term(fType, typeIssue), int(total.Total), 0, false)
+	req.Fields = []string{fFiles, fDate}
+	req.SortBy([]string{"_id"})
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("list issues: %w", err)
+	}
+	for _, h := range res.Hits {
+		it := IssueFiles{ID: h.ID}
+		it.Date, _ = h.Fields[fDate].(string)
+		if s, ok := h.Fields[fFiles].(string); ok {
+			if err := json.Unmarshal([]byte(s), &it.Files); err != nil {
+				return nil, fmt.Errorf("list issues: files of %s: %w", h.ID, err)
+			}
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// collect runs q and decodes the stored field name of every hit.
+func collect[T any](ix *Index, ctx context.Context, q query.Query, name string, decode func([]byte) (T, error)) ([]T, error) {
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	req = bleve.NewSearchRequestOptions(q, int(res.Total), 0, false)
+	req.Fields = []string{name}
+	res, err = ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		s, _ := h.Fields[name].(string)
+		v, err := decode([]byte(s))
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", h.ID, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func term(field, value string) query.Query {
+	q := bleve.NewTermQuery(value)
+	q.SetField(field)
+	return q
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:16]
+}

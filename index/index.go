@@ -96,8 +96,8 @@ var ErrNotExist = errors.New("no index")
 // schema, analyzers or dictionaries differ). It can be rebuilt from its
 // stored records with `jianbao reindex`.
 type VersionError struct {
-	Dir       string
-	What      string // "schema", "analyzer", "dictionary" or "user dictionary"
+	Dir        string
+	What       string // "schema", "analyzer", "dictionary" or "user dictionary"
 	Have, Want string
 }
 

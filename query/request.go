@@ -46,8 +46,12 @@ func (e *ParamError) Error() string { return e.Param + ": " + e.Msg }
 
 // Request turns p into an index request with snippets. It returns a
 // *SyntaxError for a malformed query and a *ParamError for a bad filter,
-// sort order, limit, offset or facet name.
+// sort order, limit, offset or facet name, and ErrTooLarge for a query
+// longer than MaxQueryBytes.
 func (p Params) Request() (index.Request, error) {
+	if len(p.Q) > MaxQueryBytes {
+		return index.Request{}, fmt.Errorf("query of %d bytes, the limit is %d: %w", len(p.Q), MaxQueryBytes, ErrTooLarge)
+	}
 	expr, err := Parse(p.Q)
 	if err != nil {
 		return index.Request{}, err

@@ -1,0 +1,480 @@
+package query
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"jianbao/index"
+	"jianbao/ingest"
+)
+
+// Store is what the server needs from an index: searches and the stored
+// records of issues. *index.Index is one.
+type Store interface {
+	Searcher
+	// Issue returns the record of issue id with its articles and source
+	// files, or an error wrapping index.ErrNotFound when there is none.
+	Issue(ctx context.Context, id string) (*index.Issue, error)
+}
+
+// Errors of the API, mapped to HTTP statuses by statusOf.
+var (
+	// ErrNotFound is index.ErrNotFound: no such issue, article or file.
+	ErrNotFound = index.ErrNotFound
+	// ErrTooLarge reports a query or URL over the limits.
+	ErrTooLarge = errors.New("request too large")
+)
+
+// Timeouts and sizes of the HTTP server.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 60 * time.Second // a large PDF on a slow link
+	idleTimeout       = 2 * time.Minute
+	searchTimeout     = 10 * time.Second
+	maxHeaderBytes    = 16 << 10
+	maxURLBytes       = 8 << 10
+	shutdownTimeout   = 10 * time.Second
+)
+
+// Options configure a Handler.
+type Options struct {
+	// Logger receives request errors (level Error) and each request (Debug);
+	// nil discards.
+	Logger *slog.Logger
+	// SourceRoot is the directory against which relative source paths stored
+	// in the index are resolved; "" means the working directory.
+	SourceRoot string
+}
+
+// Handler serves the JSON API, the source files and the web page:
+//
+//	GET /api/search        search (Params as URL parameters)
+//	GET /api/facets        facet counts of a search (all articles by default)
+//	GET /api/articles/{id} an article with its issue's header fields
+//	GET /api/issues/{id}   an issue's record
+//	GET /api/openapi.json  the OpenAPI 3 description of the above
+//	GET /files/{issue_id}  the source file of an issue, as ingested
+//	GET /healthz           liveness
+//	GET /                  the web page
+type Handler struct {
+	store Store
+	log   *slog.Logger
+	root  string
+	mux   *http.ServeMux
+}
+
+//go:embed web openapi.json
+var assets embed.FS
+
+// route is one endpoint; the OpenAPI document is checked against routes.
+type route struct {
+	method, path string
+	handle       func(*Handler, http.ResponseWriter, *http.Request) error
+}
+
+var routes = []route{
+	{"GET", "/api/search", (*Handler).search},
+	{"GET", "/api/facets", (*Handler).facets},
+	{"GET", "/api/articles/{id}", (*Handler).article},
+	{"GET", "/api/issues/{id}", (*Handler).issue},
+	{"GET", "/api/openapi.json", (*Handler).openapi},
+	{"GET", "/files/{issue_id}", (*Handler).file},
+	{"GET", "/healthz", (*Handler).healthz},
+}
+
+// NewHandler returns the handler of the API and web page over store.
+func NewHandler(store Store, opts Options) *Handler {
+	h := &Handler{store: store, log: opts.Logger, root: opts.SourceRoot, mux: http.NewServeMux()}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	for _, rt := range routes {
+		h.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
+			if err := rt.handle(h, w, r); err != nil {
+				h.writeError(w, r, err)
+			}
+		})
+	}
+	for _, prefix := range []string{"GET /api/", "GET /files/"} {
+		h.mux.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) {
+			h.writeError(w, r, fmt.Errorf("no endpoint %s: %w", r.URL.Path, ErrNotFound))
+		})
+	}
+	web, err := fs.Sub(assets, "web")
+	if err != nil {
+		panic(err) // the embedded directory is part of the binary
+	}
+	h.mux.Handle("GET /", pageHeaders(http.FileServerFS(web)))
+	return h
+}
+
+// ServeHTTP rejects oversized URLs with 413 and passes the rest on.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	if len(r.URL.RawQuery)+len(r.URL.Path) > maxURLBytes {
+		h.writeError(w, r, fmt.Errorf("URL of %d bytes: %w", len(r.URL.RawQuery)+len(r.URL.Path), ErrTooLarge))
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+	h.log.Debug("request", "method", r.Method, "url", r.URL.String(), "took", time.Since(start))
+}
+
+// pageHeaders adds the headers of the web page: no script, style or frame
+// from elsewhere.
+func pageHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// searchParamNames are the URL parameters of /api/search and /api/facets.
+var searchParamNames = []string{"q", "district", "section", "org", "theme", "from", "to", "sort", "limit", "offset", "facets"}
+
+// paramsFromURL reads Params from URL parameters.
+func paramsFromURL(v url.Values) (Params, error) {
+	p := Params{
+		Q: v.Get("q"), District: v.Get("district"), Section: v.Get("section"),
+		Org: v.Get("org"), Theme: v.Get("theme"), From: v.Get("from"), To: v.Get("to"),
+		Sort: v.Get("sort"),
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &p.Limit}, {"offset", &p.Offset}} {
+		s := v.Get(n.name)
+		if s == "" {
+			continue
+		}
+		i, err := strconv.Atoi(s)
+		if err != nil {
+			return p, &ParamError{n.name, fmt.Sprintf("%q is not a number", s)}
+		}
+		*n.dst = i
+	}
+	for _, f := range v["facets"] {
+		p.Facets = append(p.Facets, strings.Split(f, ",")...)
+	}
+	return p, nil
+}
+
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
+	p, err := paramsFromURL(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	defer cancel()
+	resp, err := Search(ctx, h.store, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, resp)
+}
+
+// facets answers with the counts of every facet over the articles a search
+// matches (all articles when there are no parameters).
+func (h *Handler) facets(w http.ResponseWriter, r *http.Request) error {
+	p, err := paramsFromURL(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if len(p.Facets) == 0 {
+		p.Facets = FacetNames
+	}
+	p.Limit, p.Offset = 1, 0
+	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	defer cancel()
+	resp, err := Search(ctx, h.store, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, struct {
+		Total  int `json:"total"`
+		Facets any `json:"facets"`
+	}{resp.Total, resp.Facets})
+}
+
+var (
+	issueIDPattern   = regexp.MustCompile(`^\d{4}-(?:\d{3}|zk\d{2}|zengk\d{2})$`)
+	articleIDPattern = regexp.MustCompile(`^(\d{4}-(?:\d{3}|zk\d{2}|zengk\d{2}))-\d{2,3}$`)
+)
+
+// lookupIssue validates id and fetches its issue.
+func (h *Handler) lookupIssue(ctx context.Context, id string) (*index.Issue, error) {
+	if !issueIDPattern.MatchString(id) {
+		return nil, fmt.Errorf("no issue %q: %w", id, ErrNotFound)
+	}
+	iss, err := h.store.Issue(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("issue %s: %w", id, err)
+	}
+	return iss, nil
+}
+
+// ArticleView is an article with the fields of its issue that a reader
+// needs to cite it, as returned by /api/articles/{id} and `jianbao show`.
+type ArticleView struct {
+	ingest.Article
+	IssueID    string `json:"issue_id"`
+	Title      string `json:"title"`
+	Issue      int    `json:"issue"`
+	TotalIssue int    `json:"total_issue,omitempty"`
+	Special    string `json:"special"`
+	Date       string `json:"date"`
+	Issuer     string `json:"issuer"`
+	Format     string `json:"format"` // of the source file: "txt" or "pdf"
+	File       string `json:"file"`   // URL path of the source file, with #page=N for a PDF page
+}
+
+// FindArticle returns the article id of iss with its issue's fields.
+func FindArticle(iss *index.Issue, id string) (*ArticleView, error) {
+	for _, a := range iss.Articles {
+		if a.ID != id {
+			continue
+		}
+		src, rec := SourceOf(iss), &iss.Issue
+		v := &ArticleView{Article: a, IssueID: rec.ID, Title: rec.Title, Issue: rec.Issue,
+			TotalIssue: rec.TotalIssue, Special: rec.Special, Date: rec.Date, Issuer: rec.Issuer,
+			Format: src.Format, File: "/files/" + rec.ID}
+		if a.Page > 0 && src.Format == "pdf" {
+			v.File += "#page=" + strconv.Itoa(a.Page)
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("no article %s: %w", id, ErrNotFound)
+}
+
+// ArticleIssueID returns the id of the issue of an article id, and whether
+// id is an article id at all.
+func ArticleIssueID(id string) (string, bool) {
+	m := articleIDPattern.FindStringSubmatch(id)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+func (h *Handler) article(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	issueID, ok := ArticleIssueID(id)
+	if !ok {
+		return fmt.Errorf("no article %q: %w", id, ErrNotFound)
+	}
+	iss, err := h.lookupIssue(r.Context(), issueID)
+	if err != nil {
+		return err
+	}
+	v, err := FindArticle(iss, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (h *Handler) issue(w http.ResponseWriter, r *http.Request) error {
+	iss, err := h.lookupIssue(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, iss)
+}
+
+func (h *Handler) openapi(w http.ResponseWriter, r *http.Request) error {
+	doc, err := assets.ReadFile("openapi.json")
+	if err != nil {
+		return fmt.Errorf("read openapi document: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(doc)
+	return err
+}
+
+func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// file serves the source file of an issue. The path comes from the index
+// record of the issue, never from the request: the request names an issue
+// id, which must match the id pattern and be in the index. A TXT source is
+// served decoded to UTF-8.
+func (h *Handler) file(w http.ResponseWriter, r *http.Request) error {
+	iss, err := h.lookupIssue(r.Context(), r.PathValue("issue_id"))
+	if err != nil {
+		return err
+	}
+	src := SourceOf(iss)
+	path := src.Path
+	if path == "" {
+		return fmt.Errorf("issue %s has no source file: %w", iss.ID, ErrNotFound)
+	}
+	if !filepath.IsAbs(path) && h.root != "" {
+		path = filepath.Join(h.root, path)
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		h.log.Warn("source file of an ingested issue is gone", "issue", iss.ID, "path", path)
+		return fmt.Errorf("source of issue %s is no longer on the server: %w", iss.ID, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("open source of %s: %w", iss.ID, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("stat source of %s: %w", iss.ID, err)
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("source of %s is not a regular file: %w", iss.ID, ErrNotFound)
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	name := iss.ID + strings.ToLower(filepath.Ext(path))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name))
+	if src.Format == "txt" {
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return fmt.Errorf("read source of %s: %w", iss.ID, err)
+		}
+		text, _, err := ingest.Decode(data)
+		if err != nil {
+			return fmt.Errorf("decode source of %s: %w", iss.ID, err)
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		http.ServeContent(w, r, name, st.ModTime(), bytes.NewReader([]byte(text)))
+		return nil
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	http.ServeContent(w, r, name, st.ModTime(), f)
+	return nil
+}
+
+// SourceOf returns the source file of iss that readers are sent to: its
+// PDF when there is one (it opens at an article's page), else its TXT.
+func SourceOf(iss *index.Issue) ingest.Source {
+	for _, f := range iss.Files {
+		if f.Format == "pdf" {
+			return f.Source
+		}
+	}
+	if len(iss.Files) > 0 {
+		return iss.Files[0].Source
+	}
+	return iss.Source
+}
+
+// statusOf is the one table from errors to HTTP statuses and the message
+// users see. Errors it does not know are internal: users get a generic
+// message, the log gets the error.
+func statusOf(err error) (status int, msg string, internal bool) {
+	var se *SyntaxError
+	var pe *ParamError
+	var be *index.BadRequestError
+	switch {
+	case errors.As(err, &se):
+		return http.StatusBadRequest, se.Error(), false
+	case errors.As(err, &pe):
+		return http.StatusBadRequest, pe.Error(), false
+	case errors.As(err, &be):
+		return http.StatusBadRequest, be.Error(), false
+	case errors.Is(err, ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, err.Error(), false
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound, err.Error(), false
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "the search took too long", false
+	}
+	return http.StatusInternalServerError, "internal error", true
+}
+
+// apiError is the JSON body of every error response.
+type apiError struct {
+	Error  string `json:"error"`
+	Column int    `json:"column,omitempty"` // of a query syntax error, 1-based runes
+}
+
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg, internal := statusOf(err)
+	if internal {
+		if r.Context().Err() != nil {
+			return // the client went away
+		}
+		h.log.Error("request failed", "method", r.Method, "url", r.URL.String(), "err", err)
+	}
+	body := apiError{Error: msg}
+	var se *SyntaxError
+	if errors.As(err, &se) {
+		body.Column = se.Column
+	}
+	if werr := writeJSON(w, status, body); werr != nil {
+		h.log.Debug("write error response", "err", werr)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// NewServer returns an HTTP server for h on addr with read and write
+// timeouts and a header size limit.
+func NewServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
+}
+
+// Serve runs srv on ln until ctx is cancelled (SIGTERM in the command),
+// then shuts down gracefully: it stops accepting, lets requests in flight
+// finish for up to ten seconds, and returns nil.
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

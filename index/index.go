@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -69,6 +70,8 @@ type Index struct {
 	lock *lockFile
 	log  *slog.Logger
 	ro   bool
+
+	closeOnce sync.Once
 }
 
 // meta is what an index records about how it was built.
@@ -271,10 +274,13 @@ func wordsHash(words []segment.Word) string {
 // Dir returns the directory of the index.
 func (ix *Index) Dir() string { return ix.dir }
 
-// Close closes the index and releases its lock.
+// Close closes the index and releases its lock. Closing again does nothing.
 func (ix *Index) Close() error {
-	err := ix.bi.Close()
-	ix.lock.release()
+	var err error
+	ix.closeOnce.Do(func() {
+		err = ix.bi.Close()
+		ix.lock.release()
+	})
 	if err != nil {
 		return fmt.Errorf("close index %s: %w", ix.dir, err)
 	}

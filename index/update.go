@@ -255,7 +255,7 @@ func (w *writer) add(r parsed) error {
 	}
 	if r.warn > 0 {
 		w.sum.Warnings += r.warn
-		w.ix.log.Warn("problems in bulletin", "file", r.path, "count", r.warn, "first", r.warning)
+		w.ix.log.Info("problems in bulletin", "file", r.path, "count", r.warn, "first", r.warning)
 	}
 	k, was := w.known[r.path]
 	if was && k.file.SHA256 == r.file.SHA256 && k.issue == r.iss.ID {

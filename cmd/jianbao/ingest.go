@@ -1,0 +1,244 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"jianbao/index"
+	"jianbao/ingest"
+	"jianbao/segment"
+)
+
+// defaultIndexDir is the index used when neither --index nor
+// $JIANBAO_INDEX names one.
+const defaultIndexDir = "jianbao-data"
+
+// indexDir returns the index directory: the flag, else $JIANBAO_INDEX,
+// else ./jianbao-data.
+func indexDir(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if env := os.Getenv("JIANBAO_INDEX"); env != "" {
+		return env
+	}
+	return defaultIndexDir
+}
+
+type ingestOptions struct {
+	index   string
+	workers int
+	prune   bool
+	json    bool
+	dict    string
+	paths   []string
+}
+
+func newIngestCmd(a *app) *cobra.Command {
+	opts := ingestOptions{}
+	cmd := &cobra.Command{
+		Use:   "ingest PATH...",
+		Short: "Add bulletin files to the search index, or bring it up to date",
+		Long: `ingest parses bulletin files (.txt and .pdf; directories are searched
+recursively, and glob patterns are expanded) and writes their records into the
+index. It is incremental: a file whose size, time and content are unchanged is
+skipped without parsing, a changed file replaces its issue's articles, and the
+TXT and the PDF of one issue make one issue that lists both files. With
+--prune, files that no longer exist are removed from the index, and issues left
+without files too. A file that fails is reported and the others go on; the
+exit status is then 1.
+
+The index is --index, else $JIANBAO_INDEX, else ./jianbao-data; it is created
+if missing. --dict adds a user dictionary of words (one a line, optionally
+with a frequency) to the word segmentation used for ranking; it is kept in
+the index, and changing it needs jianbao reindex.`,
+		Example: `  jianbao ingest archive/
+  jianbao ingest --index /srv/jianbao 'archive/2021/*.pdf' archive/2022
+  jianbao ingest --prune --json archive/ > last-run.json   # from cron`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{errors.New("ingest needs at least one PATH")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.paths = args
+			return runIngest(cmd, a, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	cmd.Flags().IntVar(&opts.workers, "workers", runtime.NumCPU(), "files parsed at once")
+	cmd.Flags().BoolVar(&opts.prune, "prune", false, "remove files that no longer exist, and issues left without files")
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print the summary as JSON")
+	cmd.Flags().StringVar(&opts.dict, "dict", "", "user dictionary `FILE` for the word segmentation")
+	return cmd
+}
+
+func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
+	if opts.workers < 1 {
+		return usageError{fmt.Errorf("--workers must be at least 1, not %d", opts.workers)}
+	}
+	words, err := readDict(opts.dict)
+	if err != nil {
+		return err
+	}
+	files, missing := expandPaths(opts.paths)
+	dir := indexDir(opts.index)
+	ix, err := index.Open(dir, index.Options{Logger: a.log, Create: true, Words: words, Command: "jianbao ingest"})
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+
+	start := time.Now()
+	prog := newProgress(a.errOut)
+	sum, err := ix.Ingest(cmd.Context(), files, index.IngestOptions{
+		Workers: opts.workers, Prune: opts.prune, Progress: prog.update,
+		ParseOptions: ingest.Options{Logger: a.log},
+	})
+	prog.done()
+	if err != nil {
+		return err
+	}
+	for _, m := range missing {
+		sum.Failed++
+		sum.Failures = append(sum.Failures, index.Failure{Path: m, Err: "no such file or directory, or no .txt/.pdf file in it"})
+	}
+	if err := ix.Close(); err != nil {
+		return err
+	}
+	if opts.json {
+		enc := json.NewEncoder(a.out)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(a.out, "%s: %d added, %d updated, %d unchanged, %d failed", dir, sum.Added, sum.Updated, sum.Unchanged, sum.Failed)
+		if opts.prune {
+			fmt.Fprintf(a.out, ", %d pruned", sum.Pruned)
+		}
+		fmt.Fprintf(a.out, "; %d issues in the index (%.1fs)\n", sum.Issues, time.Since(start).Seconds())
+		if sum.Warnings > 0 {
+			fmt.Fprintf(a.errOut, "%d problems inside bulletins were worked around (see them with -v or jianbao parse)\n", sum.Warnings)
+		}
+	}
+	if sum.Failed > 0 {
+		for _, f := range sum.Failures {
+			fmt.Fprintf(a.errOut, "error: %s: %s\n", f.Path, strings.TrimPrefix(f.Err, f.Path+": "))
+		}
+		fmt.Fprintf(a.errOut, "%d files failed\n", sum.Failed)
+		return errSomeFailed
+	}
+	return nil
+}
+
+// readDict reads a user dictionary; "" means none.
+func readDict(path string) ([]segment.Word, error) {
+	if path == "" {
+		return nil, nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read dictionary: %w", err)
+	}
+	words, err := segment.ParseDict(string(src))
+	if err != nil {
+		return nil, fmt.Errorf("dictionary %s: %w", path, err)
+	}
+	return words, nil
+}
+
+// expandPaths turns the command line's paths into files: a directory gives
+// its .txt and .pdf files, recursively; a pattern that names no file is
+// expanded as a glob. It returns the files, sorted and without duplicates,
+// and the arguments that gave none.
+func expandPaths(args []string) (files, missing []string) {
+	for _, arg := range args {
+		before := len(files)
+		matches := []string{arg}
+		if _, err := os.Stat(arg); err != nil {
+			matches, _ = filepath.Glob(arg)
+		}
+		for _, m := range matches {
+			st, err := os.Stat(m)
+			switch {
+			case err != nil:
+			case st.IsDir():
+				filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
+					if err == nil && !d.IsDir() && isBulletinFile(p) {
+						files = append(files, p)
+					}
+					return nil
+				})
+			default:
+				files = append(files, m)
+			}
+		}
+		if len(files) == before {
+			missing = append(missing, arg)
+		}
+	}
+	slices.Sort(files)
+	return slices.Compact(files), missing
+}
+
+func isBulletinFile(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	return ext == ".txt" || ext == ".pdf"
+}
+
+// progress reports ingest progress: a bar redrawn in place on a terminal,
+// a plain line every few seconds otherwise.
+type progress struct {
+	w     io.Writer
+	tty   bool
+	last  time.Time
+	shown bool
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w, last: time.Now()}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(done, total int) {
+	now := time.Now()
+	if p.tty {
+		if now.Sub(p.last) < 100*time.Millisecond && done != total {
+			return
+		}
+		const width = 30
+		fill := width * done / max(total, 1)
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d files", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, total)
+		p.shown = true
+	} else {
+		if now.Sub(p.last) < 5*time.Second && done != total {
+			return
+		}
+		fmt.Fprintf(p.w, "ingest: %d/%d files parsed\n", done, total)
+	}
+	p.last = now
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprintln(p.w)
+	}
+}

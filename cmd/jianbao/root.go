@@ -96,5 +96,7 @@ TXT files) into structured records and a full-text index, and searches it.`,
 	root.AddCommand(newIngestCmd(a))
 	root.AddCommand(newSearchCmd(a))
 	root.AddCommand(newReindexCmd(a))
+	root.AddCommand(newServeCmd(a))
+	root.AddCommand(newShowCmd(a))
 	return root
 }

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"jianbao/index"
+	"jianbao/query"
+)
+
+type showOptions struct {
+	index  string
+	format string
+	id     string
+}
+
+func newShowCmd(a *app) *cobra.Command {
+	opts := showOptions{}
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Print an article or a whole issue from the index",
+		Long: `show prints the article with id ID (such as 2021-014-02: issue id and
+sequence number) or, given an issue id (such as 2021-014), the whole issue:
+header, and every article with its full text. --format json prints the record,
+as the HTTP API returns it.`,
+		Example: `  jianbao show 2021-014-02
+  jianbao show 2021-014
+  jianbao show --format json 2021-014-02 | jq .body`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError{errors.New("show needs one ID")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.id = args[0]
+			return runShow(cmd.Context(), a, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format: text or json")
+	return cmd
+}
+
+func runShow(ctx context.Context, a *app, opts showOptions) error {
+	if opts.format != "text" && opts.format != "json" {
+		return usageError{fmt.Errorf("unknown format %q: want text or json", opts.format)}
+	}
+	articleID := ""
+	issueID, isArticle := query.ArticleIssueID(opts.id)
+	if isArticle {
+		articleID = opts.id
+	} else {
+		var ok bool
+		if issueID, ok = query.IssueID(opts.id); !ok {
+			return usageError{fmt.Errorf("%q is neither an article id (2021-014-02) nor an issue id (2021-014)", opts.id)}
+		}
+	}
+	ix, err := index.Open(indexDir(opts.index), index.Options{Logger: a.log, ReadOnly: true, Command: "jianbao show"})
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	iss, err := ix.Issue(ctx, issueID)
+	if errors.Is(err, index.ErrNotFound) && isArticle {
+		return fmt.Errorf("no article %s in %s: its issue %s is not in the index", articleID, ix.Dir(), issueID)
+	}
+	if errors.Is(err, index.ErrNotFound) {
+		return fmt.Errorf("no issue %s in %s", issueID, ix.Dir())
+	}
+	if err != nil {
+		return err
+	}
+	if isArticle {
+		v, err := query.FindArticle(iss, articleID)
+		if err != nil {
+			return fmt.Errorf("no article %s in %s: issue %s has %d articles", articleID, ix.Dir(), issueID, len(iss.Articles))
+		}
+		if opts.format == "json" {
+			return writeIndentedJSON(a.out, v)
+		}
+		return writeArticleText(a.out, v, query.SourceOf(iss).Path)
+	}
+	if opts.format == "json" {
+		return writeIndentedJSON(a.out, iss)
+	}
+	return writeFullIssueText(a.out, iss)
+}
+
+func writeIndentedJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// writeArticleText prints an article with what a reader needs to cite it.
+func writeArticleText(w io.Writer, v *query.ArticleView, path string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  【%s】\n%s\n\n", v.ID, v.Section, v.Headline)
+	fmt.Fprintf(&b, "%s", v.Title)
+	if v.Special != "" {
+		fmt.Fprintf(&b, " · %s", v.Special)
+	}
+	fmt.Fprintf(&b, " 第%d期", v.Issue)
+	if v.TotalIssue > 0 {
+		fmt.Fprintf(&b, " (总第%d期)", v.TotalIssue)
+	}
+	fmt.Fprintf(&b, "  %s  %s\n", v.Date, v.Issuer)
+	fmt.Fprintf(&b, "来源: %s", orDash(v.SourceOrg))
+	if v.District != "" {
+		fmt.Fprintf(&b, " (%s)", v.District)
+	}
+	if v.Page > 0 {
+		fmt.Fprintf(&b, "  第%d页", v.Page)
+	}
+	b.WriteString("\n")
+	if path != "" {
+		fmt.Fprintf(&b, "原文: %s\n", path)
+	}
+	fmt.Fprintf(&b, "\n%s\n", v.Body)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeFullIssueText prints an issue's header and every article in full.
+func writeFullIssueText(w io.Writer, iss *index.Issue) error {
+	rec := &iss.Issue
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %s", rec.ID, rec.Title)
+	if rec.Special != "" {
+		fmt.Fprintf(&b, " · %s", rec.Special)
+	}
+	fmt.Fprintf(&b, "  第%d期", rec.Issue)
+	if rec.TotalIssue > 0 {
+		fmt.Fprintf(&b, " (总第%d期)", rec.TotalIssue)
+	}
+	fmt.Fprintf(&b, "\n%s  %s\n", rec.Date, rec.Issuer)
+	for _, f := range iss.Files {
+		fmt.Fprintf(&b, "原文: %s\n", f.Path)
+	}
+	section := ""
+	for _, art := range rec.Articles {
+		if art.Section != section {
+			section = art.Section
+			fmt.Fprintf(&b, "\n【%s】\n", section)
+		}
+		fmt.Fprintf(&b, "\n%s  %s\n\n%s\n", art.ID, art.Headline, art.Body)
+		if art.SourceOrg != "" {
+			fmt.Fprintf(&b, "(%s)\n", art.SourceOrg)
+		}
+	}
+	fmt.Fprintf(&b, "\n责编: %s  核稿: %s\n", orDash(rec.Editor), orDash(rec.Reviewer))
+	_, err := io.WriteString(w, b.String())
+	return err
+}

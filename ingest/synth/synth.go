@@ -47,7 +47,7 @@ func Generate(n int, seed uint64) []File {
 // stats counts what a run generated, for tests.
 type stats struct {
 	articles int // articles generated
-	rejected int // drafts whose filler formed a name by accident
+	rejected int // drafts refused: filler formed a name by accident, or a title was too long
 	splits   int // paragraphs split by a page break
 	inName   int // splits inside a district name
 	noAttr   int // articles without attribution
@@ -60,12 +60,12 @@ type generator struct {
 }
 
 var (
-	leadTemplates     = parseTemplates(leads)
-	sentenceTemplates = parseTemplates(sentences)
-	briefTemplates    = parseTemplates(briefs)
-	briefTails2       = parseTemplates(briefTails)
-	headlineTemplates = parseTemplates(headlines)
-	sharedGuard       = newGuard()
+	leadTemplates      = parseTemplates(leads)
+	sentenceTemplates  = parseTemplates(sentences)
+	briefTemplates     = parseTemplates(briefs)
+	briefTailTemplates = parseTemplates(briefTails)
+	headlineTemplates  = parseTemplates(headlines)
+	sharedGuard        = newGuard()
 )
 
 func generate(n int, seed uint64) ([]File, stats) {
@@ -286,10 +286,9 @@ func (g *generator) bulletin(s issueSlot) File {
 		Issue:      s.issue,
 		TotalIssue: s.total,
 		Special:    s.special, // the line as printed, quotes and all
-
-		Issuer:   usualIssuer,
-		Date:     s.date.Format(time.DateOnly),
-		Articles: []ingest.Article{},
+		Issuer:     usualIssuer,
+		Date:       s.date.Format(time.DateOnly),
+		Articles:   []ingest.Article{},
 	}
 	if r.IntN(100) < 15 {
 		iss.Title = pick(r, titles)
@@ -386,7 +385,7 @@ func (g *generator) draft(year int, st style, section string, brief, noAttr bool
 	if brief {
 		sc.render(&b, pick(r, briefTemplates), &a.m)
 		if r.IntN(2) == 0 {
-			sc.render(&b, pick(r, briefTails2), &a.m)
+			sc.render(&b, pick(r, briefTailTemplates), &a.m)
 		}
 		a.paras = []string{b.String()}
 		return a, true

@@ -150,6 +150,28 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// FuzzRoundTrip runs the round trip over bulletins of any seed:
+// go test ./ingest/synth -run '^$' -fuzz '^FuzzRoundTrip$' explores seeds
+// beyond the one TestRoundTrip checks.
+func FuzzRoundTrip(f *testing.F) {
+	for _, seed := range []uint64{0, 2, 42, 1 << 40} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		for _, file := range Generate(4, seed) {
+			got, err := ingest.Parse(context.Background(), file.Name, file.Data, ingest.Options{})
+			if got == nil {
+				t.Fatalf("seed %d, %s: %v", seed, file.Name, err)
+			}
+			checkWarnings(t, file, err)
+			if _, diffs := compareFields(file.Name, file.Expected, got); len(diffs) > 0 {
+				d := diffs[0]
+				t.Fatalf("seed %d, %s: %s (and %d more differences)\n want %s\n  got %s", seed, d.file, d.field, len(diffs)-1, d.want, d.got)
+			}
+		}
+	})
+}
+
 // checkWarnings asserts that the parser warned exactly about the articles
 // generated without attribution, and about nothing else.
 func checkWarnings(t *testing.T, f File, err error) {

@@ -1,0 +1,289 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"jianbao/ingest"
+	"jianbao/ingest/synth"
+	"jianbao/segment"
+)
+
+// smallArchive writes n generated bulletins into a temporary directory and
+// returns their paths and an empty index opened for writing.
+func smallArchive(t *testing.T, n int, seed uint64) ([]string, *Index) {
+	t.Helper()
+	dir := t.TempDir()
+	files := synth.Generate(n, seed)
+	if err := synth.Write(filepath.Join(dir, "src"), files); err != nil {
+		t.Fatal(err)
+	}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = filepath.Join(dir, "src", f.Name)
+	}
+	ix, err := Open(filepath.Join(dir, "index"), Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return paths, ix
+}
+
+func mustIngest(t *testing.T, ix *Index, paths []string, opts IngestOptions) *Summary {
+	t.Helper()
+	sum, err := ix.Ingest(context.Background(), paths, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func TestIngestIncremental(t *testing.T) {
+	paths, ix := smallArchive(t, 6, 11)
+	ctx := context.Background()
+	sum := mustIngest(t, ix, paths, IngestOptions{})
+	if sum.Added != 6 || sum.Issues != 6 || sum.Failed != 0 {
+		t.Fatalf("first run: %+v", sum)
+	}
+	sum = mustIngest(t, ix, paths, IngestOptions{})
+	if sum.Unchanged != 6 || sum.Added+sum.Updated+sum.Failed != 0 {
+		t.Fatalf("second run: %+v", sum)
+	}
+
+	// Touched but not changed: hashed, not counted as an update.
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(paths[0], later, later)
+	if sum = mustIngest(t, ix, paths, IngestOptions{}); sum.Unchanged != 6 {
+		t.Errorf("touched file: %+v", sum)
+	}
+
+	// Changed: a word added to the first headline.
+	iss, err := ingest.ParseFile(ctx, paths[1], ingest.Options{})
+	if iss == nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(paths[1])
+	head := []rune(iss.Articles[0].Headline)
+	text := strings.Replace(string(data), string(head[:2]), string(head[:2])+"独一无二", 1)
+	if text == string(data) {
+		t.Fatalf("headline %q not in the file", string(head[:2]))
+	}
+	if err := os.WriteFile(paths[1], []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum = mustIngest(t, ix, paths, IngestOptions{})
+	if sum.Updated != 1 || sum.Unchanged != 5 {
+		t.Errorf("changed file: %+v", sum)
+	}
+	res, err := ix.Search(ctx, Request{Expr: Text{Value: "独一无二"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || res.Hits[0].IssueID != iss.ID {
+		t.Errorf("changed text: %d hits, want 1 in %s", res.Total, iss.ID)
+	}
+
+	// Gone, with and without --prune.
+	os.Remove(paths[2])
+	sum = mustIngest(t, ix, paths, IngestOptions{})
+	if sum.Failed != 1 || sum.Issues != 6 {
+		t.Errorf("missing file without prune: %+v", sum)
+	}
+	sum = mustIngest(t, ix, paths[3:], IngestOptions{Prune: true})
+	if sum.Pruned != 1 || sum.Issues != 5 {
+		t.Errorf("prune: %+v", sum)
+	}
+
+	// A bad file is reported; the others still go in.
+	bad := filepath.Join(filepath.Dir(paths[0]), "junk.txt")
+	os.WriteFile(bad, []byte("这不是简报。\n"), 0o644)
+	sum = mustIngest(t, ix, append([]string{bad}, paths...), IngestOptions{})
+	if sum.Failed != 2 || len(sum.Failures) != 2 || sum.Issues != 5 {
+		t.Errorf("bad file: %+v", sum)
+	}
+}
+
+func TestIngestMovedFile(t *testing.T) {
+	paths, ix := smallArchive(t, 2, 5)
+	mustIngest(t, ix, paths, IngestOptions{})
+	ctx := context.Background()
+	a, _ := ingest.ParseFile(ctx, paths[0], ingest.Options{})
+	b, _ := ingest.ParseFile(ctx, paths[1], ingest.Options{})
+	// paths[0] now holds what paths[1] holds: the issue of paths[0] loses
+	// its only file and goes; the other lists two files.
+	data, _ := os.ReadFile(paths[1])
+	os.WriteFile(paths[0], data, 0o644)
+	sum := mustIngest(t, ix, paths, IngestOptions{})
+	if sum.Updated != 1 || sum.Issues != 1 {
+		t.Fatalf("moved: %+v", sum)
+	}
+	if _, err := ix.Issue(ctx, a.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("issue %s still there: %v", a.ID, err)
+	}
+	iss, err := ix.Issue(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(iss.Files) != 2 {
+		t.Errorf("issue %s files %+v, want both", b.ID, iss.Files)
+	}
+	res, err := ix.Search(ctx, Request{Expr: Field{"issue_id", a.ID}})
+	if err != nil || res.Total != 0 {
+		t.Errorf("articles of %s left: %v %v", a.ID, res, err)
+	}
+}
+
+func TestPutDropsArticles(t *testing.T) {
+	_, ix := smallArchive(t, 0, 1)
+	ctx := context.Background()
+	iss := &Issue{Issue: ingest.Issue{ID: "2021-001", Date: "2021-01-05", Articles: []ingest.Article{
+		{ID: "2021-001-01", Seq: 1, Body: "甲"}, {ID: "2021-001-02", Seq: 2, Body: "乙"}, {ID: "2021-001-03", Seq: 3, Body: "丙"}}}}
+	for _, n := range []int{3, 2} {
+		iss.Articles = iss.Articles[:n]
+		b := ix.NewBatch()
+		if err := b.Put(iss); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Commit(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(ctx, Request{Expr: All{}})
+		if err != nil || res.Total != n {
+			t.Errorf("after putting %d articles: %v hits, %v", n, res.Total, err)
+		}
+	}
+	if _, err := ix.Article(ctx, "2021-001-03"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("dropped article: %v", err)
+	}
+	b := ix.NewBatch()
+	if err := b.Delete("2021-001"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Commit(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := ix.Search(ctx, Request{Expr: All{}}); res.Total != 0 {
+		t.Errorf("after Delete: %d articles", res.Total)
+	}
+}
+
+func TestMergeTXTAndPDF(t *testing.T) {
+	txt := &ingest.Issue{ID: "2021-014", Title: "t", Source: ingest.Source{Path: "/a/x.txt", Format: "txt"},
+		Articles: []ingest.Article{{ID: "2021-014-01", Seq: 1, Body: "正文"}, {ID: "2021-014-02", Seq: 2}}}
+	pdf := &ingest.Issue{ID: "2021-014", Title: "p", Source: ingest.Source{Path: "/a/x.pdf", Format: "pdf"},
+		Articles: []ingest.Article{{ID: "2021-014-01", Seq: 1, Body: "正 文", Page: 1}, {ID: "2021-014-02", Seq: 2, Page: 3}}}
+	for _, order := range [][]*ingest.Issue{{txt, pdf}, {pdf, txt}} {
+		var cur *Issue
+		for _, iss := range order {
+			cur = merge(cur, iss, File{Source: iss.Source})
+		}
+		if cur.Title != "t" || cur.Source.Format != "txt" {
+			t.Errorf("primary is %q from %s, want the TXT's", cur.Title, cur.Source.Path)
+		}
+		if len(cur.Files) != 2 || cur.Files[0].Path != "/a/x.pdf" || cur.Files[1].Path != "/a/x.txt" {
+			t.Errorf("files %+v", cur.Files)
+		}
+		if cur.Articles[0].Page != 1 || cur.Articles[1].Page != 3 || cur.Articles[0].Body != "正文" {
+			t.Errorf("articles %+v: want the TXT's text with the PDF's pages", cur.Articles)
+		}
+	}
+}
+
+func TestVersionMismatchAndReindex(t *testing.T) {
+	paths, ix := smallArchive(t, 3, 9)
+	mustIngest(t, ix, paths, IngestOptions{})
+	dir := ix.Dir()
+	// Pretend an older analyzer built it.
+	m, _ := json.Marshal(meta{Schema: SchemaVersion, Analyzer: "0", Dictionary: segment.DictVersion()})
+	if err := ix.bi.SetInternal(metaKey, m); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	_, err := Open(dir, Options{ReadOnly: true})
+	var ve *VersionError
+	if !errors.As(err, &ve) || ve.What != "analyzer" || !strings.Contains(err.Error(), "jianbao reindex") {
+		t.Fatalf("Open = %v, want a *VersionError about the analyzer naming jianbao reindex", err)
+	}
+	// The source files are not needed.
+	for _, p := range paths {
+		os.Remove(p)
+	}
+	n, err := Reindex(context.Background(), dir, Options{})
+	if err != nil || n != 3 {
+		t.Fatalf("Reindex = %d, %v", n, err)
+	}
+	ix2, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	res, err := ix2.Search(context.Background(), Request{Expr: All{}})
+	if err != nil || res.Total == 0 {
+		t.Fatalf("after reindex: %v %v", res, err)
+	}
+	list, _ := ix2.Issues(context.Background())
+	if len(list) != 3 || len(list[0].Files) != 1 {
+		t.Errorf("issues after reindex: %+v", list)
+	}
+}
+
+func TestUserDictionary(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	words := []segment.Word{{Text: "街坊议事厅", Freq: 5000}}
+	ix, err := Open(dir, Options{Create: true, Words: words})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	// Another dictionary for writing: refused, naming reindex.
+	_, err = Open(dir, Options{Words: []segment.Word{{Text: "别的词", Freq: 5000}}})
+	var ve *VersionError
+	if !errors.As(err, &ve) || ve.What != "user dictionary" {
+		t.Fatalf("Open with other words = %v, want a *VersionError", err)
+	}
+	// Readers need not name it: the index keeps it.
+	ix, err = Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if _, err := Reindex(context.Background(), dir, Options{Words: []segment.Word{{Text: "别的词", Freq: 5000}}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(dir, Options{Words: []segment.Word{{Text: "别的词", Freq: 5000}}})
+	if err != nil {
+		t.Fatalf("after reindex with the new words: %v", err)
+	}
+	ix.Close()
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrNotExist) {
+		t.Errorf("Open(missing) = %v, want ErrNotExist", err)
+	}
+	ix, err := Open(dir, Options{Create: true, Command: "jianbao ingest"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	_, err = Open(dir, Options{ReadOnly: true})
+	var iu *InUseError
+	if !errors.As(err, &iu) || iu.PID != os.Getpid() {
+		t.Errorf("second Open = %v, want an *InUseError naming this process", err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}

@@ -35,6 +35,7 @@ layers:
 fuzz:
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ingest/synth -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME)
 
 ## bench: the benchmarks, 5 runs each.
 bench:

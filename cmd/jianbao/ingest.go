@@ -42,6 +42,7 @@ type ingestOptions struct {
 	prune   bool
 	json    bool
 	dict    string
+	batch   int
 	paths   []string
 }
 
@@ -81,6 +82,7 @@ the index, and changing it needs jianbao reindex.`,
 	cmd.Flags().IntVar(&opts.workers, "workers", runtime.NumCPU(), "files parsed at once")
 	cmd.Flags().BoolVar(&opts.prune, "prune", false, "remove files that no longer exist, and issues left without files")
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the summary as JSON")
+	cmd.Flags().IntVar(&opts.batch, "batch-docs", 2000, "documents written to the index at once")
 	cmd.Flags().StringVar(&opts.dict, "dict", "", "user dictionary `FILE` for the word segmentation")
 	return cmd
 }
@@ -104,7 +106,7 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	start := time.Now()
 	prog := newProgress(a.errOut)
 	sum, err := ix.Ingest(cmd.Context(), files, index.IngestOptions{
-		Workers: opts.workers, Prune: opts.prune, Progress: prog.update,
+		Workers: opts.workers, Prune: opts.prune, Progress: prog.update, BatchDocs: opts.batch,
 		ParseOptions: ingest.Options{Logger: a.log},
 	})
 	prog.done()

@@ -473,3 +473,40 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*500)/b.Elapsed().Seconds(), "bulletins/s")
 }
+
+// TestWrite checks that Write stores each bulletin and an expected record
+// that reads back as the one generated.
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	files := Generate(5, 11)
+	if err := Write(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(dir, f.Name))
+		if err != nil || !bytes.Equal(data, f.Data) {
+			t.Errorf("%s: not written as generated (%v)", f.Name, err)
+		}
+		js, err := os.ReadFile(filepath.Join(dir, "expected", f.Name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(js, []byte("{\n  \"id\"")) {
+			t.Errorf("%s: record not indented:\n%.80s", f.Name, js)
+		}
+		var back ingest.Issue
+		if err := json.Unmarshal(js, &back); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		if _, diffs := compareFields(f.Name, f.Expected, &back); len(diffs) > 0 {
+			t.Errorf("%s: record read back differs: %+v", f.Name, diffs[0])
+		}
+	}
+	if err := Write(filepath.Join(dir, files[0].Name), files); err == nil {
+		t.Error("Write into a path below a file succeeded")
+	}
+	js, err := ExpectedJSON(&ingest.Issue{Title: "<a&b>"})
+	if err != nil || !bytes.Contains(js, []byte(`"title": "<a&b>"`)) {
+		t.Errorf("ExpectedJSON escapes HTML characters: %s (%v)", js, err)
+	}
+}

@@ -437,41 +437,48 @@ func dropFurniture(pages [][]visualLine) {
 }
 
 // margins estimates the left and right edges of the text block: the most
-// common start of a line, and the most common end of a line that ends near
-// the right (full lines of justified text).
+// common start of a line, and the most common end of the lines that reach
+// near the right (justified full lines and lines set right end there;
+// compressed punctuation can make a few overshoot).
 func margins(lines []visualLine) (left, right float64) {
-	starts, ends := map[int]int{}, map[int]int{}
-	for _, l := range lines {
-		starts[int(math.Round(l.x0))]++
-		ends[int(math.Round(l.x1))]++
+	if len(lines) == 0 {
+		return 0, 0
 	}
-	mode := func(m map[int]int, pref func(a, b int) bool) float64 {
+	mode := func(vals []float64) float64 {
+		count := map[int]int{}
 		best, n := 0, -1
-		for k, c := range m {
-			if c > n || c == n && pref(k, best) {
+		for _, v := range vals {
+			k := int(math.Round(v / 2))
+			count[k]++
+		}
+		for k, c := range count {
+			if c > n || c == n && k < best {
 				best, n = k, c
 			}
 		}
-		return float64(best)
+		// The mean of the values in the winning bin.
+		sum, m := 0.0, 0
+		for _, v := range vals {
+			if int(math.Round(v/2)) == best {
+				sum += v
+				m++
+			}
+		}
+		return sum / float64(m)
 	}
-	left = mode(starts, func(a, b int) bool { return a < b })
-	// Ends vary by a point or two with justification: take the highest
-	// end reached by at least a fifth of the lines, in 2-point bins.
-	bins := map[int]int{}
-	for e, c := range ends {
-		bins[e/2] += c
+	var starts, ends []float64
+	maxEnd := math.Inf(-1)
+	for _, l := range lines {
+		starts = append(starts, l.x0)
+		maxEnd = math.Max(maxEnd, l.x1)
 	}
-	maxCount := 0
-	for _, c := range bins {
-		maxCount = max(maxCount, c)
-	}
-	right = left
-	for b, c := range bins {
-		if c*5 >= maxCount && float64(b*2+1) > right {
-			right = float64(b*2 + 1)
+	left = mode(starts)
+	for _, l := range lines {
+		if l.x1 > left+(maxEnd-left)*0.75 {
+			ends = append(ends, l.x1)
 		}
 	}
-	return left, right
+	return left, mode(ends)
 }
 
 // paragraph is a run of visual lines that belong together, with the page

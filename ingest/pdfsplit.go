@@ -21,8 +21,9 @@ var (
 	splitSectionRe = regexp.MustCompile(`【[^【】。，,；;]{1,20}】`)
 	// An attribution after the end of a sentence, followed by more text.
 	splitAttrRe = regexp.MustCompile(`[。！？!?”]\s*([(（]\s*[^()（）,，。;；:：!！?？]{2,40}?\s*[)）])`)
-	// A footer key anywhere in a line.
-	splitFooterRe = regexp.MustCompile(`(?:责任编辑|责编|核稿|审核|联系电话|电话|传真|电子邮箱|邮箱|报送|抄送)\s*[:：]|(?:^|[。.；;\s])(?:报|送|发)\s*[:：]`)
+	// A footer key anywhere in a line; 报, 送 and 发 only where no Chinese
+	// character stands before them (情况简报: is no key).
+	splitFooterRe = regexp.MustCompile(`(?:责任编辑|责编|核稿|审核|联系电话|电话|传真|电子邮箱|邮箱|报送|抄送)\s*[:：]|(?:^|[^\p{Han}])((?:报|送|发)\s*[:：])`)
 )
 
 // splitRunning splits paragraphs at the pieces of a bulletin found in their
@@ -30,6 +31,7 @@ var (
 func splitRunning(paras []paragraph) []paragraph {
 	var out []paragraph
 	header := true
+	bodyStart := 0
 	for _, p := range paras {
 		t := p.text
 		if header {
@@ -47,13 +49,14 @@ func splitRunning(paras []paragraph) []paragraph {
 			for _, s := range splitAt(t[:end], headerCuts(t[:end])) {
 				out = append(out, paragraph{p.page, s})
 			}
+			bodyStart = len(out)
 			t = t[end:]
 		}
 		for _, s := range splitAt(t, bodyCuts(t)) {
 			out = append(out, paragraph{p.page, s})
 		}
 	}
-	return splitFooter(out)
+	return splitFooter(out, bodyStart)
 }
 
 // headerCuts returns where the masthead text t divides: before and after
@@ -90,12 +93,12 @@ func bodyCuts(t string) []int {
 	return cuts
 }
 
-// splitFooter splits the paragraphs after the last attribution before each
-// footer key.
-func splitFooter(paras []paragraph) []paragraph {
+// splitFooter splits the paragraphs after the last attribution of the
+// body (which starts at paras[from]) before each footer key.
+func splitFooter(paras []paragraph, from int) []paragraph {
 	last := -1
-	for i, p := range paras {
-		if _, _, ok := attribution(p.text); ok {
+	for i := from; i < len(paras); i++ {
+		if _, _, ok := attribution(paras[i].text); ok {
 			last = i
 		}
 	}
@@ -105,15 +108,21 @@ func splitFooter(paras []paragraph) []paragraph {
 	out := append([]paragraph(nil), paras[:last+1]...)
 	for _, p := range paras[last+1:] {
 		var cuts []int
-		for _, m := range splitFooterRe.FindAllStringIndex(p.text, -1) {
-			i := m[0]
-			// Step over the separator the pattern matched before 报/送/发.
-			for i < m[1] && strings.ContainsRune("。.；; \t", rune(p.text[i])) {
-				i++
+		for _, m := range splitFooterRe.FindAllStringSubmatchIndex(p.text, -1) {
+			if m[2] >= 0 {
+				cuts = append(cuts, m[2]) // after the character before 报/送/发
+			} else {
+				cuts = append(cuts, m[0])
 			}
-			cuts = append(cuts, i)
 		}
 		for _, s := range splitAt(p.text, cuts) {
+			// A piece that starts with no key continues the field before
+			// it, wrapped onto a line of its own.
+			if n := len(out); n > last+1 && !footerLeadRe.MatchString(s) && footerLeadRe.MatchString(out[n-1].text) &&
+				!closingPunctRe.MatchString(out[n-1].text) {
+				out[n-1].text += s
+				continue
+			}
 			out = append(out, paragraph{p.page, s})
 		}
 	}

@@ -86,6 +86,7 @@ type block struct {
 var (
 	attrRe   = regexp.MustCompile(`^[(（][^()（）]{2,40}[)）]$`)
 	footerRe = regexp.MustCompile(`^(责编|核稿|电话|传真|邮箱|报|送|发)\s*[:：]`)
+	pageNoRe = regexp.MustCompile(`^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页.*|\d{1,3})$`)
 	dateRe   = regexp.MustCompile(`[0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日`)
 )
 
@@ -99,7 +100,9 @@ func readBulletin(path string) ([]block, error) {
 	}
 	var lines []string
 	for l := range strings.Lines(strings.ReplaceAll(string(data), "\r\n", "\n")) {
-		if l = strings.TrimSpace(l); l != "" {
+		// Page numbers of the original stand between lines; the new
+		// layout numbers its own pages.
+		if l = strings.TrimSpace(l); l != "" && !pageNoRe.MatchString(l) {
 			lines = append(lines, l)
 		}
 	}

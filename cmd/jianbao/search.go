@@ -1,82 +1,240 @@
 package main
 
 import (
+	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
+	"io"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"jianbao/index"
+	"jianbao/query"
 )
 
 type searchOptions struct {
 	index  string
 	format string
-	limit  int
-	query  string
+	color  string
+	params query.Params
 }
 
 func newSearchCmd(a *app) *cobra.Command {
 	opts := searchOptions{}
 	cmd := &cobra.Command{
-		Use:   "search QUERY",
+		Use:   "search [QUERY...]",
 		Short: "Find the articles that contain a phrase",
 		Long: `search prints the articles whose headline, body or attribution contain QUERY
 as written (after the normalisation ingest applies: spaces next to Chinese
 characters dropped, full-width letters and digits folded), best first:
-exactly what grep would find in the normalised text.`,
+exactly what grep would find in the normalised text.
+
+The query language:
+  永定路                 articles containing 永定路
+  垃圾分类 志愿          both words
+  '"复兴路 40 号"'       the exact phrase, spaces and punctuation kept
+  -疫情  -"三八"         exclude (put the query after -- or in quotes)
+  海淀 OR 密云           either; (a OR b) c groups
+  district:海淀 section:工作交流 org:海淀区文明办 theme:垃圾分类
+  mentions:延庆 issue:2021-014 date:2021-01..2021-06 date:..2021-06 year:2021
+
+The flags narrow the query the same way. Several QUERY arguments are joined
+with spaces. With filters only, every article that passes them is listed.
+A malformed query is reported with its position and exit status 2.
+
+Output: a table with date, issue, section, reporting body, headline and a
+snippet with the match marked (in colour on a terminal); json prints
+{"total", "took_ms", "hits", "facets"} as GET /api/search does; jsonl one hit
+per line; csv one row per hit.`,
 		Example: `  jianbao search 文明城区
-  jianbao search --format json --limit 50 垃圾分类`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageError{errors.New("search needs one QUERY")}
-			}
-			return nil
-		},
+  jianbao search --district 海淀 --from 2021-01 --to 2021-06 垃圾分类
+  jianbao search --sort -date --limit 50 --facets district,year 志愿服务
+  jianbao search -- '志愿 -疫情'
+  jianbao search --format json --limit 1000 '"复兴路 40 号"' | jq '.hits[].id'
+  jianbao search --format csv --theme 垃圾分类 > 垃圾分类.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.query = args[0]
-			return runSearch(cmd, a, opts)
+			opts.params.Q = strings.Join(args, " ")
+			return runSearch(cmd.Context(), a, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
-	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format: text or json")
-	cmd.Flags().IntVarP(&opts.limit, "limit", "n", 10, "hits to print")
+	f := cmd.Flags()
+	f.StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	f.StringVar(&opts.params.District, "district", "", "reporting district: 海淀区 or 海淀, or 经开区")
+	f.StringVar(&opts.params.Section, "section", "", "section heading, e.g. 工作交流")
+	f.StringVar(&opts.params.Org, "org", "", "reporting body, exactly, e.g. 海淀区文明办")
+	f.StringVar(&opts.params.Theme, "theme", "", "theme, e.g. 垃圾分类")
+	f.StringVar(&opts.params.From, "from", "", "first date: YYYY, YYYY-MM or YYYY-MM-DD")
+	f.StringVar(&opts.params.To, "to", "", "last date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD")
+	f.StringVar(&opts.params.Sort, "sort", index.SortRelevance, "order: relevance, date (oldest first) or -date (newest first)")
+	f.IntVarP(&opts.params.Limit, "limit", "n", query.DefaultLimit, fmt.Sprintf("hits to print, at most %d", query.MaxLimit))
+	f.IntVar(&opts.params.Offset, "offset", 0, "hits to skip, for paging")
+	f.StringSliceVar(&opts.params.Facets, "facets", nil, "count hits by "+strings.Join(query.FacetNames, ","))
+	f.StringVarP(&opts.format, "format", "f", "table", "output format: table, json, jsonl or csv")
+	f.StringVar(&opts.color, "color", "auto", "mark matches in colour: auto (on a terminal, unless $NO_COLOR), always or never")
 	return cmd
 }
 
-func runSearch(cmd *cobra.Command, a *app, opts searchOptions) error {
-	if opts.format != "text" && opts.format != "json" {
-		return usageError{fmt.Errorf("unknown format %q: want text or json", opts.format)}
+func runSearch(ctx context.Context, a *app, opts searchOptions) error {
+	switch opts.format {
+	case "table", "text", "json", "jsonl", "csv":
+	default:
+		return usageError{fmt.Errorf("unknown format %q: want table, json, jsonl or csv", opts.format)}
 	}
-	if opts.limit < 1 {
-		return usageError{fmt.Errorf("--limit must be at least 1, not %d", opts.limit)}
+	color, err := useColor(opts.color, a.out)
+	if err != nil {
+		return err
+	}
+	if opts.params.Limit == 0 {
+		return usageError{errors.New("--limit must be at least 1")}
+	}
+	req, err := opts.params.Request()
+	var se *query.SyntaxError
+	var pe *query.ParamError
+	switch {
+	case errors.As(err, &se):
+		return usageError{se}
+	case errors.As(err, &pe):
+		return usageError{fmt.Errorf("--%s", pe)}
+	case err != nil:
+		return usageError{err}
 	}
 	ix, err := index.Open(indexDir(opts.index), index.Options{Logger: a.log, ReadOnly: true, Command: "jianbao search"})
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	res, err := ix.Search(cmd.Context(), index.Request{
-		Expr: index.Text{Value: opts.query}, Limit: opts.limit, Snippets: true,
-	})
+	res, err := ix.Search(ctx, req)
 	if err != nil {
-		return err
+		return fmt.Errorf("search: %w", err)
 	}
-	if opts.format == "json" {
+	resp := query.NewResponse(res)
+	switch opts.format {
+	case "json":
+		return writeIndentedJSON(a.out, resp)
+	case "jsonl":
 		enc := json.NewEncoder(a.out)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(res)
+		for _, h := range resp.Hits {
+			if err := enc.Encode(h); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "csv":
+		return writeHitsCSV(a.out, resp)
+	}
+	return writeHitsTable(a.out, resp, req.Offset, color)
+}
+
+// useColor decides whether matches are marked with ANSI colours.
+func useColor(mode string, w io.Writer) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		if os.Getenv("NO_COLOR") != "" {
+			return false, nil
+		}
+		f, ok := w.(*os.File)
+		if !ok {
+			return false, nil
+		}
+		st, err := f.Stat()
+		return err == nil && st.Mode()&os.ModeCharDevice != 0, nil
+	}
+	return false, usageError{fmt.Errorf("unknown --color %q: want auto, always or never", mode)}
+}
+
+// Marks put around matches in the table: ANSI bold red on a terminal,
+// guillemets elsewhere, which Chinese text does not use.
+var (
+	colorMarks = [2]string{"\x1b[1;31m", "\x1b[0m"}
+	plainMarks = [2]string{"«", "»"}
+)
+
+// snippetText turns an index snippet (HTML-escaped, matches in <mark>) into
+// plain text with the matches between marks.
+func snippetText(s string, marks [2]string) string {
+	s = strings.ReplaceAll(s, "<mark>", "\x00")
+	s = strings.ReplaceAll(s, "</mark>", "\x01")
+	s = html.UnescapeString(s)
+	s = strings.NewReplacer("\x00", marks[0], "\x01", marks[1], "\n", " ").Replace(s)
+	return s
+}
+
+// writeHitsTable prints a readable list: per hit a line with date, issue,
+// section and reporting body, the headline, and the snippets.
+func writeHitsTable(w io.Writer, r *query.Response, offset int, color bool) error {
+	marks := plainMarks
+	if color {
+		marks = colorMarks
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d articles\n", res.Total)
-	for _, h := range res.Hits {
-		fmt.Fprintf(&b, "\n%s  %s  【%s】 %s\n  %s\n", h.ID, h.Date, h.Section, h.Headline, h.SourceOrg)
+	switch {
+	case r.Total == 0:
+		b.WriteString("no articles found\n")
+	case len(r.Hits) == 0:
+		fmt.Fprintf(&b, "%s; none after offset %d\n", articles(r.Total), offset)
+	default:
+		fmt.Fprintf(&b, "%s, %d–%d shown (%.1f ms)\n", articles(r.Total), offset+1, offset+len(r.Hits), r.TookMS)
+	}
+	for _, h := range r.Hits {
+		issue := h.IssueID
+		if h.Page > 0 {
+			issue += " p." + strconv.Itoa(h.Page)
+		}
+		fmt.Fprintf(&b, "\n%s  %s  %s  %s  %s\n", h.Date, issue, orDash(h.Section), orDash(h.SourceOrg), h.ID)
+		fmt.Fprintf(&b, "  %s\n", h.Headline)
 		for _, s := range h.Snippets {
-			fmt.Fprintf(&b, "  %s\n", s)
+			fmt.Fprintf(&b, "    %s\n", snippetText(s, marks))
 		}
 	}
-	_, err = fmt.Fprint(a.out, b.String())
+	for _, name := range query.FacetNames {
+		counts, ok := r.Facets[name]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s:", name)
+		for _, c := range counts {
+			fmt.Fprintf(&b, "  %s %d", orDash(c.Value), c.Count)
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func articles(n int) string {
+	if n == 1 {
+		return "1 article"
+	}
+	return strconv.Itoa(n) + " articles"
+}
+
+// writeHitsCSV prints one row per hit with the first snippet in plain text.
+func writeHitsCSV(w io.Writer, r *query.Response) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "issue_id", "date", "issue", "section", "source_org", "district", "headline", "page", "score", "snippet"})
+	for _, h := range r.Hits {
+		snippet := ""
+		if len(h.Snippets) > 0 {
+			snippet = snippetText(h.Snippets[0], [2]string{})
+		}
+		page := ""
+		if h.Page > 0 {
+			page = strconv.Itoa(h.Page)
+		}
+		cw.Write([]string{h.ID, h.IssueID, h.Date, strconv.Itoa(h.Issue), h.Section, h.SourceOrg, h.District,
+			h.Headline, page, strconv.FormatFloat(h.Score, 'g', 6, 64), snippet})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench soak clean
+.PHONY: all build run test vet layers fuzz bench bench-query soak clean
 
 all: build
 
@@ -40,6 +40,11 @@ fuzz:
 ## bench: the benchmarks, 5 runs each.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./...
+
+## bench-query: HTTP search latency (term, phrase, filtered+faceted) on a
+## 100k-article generated archive, beside ripgrep and a cold CLI search.
+bench-query:
+	JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./query -run '^$$' -bench HTTPSearch -benchtime 1x -timeout 60m
 
 clean:
 	rm -rf bin

@@ -90,6 +90,10 @@ func TestMain(m *testing.M) {
 	if sharedDir != "" {
 		os.RemoveAll(sharedDir)
 	}
+	if bench != nil {
+		bench.ix.Close()
+		os.RemoveAll(bench.dir)
+	}
 	os.Exit(code)
 }
 

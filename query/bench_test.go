@@ -24,7 +24,7 @@ import (
 
 // benchArchive is a generated archive indexed once per test process.
 type benchArchive struct {
-	dir   string   // holds src/, index/, text.txt
+	dir   string // holds src/, index/, text.txt
 	ix    *index.Index
 	texts []string // normalised text of each article, one per line in text.txt
 	arts  int

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -298,6 +299,13 @@ func (x *pdfExtractor) layoutPage(r *pdf.Reader, i int) ([]visualLine, int, bool
 	}
 	hasImage := false
 	_ = guard(func() { hasImage = pageHasImage(p) })
+	var unsafe error
+	if err := guard(func() { unsafe = pageStreamsSafe(p) }); err != nil {
+		return nil, pageNoText, hasImage, fmt.Errorf("page %d: %w", i, err)
+	}
+	if unsafe != nil {
+		return nil, pageNoText, hasImage, fmt.Errorf("page %d: %w", i, unsafe)
+	}
 	var runs []textRun
 	err := guard(func() { runs = pageRuns(p) })
 	if err == nil {
@@ -316,6 +324,99 @@ func (x *pdfExtractor) layoutPage(r *pdf.Reader, i int) ([]visualLine, int, bool
 		return nil, pageNoText, hasImage, fmt.Errorf("text of page %d: %w", i, err)
 	}
 	return textLines(i, text), classify(text), hasImage, nil
+}
+
+// maxStreamBytes bounds the decoded size of a content stream or ToUnicode
+// map that is read.
+const maxStreamBytes = 32 << 20
+
+// pageStreamsSafe checks the streams that the library interprets for a
+// page, its content and its fonts' ToUnicode maps, for what would make it
+// loop forever: a hex string "<…" that is never closed (its lexer reads
+// past the end of a stream as an endless run of newlines).
+func pageStreamsSafe(p pdf.Page) error {
+	if err := streamSafe(p.V.Key("Contents")); err != nil {
+		return fmt.Errorf("content stream: %w", err)
+	}
+	fonts := p.Resources().Key("Font")
+	for _, name := range fonts.Keys() {
+		if err := streamSafe(fonts.Key(name).Key("ToUnicode")); err != nil {
+			return fmt.Errorf("font %s: ToUnicode map: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// streamSafe reads a stream, or an array of them as one, and scans it as
+// the library's lexer would for an unterminated hex string.
+func streamSafe(v pdf.Value) error {
+	var data []byte
+	read := func(s pdf.Value) error {
+		if s.Kind() != pdf.Stream {
+			return nil
+		}
+		rc := s.Reader()
+		defer rc.Close()
+		b, err := io.ReadAll(io.LimitReader(rc, maxStreamBytes+1-int64(len(data))))
+		data = append(data, b...)
+		if len(data) > maxStreamBytes {
+			return fmt.Errorf("more than %d bytes", maxStreamBytes)
+		}
+		return err
+	}
+	switch v.Kind() {
+	case pdf.Stream:
+		if err := read(v); err != nil {
+			return err
+		}
+	case pdf.Array:
+		for i := 0; i < v.Len(); i++ {
+			if err := read(v.Index(i)); err != nil {
+				return err
+			}
+		}
+	default:
+		return nil
+	}
+	return hexStringsClosed(data)
+}
+
+// hexStringsClosed reports an error if PDF content holds a hex string that
+// is not closed before its end. Comments and literal strings, where "<"
+// means nothing, are skipped.
+func hexStringsClosed(b []byte) error {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '%':
+			for i < len(b) && b[i] != '\r' && b[i] != '\n' {
+				i++
+			}
+		case '(':
+			depth := 1
+			for i++; i < len(b) && depth > 0; i++ {
+				switch b[i] {
+				case '\\':
+					i++
+				case '(':
+					depth++
+				case ')':
+					depth--
+				}
+			}
+			i--
+		case '<':
+			if i+1 < len(b) && b[i+1] == '<' {
+				i++
+				continue
+			}
+			j := bytes.IndexByte(b[i+1:], '>')
+			if j < 0 {
+				return fmt.Errorf("%w: hex string at byte %d is not closed", ErrPDF, i)
+			}
+			i += j + 1
+		}
+	}
+	return nil
 }
 
 // pageHasImage reports whether p draws an image XObject, directly or in a

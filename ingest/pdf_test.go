@@ -665,3 +665,23 @@ func TestPDFFixturesWithTools(t *testing.T) {
 		t.Errorf("notes on a good file: %+v", iss.Source.PageNotes)
 	}
 }
+
+func TestHexStringsClosed(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"BT <4E00> Tj ET", true},
+		{"<< /A 1 >> BDC (a<b) Tj EMC", true},
+		{"% a comment with <\nBT (x) Tj", true},
+		{`(nested (paren <) \) ) Tj`, true},
+		{"BT <4E00", false},
+		{"BT (str) Tj <00", false},
+		{"<<", true},
+	}
+	for _, tt := range tests {
+		if err := hexStringsClosed([]byte(tt.in)); (err == nil) != tt.ok {
+			t.Errorf("hexStringsClosed(%q) = %v, want ok=%v", tt.in, err, tt.ok)
+		}
+	}
+}

@@ -8,12 +8,12 @@
 // stored records are enough to rebuild the index (Reindex) without the
 // source files.
 //
-// Text is indexed three ways from the ingest.MatchText form of headline,
+// Text is indexed two ways from the ingest.MatchText form of headline,
 // attribution and body: bigrams of every pair of adjacent characters with
-// positions, so that a phrase of the query's bigrams matches exactly where
-// the text contains the query (what grep would find); unigrams for
-// one-character queries; and dictionary words (package segment) that only
-// rank.
+// their positions, so that a phrase of the query's bigrams matches exactly
+// where the text contains the query (what grep would find) and the bigrams
+// starting with a character are where that character occurs; and dictionary
+// words (package segment) that only rank.
 //
 // An index directory is used by one writer or by any number of readers at a
 // time; a second user gets an *InUseError naming the process that holds it.
@@ -36,7 +36,7 @@ import (
 )
 
 // SchemaVersion changes whenever the mapping or the documents change shape.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Options control how an index is opened.
 type Options struct {

@@ -27,12 +27,12 @@ const (
 	fOrganis  = "organisation"
 	fTheme    = "theme"
 	fSpecial  = "special"
-	fText     = "text"  // bigrams of headline␟attribution␟body (MatchText form), with positions
-	fUni      = "uni"   // unigrams of the same
+	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), with positions
 	fWords    = "words" // dictionary words of the same, for ranking
 	fHead     = "head"  // bigrams of the headline, for ranking
-	fRecord   = "rec"   // the stored record (JSON), not indexed
+	fRecord   = "rec"   // the stored record (deflated JSON), not indexed
 	fFiles    = "files" // an issue's sources (JSON), stored
+	fHit      = "hit"   // an article's fields shown in a hit (JSON), stored
 )
 
 // keywordFields are the exact-value fields usable in Field expressions.
@@ -82,12 +82,12 @@ func newMapping() *mapping.IndexMappingImpl {
 		doc.AddFieldMappingsAt(name, kw(true)) // facets and sorting
 	}
 	doc.AddFieldMappingsAt(fText,
-		text(fText, segment.Bigrams, true),
-		text(fUni, segment.Unigrams, false),
+		text(fText, segment.BigramPositions, true),
 		text(fWords, segment.Words, false))
-	doc.AddFieldMappingsAt(fHead, text(fHead, segment.Bigrams, true))
+	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, true))
 	doc.AddFieldMappingsAt(fRecord, stored())
 	doc.AddFieldMappingsAt(fFiles, stored())
+	doc.AddFieldMappingsAt(fHit, stored())
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc

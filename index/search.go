@@ -52,11 +52,17 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if limit <= 0 {
 		limit = 10
 	}
-	br := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(term(fType, typeArticle), q), limit, max(req.Offset, 0), false)
-	br.Fields = []string{fRecord}
+	if !articlesOnly(req.Expr) {
+		q = bleve.NewConjunctionQuery(term(fType, typeArticle), q)
+	}
+	br := bleve.NewSearchRequestOptions(q, limit, max(req.Offset, 0), false)
+	br.Fields = []string{fHit}
+	if req.Snippets {
+		br.Fields = append(br.Fields, fRecord)
+	}
 	switch req.Sort {
 	case "", SortRelevance:
-		br.SortBy([]string{"-_score", "_id"})
+		br.SortBy([]string{"-_score"})
 	case SortDate:
 		br.SortBy([]string{fDate, "_id"})
 	case SortDateDesc:
@@ -104,18 +110,45 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 }
 
 func toHit(h *search.DocumentMatch, marks []string) (Hit, error) {
-	s, _ := h.Fields[fRecord].(string)
-	var a storedArticle
-	if err := json.Unmarshal([]byte(s), &a); err != nil {
-		return Hit{}, fmt.Errorf("search: record of %s: %w", h.ID, err)
+	var hit Hit
+	s, _ := h.Fields[fHit].(string)
+	if err := json.Unmarshal([]byte(s), &hit); err != nil {
+		return Hit{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
 	}
-	hit := Hit{ID: h.ID, IssueID: a.IssueID, Date: a.Date, Issue: a.Issue, Section: a.Section,
-		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page,
-		Snippets: []string{}, Score: h.Score}
+	hit.ID, hit.Score, hit.Snippets = h.ID, h.Score, []string{}
 	if len(marks) > 0 {
+		s, _ := h.Fields[fRecord].(string)
+		var a storedArticle
+		if err := decodeRecord([]byte(s), &a); err != nil {
+			return Hit{}, fmt.Errorf("search: record of %s: %w", h.ID, err)
+		}
 		hit.Snippets = Snippets(&a.Article, marks, 3)
 	}
 	return hit, nil
+}
+
+// articlesOnly reports whether e can match article documents only (it
+// requires text, which issue documents lack), so that the filter on the
+// document type can be left out.
+func articlesOnly(e Expr) bool {
+	switch e := e.(type) {
+	case Text:
+		return NormalizeText(e) != ""
+	case And:
+		for _, s := range e {
+			if articlesOnly(s) {
+				return true
+			}
+		}
+	case Or:
+		for _, s := range e {
+			if !articlesOnly(s) {
+				return false
+			}
+		}
+		return len(e) > 0
+	}
+	return false
 }
 
 // compile turns an expression into a bleve query over article documents.
@@ -226,8 +259,8 @@ func isSpace(r rune) bool {
 }
 
 // textQuery matches the articles whose text contains v: a phrase of v's
-// bigrams (exact: bigrams sit at consecutive positions), the unigram for a
-// single character. With rank, clauses that score without filtering are
+// bigrams (exact: bigrams sit at consecutive positions), the bigrams that
+// start with it for a single character. With rank, clauses that score without filtering are
 // added: the phrase in the headline, and the dictionary words that v
 // contains, looked up as they stand, so that no word segmentation is needed
 // at query time.
@@ -238,7 +271,9 @@ func textQuery(v string, rank bool) query.Query {
 	case 0:
 		return bleve.NewMatchAllQuery()
 	case 1:
-		exact = term(fUni, v)
+		p := bleve.NewPrefixQuery(v)
+		p.SetField(fText)
+		exact = p
 	case 2:
 		exact = term(fText, v)
 	default:

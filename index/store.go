@@ -1,6 +1,8 @@
 package index
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -80,7 +82,7 @@ func (b *Batch) Put(iss *Issue) error {
 	}
 	head := *iss
 	head.Articles = nil
-	rec, err := json.Marshal(head)
+	rec, err := encodeRecord(head)
 	if err != nil {
 		return fmt.Errorf("put issue %s: %w", iss.ID, err)
 	}
@@ -91,7 +93,7 @@ func (b *Batch) Put(iss *Issue) error {
 	}
 	if err := b.b.Index(iss.ID, map[string]any{
 		fType: typeIssue, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
-		fRecord: string(rec), fFiles: string(files),
+		fRecord: rec, fFiles: string(files),
 	}); err != nil {
 		return fmt.Errorf("put issue %s: %w", iss.ID, err)
 	}
@@ -105,7 +107,12 @@ func (b *Batch) Put(iss *Issue) error {
 }
 
 func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
-	rec, err := json.Marshal(storedArticle{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Article: a})
+	rec, err := encodeRecord(storedArticle{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Article: a})
+	if err != nil {
+		return fmt.Errorf("put article %s: %w", a.ID, err)
+	}
+	hit, err := json.Marshal(Hit{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
+		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page})
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
 	}
@@ -116,9 +123,10 @@ func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
 		fSection: a.Section, fOrg: a.SourceOrg, fDistrict: a.District,
 		fMention: a.DistrictsMentioned, fOrganis: a.Organisations, fTheme: a.Themes,
 		fSpecial: iss.Special,
-		fText:    head + sep + ingest.MatchText(a.SourceOrg) + sep + ingest.MatchText(a.Body),
+		fText:    head + sep + ingest.MatchText(a.SourceOrg) + sep + ingest.MatchText(a.Body) + sep,
 		fHead:    head,
-		fRecord:  string(rec),
+		fRecord:  rec,
+		fHit:     string(hit),
 	}
 	if err := b.b.Index(a.ID, doc); err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
@@ -202,7 +210,7 @@ func (ix *Index) Article(ctx context.Context, id string) (*ingest.Article, error
 		return nil, err
 	}
 	var a storedArticle
-	if err := json.Unmarshal(raw, &a); err != nil {
+	if err := decodeRecord(raw, &a); err != nil {
 		return nil, fmt.Errorf("read article %s: %w", id, err)
 	}
 	return &a.Article, nil
@@ -216,13 +224,13 @@ func (ix *Index) Issue(ctx context.Context, id string) (*Issue, error) {
 		return nil, err
 	}
 	var iss Issue
-	if err := json.Unmarshal(raw, &iss); err != nil {
+	if err := decodeRecord(raw, &iss); err != nil {
 		return nil, fmt.Errorf("read issue %s: %w", id, err)
 	}
 	q := bleve.NewConjunctionQuery(term(fType, typeArticle), term(fIssueID, id))
 	arts, err := collect(ix, ctx, q, fRecord, func(raw []byte) (storedArticle, error) {
 		var a storedArticle
-		err := json.Unmarshal(raw, &a)
+		err := decodeRecord(raw, &a)
 		return a, err
 	})
 	if err != nil {
@@ -311,4 +319,30 @@ func term(field, value string) query.Query {
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])[:16]
+}
+
+// encodeRecord returns v as deflated JSON: Chinese text takes half the room
+// that way, where the index's own compression of stored fields gains little.
+func encodeRecord(v any) (string, error) {
+	js, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	w, _ := flate.NewWriter(&b, flate.DefaultCompression)
+	w.Write(js)
+	if err := w.Close(); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// decodeRecord decodes a record stored by encodeRecord into v.
+func decodeRecord(raw []byte, v any) error {
+	r := flate.NewReader(bytes.NewReader(raw))
+	defer r.Close()
+	if err := json.NewDecoder(r).Decode(v); err != nil {
+		return fmt.Errorf("decode record: %w", err)
+	}
+	return nil
 }

@@ -9,70 +9,75 @@ import (
 )
 
 // Names under which the tokenizers and analyzers are registered with bleve.
-// Each analyzer is its tokenizer alone: the text reaching it is already
-// normalised (ingest.MatchText), and nothing may move its offsets.
+// The text reaching them is already normalised (ingest.MatchText), and
+// nothing may move its offsets, so each analyzer is its tokenizer alone.
 const (
 	// Words emits the dictionary words of gse's Cut that contain a letter or
 	// a digit, positions counting the words emitted.
 	Words = "jianbao_words"
 	// Bigrams emits every pair of adjacent characters at the position of
 	// its first character: a phrase of a query's bigrams matches exactly
-	// where the text contains the query.
+	// where the text contains the query, and the bigrams starting with a
+	// character are where it occurs.
 	Bigrams = "jianbao_bigrams"
-	// Unigrams emits every character, for one-character queries.
-	Unigrams = "jianbao_unigrams"
+	// BigramPositions is Bigrams with the byte offsets left out (zero):
+	// phrase matching needs positions only, and offsets would take a
+	// seventh of the index.
+	BigramPositions = "jianbao_bigram_positions"
 )
 
-// AnalyzerVersion changes whenever a tokenizer of this package would emit
+// AnalyzerVersion changes whenever an analyzer of this package would emit
 // different tokens for the same text. An index records it.
-const AnalyzerVersion = "3"
+const AnalyzerVersion = "4"
 
-// Separator joins several texts into one field value. No token spans it, so
-// no phrase matches across it; it never occurs in normalised text.
+// Separator ends each of several texts joined into one field value. The
+// bigrams that contain it are emitted (so that the last character of a text
+// starts a bigram too), but no query contains it, so no phrase matches
+// across it.
 const Separator = '\x1f'
 
 func init() {
-	for name, tok := range map[string]analysis.Tokenizer{
-		Words:    wordTokenizer{},
-		Bigrams:  gramTokenizer{n: 2},
-		Unigrams: gramTokenizer{n: 1},
+	for name, a := range map[string]analysis.Analyzer{
+		Words:           &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}},
+		Bigrams:         &analysis.DefaultAnalyzer{Tokenizer: bigramTokenizer{}},
+		BigramPositions: &analysis.DefaultAnalyzer{Tokenizer: bigramTokenizer{noOffsets: true}},
 	} {
-		registry.RegisterTokenizer(name, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
-			return tok, nil
-		})
+		if tok, ok := a.(*analysis.DefaultAnalyzer); ok && name != BigramPositions {
+			registry.RegisterTokenizer(name, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+				return tok.Tokenizer, nil
+			})
+		}
 		registry.RegisterAnalyzer(name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
-			return &analysis.DefaultAnalyzer{Tokenizer: tok}, nil
+			return a, nil
 		})
 	}
 }
 
-// gramTokenizer emits the n-character grams of its input (n is 1 or 2).
-// Position i (1-based) is the gram starting at the i-th character, so the
-// grams of a text sit at consecutive positions. Grams touching Separator
-// are skipped, leaving a gap in the positions.
-type gramTokenizer struct{ n int }
+// bigramTokenizer emits the bigrams of its input. Position i (1-based) is
+// the bigram starting at the i-th character, so the bigrams of a text sit
+// at consecutive positions; the last character starts none.
+type bigramTokenizer struct{ noOffsets bool }
 
-func (g gramTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	out := make(analysis.TokenStream, 0, utf8.RuneCount(input))
-	pos := 0
-	for i := 0; i < len(input); {
-		r, size := utf8.DecodeRune(input[i:])
+func (g bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	n := utf8.RuneCount(input)
+	if n < 2 {
+		return analysis.TokenStream{}
+	}
+	// One allocation for all tokens: there is one per character.
+	toks := make([]analysis.Token, n-1)
+	out := make(analysis.TokenStream, n-1)
+	i, pos := 0, 0
+	_, size := utf8.DecodeRune(input)
+	for end := size; end < len(input); {
+		_, size2 := utf8.DecodeRune(input[end:])
+		t := &toks[pos]
 		pos++
-		end := i + size
-		if g.n == 2 {
-			if end >= len(input) {
-				break
-			}
-			r2, size2 := utf8.DecodeRune(input[end:])
-			if r != Separator && r2 != Separator {
-				out = append(out, &analysis.Token{Start: i, End: end + size2, Term: input[i : end+size2],
-					Position: pos, Type: analysis.Ideographic})
-			}
-		} else if r != Separator {
-			out = append(out, &analysis.Token{Start: i, End: end, Term: input[i:end],
-				Position: pos, Type: analysis.Ideographic})
+		t.Term, t.Position, t.Type = input[i:end+size2], pos, analysis.Ideographic
+		if !g.noOffsets {
+			t.Start, t.End = i, end+size2
 		}
-		i = end
+		out[pos-1] = t
+		i, end = end, end+size2
 	}
 	return out
 }

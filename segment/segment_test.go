@@ -40,9 +40,8 @@ func TestGramAnalyzers(t *testing.T) {
 		{"bigrams mixed widths", Bigrams, "a1万,", []tok{{"a1", 0, 2, 1}, {"1万", 1, 5, 2}, {"万,", 2, 6, 3}}},
 		{"bigrams one char", Bigrams, "实", []tok{}},
 		{"bigrams empty", Bigrams, "", []tok{}},
-		{"bigrams separator gap", Bigrams, "区委\x1f文明", []tok{{"区委", 0, 6, 1}, {"文明", 7, 13, 4}}},
-		{"unigrams", Unigrams, "实实a", []tok{{"实", 0, 3, 1}, {"实", 3, 6, 2}, {"a", 6, 7, 3}}},
-		{"unigrams separator", Unigrams, "实\x1f实", []tok{{"实", 0, 3, 1}, {"实", 4, 7, 3}}},
+		{"bigrams separator", Bigrams, "区委\x1f文明\x1f", []tok{{"区委", 0, 6, 1}, {"委\x1f", 3, 7, 2}, {"\x1f文", 6, 10, 3}, {"文明", 7, 13, 4}, {"明\x1f", 10, 14, 5}}},
+		{"positions only", BigramPositions, "文明文明", []tok{{"文明", 0, 0, 1}, {"明文", 0, 0, 2}, {"文明", 0, 0, 3}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

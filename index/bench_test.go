@@ -1,0 +1,297 @@
+package index
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"jianbao/ingest"
+	"jianbao/ingest/synth"
+)
+
+// BenchmarkArchive builds an index of a generated archive once and reports
+// ingest throughput, index size and search latency, beside SQLite FTS5
+// (trigram tokenizer, through the sqlite3 command) and ripgrep over the same
+// normalised text, with each one's recall against strings.Contains.
+// JIANBAO_BENCH_ARTICLES sets the size (default 2000; make bench-index uses
+// 20000).
+func BenchmarkArchive(b *testing.B) {
+	target := 2000
+	if s := os.Getenv("JIANBAO_BENCH_ARTICLES"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatalf("JIANBAO_BENCH_ARTICLES: %v", err)
+		}
+		target = n
+	}
+	for range b.N {
+		benchArchive(b, target)
+	}
+}
+
+type benchQuery struct {
+	q    string
+	want int // articles containing it
+}
+
+func benchArchive(b *testing.B, target int) {
+	b.StopTimer()
+	dir := b.TempDir()
+	src := filepath.Join(dir, "src")
+	files := synth.Generate(target*10/55+1, 2026)
+	if err := synth.Write(src, files); err != nil {
+		b.Fatal(err)
+	}
+	paths, _ := filepath.Glob(filepath.Join(src, "*.txt"))
+	var srcBytes int64
+	for _, p := range paths {
+		st, _ := os.Stat(p)
+		srcBytes += st.Size()
+	}
+
+	ix, err := Open(filepath.Join(dir, "index"), Options{Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	b.StartTimer()
+	start := time.Now()
+	sum, err := ix.Ingest(context.Background(), paths, IngestOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ingestTime := time.Since(start)
+	b.StopTimer()
+	// Let scorch finish merging before measuring size and searches.
+	time.Sleep(2 * time.Second)
+
+	// The normalised text of every article, as the index sees it.
+	var texts []string
+	for _, p := range paths {
+		iss, _ := ingest.ParseFile(context.Background(), p, ingest.Options{})
+		if iss == nil {
+			continue
+		}
+		for _, a := range iss.Articles {
+			texts = append(texts, ingest.MatchText(a.Headline)+"\x1f"+ingest.MatchText(a.SourceOrg)+"\x1f"+ingest.MatchText(a.Body))
+		}
+	}
+	textBytes := 0
+	for _, t := range texts {
+		textBytes += len(t)
+	}
+	indexBytes := dirSize(ix.Dir())
+
+	queries := benchQueries(texts, 300)
+	lat := make([]time.Duration, 0, len(queries))
+	var hits, expected int
+	for _, q := range queries {
+		t0 := time.Now()
+		res, err := ix.Search(context.Background(), Request{Expr: Text{Value: q.q}, Limit: 10})
+		lat = append(lat, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits += min(res.Total, q.want) // exactness is the test's business; here: found
+		expected += q.want
+	}
+	arts := len(texts)
+	b.ReportMetric(float64(arts)/ingestTime.Seconds(), "articles/s")
+	b.ReportMetric(float64(srcBytes)/1e6/ingestTime.Seconds(), "MB/s")
+	b.ReportMetric(float64(indexBytes)/float64(textBytes), "index/text")
+	p50, p99 := percentile(lat, 50), percentile(lat, 99)
+	b.ReportMetric(ms(p50), "p50-ms")
+	b.ReportMetric(ms(p99), "p99-ms")
+	b.Logf("jianbao: %d articles (%d issues, %.1f MB source, %.1f MB text) ingested in %.1fs: %.0f articles/s, %.2f MB/s; index %.1f MB = %.2f× text; top-10 p50 %.2f ms p99 %.2f ms over %d queries; recall %.3f",
+		arts, sum.Issues, float64(srcBytes)/1e6, float64(textBytes)/1e6, ingestTime.Seconds(), float64(arts)/ingestTime.Seconds(),
+		float64(srcBytes)/1e6/ingestTime.Seconds(), float64(indexBytes)/1e6, float64(indexBytes)/float64(textBytes), ms(p50), ms(p99), len(queries), ratio(hits, expected))
+
+	benchFTS5(b, dir, texts, queries, textBytes)
+	benchRipgrep(b, dir, texts, queries)
+}
+
+// benchQueries picks n queries of 1–8 characters starting anywhere in the
+// texts (so crossing word boundaries), a fifth of them two characters long.
+func benchQueries(texts []string, n int) []benchQuery {
+	r := rand.New(rand.NewPCG(3, 3))
+	var out []benchQuery
+	for len(out) < n {
+		rs := []rune(texts[r.IntN(len(texts))])
+		l := 1 + r.IntN(8)
+		if len(out)%5 == 0 {
+			l = 2
+		}
+		if len(rs) < l {
+			continue
+		}
+		i := r.IntN(len(rs) - l + 1)
+		q := string(rs[i : i+l])
+		if strings.ContainsAny(q, "\x1f\"'") {
+			continue
+		}
+		want := 0
+		for _, t := range texts {
+			if strings.Contains(t, q) {
+				want++
+			}
+		}
+		out = append(out, benchQuery{q, want})
+	}
+	return out
+}
+
+// benchFTS5 loads the texts into an FTS5 trigram table with the sqlite3
+// command and runs the queries, timing each by the CPU time sqlite3 reports
+// (its wall clock has millisecond resolution).
+func benchFTS5(b *testing.B, dir string, texts []string, queries []benchQuery, textBytes int) {
+	if _, err := exec.LookPath("sqlite3"); err != nil {
+		b.Log("fts5: skipped, no sqlite3 command (Debian package sqlite3)")
+		return
+	}
+	db := filepath.Join(dir, "fts5.db")
+	var load bytes.Buffer
+	load.WriteString("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram');\nBEGIN;\n")
+	for _, t := range texts {
+		fmt.Fprintf(&load, "INSERT INTO t(x) VALUES('%s');\n", strings.ReplaceAll(t, "'", "''"))
+	}
+	load.WriteString("COMMIT;\n")
+	start := time.Now()
+	if out, err := sqlite(db, load.String()); err != nil {
+		b.Logf("fts5: skipped: %v: %s", err, out)
+		return
+	}
+	loadTime := time.Since(start)
+	st, _ := os.Stat(db)
+
+	var script bytes.Buffer
+	script.WriteString(".timer on\n")
+	for _, q := range queries {
+		m := "'\"" + strings.ReplaceAll(strings.ReplaceAll(q.q, `"`, `""`), "'", "''") + "\"'"
+		fmt.Fprintf(&script, "SELECT count(*) FROM t WHERE t MATCH %s;\nSELECT rowid FROM t WHERE t MATCH %s LIMIT 10;\n", m, m)
+	}
+	out, err := sqlite(db, script.String())
+	if err != nil {
+		b.Logf("fts5: query run failed: %v", err)
+		return
+	}
+	// Output per query: count, timer, up to 10 rowids, timer.
+	var lat []time.Duration
+	var counts []int
+	timers := 0
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	expectCount := true
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "Run Time:") {
+			timers++
+			f := strings.Fields(line)
+			if timers%2 == 0 && len(f) >= 8 {
+				u, _ := strconv.ParseFloat(f[5], 64)
+				s, _ := strconv.ParseFloat(f[7], 64)
+				lat = append(lat, time.Duration((u+s)*float64(time.Second)))
+			}
+			expectCount = timers%2 == 0
+			continue
+		}
+		if expectCount {
+			n, _ := strconv.Atoi(line)
+			counts = append(counts, n)
+			expectCount = false
+		}
+	}
+	if len(counts) != len(queries) || len(lat) != len(queries) {
+		b.Logf("fts5: could not read the output (%d counts, %d timings)", len(counts), len(lat))
+		return
+	}
+	var hits, expected, hits2, expected2 int
+	for i, q := range queries {
+		hits += min(counts[i], q.want)
+		expected += q.want
+		if utf8.RuneCountInString(q.q) == 2 {
+			hits2 += min(counts[i], q.want)
+			expected2 += q.want
+		}
+	}
+	b.ReportMetric(ms(percentile(lat, 50)), "fts5-p50-ms")
+	b.ReportMetric(ms(percentile(lat, 99)), "fts5-p99-ms")
+	b.ReportMetric(ratio(hits, expected), "fts5-recall")
+	b.Logf("fts5 trigram: loaded in %.1fs, %.1f MB = %.2f× text; top-10 p50 %.2f ms p99 %.2f ms (CPU time); recall %.3f, on 2-character queries %.3f",
+		loadTime.Seconds(), float64(st.Size())/1e6, float64(st.Size())/float64(textBytes),
+		ms(percentile(lat, 50)), ms(percentile(lat, 99)), ratio(hits, expected), ratio(hits2, expected2))
+}
+
+func sqlite(db, script string) ([]byte, error) {
+	cmd := exec.Command("sqlite3", "-batch", db)
+	cmd.Stdin = strings.NewReader(script)
+	return cmd.CombinedOutput()
+}
+
+// benchRipgrep writes one text a line and runs `rg -F -c` per query: what a
+// researcher with grep would run, process start included.
+func benchRipgrep(b *testing.B, dir string, texts []string, queries []benchQuery) {
+	if _, err := exec.LookPath("rg"); err != nil {
+		b.Log("ripgrep: skipped, no rg command (Debian package ripgrep)")
+		return
+	}
+	file := filepath.Join(dir, "texts.txt")
+	if err := os.WriteFile(file, []byte(strings.Join(texts, "\n")+"\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	var lat []time.Duration
+	var hits, expected int
+	for _, q := range queries {
+		t0 := time.Now()
+		out, _ := exec.Command("rg", "-F", "-c", "--", q.q, file).Output() // exit 1: no match
+		lat = append(lat, time.Since(t0))
+		n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+		hits += min(n, q.want)
+		expected += q.want
+	}
+	b.ReportMetric(ms(percentile(lat, 50)), "rg-p50-ms")
+	b.ReportMetric(ms(percentile(lat, 99)), "rg-p99-ms")
+	b.Logf("ripgrep: all matches, p50 %.2f ms p99 %.2f ms (a process per query); recall %.3f",
+		ms(percentile(lat, 50)), ms(percentile(lat, 99)), ratio(hits, expected))
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}

@@ -14,6 +14,7 @@ import (
 
 type parseOptions struct {
 	format string
+	ocr    string
 	files  []string
 }
 
@@ -22,7 +23,7 @@ func newParseCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "parse FILE...",
 		Short: "Print the structured record of each bulletin file",
-		Long: `parse reads bulletin files (TXT in UTF-8 or GB18030/GBK) and prints the
+		Long: `parse reads bulletin files (TXT in UTF-8 or GB18030/GBK, and PDF) and prints the
 record of each: header, footer, distribution lists and articles, as specified
 in the record schema. A file that cannot be read or is not a bulletin is
 reported on stderr with the reason, the others still print, and the exit
@@ -39,10 +40,14 @@ damaged footer) are warnings: the rest of the record still prints.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.files = args
+			if opts.ocr != ingest.OCRAuto && opts.ocr != ingest.OCROff && opts.ocr != ingest.OCRForce {
+				return usageError{fmt.Errorf("unknown --ocr %q: want auto, off or force", opts.ocr)}
+			}
 			return runParse(cmd, a, opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format: text, json or jsonl")
+	cmd.Flags().StringVar(&opts.ocr, "ocr", ingest.OCRAuto, "OCR of scanned PDF pages (tesseract): auto, off or force (every page)")
 	return cmd
 }
 
@@ -53,7 +58,7 @@ func runParse(cmd *cobra.Command, a *app, opts parseOptions) error {
 	}
 	failed := 0
 	for _, f := range opts.files {
-		iss, err := ingest.ParseFile(cmd.Context(), f, ingest.Options{Logger: a.log})
+		iss, err := ingest.ParseFile(cmd.Context(), f, ingest.Options{Logger: a.log, OCR: opts.ocr})
 		var warnings ingest.ErrorList
 		switch {
 		case iss != nil && errors.As(err, &warnings):

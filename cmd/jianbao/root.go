@@ -93,6 +93,7 @@ TXT files) into structured records and a full-text index, and searches it.`,
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log progress and details to stderr")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newParseCmd(a))
+	root.AddCommand(newDoctorCmd(a))
 	root.AddCommand(newIngestCmd(a))
 	root.AddCommand(newSearchCmd(a))
 	root.AddCommand(newReindexCmd(a))

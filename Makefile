@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query soak clean
+.PHONY: all build run test vet layers fuzz bench bench-query soak clean testdata-pdf
 
 all: build
 
@@ -35,6 +35,7 @@ layers:
 fuzz:
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParsePDF$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest/synth -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME)
 
 ## bench: the benchmarks, 5 runs each.
@@ -45,6 +46,11 @@ bench:
 ## 100k-article generated archive, beside ripgrep and a cold CLI search.
 bench-query:
 	JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./query -run '^$$' -bench HTTPSearch -benchtime 1x -timeout 60m
+
+## testdata-pdf: regenerate the PDF fixtures of ingest's tests (needs
+## libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gbsn00lp poppler-utils qpdf).
+testdata-pdf:
+	bash ingest/testdata/pdf/make.sh
 
 clean:
 	rm -rf bin

@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -329,7 +331,9 @@ func encodeRecord(v any) (string, error) {
 		return "", err
 	}
 	var b bytes.Buffer
-	w, _ := flate.NewWriter(&b, flate.DefaultCompression)
+	w := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(w)
+	w.Reset(&b)
 	w.Write(js)
 	if err := w.Close(); err != nil {
 		return "", err
@@ -337,10 +341,25 @@ func encodeRecord(v any) (string, error) {
 	return b.String(), nil
 }
 
+// flateWriters holds compressors for reuse: making one allocates about a
+// megabyte, more than compressing a record costs.
+var flateWriters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.DefaultCompression)
+	return w
+}}
+
+var flateReaders sync.Pool
+
 // decodeRecord decodes a record stored by encodeRecord into v.
 func decodeRecord(raw []byte, v any) error {
-	r := flate.NewReader(bytes.NewReader(raw))
-	defer r.Close()
+	var r io.ReadCloser
+	if x := flateReaders.Get(); x != nil {
+		r = x.(io.ReadCloser)
+		r.(flate.Resetter).Reset(bytes.NewReader(raw), nil)
+	} else {
+		r = flate.NewReader(bytes.NewReader(raw))
+	}
+	defer flateReaders.Put(r)
 	if err := json.NewDecoder(r).Decode(v); err != nil {
 		return fmt.Errorf("decode record: %w", err)
 	}

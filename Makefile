@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query soak clean testdata-pdf
+.PHONY: all build run test vet layers fuzz bench bench-query bench-index soak clean testdata-pdf
 
 all: build
 
@@ -37,6 +37,7 @@ fuzz:
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParsePDF$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest/synth -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./segment -run '^$$' -fuzz '^FuzzTokenize$$' -fuzztime $(FUZZTIME)
 
 ## bench: the benchmarks, 5 runs each.
 bench:
@@ -46,6 +47,15 @@ bench:
 ## 100k-article generated archive, beside ripgrep and a cold CLI search.
 bench-query:
 	JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./query -run '^$$' -bench HTTPSearch -benchtime 1x -timeout 60m
+
+## bench-index: ingest rate, index size and search latency on a 20k-article
+## generated archive, beside SQLite FTS5 trigram (sqlite3) and ripgrep.
+bench-index:
+	JIANBAO_BENCH_ARTICLES=20000 $(GO) test ./index -run '^$$' -bench Archive -benchtime 1x -timeout 30m
+
+## soak: kill -9 jianbao ingest many times on a larger archive, then check it.
+soak:
+	JIANBAO_SOAK=1 $(GO) test ./cmd/jianbao -run '^TestIngestCrashSafety$$' -count 1 -timeout 30m -v
 
 ## testdata-pdf: regenerate the PDF fixtures of ingest's tests (needs
 ## libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gbsn00lp poppler-utils qpdf).

@@ -39,6 +39,7 @@ var (
 	ErrNotFound = index.ErrNotFound
 	// ErrTooLarge reports a query or URL over the limits.
 	ErrTooLarge = errors.New("request too large")
+	errMethod   = errors.New("method not allowed")
 )
 
 // Timeouts and sizes of the HTTP server.
@@ -61,6 +62,10 @@ type Options struct {
 	// SourceRoot is the directory against which relative source paths stored
 	// in the index are resolved; "" means the working directory.
 	SourceRoot string
+	// Ingester, with Token, enables POST /api/ingest for processes of this
+	// machine that present the token (see ServerInfo).
+	Ingester Ingester
+	Token    string
 }
 
 // Handler serves the JSON API, the source files and the web page:
@@ -73,11 +78,14 @@ type Options struct {
 //	GET /files/{issue_id}  the source file of an issue, as ingested
 //	GET /healthz           liveness
 //	GET /                  the web page
+//	POST /api/ingest       ingest files (loopback and token only; see live.go)
 type Handler struct {
-	store Store
-	log   *slog.Logger
-	root  string
-	mux   *http.ServeMux
+	store    Store
+	log      *slog.Logger
+	root     string
+	ingester Ingester
+	token    string
+	mux      *http.ServeMux
 }
 
 //go:embed web openapi.json
@@ -97,11 +105,13 @@ var routes = []route{
 	{"GET", "/api/openapi.json", (*Handler).openapi},
 	{"GET", "/files/{issue_id}", (*Handler).file},
 	{"GET", "/healthz", (*Handler).healthz},
+	{"POST", "/api/ingest", (*Handler).ingest},
 }
 
 // NewHandler returns the handler of the API and web page over store.
 func NewHandler(store Store, opts Options) *Handler {
-	h := &Handler{store: store, log: opts.Logger, root: opts.SourceRoot, mux: http.NewServeMux()}
+	h := &Handler{store: store, log: opts.Logger, root: opts.SourceRoot, ingester: opts.Ingester,
+		token: opts.Token, mux: http.NewServeMux()}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -114,6 +124,13 @@ func NewHandler(store Store, opts Options) *Handler {
 	}
 	for _, prefix := range []string{"GET /api/", "GET /files/"} {
 		h.mux.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) {
+			for _, rt := range routes {
+				if rt.path == r.URL.Path {
+					w.Header().Set("Allow", rt.method)
+					h.writeError(w, r, fmt.Errorf("%s wants %s: %w", rt.path, rt.method, errMethod))
+					return
+				}
+			}
 			h.writeError(w, r, fmt.Errorf("no endpoint %s: %w", r.URL.Path, ErrNotFound))
 		})
 	}
@@ -395,6 +412,10 @@ func statusOf(err error) (status int, msg string, internal bool) {
 		return http.StatusBadRequest, pe.Error(), false
 	case errors.As(err, &be):
 		return http.StatusBadRequest, be.Error(), false
+	case errors.Is(err, errMethod):
+		return http.StatusMethodNotAllowed, err.Error(), false
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden, err.Error(), false
 	case errors.Is(err, ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, err.Error(), false
 	case errors.Is(err, ErrNotFound):

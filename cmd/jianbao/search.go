@@ -104,16 +104,23 @@ func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 	case err != nil:
 		return usageError{err}
 	}
-	ix, err := index.Open(indexDir(opts.index), index.Options{Logger: a.log, ReadOnly: true, Command: "jianbao search"})
+	ix, server, err := openReader(indexDir(opts.index), "jianbao search", a)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	res, err := ix.Search(ctx, req)
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
+	var resp *query.Response
+	if server != nil {
+		if resp, err = server.Search(ctx, opts.params); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+	} else {
+		defer ix.Close()
+		res, err := ix.Search(ctx, req)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		resp = query.NewResponse(res)
 	}
-	resp := query.NewResponse(res)
 	switch opts.format {
 	case "json":
 		return writeIndentedJSON(a.out, resp)
@@ -130,6 +137,24 @@ func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 		return writeHitsCSV(a.out, resp)
 	}
 	return writeHitsTable(a.out, resp, req.Offset, color)
+}
+
+// openReader opens the index in dir for reading or, when a `jianbao serve`
+// process owns it, returns a client of that server instead.
+func openReader(dir, command string, a *app) (*index.Index, *query.Client, error) {
+	ix, err := index.Open(dir, index.Options{Logger: a.log, ReadOnly: true, Command: command})
+	var inUse *index.InUseError
+	if errors.As(err, &inUse) {
+		c, ferr := query.FindServer(dir)
+		if ferr == nil {
+			a.log.Debug("the index is owned by a server: asking it", "url", c.URL)
+			return nil, c, nil
+		}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return ix, nil, nil
 }
 
 // useColor decides whether matches are marked with ANSI colours.

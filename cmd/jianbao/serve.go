@@ -2,19 +2,27 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"jianbao/index"
+	"jianbao/ingest"
 	"jianbao/query"
 )
 
 type serveOptions struct {
-	index string
-	addr  string
+	index    string
+	addr     string
+	watch    []string
+	interval time.Duration
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -27,9 +35,19 @@ click than type, and a JSON API for scripts (GET /api/search?q=…, with the
 filters of 'jianbao search'; /api/articles/ID, /api/issues/ID, /api/facets,
 /files/ISSUE_ID for the source file, /healthz; the OpenAPI description is at
 /api/openapi.json). It listens on 127.0.0.1:8080 unless --addr says otherwise,
-and stops gracefully on Ctrl-C or SIGTERM, letting requests in flight finish.`,
+and stops gracefully on Ctrl-C or SIGTERM, letting requests in flight finish.
+
+The server owns the index while it runs (bleve allows one writer per index):
+'jianbao ingest' run meanwhile, by hand or from cron, hands its files to the
+server over the loopback interface instead of opening the index, and
+'jianbao search' and 'jianbao show' ask the server. The address and a token
+are in serve.json in the index directory, readable by this user only.
+With --watch DIR the server also ingests new and changed bulletins under DIR
+itself, every --watch-interval: they are searchable seconds after they
+appear, without a restart.`,
 		Example: `  jianbao serve
   jianbao serve --index /srv/jianbao-data --addr :8080
+  jianbao serve --watch /srv/bulletins
   curl 'http://127.0.0.1:8080/api/search?q=垃圾分类&district=海淀&limit=5'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -38,13 +56,19 @@ and stops gracefully on Ctrl-C or SIGTERM, letting requests in flight finish.`,
 	}
 	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
 	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address to listen on, host:port")
+	cmd.Flags().StringArrayVar(&opts.watch, "watch", nil, "ingest new and changed bulletins under `DIR` while serving (repeatable)")
+	cmd.Flags().DurationVar(&opts.interval, "watch-interval", 2*time.Second, "how often --watch looks for new files")
 	return cmd
 }
 
-// runServe serves the index until ctx is cancelled.
+// runServe serves the index until ctx is cancelled, owning it: other
+// jianbao processes reach it through the server.
 func runServe(ctx context.Context, a *app, opts serveOptions) error {
+	if opts.interval < 100*time.Millisecond {
+		return usageError{fmt.Errorf("--watch-interval %v is too short", opts.interval)}
+	}
 	dir := indexDir(opts.index)
-	ix, err := index.Open(dir, index.Options{Logger: a.log, ReadOnly: true, Command: "jianbao serve"})
+	ix, err := openOwned(ctx, dir, index.Options{Logger: a.log, Create: len(opts.watch) > 0, Command: "jianbao serve"})
 	if err != nil {
 		return err
 	}
@@ -57,11 +81,110 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		}
 		return fmt.Errorf("listen on %s: %w", opts.addr, err)
 	}
-	fmt.Fprintf(a.out, "jianbao: serving %s at http://%s/ (Ctrl-C to stop)\n", dir, ln.Addr())
-	srv := query.NewServer(opts.addr, query.NewHandler(ix, query.Options{Logger: a.log}))
+	token, err := newToken()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	ing := query.Serialize(ix)
+	h := query.NewHandler(ix, query.Options{Logger: a.log, Ingester: ing, Token: token})
+	url := "http://" + ln.Addr().String()
+	if err := query.WriteServerInfo(dir, query.ServerInfo{PID: os.Getpid(), URL: loopbackURL(ln.Addr()), Token: token}); err != nil {
+		ln.Close()
+		return err
+	}
+	defer query.RemoveServerInfo(dir, os.Getpid())
+	fmt.Fprintf(a.out, "jianbao: serving %s at %s/ (Ctrl-C to stop)\n", dir, url)
+	if len(opts.watch) > 0 {
+		go watchDirs(ctx, a, ing, opts.watch, opts.interval)
+	}
+	srv := query.NewServer(opts.addr, h)
 	if err := query.Serve(ctx, srv, ln); err != nil {
 		return err
 	}
 	a.log.Info("server stopped")
 	return nil
+}
+
+// openOwned opens the index for writing, waiting up to ten seconds for a
+// writer that holds it (an ingest finishing) to let go.
+func openOwned(ctx context.Context, dir string, opts index.Options) (*index.Index, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ix, err := index.Open(dir, opts)
+		var inUse *index.InUseError
+		if !errors.As(err, &inUse) || time.Now().After(deadline) {
+			return ix, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// loopbackURL is the URL at which processes of this machine reach a server
+// listening on addr.
+func loopbackURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func newToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make a token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// watchDirs ingests the bulletins under dirs now and every interval until
+// ctx is done, reporting each round that changed something.
+func watchDirs(ctx context.Context, a *app, ing query.Ingester, dirs []string, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		files, _ := expandPaths(dirs)
+		sum, err := ing.Ingest(ctx, files, index.IngestOptions{ParseOptions: ingest.Options{Logger: a.log}})
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			a.log.Error("watch: ingest failed", "dirs", strings.Join(dirs, " "), "err", err)
+		case sum.Added+sum.Updated+sum.Failed > 0:
+			fmt.Fprintf(a.out, "jianbao: %s watch: %d added, %d updated, %d failed; %d issues in the index\n",
+				time.Now().Format(time.TimeOnly), sum.Added, sum.Updated, sum.Failed, sum.Issues)
+			for _, f := range sum.Failures {
+				fmt.Fprintf(a.errOut, "error: %s: %s\n", f.Path, strings.TrimPrefix(f.Err, f.Path+": "))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ingestViaServer hands files to the `jianbao serve` process that owns the
+// index in dir and returns its summary once they are committed. The error
+// wraps query.ErrNoServer when no server owns the index: then the caller
+// opens the index itself. `jianbao ingest` calls it when the index is in use.
+func ingestViaServer(ctx context.Context, dir string, files []string, prune bool) (*index.Summary, error) {
+	c, err := query.FindServer(dir)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := c.Ingest(ctx, files, prune)
+	if err != nil {
+		return nil, fmt.Errorf("hand files to the server (process %d) that owns %s: %w", c.PID, dir, err)
+	}
+	return sum, nil
 }

@@ -62,17 +62,23 @@ func runShow(ctx context.Context, a *app, opts showOptions) error {
 			return usageError{fmt.Errorf("%q is neither an article id (2021-014-02) nor an issue id (2021-014)", opts.id)}
 		}
 	}
-	ix, err := index.Open(indexDir(opts.index), index.Options{Logger: a.log, ReadOnly: true, Command: "jianbao show"})
+	dir := indexDir(opts.index)
+	ix, server, err := openReader(dir, "jianbao show", a)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	iss, err := ix.Issue(ctx, issueID)
+	var iss *index.Issue
+	if server != nil {
+		iss, err = server.Issue(ctx, issueID)
+	} else {
+		defer ix.Close()
+		iss, err = ix.Issue(ctx, issueID)
+	}
 	if errors.Is(err, index.ErrNotFound) && isArticle {
-		return fmt.Errorf("no article %s in %s: its issue %s is not in the index", articleID, ix.Dir(), issueID)
+		return fmt.Errorf("no article %s in %s: its issue %s is not in the index", articleID, dir, issueID)
 	}
 	if errors.Is(err, index.ErrNotFound) {
-		return fmt.Errorf("no issue %s in %s", issueID, ix.Dir())
+		return fmt.Errorf("no issue %s in %s", issueID, dir)
 	}
 	if err != nil {
 		return err
@@ -80,7 +86,7 @@ func runShow(ctx context.Context, a *app, opts showOptions) error {
 	if isArticle {
 		v, err := query.FindArticle(iss, articleID)
 		if err != nil {
-			return fmt.Errorf("no article %s in %s: issue %s has %d articles", articleID, ix.Dir(), issueID, len(iss.Articles))
+			return fmt.Errorf("no article %s in %s: issue %s has %d articles", articleID, dir, issueID, len(iss.Articles))
 		}
 		if opts.format == "json" {
 			return writeIndentedJSON(a.out, v)

@@ -1,0 +1,156 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestIngestEndpoint hands a new bulletin to a server that owns its index
+// and finds it searchable as soon as the ingest is acknowledged.
+func TestIngestEndpoint(t *testing.T) {
+	files := copyArchive(t)
+	var first []string
+	var sample string
+	for _, f := range files {
+		if strings.Contains(f, "bulletin-2021-014") {
+			sample = f
+		} else if strings.Contains(f, "bulletin-2020-031") || strings.Contains(f, "bulletin-2021-020") {
+			first = append(first, f)
+		}
+	}
+	ix := newIndex(t, first)
+	h := NewHandler(ix, Options{Ingester: Serialize(ix), Token: "s3cret"})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := &Client{URL: srv.URL, Token: "s3cret"}
+	ctx := context.Background()
+
+	r, err := c.Search(ctx, Params{Q: "蓝马甲"})
+	if err != nil || r.Total != 0 {
+		t.Fatalf("before: %v %+v", err, r)
+	}
+	start := time.Now()
+	sum, err := c.Ingest(ctx, []string{sample}, false)
+	if err != nil || sum.Added != 1 || sum.Failed != 0 {
+		t.Fatalf("ingest: %v %+v", err, sum)
+	}
+	r, err = c.Search(ctx, Params{Q: "蓝马甲"})
+	took := time.Since(start)
+	if err != nil || r.Total != 1 || r.Hits[0].ID != "2021-014-02" {
+		t.Fatalf("after: %v %+v", err, r)
+	}
+	if took > 5*time.Second {
+		t.Errorf("searchable after %v, want under 5 s", took)
+	}
+	iss, err := c.Issue(ctx, "2021-014")
+	if err != nil || len(iss.Articles) != 5 {
+		t.Errorf("issue: %v", err)
+	}
+	if _, err := c.Issue(ctx, "2030-001"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing issue: %v, want ErrNotFound", err)
+	}
+	// Again: unchanged, nothing rewritten.
+	if sum, err := c.Ingest(ctx, []string{sample}, false); err != nil || sum.Unchanged != 1 {
+		t.Errorf("re-ingest: %v %+v", err, sum)
+	}
+
+	// Refusals.
+	bad := []struct {
+		name   string
+		client *Client
+		paths  []string
+		status string
+	}{
+		{"no token", &Client{URL: srv.URL}, []string{sample}, "forbidden"},
+		{"wrong token", &Client{URL: srv.URL, Token: "guess"}, []string{sample}, "forbidden"},
+		{"no paths", c, nil, "no files"},
+	}
+	for _, b := range bad {
+		if _, err := b.client.Ingest(ctx, b.paths, false); err == nil || !strings.Contains(err.Error(), b.status) {
+			t.Errorf("%s: %v, want %q", b.name, err, b.status)
+		}
+	}
+	for _, tt := range []struct {
+		name, remote, body string
+		status             int
+	}{
+		{"from another machine", "192.0.2.1:5555", `{"paths":["/x.txt"]}`, 403},
+		{"relative path", "127.0.0.1:5555", `{"paths":["x.txt"]}`, 400},
+		{"not JSON", "127.0.0.1:5555", `paths=/x.txt`, 400},
+		{"too large", "127.0.0.1:5555", `{"paths":["/` + strings.Repeat("x", maxIngestBody) + `"]}`, 413},
+	} {
+		req := httptest.NewRequest("POST", "/api/ingest", strings.NewReader(tt.body))
+		req.RemoteAddr = tt.remote
+		req.Header.Set("Authorization", "Bearer s3cret")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != tt.status || !strings.Contains(w.Body.String(), `"error"`) {
+			t.Errorf("%s: %d %s, want %d", tt.name, w.Code, w.Body, tt.status)
+		}
+	}
+	// A server built without an ingester has no endpoint.
+	plain := httptest.NewServer(NewHandler(ix, Options{}))
+	defer plain.Close()
+	if _, err := (&Client{URL: plain.URL, Token: "s3cret"}).Ingest(ctx, []string{sample}, false); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ingest on a plain server: %v, want not found", err)
+	}
+	resp, err := http.Get(srv.URL + "/api/ingest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /api/ingest: %d, want 405", resp.StatusCode)
+	}
+}
+
+func TestServerInfo(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := FindServer(dir); !errors.Is(err, ErrNoServer) {
+		t.Errorf("no file: %v, want ErrNoServer", err)
+	}
+	info := ServerInfo{PID: os.Getpid(), URL: "http://127.0.0.1:8080", Token: "t"}
+	if err := WriteServerInfo(dir, info); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(dir, ServerInfoFile))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("info file: %v, mode %v, want 0600", err, st.Mode())
+	}
+	c, err := FindServer(dir)
+	if err != nil || c.URL != info.URL || c.Token != "t" || c.PID != info.PID {
+		t.Errorf("FindServer: %v %+v", err, c)
+	}
+	if err := RemoveServerInfo(dir, info.PID+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FindServer(dir); err != nil {
+		t.Errorf("removed by another process's id: %v", err)
+	}
+	// The info of a process that is gone is stale.
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skip("no true command")
+	}
+	info.PID = cmd.Process.Pid
+	if err := WriteServerInfo(dir, info); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FindServer(dir); !errors.Is(err, ErrNoServer) {
+		t.Errorf("dead server: %v, want ErrNoServer", err)
+	}
+	if err := RemoveServerInfo(dir, info.PID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ServerInfoFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("info file left: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -285,5 +286,41 @@ func TestOpenErrors(t *testing.T) {
 	}
 	if err := ix.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestHelperSearchOnly is not a test: run by TestSearchLeavesSegmenterUnloaded
+// in a fresh process, it searches the index JIANBAO_SEARCH_ONLY names and
+// fails if the word segmenter was loaded.
+func TestHelperSearchOnly(t *testing.T) {
+	dir := os.Getenv("JIANBAO_SEARCH_ONLY")
+	if dir == "" {
+		t.Skip("helper process")
+	}
+	ix, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, q := range []string{"实", "文明", "文明城区创建", "志愿服务"} {
+		if _, err := ix.Search(context.Background(), Request{Expr: Text{Value: q}, Snippets: true,
+			Facets: []string{"district", "year"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if segment.Loaded() {
+		t.Fatal("searching loaded the word segmenter")
+	}
+}
+
+func TestSearchLeavesSegmenterUnloaded(t *testing.T) {
+	paths, ix := smallArchive(t, 3, 4)
+	mustIngest(t, ix, paths, IngestOptions{})
+	ix.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSearchOnly$", "-test.v")
+	cmd.Env = append(os.Environ(), "JIANBAO_SEARCH_ONLY="+ix.Dir())
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestHelperSearchOnly") {
+		t.Errorf("search process: %v\n%s", err, out)
 	}
 }

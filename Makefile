@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query bench-index soak clean testdata-pdf
+.PHONY: all build run serve test vet layers fuzz bench bench-query bench-index soak clean testdata-pdf
 
 all: build
 
@@ -18,6 +18,13 @@ run: build
 	$(BIN) parse $(SAMPLE)/*.txt | head -n 40
 	@echo "…"
 	@$(BIN) parse --format jsonl $(SAMPLE)/*.txt | wc -l | xargs echo "bulletins parsed:"
+
+## serve: build, ingest the sample archive into $(DATA) and serve it; the
+## server keeps ingesting what is added to the sample directory.
+DATA ?= jianbao-data
+serve: build
+	$(BIN) ingest --index $(DATA) $(SAMPLE)
+	$(BIN) serve --index $(DATA) --watch $(SAMPLE)
 
 ## test: vet, the import-layer check and every test.
 test: vet layers
@@ -38,6 +45,7 @@ fuzz:
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParsePDF$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest/synth -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./segment -run '^$$' -fuzz '^FuzzTokenize$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./query -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 
 ## bench: the benchmarks, 5 runs each.
 bench:

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"jianbao/ingest"
 )
 
 type searchJSON struct {
@@ -180,3 +184,39 @@ func TestSearchErrors(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestSearchMatchesGrep checks that the command finds exactly the articles
+// whose normalised headline, body or attribution contain the query.
+func TestSearchMatchesGrep(t *testing.T) {
+	dir := sampleIndex(t)
+	files, _ := filepath.Glob("../../testdata/sample/bulletin-202[01]-*.txt")
+	var texts = map[string][]string{}
+	for _, f := range files {
+		iss, _ := ingest.ParseFile(context.Background(), f, ingest.Options{})
+		if iss == nil {
+			t.Fatalf("parse %s", f)
+		}
+		for _, a := range iss.Articles {
+			texts[a.ID] = []string{ingest.MatchText(a.Headline), ingest.MatchText(a.Body), ingest.MatchText(a.SourceOrg)}
+		}
+	}
+	for _, q := range []string{"永定路", "志愿", "实", "区文明", "1500余人", "１５００余人", "复兴路40号", "文明办", "垃圾分类", "没有这样的文字"} {
+		want := []string{}
+		v := ingest.MatchText(q)
+		for id, ts := range texts {
+			if slices.ContainsFunc(ts, func(s string) bool { return strings.Contains(s, v) }) {
+				want = append(want, id)
+			}
+		}
+		slices.Sort(want)
+		r := searchJSONOf(t, "--index", dir, "--limit", "1000", q)
+		got := []string{}
+		for _, h := range r.Hits {
+			got = append(got, h.ID)
+		}
+		slices.Sort(got)
+		if r.Total != len(want) || !slices.Equal(got, want) {
+			t.Errorf("%s: %d %v\nwant %d %v", q, r.Total, got, len(want), want)
+		}
+	}
+}

@@ -146,6 +146,18 @@ func TestPageInBrowser(t *testing.T) {
 		}
 	}
 
+	// The next page holds the next ten.
+	if len(wantAll) > 10 {
+		do(t, ctx, "next page", chromedp.Click(css(`#next`)))
+		waitFor(t, ctx, "page 2", `document.getElementById("summary").textContent.includes("第 11–")`)
+		page2 := run(t, ctx, "read page 2", chromedp.Evaluate[[]string](hitIDs))
+		if len(page2) == 0 || slices.ContainsFunc(page2, func(id string) bool { return !slices.Contains(wantAll, id) }) {
+			t.Errorf("page 2: %v", page2)
+		}
+		do(t, ctx, "previous page", chromedp.Click(css(`#prev`)))
+		waitFor(t, ctx, "page 1", `document.getElementById("summary").textContent.includes("第 1–")`)
+	}
+
 	// Narrow to 海淀区 by clicking its facet count.
 	do(t, ctx, "click the district facet",
 		chromedp.Click(css(`#facets button.facet[data-facet="district"][data-value="海淀区"]`)),
@@ -177,11 +189,21 @@ func TestPageInBrowser(t *testing.T) {
 		t.Errorf("source link %q, want files/%s", source.Value, want.issue.ID)
 	}
 
-	// Back to the results, then on a phone: nothing wider than the screen.
+	// Choose another district in the filter menu.
+	wantMiyun := grep(recs, index.And{index.Text{Value: q}, index.Field{Name: "district", Value: "密云区"}})
+	if len(wantMiyun) == 0 {
+		t.Fatalf("no %s in 密云区 in the archive", q)
+	}
 	do(t, ctx, "back",
 		chromedp.Click(css(`#back`)),
 		chromedp.WaitVisible(css(`#results li.hit`)))
 	waitFor(t, ctx, "results again", summaryIs(len(wantHaidian)))
+	run(t, ctx, "choose 密云区", chromedp.Evaluate[bool](`(() => { const s = document.getElementById("district"); document.getElementById("filters-box").open = true; s.value = "密云区"; s.dispatchEvent(new Event("change")); return s.value === "密云区"; })()`))
+	waitFor(t, ctx, "results in 密云区", `document.querySelector('#chips .chip[data-filter="district"]').textContent.includes("密云区")`)
+	waitFor(t, ctx, "count in 密云区", summaryIs(len(wantMiyun)))
+	checkPage(t, q+" in 密云区", run(t, ctx, "read results", chromedp.Evaluate[[]string](hitIDs)), wantMiyun)
+
+	// Back to the results, then on a phone: nothing wider than the screen.
 	do(t, ctx, "phone",
 		chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(srv.URL+"/?q="+q),

@@ -685,3 +685,33 @@ func TestHexStringsClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFForceOCR reads a one-page text PDF by OCR alone.
+func TestPDFForceOCR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR takes seconds")
+	}
+	needTools(t, ToolTesseract, ToolPDFToPPM)
+	path := filepath.Join(pdfDir, "bulletin-2016-004.lo.pdf")
+	want, _ := parseFixture(t, filepath.Join(pdfDir, "src/bulletin-2016-004.txt"), Options{})
+	iss, err := parseFixture(t, path, Options{OCR: OCRForce})
+	if iss == nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if n := iss.Source.PageNotes; len(n) != iss.Source.Pages || n[0].Status != PageStatusOCR || n[0].Reason != "OCR forced" {
+		t.Errorf("page notes = %+v", n)
+	}
+	if iss.ID != want.ID || iss.Date != want.Date || len(iss.Articles) == 0 {
+		t.Errorf("OCR record: id %s date %s, %d articles", iss.ID, iss.Date, len(iss.Articles))
+	}
+}
+
+func TestPDFForceOCRWithoutTesseract(t *testing.T) {
+	iss, err := parseFixture(t, filepath.Join(pdfDir, "bulletin-2016-004.gopdf.pdf"), Options{OCR: OCRForce, LookPath: noTools})
+	if iss == nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if len(iss.Source.PageNotes) != 0 || len(iss.Articles) == 0 {
+		t.Errorf("without tesseract the text layer must be used: notes %+v", iss.Source.PageNotes)
+	}
+}

@@ -124,13 +124,6 @@ func NewHandler(store Store, opts Options) *Handler {
 	}
 	for _, prefix := range []string{"GET /api/", "GET /files/"} {
 		h.mux.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) {
-			for _, rt := range routes {
-				if rt.path == r.URL.Path {
-					w.Header().Set("Allow", rt.method)
-					h.writeError(w, r, fmt.Errorf("%s wants %s: %w", rt.path, rt.method, errMethod))
-					return
-				}
-			}
 			h.writeError(w, r, fmt.Errorf("no endpoint %s: %w", r.URL.Path, ErrNotFound))
 		})
 	}
@@ -149,8 +142,36 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, fmt.Errorf("URL of %d bytes: %w", len(r.URL.RawQuery)+len(r.URL.Path), ErrTooLarge))
 		return
 	}
+	if rt, ok := routeOf(r.URL.Path); ok && r.Method != rt.method && !(r.Method == http.MethodHead && rt.method == http.MethodGet) {
+		w.Header().Set("Allow", rt.method)
+		h.writeError(w, r, fmt.Errorf("%s wants %s: %w", rt.path, rt.method, errMethod))
+		return
+	}
 	h.mux.ServeHTTP(w, r)
 	h.log.Debug("request", "method", r.Method, "url", r.URL.String(), "took", time.Since(start))
+}
+
+// routeOf returns the route whose path pattern matches path, {name}
+// matching one segment.
+func routeOf(path string) (route, bool) {
+	segs := strings.Split(path, "/")
+	for _, rt := range routes {
+		pat := strings.Split(rt.path, "/")
+		if len(pat) != len(segs) {
+			continue
+		}
+		match := true
+		for i, p := range pat {
+			if p != segs[i] && !(strings.HasPrefix(p, "{") && segs[i] != "") {
+				match = false
+				break
+			}
+		}
+		if match {
+			return rt, true
+		}
+	}
+	return route{}, false
 }
 
 // pageHeaders adds the headers of the web page: no script, style or frame

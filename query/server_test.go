@@ -195,14 +195,26 @@ func TestErrors(t *testing.T) {
 	if body.Column != 4 || !strings.Contains(body.Error, "\n志愿 )\n     ^") {
 		t.Errorf("syntax error %+v, want column 4 and a caret", body)
 	}
-	// Other methods are refused.
-	resp, err := http.Post(srv.URL+"/api/search", "text/plain", strings.NewReader("q"))
+	// Other methods are refused, in JSON too.
+	for _, path := range []string{"/api/search", "/api/articles/2021-014-01", "/files/2021-014"} {
+		resp, err := http.Post(srv.URL+path, "text/plain", strings.NewReader("q"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e apiError
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || err != nil || resp.Header.Get("Allow") != "GET" {
+			t.Errorf("POST %s: status %d, %v, Allow %q; want 405 JSON", path, resp.StatusCode, err, resp.Header.Get("Allow"))
+		}
+	}
+	resp, err := http.Head(srv.URL + "/api/search?q=a")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST: status %d, want 405", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("HEAD: %d, want 200", resp.StatusCode)
 	}
 }
 

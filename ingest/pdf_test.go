@@ -312,6 +312,7 @@ func TestPDFScannedOCR(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR takes seconds")
 	}
+	t.Parallel()
 	needTools(t, ToolTesseract, ToolPDFToPPM)
 	iss, err := parseFixture(t, filepath.Join(pdfDir, "broken/scanned.pdf"), Options{})
 	if iss == nil {
@@ -364,6 +365,7 @@ func TestPDFMixedOCR(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR takes seconds")
 	}
+	t.Parallel()
 	needTools(t, ToolTesseract, ToolPDFToPPM)
 	iss, err := parseFixture(t, filepath.Join(pdfDir, "broken/mixed.pdf"), Options{})
 	if iss == nil {
@@ -592,7 +594,8 @@ func tinyPDF(pages [][]pdfLine) []byte {
 // from x=80 to x=416 (24 characters of 14 points): the page number drawn
 // first on each page, a centred title, issuer and date on one line,
 // paragraphs indented by two characters, one running over the page break
-// after a full line that ends in a full stop, attributions set right.
+// after a full line that ends in a full stop, a paragraph break told only
+// by the indent after a full line, attributions set right.
 func bulletinPages() [][]pdfLine {
 	const left, right, s = 80.0, 416.0, 14.0
 	width := func(t string, size float64) float64 { return float64(len([]rune(t))) * size }
@@ -609,8 +612,8 @@ func bulletinPages() [][]pdfLine {
 		setRight(710, "2024 年 5 月 6 日"),
 		at(left, 670, "【工作动态】"),
 		at(left+2*s, 645, "东城区召开会议。部署全年工作安排和重点任务，"),
-		at(left, 620, "会议要求各街道认真抓好落实，做好宣传工作及时报送"),
-		at(left, 595, "信息。"),
+		at(left, 620, "会议要求各街道认真抓好落实，做好宣传报送等工作。"),
+		at(left+2*s, 595, "各街道表示将按要求推进。"),
 		setRight(570, "（东城区文明办）"),
 		at(left+2*s, 545, "西城区开展志愿服务活动，组织志愿者走进社区"),
 		at(left, 520, "开展文明宣传和环境整治，参加人数达到三百余人次。"),
@@ -624,7 +627,22 @@ func bulletinPages() [][]pdfLine {
 }
 
 func TestPDFTinyBulletin(t *testing.T) {
-	data := tinyPDF(bulletinPages())
+	// As laid out, and with the paragraphs indented by two ideographic
+	// spaces typed at the margin instead of by their position.
+	spaced := bulletinPages()
+	for _, p := range spaced {
+		for i, l := range p {
+			if l.x == 80+2*14 {
+				p[i].x, p[i].text = 80, "\u3000\u3000"+l.text
+			}
+		}
+	}
+	for name, pages := range map[string][][]pdfLine{"positioned": bulletinPages(), "spaces": spaced} {
+		t.Run(name, func(t *testing.T) { testTinyBulletin(t, tinyPDF(pages)) })
+	}
+}
+
+func testTinyBulletin(t *testing.T, data []byte) {
 	iss, err := Parse(context.Background(), "tiny.pdf", data, Options{LookPath: noTools})
 	if err != nil {
 		t.Fatalf("parse: %v", err)
@@ -639,7 +657,7 @@ func TestPDFTinyBulletin(t *testing.T) {
 		org, body string
 		page      int
 	}{
-		{"东城区文明办", "东城区召开会议。部署全年工作安排和重点任务，会议要求各街道认真抓好落实，做好宣传工作及时报送信息。", 1},
+		{"东城区文明办", "东城区召开会议。部署全年工作安排和重点任务，会议要求各街道认真抓好落实，做好宣传报送等工作。\n\n各街道表示将按要求推进。", 1},
 		{"西城区文明办", "西城区开展志愿服务活动，组织志愿者走进社区开展文明宣传和环境整治，参加人数达到三百余人次。活动受到居民欢迎。", 1},
 	}
 	if len(iss.Articles) != len(want) {
@@ -691,6 +709,7 @@ func TestPDFForceOCR(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR takes seconds")
 	}
+	t.Parallel()
 	needTools(t, ToolTesseract, ToolPDFToPPM)
 	path := filepath.Join(pdfDir, "bulletin-2016-004.lo.pdf")
 	want, _ := parseFixture(t, filepath.Join(pdfDir, "src/bulletin-2016-004.txt"), Options{})

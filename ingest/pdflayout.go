@@ -344,7 +344,19 @@ func groupLines(page int, runs []textRun) []visualLine {
 			}
 			return r
 		}, b.String())
-		out = append(out, visualLine{page: page, x0: l.runs[0].x, x1: x1, y: l.y, size: l.size, text: text})
+		// A paragraph indented with leading spaces (two ideographic
+		// spaces, as typed in many offices) starts where its text does.
+		x0 := l.runs[0].x
+		for _, r := range text {
+			if r == '\u3000' {
+				x0 += l.size
+			} else if r == ' ' || r == '\u00A0' {
+				x0 += l.size / 2
+			} else {
+				break
+			}
+		}
+		out = append(out, visualLine{page: page, x0: x0, x1: x1, y: l.y, size: l.size, text: text})
 	}
 	slices.SortStableFunc(out, func(a, b visualLine) int { return cmp.Compare(b.y, a.y) })
 	return out

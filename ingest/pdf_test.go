@@ -734,3 +734,42 @@ func TestPDFForceOCRWithoutTesseract(t *testing.T) {
 		t.Errorf("without tesseract the text layer must be used: notes %+v", iss.Source.PageNotes)
 	}
 }
+
+func TestSplitRunningPieces(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"masthead on one line",
+			[]string{"首都精神文明建设情况简报第14期(总第2180期)首都精神文明办2021年3月23日【文明创建】我市举办培训班。"},
+			[]string{"首都精神文明建设情况简报", "第14期", "(总第2180期)", "首都精神文明办", "2021年3月23日", "【文明创建】", "我市举办培训班。"}},
+		{"quoted brackets stay",
+			[]string{"2021年3月23日", "各区开展【我们的节日】主题活动。(海淀区文明办)【工作动态】近日召开会议。"},
+			[]string{"2021年3月23日", "各区开展【我们的节日】主题活动。(海淀区文明办)", "【工作动态】", "近日召开会议。"}},
+		{"attribution run into the next article",
+			[]string{"2021年3月23日", "工作有序推进。（市文明办）近日召开会议。(东城区文明办)"},
+			[]string{"2021年3月23日", "工作有序推进。（市文明办）", "近日召开会议。(东城区文明办)"}},
+		{"footer run together",
+			[]string{"2021年3月23日", "工作有序推进。(市文明办)责编:梅雪峰核稿:田文松电话:55569506邮箱:a@b.cn报:中央文明办。送:首都文明委委员。发:各区文明办。"},
+			[]string{"2021年3月23日", "工作有序推进。(市文明办)", "责编:梅雪峰", "核稿:田文松", "电话:55569506", "邮箱:a@b.cn", "报:中央文明办。", "送:首都文明委委员。", "发:各区文明办。"}},
+		{"wrapped footer field",
+			[]string{"2021年3月23日", "工作有序推进。(市文明办)", "送:首都文明委委员,市级群众", "团体。", "情况简报:不是字段"},
+			[]string{"2021年3月23日", "工作有序推进。(市文明办)", "送:首都文明委委员,市级群众团体。", "情况简报:不是字段"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var in []paragraph
+			for _, s := range tt.in {
+				in = append(in, paragraph{page: 1, text: s})
+			}
+			var got []string
+			for _, p := range splitRunning(in) {
+				got = append(got, p.text)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -82,8 +82,12 @@ func headerCuts(t string) []int {
 // after attributions that close a paragraph with more text after them.
 func bodyCuts(t string) []int {
 	var cuts []int
+	// A heading stands at the start or after the end of a sentence (or an
+	// attribution); 【…】 inside a sentence is a quotation.
 	for _, m := range splitSectionRe.FindAllStringIndex(t, -1) {
-		cuts = append(cuts, m[0], m[1])
+		if before := strings.TrimSpace(t[:m[0]]); before == "" || closingPunctRe.MatchString(before) {
+			cuts = append(cuts, m[0], m[1])
+		}
 	}
 	for _, m := range splitAttrRe.FindAllStringSubmatchIndex(t, -1) {
 		if strings.TrimSpace(t[m[3]:]) != "" {

@@ -29,7 +29,7 @@ const (
 	fSpecial  = "special"
 	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), with positions
 	fWords    = "words" // dictionary words of the same, for ranking
-	fHead     = "head"  // bigrams of the headline, for ranking
+	fHead     = "head"  // bigrams of the headline without positions, for ranking
 	fRecord   = "rec"   // the stored record (deflated JSON), not indexed
 	fFiles    = "files" // an issue's sources (JSON), stored
 	fHit      = "hit"   // an article's fields shown in a hit (JSON), stored
@@ -84,7 +84,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fText,
 		text(fText, segment.BigramPositions, true),
 		text(fWords, segment.Words, false))
-	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, true))
+	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, false))
 	doc.AddFieldMappingsAt(fRecord, stored())
 	doc.AddFieldMappingsAt(fFiles, stored())
 	doc.AddFieldMappingsAt(fHit, stored())

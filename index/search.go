@@ -261,7 +261,7 @@ func isSpace(r rune) bool {
 // textQuery matches the articles whose text contains v: a phrase of v's
 // bigrams (exact: bigrams sit at consecutive positions), the bigrams that
 // start with it for a single character. With rank, clauses that score without filtering are
-// added: the phrase in the headline, and the dictionary words that v
+// added: v's bigrams in the headline, and the dictionary words that v
 // contains, looked up as they stand, so that no word segmentation is needed
 // at query time.
 func textQuery(v string, rank bool) query.Query {
@@ -284,11 +284,16 @@ func textQuery(v string, rank bool) query.Query {
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddMust(exact)
+	// The headline has all of v's bigrams: nearly always, it contains v.
 	var head query.Query
 	if n == 2 {
 		head = term(fHead, v)
 	} else {
-		head = bleve.NewPhraseQuery(segment.Bigram(v), fHead)
+		var bigrams []query.Query
+		for _, g := range segment.Bigram(v) {
+			bigrams = append(bigrams, term(fHead, g))
+		}
+		head = bleve.NewConjunctionQuery(bigrams...)
 	}
 	head.(query.BoostableQuery).SetBoost(2)
 	should := []query.Query{head}

@@ -9,6 +9,11 @@
 // names), page numbers, spaces between CJK characters and digits, GBK, CRLF
 // and byte-order marks, missing footer fields, articles without attribution.
 // The same count and seed give the same bytes.
+//
+// Each article is written about 0–2 intended themes of the default taxonomy
+// (see theme.go) and its expected record lists those, not what the tagger
+// makes of the text, so that comparing the parser's themes with them
+// measures the taxonomy.
 package synth
 
 import (
@@ -33,7 +38,7 @@ import (
 type File struct {
 	Name     string        // e.g. "bulletin-2019-007.txt", unique within a run
 	Data     []byte        // the file's bytes (UTF-8/GBK, BOM/CRLF variants)
-	Expected *ingest.Issue // Source.Path == Name, Format "txt", SHA256 of Data, Pages 0
+	Expected *ingest.Issue // Source.Path == Name, Format "txt", SHA256 of Data, Pages 0; article themes intended, not tagged
 }
 
 // Generate returns n bulletins of the years 2016–2025 (earlier years too
@@ -51,6 +56,7 @@ type stats struct {
 	splits   int // paragraphs split by a page break
 	inName   int // splits inside a district name
 	noAttr   int // articles without attribution
+	passing  int // articles naming a theme in passing
 }
 
 type generator struct {
@@ -232,6 +238,7 @@ type article struct {
 	paras    []string // paragraphs, clean
 	org      string   // attribution, "" for none
 	district string   // reporting district of org
+	themes   []string // intended themes, in taxonomy order
 	m        mentions
 	cut      map[int]cut // page-break splits by paragraph
 }
@@ -319,7 +326,7 @@ func (g *generator) bulletin(s issueSlot) File {
 			District:           a.district,
 			DistrictsMentioned: unique(a.m.districts),
 			Organisations:      unique(a.m.orgs),
-			Themes:             ingest.DefaultTaxonomy().Tag(a.scanText()),
+			Themes:             a.themes,
 		})
 	}
 	g.footer(w, iss)
@@ -376,14 +383,25 @@ func (g *generator) article(year int, st style, section string, brief, noAttr bo
 
 func (g *generator) draft(year int, st style, section string, brief, noAttr bool) (article, bool) {
 	r := g.r
-	a := article{section: section}
-	sc := &scene{g: g, district: pick(r, ingest.Districts), year: year, full: st.full}
+	themes := g.drawThemes(year, brief)
+	a := article{section: section, themes: taxonomyOrder(themes)}
+	sc := &scene{g: g, district: pick(r, ingest.Districts), year: year, full: st.full, themes: themes}
 	if !noAttr {
 		a.org, a.district = g.attribution(sc)
 	}
+	bk := themeBanksParsed()
+	var lead *parsedBank // the bank of the theme the article leads with
+	if len(themes) > 0 {
+		lead = bk.theme[themes[0]]
+	}
+	p := &picker{g: g, used: map[*template]bool{}}
 	var b strings.Builder
 	if brief {
-		sc.render(&b, pick(r, briefTemplates), &a.m)
+		if lead != nil {
+			sc.render(&b, pick(r, lead.briefs), &a.m)
+		} else {
+			sc.render(&b, pick(r, briefTemplates), &a.m)
+		}
 		if r.IntN(2) == 0 {
 			sc.render(&b, pick(r, briefTailTemplates), &a.m)
 		}
@@ -391,33 +409,119 @@ func (g *generator) draft(year int, st style, section string, brief, noAttr bool
 		return a, true
 	}
 	if r.IntN(5) == 0 {
-		sc.render(&b, pick(r, headlineTemplates), &a.m)
+		if lead != nil {
+			sc.render(&b, pick(r, lead.headlines), &a.m)
+		} else {
+			sc.render(&b, pick(r, headlineTemplates), &a.m)
+		}
 		a.title = b.String()
 		b.Reset()
 		if utf8.RuneCountInString(a.title) > 24 {
 			return a, false
 		}
 	}
-	used := map[int]bool{}
 	np := pick(r, []int{1, 2, 2, 2, 3, 4})
-	for p := range np {
-		ns := 2 + r.IntN(4)
-		if p == 0 {
-			sc.render(&b, pick(r, leadTemplates), &a.m)
-			ns = 1 + r.IntN(4)
-		}
-		for range ns {
-			i := r.IntN(len(sentenceTemplates))
-			for used[i] {
-				i = r.IntN(len(sentenceTemplates))
+	counts := make([]int, np)
+	for i := range counts {
+		counts[i] = 2 + r.IntN(4)
+	}
+	counts[0] = 1 + r.IntN(4)
+	plan := g.sentencePlan(themes, counts)
+	var passing []template // a theme named in passing
+	if th := g.passingTheme(year, themes); th != "" {
+		passing = themeBanksParsed().passing[th]
+		at := r.IntN(len(plan) + 1)
+		plan = slices.Insert(plan, at, inPassing)
+		counts[r.IntN(len(counts))]++
+		g.stats.passing++
+	}
+	if lead != nil {
+		sc.render(&b, pick(r, lead.leads), &a.m)
+	} else {
+		sc.render(&b, pick(r, leadTemplates), &a.m)
+	}
+	k := 0
+	for _, n := range counts {
+		for range n {
+			var t *template
+			if plan[k] == inPassing {
+				t = p.pick(passing)
+			} else {
+				t = g.sentence(p, themes, plan[k])
 			}
-			used[i] = true
-			sc.render(&b, sentenceTemplates[i], &a.m)
+			k++
+			if t != nil {
+				sc.render(&b, *t, &a.m)
+			}
 		}
-		a.paras = append(a.paras, b.String())
+		if b.Len() > 0 {
+			a.paras = append(a.paras, b.String())
+		}
 		b.Reset()
 	}
 	return a, true
+}
+
+// Sentences of the plan that are about none of the article's themes.
+const (
+	neutral   = -1 // about no theme
+	inPassing = -2 // naming a theme in passing
+)
+
+// sentencePlan says, for each sentence after the lead, which theme it is
+// about (an index into themes) or neutral. As in the bulletins, an article
+// about a theme is mostly about it: each theme gets at least two sentences
+// besides the lead, and of the rest 30% are neutral, the others about the
+// theme the article leads with (60%) or the second one. counts may grow so
+// that the required sentences fit.
+func (g *generator) sentencePlan(themes []string, counts []int) []int {
+	r := g.r
+	var plan []int
+	if len(themes) > 0 {
+		plan = append(plan, 0, 0)
+	}
+	if len(themes) > 1 {
+		plan = append(plan, 1, 1)
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	if total < len(plan) {
+		counts[len(counts)-1] += len(plan) - total
+		total = len(plan)
+	}
+	for len(plan) < total {
+		switch k := r.IntN(100); {
+		case len(themes) == 0 || k < 30:
+			plan = append(plan, neutral)
+		case len(themes) == 1 || k < 72:
+			plan = append(plan, 0)
+		default:
+			plan = append(plan, 1)
+		}
+	}
+	r.Shuffle(len(plan), func(i, j int) { plan[i], plan[j] = plan[j], plan[i] })
+	return plan
+}
+
+// sentence picks an unused sentence about themes[which], now and then one
+// about both themes of a two-theme article; or a neutral one. It falls back
+// to a neutral sentence when a bank is used up, and returns nil when the
+// neutral bank is too.
+func (g *generator) sentence(p *picker, themes []string, which int) *template {
+	if which != neutral {
+		bk := themeBanksParsed()
+		if len(themes) == 2 && g.r.IntN(4) == 0 {
+			if t := p.pick(bk.pair[makePairKey(themes[0], themes[1])]); t != nil {
+				return t
+			}
+		}
+		if t := p.pick(bk.theme[themes[which]].sentences); t != nil {
+			return t
+		}
+	}
+	return p.pick(sentenceTemplates)
 }
 
 // attribution chooses the body that closes an article and its reporting

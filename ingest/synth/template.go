@@ -49,7 +49,11 @@ func parseTemplate(s string) template {
 		}
 		name, arg, _ := strings.Cut(s[i+1:i+j], ":")
 		switch name {
-		case "D", "D2", "d", "DO", "S", "DS", "U", "F", "N", "Y", "Y2", "M", "DD":
+		case "D", "D2", "d", "S", "DS", "U", "F", "N", "Y", "Y2", "M", "DD":
+		case "DO":
+			if arg != "" && !slices.Contains(districtOrgSuffixes, arg) {
+				panic(fmt.Sprintf("synth: %q is not a suffix of district bodies", arg))
+			}
 		case "O":
 			if arg != "" && !slices.Contains(ingest.Organisations(), arg) {
 				panic(fmt.Sprintf("synth: %q is not in the gazetteer", arg))
@@ -91,7 +95,19 @@ type scene struct {
 	g        *generator
 	district string // full form
 	year     int
-	full     bool // full-width punctuation
+	full     bool     // full-width punctuation
+	themes   []string // intended themes: bodies about other themes are not named
+}
+
+// body picks a name from names whose theme, if any, is one the scene is
+// about.
+func (sc *scene) body(names []string) string {
+	for {
+		n := pick(sc.g.r, names)
+		if th := orgThemes[n]; th == "" || slices.Contains(sc.themes, th) {
+			return n
+		}
+	}
 }
 
 // render renders t and appends the names it inserts to m.
@@ -119,7 +135,11 @@ func (sc *scene) render(b *strings.Builder, t template, m *mentions) {
 			b.WriteString(ingest.ShortDistrict(sc.district))
 			m.district(sc.district)
 		case "DO":
-			o := sc.district + pick(r, districtOrgSuffixes)
+			suffix := seg.arg
+			if suffix == "" {
+				suffix = sc.body(districtOrgSuffixes)
+			}
+			o := sc.district + suffix
 			b.WriteString(o)
 			m.district(sc.district)
 			m.org(o)
@@ -137,7 +157,7 @@ func (sc *scene) render(b *strings.Builder, t template, m *mentions) {
 		case "O":
 			o := seg.arg
 			if o == "" {
-				o = pick(r, municipalOrgs)
+				o = sc.body(municipalOrgs)
 			}
 			b.WriteString(o)
 			m.org(o)

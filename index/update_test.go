@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"jianbao/ingest"
 	"jianbao/ingest/synth"
@@ -65,19 +66,33 @@ func TestIngestIncremental(t *testing.T) {
 		t.Errorf("touched file: %+v", sum)
 	}
 
-	// Changed: a word added to the first headline.
-	iss, err := ingest.ParseFile(ctx, paths[1], ingest.Options{})
-	if iss == nil {
-		t.Fatal(err)
+	// Changed: a word added inside an article of a UTF-8 file, next to a
+	// stretch of its body that occurs once in the file.
+	var iss *ingest.Issue
+	var changed string
+	for _, p := range paths {
+		data, _ := os.ReadFile(p)
+		parsed, _ := ingest.ParseFile(ctx, p, ingest.Options{})
+		if parsed == nil || !utf8.Valid(data) || len(parsed.Articles) == 0 {
+			continue
+		}
+		body := []rune(parsed.Articles[0].Body)
+		for i := 0; i+8 <= len(body) && changed == ""; i += 4 {
+			anchor := string(body[i : i+8])
+			if strings.Count(string(data), anchor) == 1 {
+				text := strings.Replace(string(data), anchor, anchor+"独一无二", 1)
+				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				iss, changed = parsed, p
+			}
+		}
+		if changed != "" {
+			break
+		}
 	}
-	data, _ := os.ReadFile(paths[1])
-	head := []rune(iss.Articles[0].Headline)
-	text := strings.Replace(string(data), string(head[:2]), string(head[:2])+"独一无二", 1)
-	if text == string(data) {
-		t.Fatalf("headline %q not in the file", string(head[:2]))
-	}
-	if err := os.WriteFile(paths[1], []byte(text), 0o644); err != nil {
-		t.Fatal(err)
+	if changed == "" {
+		t.Fatal("no file to change")
 	}
 	sum = mustIngest(t, ix, paths, IngestOptions{})
 	if sum.Updated != 1 || sum.Unchanged != 5 {

@@ -433,19 +433,56 @@ func dropFurniture(pages [][]visualLine) {
 		title = key(pages[0][0])
 	}
 	short := func(k string) bool { n := utf8.RuneCountInString(k); return n > 0 && n <= 40 }
+	bodySize, leading := bodyMetrics(pages)
+	// set apart: much smaller than the body text, or further from the
+	// next line than lines of text are from each other, and no footer
+	// field or end of a sentence, as a running head or foot is.
+	apart := func(l, next visualLine) bool {
+		t := CleanSpaces(l.text)
+		if footerLeadRe.MatchString(t) || closingPunctRe.MatchString(t) {
+			return false
+		}
+		return l.size < 0.8*bodySize || l.size < bodySize && math.Abs(l.y-next.y) > 1.6*leading
+	}
 	for i, p := range pages {
-		if len(p) > 1 {
-			if k := key(p[len(p)-1]); short(k) && feet[k] >= 2 {
-				p = p[:len(p)-1]
+		if n := len(p); n > 1 {
+			if k := key(p[n-1]); short(k) && (feet[k] >= 2 || apart(p[n-1], p[n-2])) {
+				p = p[:n-1]
 			}
 		}
 		if i > 0 && len(p) > 1 {
-			if k := key(p[0]); short(k) && (heads[k] >= 2 || k == title) {
+			if k := key(p[0]); short(k) && (heads[k] >= 2 || k == title || apart(p[0], p[1])) {
 				p = p[1:]
 			}
 		}
 		pages[i] = p
 	}
+}
+
+// bodyMetrics returns the most common font size of the lines and the
+// median distance between consecutive lines of a page.
+func bodyMetrics(pages [][]visualLine) (size, leading float64) {
+	sizes := map[float64]int{}
+	var gaps []float64
+	for _, p := range pages {
+		for j, l := range p {
+			sizes[math.Round(l.size*2)/2]++
+			if j > 0 {
+				gaps = append(gaps, math.Abs(p[j-1].y-l.y))
+			}
+		}
+	}
+	n := 0
+	for s, c := range sizes {
+		if c > n || c == n && s > size {
+			size, n = s, c
+		}
+	}
+	if len(gaps) == 0 {
+		return size, math.Inf(1)
+	}
+	slices.Sort(gaps)
+	return size, gaps[len(gaps)/2]
 }
 
 // margins estimates the left and right edges of the text block: the most

@@ -20,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
+
+	"jianbao/ingest"
 )
 
 func main() {
@@ -98,8 +100,12 @@ func readBulletin(path string) ([]block, error) {
 	if err != nil {
 		return nil, err
 	}
+	text, _, err := ingest.Decode(data) // UTF-8 with or without BOM, UTF-16, GBK
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	var lines []string
-	for l := range strings.Lines(strings.ReplaceAll(string(data), "\r\n", "\n")) {
+	for l := range strings.Lines(strings.ReplaceAll(text, "\r\n", "\n")) {
 		// Page numbers of the original stand between lines; the new
 		// layout numbers its own pages.
 		if l = strings.TrimSpace(l); l != "" && !pageNoRe.MatchString(l) {

@@ -472,8 +472,8 @@ const (
 // about (an index into themes) or neutral. As in the bulletins, an article
 // about a theme is mostly about it: each theme gets at least two sentences
 // besides the lead, and of the rest 30% are neutral, the others about the
-// theme the article leads with (60%) or the second one. counts may grow so
-// that the required sentences fit.
+// theme the article leads with (60%) or the second one, which comes after.
+// counts may grow so that the required sentences fit.
 func (g *generator) sentencePlan(themes []string, counts []int) []int {
 	r := g.r
 	var plan []int
@@ -502,6 +502,19 @@ func (g *generator) sentencePlan(themes []string, counts []int) []int {
 		}
 	}
 	r.Shuffle(len(plan), func(i, j int) { plan[i], plan[j] = plan[j], plan[i] })
+	// The lead theme's sentences first, then the second's, so that an
+	// article takes its themes in turn; neutral ones stay where they fell.
+	var at, about []int
+	for i, w := range plan {
+		if w != neutral {
+			at = append(at, i)
+			about = append(about, w)
+		}
+	}
+	slices.Sort(about)
+	for k, i := range at {
+		plan[i] = about[k]
+	}
 	return plan
 }
 

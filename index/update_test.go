@@ -339,3 +339,65 @@ func TestSearchLeavesSegmenterUnloaded(t *testing.T) {
 		t.Errorf("search process: %v\n%s", err, out)
 	}
 }
+
+func TestIngestTXTAndPDFOfOneIssue(t *testing.T) {
+	dir := t.TempDir()
+	txt, pdf := filepath.Join(dir, "b.txt"), filepath.Join(dir, "b.pdf")
+	for src, dst := range map[string]string{"../testdata/sample/bulletin-2021-014.txt": txt, "../ingest/testdata/pdf/bulletin-2021-014.lo.pdf": pdf} {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(dst, data, 0o644)
+	}
+	ix, err := Open(filepath.Join(dir, "index"), Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	sum := mustIngest(t, ix, []string{pdf, txt}, IngestOptions{Workers: 1})
+	if sum.Added != 2 || sum.Issues != 1 || sum.Failed != 0 {
+		t.Fatalf("summary %+v, want 2 files in 1 issue", sum)
+	}
+	ctx := context.Background()
+	iss, err := ix.Issue(ctx, "2021-014")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(iss.Files) != 2 || iss.Source.Format != ingest.FormatTXT {
+		t.Errorf("files %+v, primary %s: want both, the TXT first", iss.Files, iss.Source.Path)
+	}
+	want, _ := ingest.ParseFile(ctx, txt, ingest.Options{})
+	pages := 0
+	for i, a := range iss.Articles {
+		if a.Body != want.Articles[i].Body {
+			t.Errorf("article %s: body is not the TXT's", a.ID)
+		}
+		if a.Page > 0 {
+			pages++
+		}
+	}
+	if pages != len(iss.Articles) {
+		t.Errorf("%d of %d articles have a PDF page", pages, len(iss.Articles))
+	}
+	// Unchanged on a second run.
+	if sum := mustIngest(t, ix, []string{pdf, txt}, IngestOptions{}); sum.Unchanged != 2 {
+		t.Errorf("second run %+v", sum)
+	}
+	list, _ := ix.Issues(ctx)
+	if len(list) != 1 || len(list[0].Files) != 2 {
+		t.Errorf("Issues = %+v", list)
+	}
+	// The TXT gone and pruned: the issue stays, read from the PDF.
+	os.Remove(txt)
+	if sum := mustIngest(t, ix, []string{pdf}, IngestOptions{Prune: true}); sum.Pruned != 1 || sum.Issues != 1 {
+		t.Errorf("prune run %+v", sum)
+	}
+	iss, err = ix.Issue(ctx, "2021-014")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(iss.Files) != 1 || iss.Source.Path != pdf || len(iss.Articles) == 0 || iss.Articles[0].Page == 0 {
+		t.Errorf("after pruning the TXT: files %+v, primary %s", iss.Files, iss.Source.Path)
+	}
+}

@@ -65,8 +65,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		br.SortBy([]string{"-_score"})
 	case SortDate:
 		br.SortBy([]string{fDate, "_id"})
+		br.Score = "none" // no hit needs one
 	case SortDateDesc:
 		br.SortBy([]string{"-" + fDate, "_id"})
+		br.Score = "none"
 	default:
 		return nil, &BadRequestError{fmt.Sprintf("unknown sort %q: want relevance, date or -date", req.Sort)}
 	}
@@ -304,31 +306,28 @@ func textQuery(v string, rank bool) query.Query {
 	return b
 }
 
-// candidateWords returns the substrings of v that may be dictionary words
-// (2 to 6 characters; fewer for long values, to bound the query), whole v
-// first.
+// candidateWords returns the substrings of v that may be dictionary words,
+// whole v first, for a v of up to maxWordQuery characters. A longer v is
+// specific enough as a phrase, and the terms would cost more than they rank.
 func candidateWords(v string) []string {
 	runes := []rune(v)
-	maxLen := min(6, len(runes))
-	if len(runes) > 12 {
-		maxLen = 3
+	if len(runes) > maxWordQuery {
+		return nil
 	}
 	var out []string
-	seen := map[string]bool{}
-	add := func(s string) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	add(v)
-	for l := maxLen; l >= 2; l-- {
+	for l := len(runes); l >= 2; l-- {
 		for i := 0; i+l <= len(runes); i++ {
-			add(string(runes[i : i+l]))
+			if w := string(runes[i : i+l]); !slices.Contains(out, w) {
+				out = append(out, w)
+			}
 		}
 	}
 	return out
 }
+
+// maxWordQuery is the longest Text value whose words are looked up for
+// ranking.
+const maxWordQuery = 6
 
 // textValues returns the normalised values of the Text expressions in e
 // that a match must contain or may contain (not those under Not).

@@ -230,6 +230,8 @@ func matches(r record, e index.Expr) bool {
 			return slices.Contains(r.art.Themes, e.Value)
 		case "issue_id":
 			return r.issue.ID == e.Value
+		case "year":
+			return strings.HasPrefix(r.issue.Date, e.Value+"-")
 		}
 		panic("oracle: unknown field " + e.Name)
 	case index.DateRange:

@@ -437,13 +437,13 @@ func fieldExpr(name, field, v string) (index.Expr, string) {
 		if err != nil {
 			return nil, err.Error()
 		}
-		return index.DateRange{From: from, To: to}, ""
+		return dateExpr(from, to), ""
 	case "year":
 		y, err := strconv.Atoi(v)
 		if err != nil || len(v) != 4 || y < 1949 || y > 2200 {
 			return nil, fmt.Sprintf("bad year %q: want four digits such as 2021", v)
 		}
-		return index.DateRange{From: v + "-01-01", To: v + "-12-31"}, ""
+		return index.Field{Name: "year", Value: v}, ""
 	}
 	return index.Field{Name: field, Value: v}, ""
 }
@@ -506,6 +506,42 @@ func DateRange(v string) (from, to string, err error) {
 		return "", "", fmt.Errorf("date range %q ends before it starts", v)
 	}
 	return from, to, nil
+}
+
+// maxYearTerms is the most whole years dateExpr spells out as year terms.
+const maxYearTerms = 50
+
+// dateExpr returns the expression of the inclusive date range from..to
+// (ISO dates, "" for an open end). The whole years inside a closed range
+// become year terms and only the partial years at its ends stay date
+// ranges: a date range costs the index one term per distinct date, a year
+// one term.
+func dateExpr(from, to string) index.Expr {
+	if from == "" || to == "" {
+		return index.DateRange{From: from, To: to}
+	}
+	fy, _ := strconv.Atoi(from[:4])
+	ty, _ := strconv.Atoi(to[:4])
+	if ty-fy > maxYearTerms {
+		return index.DateRange{From: from, To: to}
+	}
+	year := func(y int) index.Expr { return index.Field{Name: "year", Value: strconv.Itoa(y)} }
+	part := func(y int, lo, hi string) index.Expr {
+		first, last := fmt.Sprintf("%04d-01-01", y), fmt.Sprintf("%04d-12-31", y)
+		lo, hi = max(lo, first), min(hi, last)
+		if lo == first && hi == last {
+			return year(y)
+		}
+		return index.DateRange{From: lo, To: hi}
+	}
+	var parts index.Or
+	for y := fy; y <= ty; y++ {
+		parts = append(parts, part(y, from, to))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return parts
 }
 
 // dateBounds returns the first and last day of a year, month or day.

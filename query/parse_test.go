@@ -72,11 +72,14 @@ func TestParse(t *testing.T) {
 		{"date:2021-03-01..2021-03-23", d("2021-03-01", "2021-03-23")},
 		{"date:..2021-06", d("", "2021-06-30")},
 		{"date:2021-01..", d("2021-01-01", "")},
-		{"date:2021", d("2021-01-01", "2021-12-31")},
-		{"year:2021", d("2021-01-01", "2021-12-31")},
+		{"date:2021", f("year", "2021")},
+		{"year:2021", f("year", "2021")},
+		{"date:2020-11..2022-02", O{d("2020-11-01", "2020-12-31"), f("year", "2021"), d("2022-01-01", "2022-02-28")}},
+		{"date:2019..2021-06-15", O{f("year", "2019"), f("year", "2020"), d("2021-01-01", "2021-06-15")}},
+		{"date:1900..2021", d("1900-01-01", "2021-12-31")},
 		{"电话:55569506", T{Value: "电话:55569506"}}, // a colon after Chinese is text
 		{"电话：55569506", T{Value: "电话:55569506"}},
-		{"永定路 district:海淀 year:2021", A{T{Value: "永定路"}, f("district", "海淀区"), d("2021-01-01", "2021-12-31")}},
+		{"永定路 district:海淀 year:2021", A{T{Value: "永定路"}, f("district", "海淀区"), f("year", "2021")}},
 		{"(district:海淀 OR district:密云) 志愿", A{O{f("district", "海淀区"), f("district", "密云区")}, T{Value: "志愿"}}},
 	}
 	for _, tt := range tests {
@@ -175,7 +178,7 @@ func TestParams(t *testing.T) {
 	}{
 		{"empty", Params{}, index.Request{Expr: AL{}, Sort: "relevance", Limit: 10, Snippets: true}},
 		{"query and filters", Params{Q: "永定路 -疫情", District: "海淀", Section: "【工作交流】", From: "2021-01", To: "2021", Sort: "-date", Limit: 20, Offset: 40, Facets: []string{"district", "year", "district"}},
-			index.Request{Expr: A{T{Value: "永定路"}, n(T{Value: "疫情"}), f("district", "海淀区"), f("section", "工作交流"), d("2021-01-01", "2021-12-31")},
+			index.Request{Expr: A{T{Value: "永定路"}, n(T{Value: "疫情"}), f("district", "海淀区"), f("section", "工作交流"), f("year", "2021")},
 				Sort: "-date", Limit: 20, Offset: 40, Facets: []string{"district", "year"}, Snippets: true}},
 		{"exclusion and a filter", Params{Q: "-疫情", Org: "海淀区文明办", Theme: "垃圾分类"},
 			index.Request{Expr: A{n(T{Value: "疫情"}), f("org", "海淀区文明办"), f("theme", "垃圾分类")}, Sort: "relevance", Limit: 10, Snippets: true}},

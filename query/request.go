@@ -77,21 +77,21 @@ func (p Params) Request() (index.Request, error) {
 		filters = append(filters, index.Field{Name: "theme", Value: v})
 	}
 	if p.From != "" || p.To != "" {
-		var r index.DateRange
+		var from, to string
 		if p.From != "" {
-			if r.From, _, err = dateBounds(ingest.Fold(strings.TrimSpace(p.From))); err != nil {
+			if from, _, err = dateBounds(ingest.Fold(strings.TrimSpace(p.From))); err != nil {
 				return index.Request{}, &ParamError{"from", err.Error()}
 			}
 		}
 		if p.To != "" {
-			if _, r.To, err = dateBounds(ingest.Fold(strings.TrimSpace(p.To))); err != nil {
+			if _, to, err = dateBounds(ingest.Fold(strings.TrimSpace(p.To))); err != nil {
 				return index.Request{}, &ParamError{"to", err.Error()}
 			}
 		}
-		if r.From != "" && r.To != "" && r.From > r.To {
+		if from != "" && to != "" && from > to {
 			return index.Request{}, &ParamError{"to", fmt.Sprintf("%s is before from %s", p.To, p.From)}
 		}
-		filters = append(filters, r)
+		filters = append(filters, dateExpr(from, to))
 	}
 	req := index.Request{Limit: p.Limit, Offset: p.Offset, Snippets: true}
 	switch len(filters) {

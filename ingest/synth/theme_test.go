@@ -101,96 +101,18 @@ func falsePhrases(cases []themeCase) string {
 	return strings.Join(parts, " ")
 }
 
-// suggestedPhrases are phrases the default taxonomy lacks: words that
-// bulletins use about a theme without naming it (榜样 without 北京榜样,
-// 实践站 without 新时代文明实践, 游客 and 景区 without 文明旅游). They are
-// proposed for themes.toml; TestThemeTagging measures the default taxonomy
-// with and without them.
-var suggestedPhrases = map[string][]string{
-	"文明城区创建":     {"测评"},
-	"新时代文明实践":    {"实践所", "实践站", "实践中心"},
-	"垃圾分类":       {"生活垃圾", "分类投放", "桶前", "可回收物", "有害垃圾", "撤桶并站"},
-	"疫情防控":       {"核酸", "隔离", "测温", "疫苗"},
-	"党史学习教育":     {"我为群众办实事", "红色教育", "入党誓词", "革命先辈", "红色基因", "百年奋斗"},
-	"文明单位创建":     {"创建单位", "复查"},
-	"典型选树":       {"榜样", "道德讲堂", "见义勇为"},
-	"我们的节日":      {"传统节日", "民俗", "节日"},
-	"文明交通":       {"礼让行人", "闯红灯", "路口", "一盔一带"},
-	"文明旅游":       {"景区", "导游", "旅游文明"},
-	"光盘行动":       {"光盘", "节约用餐", "浪费", "按需点餐", "小份菜"},
-	"背街小巷环境整治":   {"街巷", "胡同", "违法建设", "私搭乱建", "整治提升", "卫生死角"},
-	"妇女与家庭":      {"家庭教育", "家训", "家庭文明"},
-	"未成年人思想道德建设": {"红领巾", "少年儿童", "社会大课堂", "第一粒扣子", "四点半课堂", "未成年"},
-	"社会主义核心价值观":  {"价值观"},
-	"冬奥服务保障":     {"冰雪", "一起向未来"},
-	"法治宣传":       {"法治", "法律", "律师", "宪法"},
-	"网络文明":       {"文明上网", "网民", "清朗", "网信", "网络"},
-}
-
-// suggestedDrops are phrases of the default taxonomy that tag articles
-// about other themes: 文明出行 is asked of tourists as much as of road users.
-var suggestedDrops = map[string][]string{
-	"文明交通": {"文明出行"},
-}
-
-// suggestedMin raises the min of themes that articles about something else
-// name in passing (参加活动的多是社区里的妇女和老人): for 妇女与家庭 this
-// costs no recall, for the other themes far more recall than it gains in
-// precision.
-var suggestedMin = map[string]int{"妇女与家庭": 2}
-
-// suggestedTaxonomy returns the default taxonomy with suggestedPhrases
-// added to the any rules of their themes and suggestedDrops removed.
-func suggestedTaxonomy(t testing.TB) *ingest.Taxonomy {
-	t.Helper()
-	var b strings.Builder
-	list := func(key string, ps []string) {
-		if len(ps) == 0 {
-			return
-		}
-		q := make([]string, len(ps))
-		for i, p := range ps {
-			q[i] = strconv.Quote(p)
-		}
-		fmt.Fprintf(&b, "%s = [%s]\n", key, strings.Join(q, ", "))
-	}
-	def := ingest.DefaultTaxonomy()
-	fmt.Fprintf(&b, "version = %q\n", def.Version+"+suggested")
-	for _, th := range def.Themes {
-		any := slices.DeleteFunc(slices.Clone(th.Any), func(p string) bool {
-			return slices.Contains(suggestedDrops[th.Name], p)
-		})
-		for _, p := range suggestedPhrases[th.Name] {
-			if p = ingest.MatchText(p); !slices.Contains(any, p) {
-				any = append(any, p)
-			}
-		}
-		m := max(th.Min, suggestedMin[th.Name])
-		fmt.Fprintf(&b, "[[theme]]\nname = %q\ndescription = %q\nmin = %d\n", th.Name, th.Description, m)
-		list("any", any)
-		list("all", th.All)
-		list("not", th.Not)
-	}
-	tax, err := ingest.ParseTaxonomy([]byte(b.String()))
-	if err != nil {
-		t.Fatalf("suggested taxonomy: %v\n%s", err, b.String())
-	}
-	return tax
-}
-
-// defaultFloor is what the default taxonomy must keep reaching on the
-// generated archive, in precision and recall: with themes.toml 2026.11.1 it
-// reaches 0.89 and 0.88, short of the 0.90 the suggested taxonomy reaches,
-// because its phrases miss words bulletins use about a theme without naming
-// it and it tags themes named once in passing. Raise it to 0.90 once
-// themes.toml takes the suggestions.
-const defaultFloor = 0.85
+// tagFloor is the least precision and recall the default taxonomy must
+// reach on the generated archive (themes.toml 2026.11.2 reaches 0.92 and
+// 0.97). The generator's sentences were written without the taxonomy's
+// phrase lists, so the figures measure how well the phrases recognise
+// natural text; the phrases added in 2026.11.2 were found from this
+// generator's misses, so real text will score lower.
+const tagFloor = 0.90
 
 // TestThemeTagging tags 500 generated bulletins and compares the parser's
 // themes with the themes the articles were written about: micro-averaged
-// precision and recall, overall and per theme, for the default taxonomy and
-// for it with suggestedPhrases. Run with -v to see the figures and the
-// articles tagged differently.
+// precision and recall, overall and per theme. Run with -v to see the
+// figures and the articles tagged differently.
 func TestThemeTagging(t *testing.T) {
 	files := Generate(500, 1)
 	for _, tt := range []struct {
@@ -198,8 +120,7 @@ func TestThemeTagging(t *testing.T) {
 		tax   *ingest.Taxonomy
 		floor float64 // least precision and recall
 	}{
-		{"default", ingest.DefaultTaxonomy(), defaultFloor},
-		{"suggested", suggestedTaxonomy(t), 0.90},
+		{"default", ingest.DefaultTaxonomy(), tagFloor},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			all, per, articles, cases := measureTagging(t, files, tt.tax)

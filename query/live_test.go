@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"jianbao/ingest/synth"
 )
 
 // TestIngestEndpoint hands a new bulletin to a server that owns its index
@@ -152,5 +154,41 @@ func TestServerInfo(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, ServerInfoFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("info file left: %v", err)
+	}
+}
+
+// TestIngestClientGone cancels hand-offs part way, as a killed `jianbao
+// ingest` would, and checks that the server stays consistent: a final
+// ingest leaves every issue exactly once.
+func TestIngestClientGone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests 60 generated bulletins")
+	}
+	src := t.TempDir()
+	gen := synth.Generate(60, 11)
+	if err := synth.Write(src, gen); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(src, "*.txt"))
+	ix := newIndex(t, files[:1])
+	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: Serialize(ix), Token: "t"}))
+	defer srv.Close()
+	c := &Client{URL: srv.URL, Token: "t"}
+	for _, d := range []time.Duration{30 * time.Millisecond, 120 * time.Millisecond, 300 * time.Millisecond} {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		c.Ingest(ctx, files, false) // cut off part way, or done: both fine
+		cancel()
+	}
+	sum, err := c.Ingest(context.Background(), files, false)
+	if err != nil || sum.Failed != 0 || sum.Issues != len(gen) {
+		t.Fatalf("final ingest: %v %+v, want %d issues", err, sum, len(gen))
+	}
+	want := 0
+	for _, g := range gen {
+		want += len(g.Expected.Articles)
+	}
+	r, err := c.Search(context.Background(), Params{Limit: 1})
+	if err != nil || r.Total != want {
+		t.Errorf("articles: %v %d, want %d, each once", err, r.Total, want)
 	}
 }

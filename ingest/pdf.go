@@ -178,6 +178,21 @@ func (x *pdfExtractor) run(ctx context.Context) ([]Page, pdfInfo, error) {
 	if n > maxPages {
 		return nil, info, fmt.Errorf("%w: %d pages, more than the limit of %d", ErrPDF, n, maxPages)
 	}
+	var list []pageRef
+	var listErr error
+	if err := guard(func() { list, listErr = pageList(r, maxPages) }); err != nil {
+		return nil, info, fmt.Errorf("page tree: %w", err)
+	}
+	if listErr != nil {
+		return nil, info, listErr
+	}
+	if len(list) == 0 {
+		return nil, info, fmt.Errorf("%w: no pages found in the page tree", ErrPDF)
+	}
+	if len(list) != n {
+		x.log.Warn("page count differs from the page tree", "count", n, "pages", len(list))
+		n = len(list)
+	}
 	info.pages = n
 	mode := x.opts.OCR
 	if mode == "" {
@@ -196,7 +211,7 @@ func (x *pdfExtractor) run(ctx context.Context) ([]Page, pdfInfo, error) {
 			return nil, info, err
 		}
 		start := time.Now()
-		lines, class, hasImage, err := x.layoutPage(r, i)
+		lines, class, hasImage, err := x.layoutPage(list[i-1], i)
 		x.log.Debug("pdf page", "page", i, "lines", len(lines), "class", class, "image", hasImage, "took", time.Since(start))
 		if err != nil && lines == nil {
 			note(i, PageStatusMissing, err.Error())
@@ -292,11 +307,11 @@ func (x *pdfExtractor) run(ctx context.Context) ([]Page, pdfInfo, error) {
 // layoutPage reads page i from its text layer: visual lines, the page's
 // class and whether it shows an image. When the content stream cannot be
 // walked, the library's plain text is used without positions.
-func (x *pdfExtractor) layoutPage(r *pdf.Reader, i int) ([]visualLine, int, bool, error) {
-	var p pdf.Page
-	if err := guard(func() { p = r.Page(i) }); err != nil {
-		return nil, pageNoText, false, fmt.Errorf("page %d: %w", i, err)
+func (x *pdfExtractor) layoutPage(ref pageRef, i int) ([]visualLine, int, bool, error) {
+	if ref.err != nil {
+		return nil, pageNoText, false, fmt.Errorf("page %d: %w", i, ref.err)
 	}
+	p := ref.page
 	hasImage := false
 	_ = guard(func() { hasImage = pageHasImage(p) })
 	var unsafe error
@@ -324,6 +339,60 @@ func (x *pdfExtractor) layoutPage(r *pdf.Reader, i int) ([]visualLine, int, bool
 		return nil, pageNoText, hasImage, fmt.Errorf("text of page %d: %w", i, err)
 	}
 	return textLines(i, text), classify(text), hasImage, nil
+}
+
+// pageRef is a page of the page tree, or why it cannot be read.
+type pageRef struct {
+	page pdf.Page
+	err  error
+}
+
+// maxTreeDepth bounds the depth of the page tree and the length of a
+// page's chain of parents.
+const maxTreeDepth = 64
+
+// pageList returns the pages of r in order. It walks the page tree itself,
+// because the library's Page loops forever on a tree with a cycle, and
+// checks that each page's chain of parents, where the library looks up
+// inherited resources, ends.
+func pageList(r *pdf.Reader, maxPages int) ([]pageRef, error) {
+	var pages []pageRef
+	visits := 0
+	var walk func(v pdf.Value, depth int) error
+	walk = func(v pdf.Value, depth int) error {
+		visits++
+		if depth > maxTreeDepth || visits > 4*maxPages+maxTreeDepth {
+			return fmt.Errorf("%w: page tree too deep or cyclic", ErrPDF)
+		}
+		kids := v.Key("Kids")
+		if v.Key("Type").Name() == "Page" || kids.Kind() != pdf.Array {
+			if v.Kind() != pdf.Dict {
+				return nil
+			}
+			if len(pages) >= maxPages {
+				return fmt.Errorf("%w: more than %d pages", ErrPDF, maxPages)
+			}
+			ref := pageRef{page: pdf.Page{V: v}}
+			up := v
+			for d := 0; !up.IsNull(); d++ {
+				if d > maxTreeDepth {
+					ref.err = fmt.Errorf("%w: cyclic chain of parents", ErrPDF)
+					break
+				}
+				up = up.Key("Parent")
+			}
+			pages = append(pages, ref)
+			return nil
+		}
+		for i := 0; i < kids.Len(); i++ {
+			if err := walk(kids.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := walk(r.Trailer().Key("Root").Key("Pages"), 0)
+	return pages, err
 }
 
 // maxStreamBytes bounds the decoded size of a content stream or ToUnicode

@@ -153,9 +153,9 @@ func TestIngestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bulletins, kills := 80, 3
+	bulletins, kills, maxDelay := 80, 3, 700
 	if os.Getenv("JIANBAO_SOAK") != "" {
-		bulletins, kills = 1500, 25
+		bulletins, kills, maxDelay = 1500, 25, 6000
 	}
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "jianbao")
@@ -176,7 +176,7 @@ func TestIngestCrashSafety(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		delay := time.Duration(50+r.IntN(700)) * time.Millisecond
+		delay := time.Duration(50+r.IntN(maxDelay)) * time.Millisecond
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {

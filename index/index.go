@@ -145,6 +145,14 @@ func open(dir string, opts Options, checkVersion bool) (*Index, error) {
 		err = ix.create(opts.Words)
 	} else {
 		err = ix.openExisting(opts, checkVersion)
+		if errors.Is(err, errUnfinished) {
+			if opts.Create && !opts.ReadOnly {
+				// Killed while being created: nothing to lose.
+				err = ix.create(opts.Words)
+			} else {
+				err = fmt.Errorf("open index %s: %w; create it again with `jianbao ingest --index %s FILES`", dir, err, dir)
+			}
+		}
 	}
 	if err != nil {
 		lk.release()
@@ -202,6 +210,12 @@ func (ix *Index) openExisting(opts Options, checkVersion bool) error {
 	}
 	ix.bi = bi
 	have, stored, err := ix.meta()
+	var ve *VersionError
+	if errors.As(err, &ve) && ve.Have == "" {
+		if n, cerr := bi.DocCount(); cerr == nil && n == 0 {
+			err = errUnfinished
+		}
+	}
 	if err != nil {
 		bi.Close()
 		return err
@@ -219,6 +233,10 @@ func (ix *Index) openExisting(opts Options, checkVersion bool) error {
 	segment.AddWords(stored)
 	return nil
 }
+
+// errUnfinished reports an index whose creation was interrupted: it has
+// neither metadata nor documents.
+var errUnfinished = errors.New("index creation was interrupted")
 
 // meta reads the index's metadata and stored user words.
 func (ix *Index) meta() (meta, []segment.Word, error) {

@@ -401,3 +401,30 @@ func TestIngestTXTAndPDFOfOneIssue(t *testing.T) {
 		t.Errorf("after pruning the TXT: files %+v, primary %s", iss.Files, iss.Source.Path)
 	}
 }
+
+func TestOpenAfterInterruptedCreate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir, Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As if killed between creating the bleve index and writing the
+	// metadata.
+	if err := ix.bi.DeleteInternal(metaKey); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if _, err := Open(dir, Options{ReadOnly: true}); err == nil {
+		t.Fatal("read-only Open of an unfinished index succeeded")
+	}
+	ix, err = Open(dir, Options{Create: true})
+	if err != nil {
+		t.Fatalf("Open(Create) of an unfinished index: %v", err)
+	}
+	ix.Close()
+	ix, err = Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("after re-creating: %v", err)
+	}
+	ix.Close()
+}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
-	bindex "github.com/blevesearch/bleve_index_api"
 
 	"jianbao/ingest"
 	"jianbao/segment"
@@ -181,27 +180,18 @@ func year(date string) string {
 // record returns the stored record of document id if it is of type typ,
 // else an error wrapping ErrNotFound.
 func (ix *Index) record(id, typ string) ([]byte, error) {
-	doc, err := ix.bi.Document(id)
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = []string{fType, fRecord}
+	req.Score = "none"
+	res, err := ix.bi.Search(req)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", id, err)
 	}
-	if doc == nil {
+	if len(res.Hits) == 0 || res.Hits[0].Fields[fType] != typ {
 		return nil, fmt.Errorf("%s %s: %w", typ, id, ErrNotFound)
 	}
-	var val []byte
-	isType := false
-	doc.VisitFields(func(f bindex.Field) {
-		switch f.Name() {
-		case fRecord:
-			val = f.Value()
-		case fType:
-			isType = string(f.Value()) == typ
-		}
-	})
-	if val == nil || !isType {
-		return nil, fmt.Errorf("%s %s: %w", typ, id, ErrNotFound)
-	}
-	return val, nil
+	rec, _ := res.Hits[0].Fields[fRecord].(string)
+	return []byte(rec), nil
 }
 
 // Article returns the stored record of article id, an error wrapping

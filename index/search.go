@@ -30,8 +30,16 @@ var exprFields = map[string]string{
 	"organisation": fOrganis, "theme": fTheme, "issue_id": fIssueID, "year": fYear, "special": fSpecial,
 }
 
-// facetSize is the number of values returned per facet.
+// facetSize is the number of values returned per facet, except issue_id.
 const facetSize = 200
+
+// FacetIssueID counts the matching articles of every issue: trends add
+// these up by period. It is not limited to facetSize values.
+const FacetIssueID = "issue_id"
+
+// maxIssueFacet bounds the values of the issue_id facet: more issues than
+// an archive of a century of weekly bulletins.
+const maxIssueFacet = 1 << 20
 
 // BadRequestError reports a Request that cannot be evaluated (an unknown
 // field or facet, a malformed date).
@@ -73,6 +81,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, &BadRequestError{fmt.Sprintf("unknown sort %q: want relevance, date or -date", req.Sort)}
 	}
 	for _, name := range req.Facets {
+		if name == FacetIssueID {
+			br.AddFacet(name, bleve.NewFacetRequest(fIssueID, maxIssueFacet))
+			continue
+		}
 		field, ok := facetFields[name]
 		if !ok {
 			return nil, &BadRequestError{fmt.Sprintf("unknown facet %q: want district, section, org, theme or year", name)}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -156,6 +158,9 @@ const (
 
 func (x *pdfExtractor) run(ctx context.Context) ([]Page, pdfInfo, error) {
 	var info pdfInfo
+	if err := xrefSane(x.data); err != nil {
+		return nil, info, err
+	}
 	var r *pdf.Reader
 	var openErr error
 	if err := guard(func() { r, openErr = pdf.NewReader(bytes.NewReader(x.data), int64(len(x.data))) }); err != nil {
@@ -339,6 +344,54 @@ func (x *pdfExtractor) layoutPage(ref pageRef, i int) ([]visualLine, int, bool, 
 		return nil, pageNoText, hasImage, fmt.Errorf("text of page %d: %w", i, err)
 	}
 	return textLines(i, text), classify(text), hasImage, nil
+}
+
+var (
+	xrefSectionRe = regexp.MustCompile(`(?s)(?:^|[\r\n])\s*xref\s*[\r\n](.*?)trailer`)
+	xrefHeaderRe  = regexp.MustCompile(`(?m)^\s*(\d+)\s+(\d+)\s*$`)
+	xrefIndexRe   = regexp.MustCompile(`/Index\s*\[([^\]]*)\]`)
+	xrefSizeRe    = regexp.MustCompile(`/Size\s+(\d+)`)
+)
+
+// xrefSane checks the object numbers that the cross-reference tables and
+// streams of data announce before the library sizes its table by them: it
+// allocates one entry per number up to the highest, so a single bogus
+// subsection "4000000000 1" would take hundreds of gigabytes. A file of n
+// bytes cannot hold more than about n objects.
+func xrefSane(data []byte) error {
+	limit := int64(len(data)) + 10_000
+	check := func(start, count string) error {
+		a, err1 := strconv.ParseInt(start, 10, 64)
+		b, err2 := strconv.ParseInt(count, 10, 64)
+		if err1 != nil || err2 != nil || a+b > limit || a+b < 0 {
+			return fmt.Errorf("%w: cross-reference section %s %s names more objects than a file of %d bytes can hold", ErrPDF, start, count, len(data))
+		}
+		return nil
+	}
+	for _, sec := range xrefSectionRe.FindAllSubmatch(data, -1) {
+		for _, h := range xrefHeaderRe.FindAllSubmatch(sec[1], -1) {
+			if err := check(string(h[1]), string(h[2])); err != nil {
+				return err
+			}
+		}
+	}
+	if !bytes.Contains(data, []byte("/XRef")) {
+		return nil
+	}
+	for _, m := range xrefIndexRe.FindAllSubmatch(data, -1) {
+		f := strings.Fields(string(m[1]))
+		for i := 0; i+1 < len(f); i += 2 {
+			if err := check(f[i], f[i+1]); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range xrefSizeRe.FindAllSubmatch(data, -1) {
+		if err := check("0", string(m[1])); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pageRef is a page of the page tree, or why it cannot be read.

@@ -773,3 +773,26 @@ func TestSplitRunningPieces(t *testing.T) {
 		})
 	}
 }
+
+func TestXrefSane(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join(pdfDir, "bulletin-2021-014.gopdf.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		ok   bool
+	}{
+		{"gopdf fixture", good, true},
+		{"tiny", tinyPDF(bulletinPages()), true},
+		{"huge subsection", []byte("%PDF-1.4\nxref\n0 1\n0000000000 65535 f \n4000000000 1\n0000000010 00000 n \ntrailer\n<< /Size 2 >>\n"), false},
+		{"huge xref stream index", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Index [0 3 900000000 2] /Size 5 /W [1 2 1] >>"), false},
+		{"huge xref stream size", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 900000000 /W [1 2 1] >>"), false},
+	}
+	for _, tt := range tests {
+		if err := xrefSane(tt.data); (err == nil) != tt.ok {
+			t.Errorf("%s: xrefSane = %v, want ok=%v", tt.name, err, tt.ok)
+		}
+	}
+}

@@ -66,6 +66,7 @@ func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
 		nix.Close()
 		return 0, fmt.Errorf("reindex %s: %w", dir, err)
 	}
+	nix.compact(ctx)
 	if err := nix.Close(); err != nil {
 		return 0, err
 	}

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"jianbao/ingest"
 )
@@ -148,6 +150,9 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 	}
 	if err := w.flush(); err != nil {
 		return nil, err
+	}
+	if sum.Added+sum.Updated+sum.Pruned > 0 {
+		ix.compact(ctx)
 	}
 	n, err := ix.count(ctx, typeIssue)
 	if err != nil {
@@ -446,4 +451,20 @@ func (ix *Index) count(ctx context.Context, typ string) (int, error) {
 		return 0, fmt.Errorf("count %ss: %w", typ, err)
 	}
 	return int(res.Total), nil
+}
+
+// compact runs the index's segment merges now, to the state the merge
+// policy aims at, rather than in the background of later searches: many
+// small segments make searches slower and the index larger.
+func (ix *Index) compact(ctx context.Context) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return
+	}
+	if s, ok := adv.(*scorch.Scorch); ok {
+		opts := mergeplan.DefaultMergePlanOptions
+		if err := s.ForceMerge(ctx, &opts); err != nil {
+			ix.log.Info("merge segments", "err", err)
+		}
+	}
 }

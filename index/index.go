@@ -36,7 +36,7 @@ import (
 )
 
 // SchemaVersion changes whenever the mapping or the documents change shape.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Options control how an index is opened.
 type Options struct {

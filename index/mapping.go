@@ -75,11 +75,13 @@ func newMapping() *mapping.IndexMappingImpl {
 	typ := kw(false)
 	typ.Store = true // tells Article and Issue which kind a stored document is
 	doc.AddFieldMappingsAt(fType, typ)
-	for _, name := range []string{fIssueID, fMention, fOrganis, fSpecial} {
+	for _, name := range []string{fMention, fOrganis, fSpecial} {
 		doc.AddFieldMappingsAt(name, kw(false))
 	}
-	for _, name := range []string{fDate, fYear, fSection, fOrg, fDistrict, fTheme} {
-		doc.AddFieldMappingsAt(name, kw(true)) // facets and sorting
+	for _, name := range []string{fIssueID, fDate, fYear, fSection, fOrg, fDistrict, fTheme} {
+		f := kw(true) // facets (issue_id: trends) and sorting
+		f.Store = name == fDate // Issues lists the dates
+		doc.AddFieldMappingsAt(name, f)
 	}
 	doc.AddFieldMappingsAt(fText,
 		text(fText, segment.BigramPositions, true),

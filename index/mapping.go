@@ -79,7 +79,7 @@ func newMapping() *mapping.IndexMappingImpl {
 		doc.AddFieldMappingsAt(name, kw(false))
 	}
 	for _, name := range []string{fIssueID, fDate, fYear, fSection, fOrg, fDistrict, fTheme} {
-		f := kw(true) // facets (issue_id: trends) and sorting
+		f := kw(true)           // facets (issue_id: trends) and sorting
 		f.Store = name == fDate // Issues lists the dates
 		doc.AddFieldMappingsAt(name, f)
 	}

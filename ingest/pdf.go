@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -346,49 +345,87 @@ func (x *pdfExtractor) layoutPage(ref pageRef, i int) ([]visualLine, int, bool, 
 	return textLines(i, text), classify(text), hasImage, nil
 }
 
-var (
-	xrefSectionRe = regexp.MustCompile(`(?s)(?:^|[\r\n])\s*xref\s*[\r\n](.*?)trailer`)
-	xrefHeaderRe  = regexp.MustCompile(`(?m)^\s*(\d+)\s+(\d+)\s*$`)
-	xrefIndexRe   = regexp.MustCompile(`/Index\s*\[([^\]]*)\]`)
-	xrefSizeRe    = regexp.MustCompile(`/Size\s+(\d+)`)
-)
-
 // xrefSane checks the object numbers that the cross-reference tables and
 // streams of data announce before the library sizes its table by them: it
 // allocates one entry per number up to the highest, so a single bogus
 // subsection "4000000000 1" would take hundreds of gigabytes. A file of n
-// bytes cannot hold more than about n objects.
+// bytes cannot hold more than about n objects. It scans by hand: a regular
+// expression over the whole file would cost more than the extraction.
 func xrefSane(data []byte) error {
 	limit := int64(len(data)) + 10_000
-	check := func(start, count string) error {
-		a, err1 := strconv.ParseInt(start, 10, 64)
-		b, err2 := strconv.ParseInt(count, 10, 64)
-		if err1 != nil || err2 != nil || a+b > limit || a+b < 0 {
+	check := func(start, count []byte) error {
+		a, err1 := strconv.ParseInt(string(start), 10, 64)
+		b, err2 := strconv.ParseInt(string(count), 10, 64)
+		if err1 != nil || err2 != nil || a < 0 || b < 0 || a+b > limit || a+b < 0 {
 			return fmt.Errorf("%w: cross-reference section %s %s names more objects than a file of %d bytes can hold", ErrPDF, start, count, len(data))
 		}
 		return nil
 	}
-	for _, sec := range xrefSectionRe.FindAllSubmatch(data, -1) {
-		for _, h := range xrefHeaderRe.FindAllSubmatch(sec[1], -1) {
-			if err := check(string(h[1]), string(h[2])); err != nil {
-				return err
+	isEOL := func(r rune) bool { return r == '\r' || r == '\n' }
+	// Classic tables: "xref" at the start of a line, then subsections of
+	// a "start count" line and count entry lines, up to "trailer".
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte("xref"))
+		if j < 0 {
+			break
+		}
+		j += i
+		i = j + 4
+		if j > 0 && !isSpace(rune(data[j-1])) {
+			continue // startxref
+		}
+		sec := data[i:]
+		if end := bytes.Index(sec, []byte("trailer")); end >= 0 {
+			sec = sec[:end]
+		}
+		for _, line := range bytes.FieldsFunc(sec, isEOL) {
+			if f := bytes.Fields(line); len(f) == 2 {
+				if err := check(f[0], f[1]); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	if !bytes.Contains(data, []byte("/XRef")) {
 		return nil
 	}
-	for _, m := range xrefIndexRe.FindAllSubmatch(data, -1) {
-		f := strings.Fields(string(m[1]))
-		for i := 0; i+1 < len(f); i += 2 {
-			if err := check(f[i], f[i+1]); err != nil {
+	// Cross-reference streams: /Index [start count ...], or [0 /Size].
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte("/Index"))
+		if j < 0 {
+			break
+		}
+		i += j + len("/Index")
+		rest := bytes.TrimLeft(data[i:], " \t\r\n")
+		if len(rest) == 0 || rest[0] != '[' {
+			continue
+		}
+		end := bytes.IndexByte(rest, ']')
+		if end < 0 {
+			end = len(rest)
+		}
+		f := bytes.Fields(rest[1:end])
+		for k := 0; k+1 < len(f); k += 2 {
+			if err := check(f[k], f[k+1]); err != nil {
 				return err
 			}
 		}
 	}
-	for _, m := range xrefSizeRe.FindAllSubmatch(data, -1) {
-		if err := check("0", string(m[1])); err != nil {
-			return err
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte("/Size"))
+		if j < 0 {
+			break
+		}
+		i += j + len("/Size")
+		n := bytes.TrimLeft(data[i:min(len(data), i+32)], " \t\r\n")
+		digits := 0
+		for digits < len(n) && n[digits] >= '0' && n[digits] <= '9' {
+			digits++
+		}
+		if digits > 0 {
+			if err := check([]byte("0"), n[:digits]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

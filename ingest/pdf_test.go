@@ -789,6 +789,8 @@ func TestXrefSane(t *testing.T) {
 		{"huge subsection", []byte("%PDF-1.4\nxref\n0 1\n0000000000 65535 f \n4000000000 1\n0000000010 00000 n \ntrailer\n<< /Size 2 >>\n"), false},
 		{"huge xref stream index", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Index [0 3 900000000 2] /Size 5 /W [1 2 1] >>"), false},
 		{"huge xref stream size", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 900000000 /W [1 2 1] >>"), false},
+		{"xref stream, keys run together", []byte("%PDF-1.5\n1 0 obj <</Type/XRef/Size 5/Index[0 5]/W[1 2 1]>>"), true},
+		{"startxref only", []byte("%PDF-1.4\nstartxref\n4000000000 1\n%%EOF"), true},
 	}
 	for _, tt := range tests {
 		if err := xrefSane(tt.data); (err == nil) != tt.ok {

@@ -156,47 +156,74 @@ const (
 )
 
 func (x *pdfExtractor) run(ctx context.Context) ([]Page, pdfInfo, error) {
-	var info pdfInfo
+	list, err := x.openPages()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, pdfInfo{}, ctx.Err()
+		}
+		pages, info, ferr := x.wholeFile(ctx, err)
+		if ferr != nil {
+			x.log.Debug("pdftotext fallback", "err", ferr)
+			return nil, pdfInfo{}, err
+		}
+		return pages, info, nil
+	}
+	return x.readPages(ctx, list)
+}
+
+// maxPages is the page limit of the options.
+func (x *pdfExtractor) maxPages() int {
+	if x.opts.MaxPDFPages > 0 {
+		return x.opts.MaxPDFPages
+	}
+	return DefaultMaxPDFPages
+}
+
+// openPages opens the PDF with the library and lists its pages.
+func (x *pdfExtractor) openPages() ([]pageRef, error) {
 	if err := xrefSane(x.data); err != nil {
-		return nil, info, err
+		return nil, err
 	}
 	var r *pdf.Reader
 	var openErr error
 	if err := guard(func() { r, openErr = pdf.NewReader(bytes.NewReader(x.data), int64(len(x.data))) }); err != nil {
-		return nil, info, fmt.Errorf("open: %w", err)
+		return nil, fmt.Errorf("open: %w", err)
 	}
 	if openErr != nil {
-		return nil, info, fmt.Errorf("%w: open: %w", ErrPDF, openErr)
+		return nil, fmt.Errorf("%w: open: %w", ErrPDF, openErr)
 	}
 	var n int
 	if err := guard(func() { n = r.NumPage() }); err != nil {
-		return nil, info, fmt.Errorf("count pages: %w", err)
+		return nil, fmt.Errorf("count pages: %w", err)
 	}
 	if n == 0 {
-		return nil, info, fmt.Errorf("%w: no pages found (damaged cross-reference table or trailer?)", ErrPDF)
+		return nil, fmt.Errorf("%w: no pages found (damaged cross-reference table or trailer?)", ErrPDF)
 	}
-	maxPages := x.opts.MaxPDFPages
-	if maxPages <= 0 {
-		maxPages = DefaultMaxPDFPages
-	}
+	maxPages := x.maxPages()
 	if n > maxPages {
-		return nil, info, fmt.Errorf("%w: %d pages, more than the limit of %d", ErrPDF, n, maxPages)
+		return nil, fmt.Errorf("%w: %d pages, more than the limit of %d", ErrPDF, n, maxPages)
 	}
 	var list []pageRef
 	var listErr error
 	if err := guard(func() { list, listErr = pageList(r, maxPages) }); err != nil {
-		return nil, info, fmt.Errorf("page tree: %w", err)
+		return nil, fmt.Errorf("page tree: %w", err)
 	}
 	if listErr != nil {
-		return nil, info, listErr
+		return nil, listErr
 	}
 	if len(list) == 0 {
-		return nil, info, fmt.Errorf("%w: no pages found in the page tree", ErrPDF)
+		return nil, fmt.Errorf("%w: no pages found in the page tree", ErrPDF)
 	}
 	if len(list) != n {
 		x.log.Warn("page count differs from the page tree", "count", n, "pages", len(list))
-		n = len(list)
 	}
+	return list, nil
+}
+
+// readPages reads each listed page from its text layer, or by a fallback.
+func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, pdfInfo, error) {
+	var info pdfInfo
+	n := len(list)
 	info.pages = n
 	mode := x.opts.OCR
 	if mode == "" {
@@ -276,6 +303,58 @@ func (x *pdfExtractor) run(ctx context.Context) ([]Page, pdfInfo, error) {
 		}
 		pages[i-1] = lines
 	}
+	return assemble(pages, fromTool), info, nil
+}
+
+// wholeFile reads the whole file with pdftotext, for a PDF the library
+// cannot open (a damaged cross-reference table, AES-256 encryption with an
+// empty password). openErr is why the library failed; every page is noted.
+func (x *pdfExtractor) wholeFile(ctx context.Context, openErr error) ([]Page, pdfInfo, error) {
+	bin, err := x.lookPath(ToolPDFToText)
+	if err != nil {
+		return nil, pdfInfo{}, err
+	}
+	f, err := x.pdfPath()
+	if err != nil {
+		return nil, pdfInfo{}, err
+	}
+	out, err := runTool(ctx, bin, "-q", "-enc", "UTF-8", f, "-")
+	if err != nil {
+		return nil, pdfInfo{}, err
+	}
+	chunks := strings.Split(string(out), "\f")
+	if len(chunks) > 0 && strings.TrimSpace(chunks[len(chunks)-1]) == "" {
+		chunks = chunks[:len(chunks)-1]
+	}
+	if len(chunks) > x.maxPages() {
+		return nil, pdfInfo{}, fmt.Errorf("%d pages, more than the limit of %d", len(chunks), x.maxPages())
+	}
+	info := pdfInfo{pages: len(chunks)}
+	pages := make([][]visualLine, len(chunks))
+	fromTool := make([]bool, len(chunks))
+	read := 0
+	for i, c := range chunks {
+		if classify(c) != pageText {
+			info.notes = append(info.notes, PageNote{Page: i + 1, Status: PageStatusMissing, Reason: "no text from pdftotext"})
+			info.warns.Add(Pos{Page: i + 1}, "page not read: no text from pdftotext")
+			continue
+		}
+		pages[i], fromTool[i] = textLines(i+1, c), true
+		read++
+		info.notes = append(info.notes, PageNote{Page: i + 1, Status: PageStatusPDFToText, Reason: "the PDF library cannot read the file: " + openErr.Error()})
+	}
+	if read == 0 {
+		return nil, pdfInfo{}, errors.New("pdftotext found no text")
+	}
+	x.log.Warn("pdf read by pdftotext", "pages", len(chunks), "reason", openErr)
+	return assemble(pages, fromTool), info, nil
+}
+
+// assemble turns the visual lines of the pages into the text of each page
+// for Normalize: furniture dropped, paragraphs joined across lines and page
+// breaks, and the pieces of the bulletin split in running text.
+func assemble(pages [][]visualLine, fromTool []bool) []Page {
+	n := len(pages)
 	dropFurniture(pages)
 	// Margins of the text block: over all pages read from their text layer
 	// (one geometry), per page for text from tools.
@@ -305,7 +384,7 @@ func (x *pdfExtractor) run(ctx context.Context) ([]Page, pdfInfo, error) {
 		}
 		out[len(out)-1].Text += p.text + "\n"
 	}
-	return out, info, nil
+	return out
 }
 
 // layoutPage reads page i from its text layer: visual lines, the page's

@@ -798,3 +798,26 @@ func TestXrefSane(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFWholeFileFallback reads a file the library refuses (AES-256 with
+// an empty password) with pdftotext when it is installed.
+func TestPDFWholeFileFallback(t *testing.T) {
+	path := filepath.Join(pdfDir, "broken/aes256-empty-password.pdf")
+	iss, err := parseFixture(t, path, Options{LookPath: noTools})
+	if iss != nil || !errors.Is(err, ErrPDF) || !strings.Contains(err.Error(), "256-bit encryption") {
+		t.Errorf("without pdftotext: got %v, %v", iss, err)
+	}
+	needTools(t, ToolPDFToText)
+	iss, err = parseFixture(t, path, Options{})
+	if err != nil {
+		t.Fatalf("with pdftotext: %v", err)
+	}
+	want, _ := parseFixture(t, filepath.Join(pdfDir, "src/bulletin-2016-004.txt"), Options{})
+	if g, w := recordJSON(t, iss, false), recordJSON(t, want, false); g != w {
+		t.Errorf("record differs from the TXT's:\n%s", pdfLineDiff(w, g))
+	}
+	notes := iss.Source.PageNotes
+	if len(notes) != iss.Source.Pages || notes[0].Status != PageStatusPDFToText || !strings.Contains(notes[0].Reason, "256-bit") {
+		t.Errorf("page notes = %+v", notes)
+	}
+}

@@ -22,6 +22,8 @@
 #   mixed.pdf        the LibreOffice file with page 2 replaced by its scan
 #   truncated.pdf    the first 60% of the LibreOffice file
 #   encrypted.pdf    AES-256 encrypted (user password "jianbao")
+#   aes256-empty-password.pdf  the 2016-004 LibreOffice file, AES-256 with an
+#                    empty user password: the library refuses it, pdftotext reads it
 #   not-a-pdf.pdf    a TXT bulletin named .pdf with a bad %PDF- header
 set -euo pipefail
 
@@ -77,6 +79,7 @@ size=$(stat -c %s "$lo")
 head -c $((size * 6 / 10)) "$lo" >"$out/broken/truncated.pdf"
 
 qpdf --encrypt jianbao owner 256 -- "$lo" "$out/broken/encrypted.pdf"
+qpdf --encrypt "" owner 256 -- "$out/bulletin-2016-004.lo.pdf" "$out/broken/aes256-empty-password.pdf"
 
 { printf '%%PDF-\n'; cat "$out/src/$first.txt"; } >"$out/broken/not-a-pdf.pdf"
 

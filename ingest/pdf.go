@@ -51,9 +51,18 @@ type pdfInfo struct {
 
 // readPDF extracts the pages of a PDF as text for Normalize: one line per
 // paragraph, heading, attribution or footer field, each on the page where
-// it starts. It runs the extraction under opts' time guard; when the guard
-// fires the extraction is abandoned (it stops at its next page) and an
-// error returned, so one file cannot stall a batch.
+// it starts. Pages come from their text layer through ledongthuc/pdf;
+// pages that do not decode from pdftotext, scanned pages from tesseract
+// (opts.OCR), a file the library cannot open from pdftotext, all when
+// installed; the info notes every page so read or missing.
+//
+// It runs the extraction under opts' time guard, in a goroutine, so that
+// one file cannot stall a batch: when the guard fires an error is returned
+// at once, external tools are killed and the extraction stops at its next
+// page. A call into the library that never returns cannot be stopped and
+// runs on in the background; the known ways to make it loop (unclosed hex
+// strings in content streams, cyclic page trees) and to make it allocate
+// without bound (huge cross-reference sections) are refused beforehand.
 func readPDF(ctx context.Context, data []byte, opts Options) ([]Page, pdfInfo, error) {
 	maxBytes := opts.MaxPDFBytes
 	if maxBytes <= 0 {

@@ -41,7 +41,7 @@ require (
 	github.com/mschoch/smat v0.2.0 // indirect
 	github.com/phpdave11/gofpdi v1.0.14-0.20211212211723-1f10f9844311 // indirect
 	github.com/pkg/errors v0.8.1 // indirect
-	github.com/signintech/gopdf v0.33.0 // indirect
+	github.com/signintech/gopdf v0.33.0
 	github.com/spf13/pflag v1.0.9 // indirect
 	github.com/vcaesar/cedar v0.20.2 // indirect
 	go.etcd.io/bbolt v1.4.0 // indirect

@@ -24,10 +24,12 @@ import (
 	"jianbao/ingest"
 )
 
-// Store is what the server needs from an index: searches and the stored
-// records of issues. *index.Index is one.
+// Store is what the server needs from an index: searches, the stored
+// records of issues and the list of issues (for trends and stats).
+// *index.Index is one.
 type Store interface {
 	Searcher
+	IssueLister
 	// Issue returns the record of issue id with its articles and source
 	// files, or an error wrapping index.ErrNotFound when there is none.
 	Issue(ctx context.Context, id string) (*index.Issue, error)
@@ -74,6 +76,9 @@ type Options struct {
 //	GET /api/facets        facet counts of a search (all articles by default)
 //	GET /api/articles/{id} an article with its issue's header fields
 //	GET /api/issues/{id}   an issue's record
+//	GET /api/trend         articles and issues per period of a search
+//	GET /api/trend.svg     the same as a chart
+//	GET /api/stats         the archive by year, section, district, body, theme; gaps
 //	GET /api/openapi.json  the OpenAPI 3 description of the above
 //	GET /files/{issue_id}  the source file of an issue, as ingested
 //	GET /healthz           liveness
@@ -102,6 +107,9 @@ var routes = []route{
 	{"GET", "/api/facets", (*Handler).facets},
 	{"GET", "/api/articles/{id}", (*Handler).article},
 	{"GET", "/api/issues/{id}", (*Handler).issue},
+	{"GET", "/api/trend", (*Handler).trend},
+	{"GET", "/api/trend.svg", (*Handler).trendSVG},
+	{"GET", "/api/stats", (*Handler).stats},
 	{"GET", "/api/openapi.json", (*Handler).openapi},
 	{"GET", "/files/{issue_id}", (*Handler).file},
 	{"GET", "/healthz", (*Handler).healthz},
@@ -187,6 +195,9 @@ func pageHeaders(next http.Handler) http.Handler {
 
 // searchParamNames are the URL parameters of /api/search and /api/facets.
 var searchParamNames = []string{"q", "district", "section", "org", "theme", "from", "to", "sort", "limit", "offset", "facets"}
+
+// trendParamNames are the URL parameters of /api/trend and /api/trend.svg.
+var trendParamNames = []string{"q", "district", "section", "org", "theme", "from", "to", "by", "split"}
 
 // paramsFromURL reads Params from URL parameters.
 func paramsFromURL(v url.Values) (Params, error) {
@@ -335,6 +346,57 @@ func (h *Handler) issue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, iss)
+}
+
+// trendOf computes the trend of the search in the URL: its filters, and
+// by (year, quarter or month; default year) and split (district, section).
+func (h *Handler) trendOf(r *http.Request) (*Trend, error) {
+	v := r.URL.Query()
+	p, err := paramsFromURL(v)
+	if err != nil {
+		return nil, err
+	}
+	by := v.Get("by")
+	if by == "" {
+		by = ByYear
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	defer cancel()
+	return ComputeTrend(ctx, h.store, p, by, v.Get("split"))
+}
+
+func (h *Handler) trend(w http.ResponseWriter, r *http.Request) error {
+	t, err := h.trendOf(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, t)
+}
+
+func (h *Handler) trendSVG(w http.ResponseWriter, r *http.Request) error {
+	t, err := h.trendOf(r)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := WriteTrendSVG(&b, t); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	defer cancel()
+	st, err := ComputeStats(ctx, h.store)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, st)
 }
 
 func (h *Handler) openapi(w http.ResponseWriter, r *http.Request) error {

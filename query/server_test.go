@@ -227,6 +227,7 @@ func (failingStore) Search(context.Context, index.Request) (*index.Result, error
 	return nil, errDisk
 }
 func (failingStore) Issue(context.Context, string) (*index.Issue, error) { return nil, errDisk }
+func (failingStore) Issues(context.Context) ([]index.IssueFiles, error)  { return nil, errDisk }
 
 // TestInternalErrorsAreHidden checks that users see a generic message while
 // the log gets the error.
@@ -391,7 +392,8 @@ func TestOpenAPI(t *testing.T) {
 	if !slices.Equal(docRoutes, codeRoutes) {
 		t.Errorf("document routes %v\nhandler routes %v", docRoutes, codeRoutes)
 	}
-	for _, path := range []string{"/api/search", "/api/facets"} {
+	for path, want := range map[string][]string{"/api/search": searchParamNames, "/api/facets": searchParamNames,
+		"/api/trend": trendParamNames, "/api/trend.svg": trendParamNames} {
 		var names []string
 		for _, p := range doc.Paths[path]["get"].Parameters {
 			name := p.Name
@@ -400,8 +402,8 @@ func TestOpenAPI(t *testing.T) {
 			}
 			names = append(names, name)
 		}
-		if !slices.Equal(names, searchParamNames) {
-			t.Errorf("%s: parameters %v, handler reads %v", path, names, searchParamNames)
+		if !slices.Equal(names, want) {
+			t.Errorf("%s: parameters %v, handler reads %v", path, names, want)
 		}
 	}
 	ids := map[string]string{"{id}": "", "{issue_id}": "2021-014"}
@@ -436,8 +438,8 @@ func TestOpenAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range regexp.MustCompile(`v\.Get\("(\w+)"\)`).FindAllStringSubmatch(string(src), -1) {
-		if !slices.Contains(searchParamNames, m[1]) {
-			t.Errorf("handler reads parameter %q that is not in searchParamNames", m[1])
+		if !slices.Contains(searchParamNames, m[1]) && !slices.Contains(trendParamNames, m[1]) {
+			t.Errorf("handler reads parameter %q that is in neither searchParamNames nor trendParamNames", m[1])
 		}
 	}
 }

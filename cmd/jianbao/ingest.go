@@ -17,6 +17,7 @@ import (
 
 	"jianbao/index"
 	"jianbao/ingest"
+	"jianbao/query"
 	"jianbao/segment"
 )
 
@@ -97,13 +98,25 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	}
 	files, missing := expandPaths(opts.paths)
 	dir := indexDir(opts.index)
+	start := time.Now()
 	ix, err := index.Open(dir, index.Options{Logger: a.log, Create: true, Words: words, Command: "jianbao ingest"})
+	var inUse *index.InUseError
+	if errors.As(err, &inUse) {
+		// A `jianbao serve` owns the index: hand the files to it.
+		sum, herr := ingestViaServer(cmd.Context(), dir, files, opts.prune)
+		if herr == nil {
+			a.log.Debug("ingested through the server that owns the index", "index", dir)
+			return reportIngest(a, opts, dir, sum, missing, start)
+		}
+		if !errors.Is(herr, query.ErrNoServer) {
+			return herr
+		}
+	}
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
 
-	start := time.Now()
 	prog := newProgress(a.errOut)
 	sum, err := ix.Ingest(cmd.Context(), files, index.IngestOptions{
 		Workers: opts.workers, Prune: opts.prune, Progress: prog.update, BatchDocs: opts.batch,
@@ -113,12 +126,18 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := ix.Close(); err != nil {
+		return err
+	}
+	return reportIngest(a, opts, dir, sum, missing, start)
+}
+
+// reportIngest prints the summary of an ingest, as JSON with --json, and
+// the failures; it returns errSomeFailed when any file failed.
+func reportIngest(a *app, opts ingestOptions, dir string, sum *index.Summary, missing []string, start time.Time) error {
 	for _, m := range missing {
 		sum.Failed++
 		sum.Failures = append(sum.Failures, index.Failure{Path: m, Err: "no such file or directory, or no .txt/.pdf file in it"})
-	}
-	if err := ix.Close(); err != nil {
-		return err
 	}
 	if opts.json {
 		enc := json.NewEncoder(a.out)

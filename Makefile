@@ -6,24 +6,20 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run serve test vet layers fuzz bench bench-query bench-index soak clean testdata-pdf
+.PHONY: all build run test vet layers fuzz bench bench-query bench-index soak clean testdata-pdf
 
 all: build
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/jianbao
 
-## run: the main job on the bundled sample archive.
-run: build
-	$(BIN) parse $(SAMPLE)/*.txt | head -n 40
-	@echo "…"
-	@$(BIN) parse --format jsonl $(SAMPLE)/*.txt | wc -l | xargs echo "bulletins parsed:"
-
-## serve: build, ingest the sample archive into $(DATA) and serve it; the
-## server keeps ingesting what is added to the sample directory.
+## run: the main job on the bundled sample archive: build, ingest the
+## sample (the TXT bulletins and the real bulletin's PDF) into $(DATA), and
+## serve it at http://127.0.0.1:8080/; the server keeps ingesting what is
+## added to the sample directory. Ctrl-C stops it.
 DATA ?= jianbao-data
-serve: build
-	$(BIN) ingest --index $(DATA) $(SAMPLE)
+run: build
+	$(BIN) ingest --index $(DATA) $(SAMPLE) ingest/testdata/pdf/bulletin-2021-014.lo.pdf
 	$(BIN) serve --index $(DATA) --watch $(SAMPLE)
 
 ## test: vet, the import-layer check and every test.

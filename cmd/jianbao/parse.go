@@ -15,6 +15,7 @@ import (
 type parseOptions struct {
 	format string
 	ocr    string
+	themes string
 	files  []string
 }
 
@@ -48,17 +49,22 @@ damaged footer) are warnings: the rest of the record still prints.`,
 	}
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format: text, json or jsonl")
 	cmd.Flags().StringVar(&opts.ocr, "ocr", ingest.OCRAuto, "OCR of scanned PDF pages (tesseract): auto, off or force (every page)")
+	cmd.Flags().StringVar(&opts.themes, "themes", "", "theme taxonomy `FILE` to tag articles with (default: the built-in one)")
 	return cmd
 }
 
 func runParse(cmd *cobra.Command, a *app, opts parseOptions) error {
+	themes, err := loadThemes(opts.themes)
+	if err != nil {
+		return err
+	}
 	write, finish, err := recordWriter(a.out, opts.format, len(opts.files))
 	if err != nil {
 		return err
 	}
 	failed := 0
 	for _, f := range opts.files {
-		iss, err := ingest.ParseFile(cmd.Context(), f, ingest.Options{Logger: a.log, OCR: opts.ocr})
+		iss, err := ingest.ParseFile(cmd.Context(), f, ingest.Options{Logger: a.log, OCR: opts.ocr, Themes: themes})
 		var warnings ingest.ErrorList
 		switch {
 		case iss != nil && errors.As(err, &warnings):
@@ -126,7 +132,14 @@ func writeIssueText(w io.Writer, iss *ingest.Issue) error {
 	if iss.TotalIssue > 0 {
 		fmt.Fprintf(&b, " (总第%d期)", iss.TotalIssue)
 	}
-	fmt.Fprintf(&b, "\n%s  %s  %s\n", iss.Date, iss.Issuer, iss.Source.Path)
+	fmt.Fprintf(&b, "\n%s  %s  %s", iss.Date, iss.Issuer, iss.Source.Path)
+	if iss.Source.Pages > 0 {
+		fmt.Fprintf(&b, "  %d页", iss.Source.Pages)
+	}
+	b.WriteString("\n")
+	for _, n := range iss.Source.PageNotes {
+		fmt.Fprintf(&b, "  第%d页: %s (%s)\n", n.Page, n.Status, n.Reason)
+	}
 	for _, art := range iss.Articles {
 		fmt.Fprintf(&b, "\n  %s  【%s】 %s\n", art.ID, art.Section, art.Headline)
 		fmt.Fprintf(&b, "      来源: %s", orDash(art.SourceOrg))

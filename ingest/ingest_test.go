@@ -123,6 +123,8 @@ func TestAttribution(t *testing.T) {
 		{"解读了《全国文明城区创建测评体系》(2018版)", "", "", false},
 		{"(一)加强组织领导", "", "", false},
 		{"(此文有删节,仅供参考)", "", "", false},
+		{"活动吸引300余人参加。（图为活动现场）", "", "", false},
+		{"(记者 张三)", "", "", false},
 	}
 	for _, tt := range tests {
 		before, org, ok := attribution(tt.in)

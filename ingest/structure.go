@@ -188,11 +188,15 @@ func attribution(t string) (before, org string, ok bool) {
 		return "", "", false
 	}
 	m := attributionRe.FindStringSubmatchIndex(t)
-	if m == nil {
+	if m == nil || notAttributionRe.MatchString(t[m[4]:m[5]]) {
 		return "", "", false
 	}
 	return t[:m[3]], t[m[4]:m[5]], true
 }
+
+// notAttributionRe matches bracketed asides that close a paragraph like an
+// attribution but name no body: captions, notes, bylines, (完).
+var notAttributionRe = regexp.MustCompile(`^(?:图为|图片|图:|注|摄影|记者|通讯员|完|待续|续)`)
 
 // parseArticles reads the body: sections, and articles closed by their
 // attribution lines.

@@ -254,8 +254,8 @@ func (c *Client) Ingest(ctx context.Context, paths []string, prune bool) (*index
 	return &sum, nil
 }
 
-// Search runs a search on the server.
-func (c *Client) Search(ctx context.Context, p Params) (*Response, error) {
+// urlValues returns p as the URL parameters of the API.
+func (p Params) urlValues() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"q": p.Q, "district": p.District, "section": p.Section, "org": p.Org,
 		"theme": p.Theme, "from": p.From, "to": p.To, "sort": p.Sort, "facets": strings.Join(p.Facets, ",")} {
@@ -269,15 +269,57 @@ func (c *Client) Search(ctx context.Context, p Params) (*Response, error) {
 	if p.Offset != 0 {
 		v.Set("offset", strconv.Itoa(p.Offset))
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL+"/api/search?"+v.Encode(), nil)
-	if err != nil {
-		return nil, err
+	return v
+}
+
+// get sends GET path?v and decodes the JSON answer into out.
+func (c *Client) get(ctx context.Context, path string, v url.Values, out any) error {
+	u := c.URL + path
+	if len(v) > 0 {
+		u += "?" + v.Encode()
 	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	return c.do(req, out)
+}
+
+// Search runs a search on the server.
+func (c *Client) Search(ctx context.Context, p Params) (*Response, error) {
 	var r Response
-	if err := c.do(req, &r); err != nil {
+	if err := c.get(ctx, "/api/search", p.urlValues(), &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
+}
+
+// Trend asks the server for the trend of p (GET /api/trend), as
+// ComputeTrend computes it; paging, sort and facets of p are ignored.
+func (c *Client) Trend(ctx context.Context, p Params, by, split string) (*Trend, error) {
+	p.Limit, p.Offset, p.Sort, p.Facets = 0, 0, "", nil
+	v := p.urlValues()
+	if by != "" {
+		v.Set("by", by)
+	}
+	if split != "" {
+		v.Set("split", split)
+	}
+	var t Trend
+	if err := c.get(ctx, "/api/trend", v, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Stats asks the server for the overview of its archive (GET /api/stats),
+// as ComputeStats computes it.
+func (c *Client) Stats(ctx context.Context) (*Stats, error) {
+	var st Stats
+	if err := c.get(ctx, "/api/stats", nil, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
 }
 
 // Issue fetches the record of an issue from the server; the error wraps

@@ -44,6 +44,7 @@ type ingestOptions struct {
 	json    bool
 	dict    string
 	batch   int
+	themes  string
 	paths   []string
 }
 
@@ -85,6 +86,7 @@ the index, and changing it needs jianbao reindex.`,
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the summary as JSON")
 	cmd.Flags().IntVar(&opts.batch, "batch-docs", 2000, "documents written to the index at once")
 	cmd.Flags().StringVar(&opts.dict, "dict", "", "user dictionary `FILE` for the word segmentation")
+	cmd.Flags().StringVar(&opts.themes, "themes", "", "theme taxonomy `FILE` to tag articles with (default: the built-in one)")
 	return cmd
 }
 
@@ -96,6 +98,10 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	if err != nil {
 		return err
 	}
+	themes, err := loadThemes(opts.themes)
+	if err != nil {
+		return err
+	}
 	files, missing := expandPaths(opts.paths)
 	dir := indexDir(opts.index)
 	start := time.Now()
@@ -103,6 +109,11 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	var inUse *index.InUseError
 	if errors.As(err, &inUse) {
 		// A `jianbao serve` owns the index: hand the files to it.
+		if themes != nil {
+			if _, ferr := query.FindServer(dir); ferr == nil {
+				return fmt.Errorf("%w: the server tags with its own taxonomy, stop it to ingest with --themes", err)
+			}
+		}
 		sum, herr := ingestViaServer(cmd.Context(), dir, files, opts.prune)
 		if herr == nil {
 			a.log.Debug("ingested through the server that owns the index", "index", dir)
@@ -120,7 +131,7 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	prog := newProgress(a.errOut)
 	sum, err := ix.Ingest(cmd.Context(), files, index.IngestOptions{
 		Workers: opts.workers, Prune: opts.prune, Progress: prog.update, BatchDocs: opts.batch,
-		ParseOptions: ingest.Options{Logger: a.log},
+		ParseOptions: ingest.Options{Logger: a.log, Themes: themes},
 	})
 	prog.done()
 	if err != nil {

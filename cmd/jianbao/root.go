@@ -99,5 +99,9 @@ TXT files) into structured records and a full-text index, and searches it.`,
 	root.AddCommand(newReindexCmd(a))
 	root.AddCommand(newServeCmd(a))
 	root.AddCommand(newShowCmd(a))
+	root.AddCommand(newTrendCmd(a))
+	root.AddCommand(newStatsCmd(a))
+	root.AddCommand(newExportCmd(a))
+	root.AddCommand(newRetagCmd(a))
 	return root
 }

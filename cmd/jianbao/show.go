@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"jianbao/index"
+	"jianbao/ingest"
 	"jianbao/query"
 )
 
@@ -18,6 +19,8 @@ type showOptions struct {
 	index  string
 	format string
 	id     string
+	why    bool   // explain the themes of an article
+	themes string // the taxonomy that explains them; "" the built-in one
 }
 
 func newShowCmd(a *app) *cobra.Command {
@@ -28,10 +31,16 @@ func newShowCmd(a *app) *cobra.Command {
 		Long: `show prints the article with id ID (such as 2021-014-02: issue id and
 sequence number) or, given an issue id (such as 2021-014), the whole issue:
 header, and every article with its full text. --format json prints the record,
-as the HTTP API returns it.`,
+as the HTTP API returns it.
+
+--why explains the themes of an article: for each theme, the rule (any or all)
+and every phrase that matched, how often, and its first occurrence in
+context. The rules are those of the built-in taxonomy or of --themes FILE.`,
 		Example: `  jianbao show 2021-014-02
   jianbao show 2021-014
-  jianbao show --format json 2021-014-02 | jq .body`,
+  jianbao show --format json 2021-014-02 | jq .body
+  jianbao show --why 2021-014-02
+  jianbao show --why --themes my-themes.toml --format json 2021-014-02 | jq .why`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageError{errors.New("show needs one ID")}
@@ -45,6 +54,8 @@ as the HTTP API returns it.`,
 	}
 	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&opts.why, "why", false, "explain the themes of the article: rule and matched text per theme")
+	cmd.Flags().StringVar(&opts.themes, "themes", "", "with --why: the taxonomy `FILE` (default: the built-in one)")
 	return cmd
 }
 
@@ -61,6 +72,16 @@ func runShow(ctx context.Context, a *app, opts showOptions) error {
 		if issueID, ok = query.IssueID(opts.id); !ok {
 			return usageError{fmt.Errorf("%q is neither an article id (2021-014-02) nor an issue id (2021-014)", opts.id)}
 		}
+	}
+	if opts.why && !isArticle {
+		return usageError{fmt.Errorf("--why explains an article: give an article id such as %s-01", issueID)}
+	}
+	tax, err := loadThemes(opts.themes)
+	if err != nil {
+		return err
+	}
+	if tax == nil {
+		tax = ingest.DefaultTaxonomy()
 	}
 	dir := indexDir(opts.index)
 	ix, server, err := openReader(dir, "jianbao show", a)
@@ -87,6 +108,9 @@ func runShow(ctx context.Context, a *app, opts showOptions) error {
 		v, err := query.FindArticle(iss, articleID)
 		if err != nil {
 			return fmt.Errorf("no article %s in %s: issue %s has %d articles", articleID, dir, issueID, len(iss.Articles))
+		}
+		if opts.why {
+			return writeWhy(a.out, opts.format, v, tax)
 		}
 		if opts.format == "json" {
 			return writeIndentedJSON(a.out, v)
@@ -163,6 +187,47 @@ func writeFullIssueText(w io.Writer, iss *index.Issue) error {
 		}
 	}
 	fmt.Fprintf(&b, "\n责编: %s  核稿: %s\n", orDash(rec.Editor), orDash(rec.Reviewer))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// articleWhy is the JSON of show --why: the article and the reasons for its
+// themes.
+type articleWhy struct {
+	*query.ArticleView
+	Why []ingest.Reason `json:"why"`
+}
+
+// writeWhy explains the themes of v with tax: per theme the rule, the
+// phrases that matched and the first match in context. When tax gives other
+// themes than the index has, a note says so: the index was tagged with
+// another taxonomy.
+func writeWhy(w io.Writer, format string, v *query.ArticleView, tax *ingest.Taxonomy) error {
+	reasons := tax.ExplainArticle(&v.Article)
+	if reasons == nil {
+		reasons = []ingest.Reason{}
+	}
+	if format == "json" {
+		return writeIndentedJSON(w, articleWhy{v, reasons})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %s\n", v.ID, v.Headline)
+	fmt.Fprintf(&b, "themes in the index: %s\n", orDash(strings.Join(v.Themes, ", ")))
+	var given []string
+	for i, r := range reasons {
+		if i == 0 || reasons[i-1].Theme != r.Theme {
+			given = append(given, r.Theme)
+			fmt.Fprintf(&b, "\n%s\n", r.Theme)
+		}
+		fmt.Fprintf(&b, "  %s %q ×%d: %s\n", r.Rule, r.Phrase, r.Count, r.Context)
+	}
+	if len(reasons) == 0 {
+		fmt.Fprintf(&b, "\nno theme of taxonomy %s matches\n", orDash(tax.Version))
+	}
+	if strings.Join(given, ",") != strings.Join(v.Themes, ",") {
+		fmt.Fprintf(&b, "\nnote: taxonomy %s gives %s; the index was tagged with another taxonomy (see jianbao retag)\n",
+			orDash(tax.Version), orDash(strings.Join(given, ", ")))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -1,0 +1,78 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"jianbao/ingest"
+)
+
+// retagBatchDocs is the number of documents Retag writes at once.
+const retagBatchDocs = 2000
+
+// Retag applies the taxonomy tax to every stored issue, from the stored
+// records (the source files are not read), and rewrites the issues whose
+// articles' themes change. It writes in batches: after a crash or a
+// cancellation each batch is in the index entirely or not at all, and a
+// second run finishes the work. It returns the number of articles whose
+// themes changed in the batches it committed.
+func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, err error) {
+	if ix.ro {
+		return 0, errors.New("retag: index is open read-only")
+	}
+	if tax == nil {
+		return 0, errors.New("retag: no taxonomy")
+	}
+	issues, err := ix.Issues(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("retag: %w", err)
+	}
+	b := ix.NewBatch()
+	pending := 0 // changed articles in b
+	for _, it := range issues {
+		if err := ctx.Err(); err != nil {
+			return changed, err
+		}
+		iss, err := ix.Issue(ctx, it.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return changed, fmt.Errorf("retag: %w", err)
+		}
+		before := make([][]string, len(iss.Articles))
+		for i, a := range iss.Articles {
+			before[i] = a.Themes
+		}
+		tax.TagIssue(&iss.Issue)
+		n := 0
+		for i, a := range iss.Articles {
+			if !slices.Equal(before[i], a.Themes) {
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if err := b.Put(iss); err != nil {
+			return changed, fmt.Errorf("retag: %w", err)
+		}
+		pending += n
+		if b.Len() >= retagBatchDocs {
+			if err := ix.Commit(ctx, b); err != nil {
+				return changed, fmt.Errorf("retag: %w", err)
+			}
+			changed, pending = changed+pending, 0
+		}
+	}
+	if err := ix.Commit(ctx, b); err != nil {
+		return changed, fmt.Errorf("retag: %w", err)
+	}
+	changed += pending
+	if changed > 0 {
+		ix.compact(ctx)
+	}
+	return changed, nil
+}

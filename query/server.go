@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"jianbao/index"
 	"jianbao/ingest"
@@ -148,6 +149,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if len(r.URL.RawQuery)+len(r.URL.Path) > maxURLBytes {
 		h.writeError(w, r, fmt.Errorf("URL of %d bytes: %w", len(r.URL.RawQuery)+len(r.URL.Path), ErrTooLarge))
+		return
+	}
+	if !utf8.ValidString(r.URL.Path) {
+		// The file server of the page answers 500 to such a path.
+		h.writeError(w, r, fmt.Errorf("no page %q: %w", r.URL.Path, ErrNotFound))
 		return
 	}
 	if rt, ok := routeOf(r.URL.Path); ok && r.Method != rt.method && !(r.Method == http.MethodHead && rt.method == http.MethodGet) {

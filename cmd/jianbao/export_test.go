@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"jianbao/query"
+)
+
+// exportJSONL runs `jianbao export --format jsonl` with args and returns
+// one raw object per line.
+func exportJSONL(t *testing.T, args ...string) []json.RawMessage {
+	t.Helper()
+	code, out, stderr := run(t, append([]string{"export", "--format", "jsonl"}, args...)...)
+	if code != 0 {
+		t.Fatalf("export %v: exit %d: %s", args, code, stderr)
+	}
+	var recs []json.RawMessage
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if !json.Valid(sc.Bytes()) {
+			t.Fatalf("line %d is not JSON: %s", len(recs)+1, sc.Text())
+		}
+		recs = append(recs, json.RawMessage(slices.Clone(sc.Bytes())))
+	}
+	return recs
+}
+
+// TestExportMatchesSearchAndShow checks that export writes as many records
+// as search counts, in date order, each equal to what show prints.
+func TestExportMatchesSearchAndShow(t *testing.T) {
+	dir := sampleIndex(t)
+	for _, args := range [][]string{nil, {"志愿"}, {"--district", "海淀", "--from", "2021"}, {"--theme", "垃圾分类"}, {"志愿 -疫情"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			recs := exportJSONL(t, append([]string{"--index", dir}, args...)...)
+			total, _ := searchCounts(t, append([]string{"--index", dir}, args...)...)
+			if len(recs) != total || total == 0 {
+				t.Fatalf("export wrote %d records, search counts %d", len(recs), total)
+			}
+			var prev query.ArticleView
+			for i, raw := range recs {
+				var v query.ArticleView
+				if err := json.Unmarshal(raw, &v); err != nil {
+					t.Fatal(err)
+				}
+				if i > 0 && (v.Date < prev.Date || v.Date == prev.Date && v.ID <= prev.ID) {
+					t.Errorf("record %d (%s %s) after %s %s: not in date and ID order", i, v.Date, v.ID, prev.Date, prev.ID)
+				}
+				prev = v
+				if i%7 != 0 && i != len(recs)-1 {
+					continue // show a sample of them
+				}
+				code, out, stderr := run(t, "show", "--index", dir, "--format", "json", v.ID)
+				if code != 0 {
+					t.Fatalf("show %s: exit %d: %s", v.ID, code, stderr)
+				}
+				var want, got any
+				json.Unmarshal([]byte(out), &want)
+				json.Unmarshal(raw, &got)
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("export record of %s differs from show:\n%s\n%s", v.ID, raw, out)
+				}
+			}
+		})
+	}
+}
+
+// TestExportPagesPastSearchLimit exports an archive with more articles than
+// one page of the index reader, and checks that each comes once.
+func TestExportPagesPastSearchLimit(t *testing.T) {
+	dir, _ := wholeSampleIndex(t)
+	recs := exportJSONL(t, "--index", dir)
+	code, out, _ := run(t, "stats", "--index", dir, "--format", "json")
+	var st query.Stats
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil {
+		t.Fatalf("stats: exit %d", code)
+	}
+	seen := map[string]bool{}
+	for _, raw := range recs {
+		var v struct{ ID string }
+		json.Unmarshal(raw, &v)
+		if seen[v.ID] {
+			t.Errorf("%s exported twice", v.ID)
+		}
+		seen[v.ID] = true
+	}
+	if len(recs) != st.Articles || len(seen) != st.Articles {
+		t.Errorf("exported %d records (%d distinct), the archive has %d articles", len(recs), len(seen), st.Articles)
+	}
+}
+
+// TestExportCSV checks that the CSV parses back with encoding/csv into the
+// same records as the JSONL, list fields joined with "; ", with and without
+// a byte order mark.
+func TestExportCSV(t *testing.T) {
+	dir := sampleIndex(t)
+	recs := exportJSONL(t, "--index", dir, "志愿")
+	for _, bom := range []bool{false, true} {
+		args := []string{"export", "--index", dir, "--format", "csv", "志愿"}
+		if bom {
+			args = append(args, "--bom")
+		}
+		code, out, stderr := run(t, args...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if strings.HasPrefix(out, "\uFEFF") != bom {
+			t.Errorf("bom %v: output starts %q", bom, out[:8])
+		}
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
+		if err != nil {
+			t.Fatalf("csv: %v", err)
+		}
+		if len(rows) != len(recs)+1 || !reflect.DeepEqual(rows[0], articleColumns) {
+			t.Fatalf("%d rows for %d records; header %v", len(rows), len(recs), rows[0])
+		}
+		for i, raw := range recs {
+			var v query.ArticleView
+			json.Unmarshal(raw, &v)
+			row := map[string]string{}
+			for j, c := range rows[0] {
+				row[c] = rows[i+1][j]
+			}
+			if row["id"] != v.ID || row["body"] != v.Body || row["headline"] != v.Headline || row["date"] != v.Date ||
+				row["themes"] != strings.Join(v.Themes, "; ") || row["organisations"] != strings.Join(v.Organisations, "; ") ||
+				row["districts_mentioned"] != strings.Join(v.DistrictsMentioned, "; ") || row["title"] != v.Title {
+				t.Errorf("row %d %v does not match record %s", i+1, row, raw)
+			}
+		}
+	}
+}
+
+// TestExportIssues checks --issues: every issue with a matching article,
+// each the record show prints for the issue.
+func TestExportIssues(t *testing.T) {
+	dir := sampleIndex(t)
+	recs := exportJSONL(t, "--index", dir, "--issues", "--district", "海淀")
+	_, issues := searchCounts(t, "--index", dir, "--district", "海淀")
+	if len(recs) != issues || issues == 0 {
+		t.Fatalf("%d issue records, search finds %d issues", len(recs), issues)
+	}
+	var v struct{ ID string }
+	json.Unmarshal(recs[0], &v)
+	_, out, _ := run(t, "show", "--index", dir, "--format", "json", v.ID)
+	var want, got any
+	json.Unmarshal([]byte(out), &want)
+	json.Unmarshal(recs[0], &got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("issue record differs from show:\n%s\n%s", recs[0], out)
+	}
+	all := exportJSONL(t, "--index", dir, "--issues")
+	code, out, stderr := run(t, "export", "--index", dir, "--issues", "--format", "csv")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil || len(rows) != len(all)+1 || !reflect.DeepEqual(rows[0], issueColumns) {
+		t.Errorf("issues csv: exit %d, %v, %d rows for %d issues: %s", code, err, len(rows), len(all), stderr)
+	}
+}
+
+func TestExportErrors(t *testing.T) {
+	dir := sampleIndex(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "needs --format"},
+		{[]string{"--format", "xml"}, "unknown format"},
+		{[]string{"--format", "jsonl", "--bom"}, "--bom"},
+		{[]string{"--format", "csv", "--from", "2021-13"}, "--from"},
+		{[]string{"--format", "csv", "(志愿"}, "column"},
+	} {
+		code, _, stderr := run(t, append([]string{"export", "--index", dir}, tt.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("export %v: exit %d, %q; want a usage error with %q", tt.args, code, stderr, tt.want)
+		}
+	}
+	startServe(t, serveOptions{index: dir})
+	code, _, stderr := run(t, "export", "--index", dir, "--format", "jsonl")
+	if code != exitFailure || !strings.Contains(stderr, "/api/search") {
+		t.Errorf("export while serving: exit %d, %q; want a pointer to the API", code, stderr)
+	}
+}

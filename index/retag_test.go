@@ -1,0 +1,88 @@
+package index
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"jianbao/ingest"
+)
+
+// TestRetag applies a custom taxonomy to an index and back, and checks the
+// theme searches against tagging the stored records directly.
+func TestRetag(t *testing.T) {
+	paths, ix := smallArchive(t, 30, 7)
+	ctx := context.Background()
+	mustIngest(t, ix, paths, IngestOptions{})
+	custom, err := ingest.ParseTaxonomy([]byte(`
+version = "test"
+[[theme]]
+name = "街道"
+any = ["街道"]
+[[theme]]
+name = "志愿服务"
+all = ["志愿者", "社区"]
+not = ["疫情"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := allIDs(t, ix, Field{Name: "theme", Value: "志愿服务"})
+	changed, err := ix.Retag(ctx, custom)
+	if err != nil || changed == 0 {
+		t.Fatalf("retag: %d changed, %v", changed, err)
+	}
+	want := map[string][]string{}
+	list, _ := ix.Issues(ctx)
+	total := 0
+	for _, it := range list {
+		iss, err := ix.Issue(ctx, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range iss.Articles {
+			total++
+			tags := custom.Tag(articleTextOf(a))
+			if !slices.Equal(a.Themes, tags) {
+				t.Errorf("%s has %v, the taxonomy gives %v", a.ID, a.Themes, tags)
+			}
+			for _, th := range tags {
+				want[th] = append(want[th], a.ID)
+			}
+		}
+	}
+	for _, th := range []string{"街道", "志愿服务", "垃圾分类"} {
+		w := want[th]
+		slices.Sort(w)
+		if got := allIDs(t, ix, Field{Name: "theme", Value: th}); !slices.Equal(got, w) {
+			t.Errorf("theme:%s finds %d articles, want %d", th, len(got), len(w))
+		}
+	}
+	if len(want["街道"]) == 0 || len(want["街道"]) == total {
+		t.Errorf("街道 tags %d of %d articles: the test proves nothing", len(want["街道"]), total)
+	}
+	if again, err := ix.Retag(ctx, custom); err != nil || again != 0 {
+		t.Errorf("a second retag changed %d articles: %v", again, err)
+	}
+	if _, err := ix.Retag(ctx, ingest.DefaultTaxonomy()); err != nil {
+		t.Fatal(err)
+	}
+	if got := allIDs(t, ix, Field{Name: "theme", Value: "志愿服务"}); !slices.Equal(got, before) {
+		t.Errorf("back to the default taxonomy: %d articles of 志愿服务, were %d", len(got), len(before))
+	}
+	ctxDone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := ix.Retag(ctxDone, custom); err == nil {
+		t.Error("a cancelled retag reports no error")
+	}
+}
+
+// articleTextOf is the text ingest tags: the headline unless the body
+// starts with it, and the body.
+func articleTextOf(a ingest.Article) string {
+	if strings.HasPrefix(a.Body, a.Headline) {
+		return a.Body
+	}
+	return a.Headline + "\n" + a.Body
+}

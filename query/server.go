@@ -2,6 +2,7 @@ package query
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -69,6 +71,13 @@ type Options struct {
 	// machine that present the token (see ServerInfo).
 	Ingester Ingester
 	Token    string
+	// SearchTimeout bounds each search, trend and stats request (10 s if
+	// 0): a query that takes longer is answered 503.
+	SearchTimeout time.Duration
+	// ReadHeaderTimeout bounds the time a client has to send its request
+	// headers on a server of NewServer (5 s if 0), so that slow clients
+	// cannot hold connections.
+	ReadHeaderTimeout time.Duration
 }
 
 // Handler serves the JSON API, the source files and the web page:
@@ -92,6 +101,8 @@ type Handler struct {
 	ingester Ingester
 	token    string
 	mux      *http.ServeMux
+
+	searchTimeout, readHeaderTimeout time.Duration
 }
 
 //go:embed web openapi.json
@@ -120,7 +131,8 @@ var routes = []route{
 // NewHandler returns the handler of the API and web page over store.
 func NewHandler(store Store, opts Options) *Handler {
 	h := &Handler{store: store, log: opts.Logger, root: opts.SourceRoot, ingester: opts.Ingester,
-		token: opts.Token, mux: http.NewServeMux()}
+		token: opts.Token, mux: http.NewServeMux(),
+		searchTimeout: cmp.Or(opts.SearchTimeout, searchTimeout), readHeaderTimeout: cmp.Or(opts.ReadHeaderTimeout, readHeaderTimeout)}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -237,7 +249,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), h.searchTimeout)
 	defer cancel()
 	resp, err := Search(ctx, h.store, p)
 	if err != nil {
@@ -257,7 +269,7 @@ func (h *Handler) facets(w http.ResponseWriter, r *http.Request) error {
 		p.Facets = FacetNames
 	}
 	p.Limit, p.Offset = 1, 0
-	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), h.searchTimeout)
 	defer cancel()
 	resp, err := Search(ctx, h.store, p)
 	if err != nil {
@@ -366,7 +378,7 @@ func (h *Handler) trendOf(r *http.Request) (*Trend, error) {
 	if by == "" {
 		by = ByYear
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), h.searchTimeout)
 	defer cancel()
 	return ComputeTrend(ctx, h.store, p, by, v.Get("split"))
 }
@@ -396,7 +408,7 @@ func (h *Handler) trendSVG(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), h.searchTimeout)
 	defer cancel()
 	st, err := ComputeStats(ctx, h.store)
 	if err != nil {
@@ -436,7 +448,15 @@ func (h *Handler) file(w http.ResponseWriter, r *http.Request) error {
 	if !filepath.IsAbs(path) && h.root != "" {
 		path = filepath.Join(h.root, path)
 	}
-	f, err := os.Open(path)
+	path, err = realSource(path)
+	if errors.Is(err, errOutside) {
+		h.log.Warn("source file of an ingested issue now leads outside its directory; not served", "issue", iss.ID, "path", src.Path)
+		return fmt.Errorf("source of issue %s is not served: %w", iss.ID, ErrNotFound)
+	}
+	var f *os.File
+	if err == nil {
+		f, err = os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		h.log.Warn("source file of an ingested issue is gone", "issue", iss.ID, "path", path)
 		return fmt.Errorf("source of issue %s is no longer on the server: %w", iss.ID, ErrNotFound)
@@ -471,6 +491,36 @@ func (h *Handler) file(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/pdf")
 	http.ServeContent(w, r, name, st.ModTime(), f)
 	return nil
+}
+
+// errOutside reports a source path that resolves outside its directory.
+var errOutside = errors.New("source file resolves outside its directory")
+
+// realSource resolves the symbolic links of path, the stored path of an
+// ingested file. A link is followed only to a file in the directory that
+// holds path or below it: a link swapped in for a bulletin and pointing
+// elsewhere (/etc/passwd, another user's files) gives errOutside.
+func realSource(path string) (string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", err
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if err != nil {
+		return "", err
+	}
+	real, err = filepath.Abs(real)
+	if err != nil {
+		return "", err
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if rel, err := filepath.Rel(dir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", fmt.Errorf("%s: %w", path, errOutside)
+	}
+	return real, nil
 }
 
 // SourceOf returns the source file of iss that readers are sent to: its
@@ -554,12 +604,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 // NewServer returns an HTTP server for h on addr with read and write
-// timeouts and a header size limit.
+// timeouts and a header size limit; the header timeout is the one of the
+// Options of h when h is a *Handler.
 func NewServer(addr string, h http.Handler) *http.Server {
+	rht := readHeaderTimeout
+	if hh, ok := h.(*Handler); ok {
+		rht = hh.readHeaderTimeout
+	}
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
+		ReadHeaderTimeout: rht,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,

@@ -140,6 +140,12 @@ func TestPageInBrowser(t *testing.T) {
 	if marked := run(t, ctx, "read marks", chromedp.Text(css(`#results li.hit .snippet mark`))); marked != q {
 		t.Errorf("highlighted %q, want %q", marked, q)
 	}
+	checkTrendChart(t, ctx, q, "year")
+	do(t, ctx, "show the trend by quarter", chromedp.Click(css(`#trend-by button[data-by="quarter"]`)))
+	checkTrendChart(t, ctx, q, "quarter")
+	if loc := run(t, ctx, "location", chromedp.Location()); !strings.Contains(loc, "by=quarter") {
+		t.Errorf("URL %s does not keep the period of the chart", loc)
+	}
 	if *screenshot != "" {
 		png := run(t, ctx, "screenshot", chromedp.CaptureScreenshot())
 		if err := os.WriteFile(*screenshot, png, 0o644); err != nil {
@@ -220,5 +226,33 @@ func TestPageInBrowser(t *testing.T) {
 		chromedp.WaitVisible(css(`#results li.hit`)))
 	if w := run(t, ctx, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("on a 390 px phone the page is %d px wide", w)
+	}
+}
+
+// checkTrendChart waits until the trend chart of query q by period by is
+// loaded and visible, split by district.
+func checkTrendChart(t *testing.T, ctx context.Context, q, by string) {
+	t.Helper()
+	waitFor(t, ctx, "trend chart by "+by, `(() => {
+		const img = document.getElementById("trend-chart");
+		const src = new URL(img.src, location.href);
+		return !document.getElementById("trend").hidden && src.pathname.endsWith("/api/trend.svg") &&
+			src.searchParams.get("by") === "`+by+`" && img.complete && img.naturalWidth > 0;
+	})()`)
+	chart := run(t, ctx, "read the chart", chromedp.Evaluate[map[string]any](`(() => {
+		const img = document.getElementById("trend-chart");
+		const r = img.getBoundingClientRect();
+		const src = new URL(img.src, location.href);
+		return {q: src.searchParams.get("q"), split: src.searchParams.get("split"), w: r.width, h: r.height,
+			pressed: document.querySelector("#trend-by button.on").dataset.by};
+	})()`))
+	if chart["q"] != q || chart["split"] != "district" || chart["pressed"] != by {
+		t.Errorf("trend chart: %v, want q %s, split district, %s pressed", chart, q, by)
+	}
+	if w, _ := chart["w"].(float64); w < 200 {
+		t.Errorf("trend chart is %v px wide on the page: not visible", chart["w"])
+	}
+	if h, _ := chart["h"].(float64); h < 50 {
+		t.Errorf("trend chart is %v px high on the page: not visible", chart["h"])
 	}
 }

@@ -103,6 +103,8 @@ function formParams() {
   }
   const org = params().get("org"); // narrowed by a facet; no menu of its own
   if (org) p.set("org", org);
+  const by = params().get("by"); // the period of the trend chart
+  if (by) p.set("by", by);
   return p;
 }
 
@@ -139,6 +141,32 @@ async function renderResults(p) {
     : `共 ${res.total} 篇，第 ${offset + 1}–${offset + res.hits.length} 篇（${res.took_ms} 毫秒）`;
   $("results").replaceChildren(...res.hits.map((h) => hitItem(h)));
   renderPager(p, res.total, offset);
+  renderTrend(p, res.total);
+}
+
+const TREND_PARAMS = ["q", "district", "section", "org", "theme", "from", "to"];
+const BY_TITLES = { year: "按年", quarter: "按季", month: "按月" };
+
+// renderTrend shows the trend of the current search as the server's chart
+// (articles and issues per period, and a bar per reporting district), with
+// the period chosen by the year/quarter/month switch (?by=… in the URL).
+function renderTrend(p, total) {
+  const fig = $("trend");
+  if (!total) { fig.hidden = true; return; }
+  const by = BY_TITLES[p.get("by")] ? p.get("by") : "year";
+  const t = new URLSearchParams();
+  for (const f of TREND_PARAMS) if (p.get(f)) t.set(f, p.get(f));
+  t.set("by", by);
+  t.set("split", "district");
+  const img = $("trend-chart");
+  const src = "api/trend.svg?" + t.toString();
+  if (img.getAttribute("src") !== src) img.src = src;
+  img.alt = `${p.get("q") || "全部文章"}：${BY_TITLES[by]}统计的文章数、期数与各区文章数`;
+  for (const b of $("trend-by").querySelectorAll("button")) {
+    b.classList.toggle("on", b.dataset.by === by);
+    b.setAttribute("aria-pressed", String(b.dataset.by === by));
+  }
+  fig.hidden = false;
 }
 
 function hitItem(h) {
@@ -267,6 +295,13 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const f of ["district", "section", "theme", "sort"]) $(f).addEventListener("change", () => go(formParams()));
   for (const f of ["from", "to"]) $(f).addEventListener("change", () => { if ($(f).checkValidity()) go(formParams()); });
   $("home").addEventListener("click", (ev) => { ev.preventDefault(); go(new URLSearchParams()); });
+  for (const b of $("trend-by").querySelectorAll("button")) {
+    b.addEventListener("click", () => {
+      const n = new URLSearchParams(params());
+      if (b.dataset.by === "year") n.delete("by"); else n.set("by", b.dataset.by);
+      go(n, true);
+    });
+  }
   window.addEventListener("popstate", render);
   render();
 });

@@ -325,3 +325,92 @@ func dirSize(dir string) int64 {
 	})
 	return n
 }
+
+// BenchmarkSearch times Search alone, one op being the whole query set
+// (total + top 10 by relevance, as BenchmarkArchive's queries), so that CPU
+// profiles, -count and benchstat apply. The index is built once per process
+// (JIANBAO_BENCH_ARTICLES articles, default 2000), or reused from
+// JIANBAO_BENCH_DIR when set (built there on first use; delete the directory
+// after changing the mapping).
+func BenchmarkSearch(b *testing.B) {
+	target := 2000
+	if s := os.Getenv("JIANBAO_BENCH_ARTICLES"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatalf("JIANBAO_BENCH_ARTICLES: %v", err)
+		}
+		target = n
+	}
+	dir := os.Getenv("JIANBAO_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	ix, texts := benchIndex(b, dir, target)
+	defer ix.Close()
+	queries := benchQueries(texts, 300)
+	for _, tc := range []struct {
+		name     string
+		sort     string
+		snippets bool
+	}{{"relevance", "", false}, {"relevance+snippets", "", true}, {"date", SortDate, false}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			c0 := cpuTime()
+			for range b.N {
+				for _, q := range queries {
+					res, err := ix.Search(context.Background(), Request{Expr: Text{Value: q.q}, Limit: 10, Sort: tc.sort, Snippets: tc.snippets})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if res.Total != q.want {
+						b.Fatalf("%q: %d hits, want %d", q.q, res.Total, q.want)
+					}
+				}
+			}
+			n := float64(b.N * len(queries))
+			b.ReportMetric(ms(b.Elapsed())/n, "ms/query")
+			b.ReportMetric(ms(cpuTime()-c0)/n, "cpu-ms/query")
+		})
+	}
+}
+
+// benchIndex opens the index in dir/index, building it from a generated
+// archive of about target articles in dir/src when there is none, and
+// returns it with the normalised text of every article.
+func benchIndex(b *testing.B, dir string, target int) (*Index, []string) {
+	src := filepath.Join(dir, "src")
+	if _, err := os.Stat(src); err != nil {
+		if err := synth.Write(src, synth.Generate(target*10/55+1, 2026)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	paths, _ := filepath.Glob(filepath.Join(src, "*.txt"))
+	ixDir := filepath.Join(dir, "index")
+	if _, err := os.Stat(ixDir); err != nil {
+		ix, err := Open(ixDir, Options{Create: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ix.Ingest(context.Background(), paths, IngestOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ix, err := Open(ixDir, Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for _, p := range paths {
+		iss, _ := ingest.ParseFile(context.Background(), p, ingest.Options{})
+		if iss == nil {
+			continue
+		}
+		for _, a := range iss.Articles {
+			texts = append(texts, ingest.MatchText(a.Headline)+"\x1f"+ingest.MatchText(a.SourceOrg)+"\x1f"+ingest.MatchText(a.Body))
+		}
+	}
+	return ix, texts
+}

@@ -273,7 +273,8 @@ func isSpace(r rune) bool {
 }
 
 // textQuery matches the articles whose text contains v: a phrase of v's
-// bigrams (exact: bigrams sit at consecutive positions), the bigrams that
+// bigrams (exact: bigrams sit at consecutive positions; bigramPhrase), the
+// bigram for two characters, the bigrams that
 // start with it for a single character. With rank, clauses that score without filtering are
 // added: v's bigrams in the headline, and the dictionary words that v
 // contains, looked up as they stand, so that no word segmentation is needed
@@ -291,7 +292,7 @@ func textQuery(v string, rank bool) query.Query {
 	case 2:
 		exact = term(fText, v)
 	default:
-		exact = bleve.NewPhraseQuery(segment.Bigram(v), fText)
+		exact = newBigramPhrase(fText, v)
 	}
 	if !rank || n == 1 {
 		return exact
@@ -316,6 +317,19 @@ func textQuery(v string, rank bool) query.Query {
 	}
 	b.AddShould(should...)
 	return b
+}
+
+// bigramCover returns the terms of a phrase query that matches exactly where
+// the text contains v (of 3+ characters): the bigrams at every other
+// position and the last one, "" (any term) between them. Every character
+// of v is in one of them at its place, so the phrase matches what the
+// phrase of all of v's bigrams matches, with about half the postings read.
+func bigramCover(v string) []string {
+	terms := segment.Bigram(v)
+	for i := 1; i < len(terms)-1; i += 2 {
+		terms[i] = ""
+	}
+	return terms
 }
 
 // candidateWords returns the substrings of v that may be dictionary words,

@@ -1,0 +1,250 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// bigramPhrase matches the documents whose field holds terms[i] at position
+// p+offs[i] for some p, for every i: the bigrams of a query at their places
+// in the text. It does what bleve's phrase query does for such a phrase,
+// with far less work per document: the documents holding every term are
+// found by leapfrogging postings without positions, and positions are read
+// only for those, into buffers that are reused. It scores like a term of
+// the phrase's rarest bigram (tf-idf: occurrences of the phrase, field
+// length, rarity), or not at all when the search does not score.
+type bigramPhrase struct {
+	field string
+	terms []string
+	offs  []int
+}
+
+// newBigramPhrase returns the phrase of v's bigrams (v of 3+ characters)
+// that covers every character of v: the bigrams at every other position and
+// the last one.
+func newBigramPhrase(field, v string) *bigramPhrase {
+	q := &bigramPhrase{field: field}
+	for i, t := range bigramCover(v) {
+		if t != "" {
+			q.terms = append(q.terms, t)
+			q.offs = append(q.offs, i)
+		}
+	}
+	return q
+}
+
+// Searcher implements query.Query.
+func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	s := &phraseSearcher{score: opts.Score != "none"}
+	for i, t := range q.terms {
+		docs, err := r.TermFieldReader(ctx, []byte(t), q.field, false, false, false)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("phrase %q: %w", t, err)
+		}
+		pos, err := r.TermFieldReader(ctx, []byte(t), q.field, true, i == 0, true)
+		if err != nil {
+			docs.Close()
+			s.Close()
+			return nil, fmt.Errorf("phrase %q: %w", t, err)
+		}
+		s.terms = append(s.terms, &phraseTerm{docs: docs, pos: pos, off: q.offs[i], count: docs.Count()})
+	}
+	if len(s.terms) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
+	// The rarest term leads the leapfrog; the first term (whose reader
+	// gives the field length) stays first for scoring.
+	s.order = make([]*phraseTerm, len(s.terms))
+	copy(s.order, s.terms)
+	slices.SortStableFunc(s.order, func(a, b *phraseTerm) int { return int(a.count) - int(b.count) })
+	if n, err := r.DocCount(); err == nil && s.score {
+		s.idf = 1 + math.Log(float64(n)/float64(s.order[0].count+1))
+		s.weight = s.idf
+	}
+	return s, nil
+}
+
+type phraseTerm struct {
+	docs, pos  bindex.TermFieldReader
+	off        int
+	count      uint64
+	doc, posed bindex.TermFieldDoc
+	started    bool // doc holds the docs reader's current document
+}
+
+type phraseSearcher struct {
+	terms  []*phraseTerm // in phrase order
+	order  []*phraseTerm // rarest first
+	score  bool
+	idf    float64
+	weight float64  // idf × query norm
+	starts []uint64 // where the phrase may start
+	at     []uint64 // positions of a term
+	done   bool
+}
+
+// Next implements search.Searcher.
+func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	return s.seek(ctx, nil)
+}
+
+// Advance implements search.Searcher.
+func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	return s.seek(ctx, id)
+}
+
+// seek returns the first match at or after id (nil: after the last one
+// returned).
+func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	for !s.done {
+		cand, err := s.candidate(id)
+		if err != nil || cand == nil {
+			s.done = cand == nil
+			return nil, err
+		}
+		freq, err := s.occurrences(cand)
+		if err != nil {
+			return nil, err
+		}
+		if freq > 0 {
+			m := ctx.DocumentMatchPool.Get()
+			m.IndexInternalID = append(m.IndexInternalID[:0], cand...)
+			if s.score {
+				m.Score = math.Sqrt(float64(freq)) * s.terms[0].posed.Norm * s.idf * s.weight
+			}
+			return m, nil
+		}
+		id = nil
+	}
+	return nil, nil
+}
+
+// candidate returns the next document at or after id (nil: after the
+// current one) that holds every term. No reader is moved backwards (that
+// restarts it).
+func (s *phraseSearcher) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, error) {
+	lead := s.order[0]
+	if id != nil && lead.started && lead.doc.ID.Compare(id) >= 0 {
+		id = nil // already past id: go on from there
+	}
+	var d *bindex.TermFieldDoc
+	var err error
+	if id == nil {
+		d, err = lead.docs.Next(&lead.doc)
+	} else {
+		d, err = lead.docs.Advance(id, &lead.doc)
+	}
+	lead.started = true
+	for {
+		if err != nil || d == nil {
+			return nil, err
+		}
+		target := d.ID
+		agreed := true
+		for _, t := range s.order[1:] {
+			if !t.started || t.doc.ID.Compare(target) < 0 {
+				o, err := t.docs.Advance(target, &t.doc)
+				if err != nil || o == nil {
+					return nil, err
+				}
+				t.started = true
+			}
+			if c := t.doc.ID.Compare(target); c > 0 {
+				target = t.doc.ID
+				agreed = false
+				break
+			}
+		}
+		if agreed {
+			return target, nil
+		}
+		d, err = lead.docs.Advance(target, &lead.doc)
+	}
+}
+
+// occurrences returns the number of places in document id where every term
+// sits at its offset.
+func (s *phraseSearcher) occurrences(id bindex.IndexInternalID) (int, error) {
+	s.starts = s.starts[:0]
+	for i, t := range s.terms {
+		d, err := t.pos.Advance(id, &t.posed)
+		if err != nil {
+			return 0, err
+		}
+		if d == nil || d.ID.Compare(id) != 0 {
+			return 0, fmt.Errorf("phrase: postings of document %x disagree", []byte(id))
+		}
+		if i == 0 {
+			for _, v := range d.Vectors {
+				if v.Pos >= uint64(t.off) {
+					s.starts = append(s.starts, v.Pos-uint64(t.off))
+				}
+			}
+			slices.Sort(s.starts)
+			continue
+		}
+		// Keep the starts p for which the term is at p+off: with both
+		// lists sorted, one merge pass.
+		s.at = s.at[:0]
+		for _, v := range d.Vectors {
+			s.at = append(s.at, v.Pos)
+		}
+		slices.Sort(s.at) // in order already: linear
+		kept, j := s.starts[:0], 0
+		for _, p := range s.starts {
+			want := p + uint64(t.off)
+			for j < len(s.at) && s.at[j] < want {
+				j++
+			}
+			if j < len(s.at) && s.at[j] == want {
+				kept = append(kept, p)
+			}
+		}
+		s.starts = kept
+		if len(s.starts) == 0 {
+			return 0, nil
+		}
+	}
+	return len(s.starts), nil
+}
+
+// Close implements search.Searcher.
+func (s *phraseSearcher) Close() error {
+	var first error
+	for _, t := range s.terms {
+		for _, r := range []bindex.TermFieldReader{t.docs, t.pos} {
+			if r != nil {
+				if err := r.Close(); err != nil && first == nil {
+					first = err
+				}
+			}
+		}
+	}
+	return first
+}
+
+// Weight implements search.Searcher.
+func (s *phraseSearcher) Weight() float64 { return s.idf * s.idf }
+
+// SetQueryNorm implements search.Searcher.
+func (s *phraseSearcher) SetQueryNorm(n float64) { s.weight = s.idf * n }
+
+// Count implements search.Searcher: at most the rarest term's documents.
+func (s *phraseSearcher) Count() uint64 { return s.order[0].count }
+
+// Min implements search.Searcher.
+func (s *phraseSearcher) Min() int { return 0 }
+
+// Size implements search.Searcher.
+func (s *phraseSearcher) Size() int { return 64 + 8*(cap(s.starts)+cap(s.at)) + 256*len(s.terms) }
+
+// DocumentMatchPoolSize implements search.Searcher.
+func (s *phraseSearcher) DocumentMatchPoolSize() int { return 1 }

@@ -1,0 +1,108 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"jianbao/ingest"
+)
+
+// TestBigramPhrase checks the phrase searcher on texts made to trip it:
+// repeated characters (overlapping occurrences), a phrase whose bigrams all
+// occur but never in order, occurrences at the very start and end of a text
+// and across the separators between headline, attribution and body. Each
+// query runs alone, ANDed with another phrase (so that the searcher is
+// advanced, not only stepped) and under Not.
+func TestBigramPhrase(t *testing.T) {
+	bodies := []string{
+		"哈哈哈哈", "哈哈", "哈哈哈", "哈哈，哈哈哈",
+		"文明城区文明城区", "城区文明", "区文明城", "文明实践城区",
+		"新时代文明实践中心", "新时代文明", "实践中心新时代",
+		"abcabcabc", "abab", "cabca",
+	}
+	iss := &Issue{Issue: ingest.Issue{ID: "2021-001", Date: "2021-01-04", Issue: 1}}
+	for i, b := range bodies {
+		iss.Articles = append(iss.Articles, ingest.Article{ID: fmt.Sprintf("2021-001-%02d", i+1), Seq: i + 1,
+			Headline: "标题" + strings.Repeat("明", i%3), SourceOrg: "东城区文明办", Body: b})
+	}
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	b := ix.NewBatch()
+	if err := b.Put(iss); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Commit(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{}
+	for _, a := range iss.Articles {
+		texts[a.ID] = ingest.MatchText(a.Headline) + "\x1f" + ingest.MatchText(a.SourceOrg) + "\x1f" + ingest.MatchText(a.Body)
+	}
+	want := func(pred func(string) bool) []string {
+		ids := []string{}
+		for id, text := range texts {
+			if pred(text) {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	has := func(v string) func(string) bool { return func(s string) bool { return strings.Contains(s, v) } }
+	queries := []string{"哈哈哈", "哈哈哈哈", "哈哈哈哈哈", "文明城区", "文明城区文明", "区文明城区", "城区文明",
+		"新时代文明实践", "时代文明实践中", "实践中心新时代", "abc", "abca", "bcabc", "abcabcabc", "cabca",
+		"题明明", "标题明", "区文明办", "办哈哈", "明办", "文明办"}
+	for _, q := range queries {
+		t.Run(q, func(t *testing.T) {
+			if got, w := allIDs(t, ix, Text{Value: q}), want(has(q)); !slices.Equal(got, w) {
+				t.Errorf("alone: got %v, want %v", got, w)
+			}
+			if got, w := allIDs(t, ix, And{Text{Value: q}, Text{Value: "东城区文明"}}), want(func(s string) bool {
+				return has(q)(s) && has("东城区文明")(s)
+			}); !slices.Equal(got, w) {
+				t.Errorf("and: got %v, want %v", got, w)
+			}
+			if got, w := allIDs(t, ix, Not{Text{Value: q}}), want(func(s string) bool { return !has(q)(s) }); !slices.Equal(got, w) {
+				t.Errorf("not: got %v, want %v", got, w)
+			}
+			for _, sort := range []string{SortRelevance, SortDate} {
+				res, err := ix.Search(context.Background(), Request{Expr: Text{Value: q}, Sort: sort, Limit: 100})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+				slices.Sort(got)
+				if w := want(has(q)); res.Total != len(w) || !slices.Equal(got, w) && !(len(got) == 0 && len(w) == 0) {
+					t.Errorf("search sorted by %s: total %d, hits %v, want %v", sort, res.Total, got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestBigramCover(t *testing.T) {
+	for _, tt := range []struct {
+		v    string
+		want []string
+	}{
+		{"abc", []string{"ab", "bc"}},
+		{"abcd", []string{"ab", "", "cd"}},
+		{"abcde", []string{"ab", "", "cd", "de"}},
+		{"文明城区创建", []string{"文明", "", "城区", "", "创建"}},
+		{"文明城区创建工", []string{"文明", "", "城区", "", "创建", "建工"}},
+	} {
+		if got := bigramCover(tt.v); !slices.Equal(got, tt.want) {
+			t.Errorf("bigramCover(%q) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}

@@ -356,17 +356,22 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			c0 := cpuTime()
+			var cpu []time.Duration
 			for range b.N {
 				for _, q := range queries {
+					q0 := cpuTime()
 					res, err := ix.Search(context.Background(), Request{Expr: Text{Value: q.q}, Limit: 10, Sort: tc.sort, Snippets: tc.snippets})
 					if err != nil {
 						b.Fatal(err)
 					}
+					cpu = append(cpu, cpuTime()-q0)
 					if res.Total != q.want {
 						b.Fatalf("%q: %d hits, want %d", q.q, res.Total, q.want)
 					}
 				}
 			}
+			b.ReportMetric(ms(percentile(cpu, 50)), "cpu-p50-ms")
+			b.ReportMetric(ms(percentile(cpu, 99)), "cpu-p99-ms")
 			n := float64(b.N * len(queries))
 			b.ReportMetric(ms(b.Elapsed())/n, "ms/query")
 			b.ReportMetric(ms(cpuTime()-c0)/n, "cpu-ms/query")

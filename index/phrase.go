@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -248,3 +249,54 @@ func (s *phraseSearcher) Size() int { return 64 + 8*(cap(s.starts)+cap(s.at)) + 
 
 // DocumentMatchPoolSize implements search.Searcher.
 func (s *phraseSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// unscored matches what q matches without scoring it: every match scores
+// score. Filters (fields, dates, the document type), excluded terms and
+// single characters (thousands of bigrams) gain nothing from tf-idf, and
+// without it bleve ORs their postings as bitmaps.
+type unscored struct {
+	q     query.Query
+	score float64
+}
+
+// Searcher implements query.Query.
+func (u unscored) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	inner := opts
+	inner.Score, inner.IncludeTermVectors, inner.Explain = "none", false, false
+	s, err := u.q.Searcher(ctx, r, m, inner)
+	if err != nil || opts.Score == "none" {
+		return s, err
+	}
+	return &constScorer{Searcher: s, score: u.score}, nil
+}
+
+// constScorer gives every match of its searcher the same score.
+type constScorer struct {
+	search.Searcher
+	score float64
+}
+
+// Next implements search.Searcher.
+func (c *constScorer) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	m, err := c.Searcher.Next(ctx)
+	if m != nil {
+		m.Score = c.score
+	}
+	return m, err
+}
+
+// Advance implements search.Searcher.
+func (c *constScorer) Advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	m, err := c.Searcher.Advance(ctx, id)
+	if m != nil {
+		m.Score = c.score
+	}
+	return m, err
+}
+
+// Weight implements search.Searcher: that of a clause of boost 1, so that
+// query norms stay finite when nothing else scores.
+func (c *constScorer) Weight() float64 { return 1 }
+
+// SetQueryNorm implements search.Searcher: the score stays as it is.
+func (c *constScorer) SetQueryNorm(float64) {}

@@ -61,7 +61,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		limit = 10
 	}
 	if !articlesOnly(req.Expr) {
-		q = bleve.NewConjunctionQuery(term(fType, typeArticle), q)
+		q = bleve.NewConjunctionQuery(unscored{term(fType, typeArticle), 0}, q)
 	}
 	br := bleve.NewSearchRequestOptions(q, limit, max(req.Offset, 0), false)
 	br.Fields = []string{fHit}
@@ -178,7 +178,7 @@ func (ix *Index) compile(e Expr, rank bool) (query.Query, error) {
 		if !ok {
 			return nil, &BadRequestError{fmt.Sprintf("unknown field %q", e.Name)}
 		}
-		return term(field, e.Value), nil
+		return unscored{term(field, e.Value), 0}, nil
 	case DateRange:
 		for _, d := range []string{e.From, e.To} {
 			if d != "" && !isDate(d) {
@@ -191,7 +191,7 @@ func (ix *Index) compile(e Expr, rank bool) (query.Query, error) {
 		yes := true
 		q := bleve.NewTermRangeInclusiveQuery(e.From, e.To, &yes, &yes)
 		q.SetField(fDate)
-		return q, nil
+		return unscored{q, 0}, nil
 	case And:
 		if len(e) == 0 {
 			return bleve.NewMatchAllQuery(), nil
@@ -204,7 +204,7 @@ func (ix *Index) compile(e Expr, rank bool) (query.Query, error) {
 				if err != nil {
 					return nil, err
 				}
-				b.AddMustNot(q)
+				b.AddMustNot(unscored{q, 0})
 				continue
 			}
 			q, err := ix.compile(sub, rank)
@@ -238,7 +238,7 @@ func (ix *Index) compile(e Expr, rank bool) (query.Query, error) {
 		}
 		b := bleve.NewBooleanQuery()
 		b.AddMust(bleve.NewMatchAllQuery())
-		b.AddMustNot(q)
+		b.AddMustNot(unscored{q, 0})
 		return b, nil
 	}
 	return nil, &BadRequestError{fmt.Sprintf("unknown expression %T", e)}
@@ -286,15 +286,25 @@ func textQuery(v string, rank bool) query.Query {
 	case 0:
 		return bleve.NewMatchAllQuery()
 	case 1:
+		// Thousands of bigrams may start with v: ORed unscored. Articles
+		// with v in the headline rank first.
 		p := bleve.NewPrefixQuery(v)
 		p.SetField(fText)
-		exact = p
+		exact = unscored{p, 1}
+		if rank {
+			h := bleve.NewPrefixQuery(v)
+			h.SetField(fHead)
+			b := bleve.NewBooleanQuery()
+			b.AddMust(exact)
+			b.AddShould(unscored{h, 1})
+			return b
+		}
 	case 2:
 		exact = term(fText, v)
 	default:
 		exact = newBigramPhrase(fText, v)
 	}
-	if !rank || n == 1 {
+	if !rank {
 		return exact
 	}
 	b := bleve.NewBooleanQuery()

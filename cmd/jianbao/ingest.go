@@ -65,7 +65,9 @@ exit status is then 1.
 The index is --index, else $JIANBAO_INDEX, else ./jianbao-data; it is created
 if missing. --dict adds a user dictionary of words (one a line, optionally
 with a frequency) to the word segmentation used for ranking; it is kept in
-the index, and changing it needs jianbao reindex.`,
+the index, and changing it needs jianbao reindex. --themes tags the articles
+with the theme taxonomy of FILE instead of the built-in one; jianbao retag
+applies a taxonomy to what is already in the index.`,
 		Example: `  jianbao ingest archive/
   jianbao ingest --index /srv/jianbao 'archive/2021/*.pdf' archive/2022
   jianbao ingest --prune --json archive/ > last-run.json   # from cron`,

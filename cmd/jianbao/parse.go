@@ -29,7 +29,8 @@ record of each: header, footer, distribution lists and articles, as specified
 in the record schema. A file that cannot be read or is not a bulletin is
 reported on stderr with the reason, the others still print, and the exit
 status is 1. Problems inside a bulletin (an article with no attribution, a
-damaged footer) are warnings: the rest of the record still prints.`,
+damaged footer) are warnings: the rest of the record still prints. Articles
+are tagged with the built-in theme taxonomy, or that of --themes FILE.`,
 		Example: `  jianbao parse testdata/sample/bulletin-2021-014.txt
   jianbao parse --format json testdata/sample/*.txt > records.json
   jianbao parse --format jsonl testdata/sample/*.txt | wc -l`,

@@ -300,3 +300,51 @@ func (c *constScorer) Weight() float64 { return 1 }
 
 // SetQueryNorm implements search.Searcher: the score stays as it is.
 func (c *constScorer) SetQueryNorm(float64) {}
+
+// rankWords scores the articles whose word field holds any of words
+// (tf-idf), leaving out the words that no article has and those in more
+// than a maxWordShare of the documents: they weigh little in a score and
+// cost a posting list as long as the archive.
+type rankWords struct{ words []string }
+
+// maxWordShare is the share of the documents above which a word does not rank.
+const maxWordShare = 0.25
+
+// Searcher implements query.Query.
+func (q rankWords) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("rank words: %w", err)
+	}
+	var ss []search.Searcher
+	closeAll := func() {
+		for _, s := range ss {
+			s.Close()
+		}
+	}
+	for _, w := range q.words {
+		tfr, err := r.TermFieldReader(ctx, []byte(w), fWords, false, false, false)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("rank words: %w", err)
+		}
+		c := tfr.Count()
+		tfr.Close()
+		if c == 0 || float64(c) > maxWordShare*float64(n) {
+			continue
+		}
+		s, err := searcher.NewTermSearcher(ctx, r, w, fWords, 1, opts)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("rank words: %w", err)
+		}
+		ss = append(ss, s)
+	}
+	switch len(ss) {
+	case 0:
+		return searcher.NewMatchNoneSearcher(r)
+	case 1:
+		return ss[0], nil
+	}
+	return searcher.NewDisjunctionSearcher(ctx, r, ss, 0, opts)
+}

@@ -309,21 +309,24 @@ func textQuery(v string, rank bool) query.Query {
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddMust(exact)
-	// The headline has all of v's bigrams: nearly always, it contains v.
+	// The headline has the bigrams that cover v: nearly always, it
+	// contains v.
 	var head query.Query
 	if n == 2 {
 		head = term(fHead, v)
 	} else {
 		var bigrams []query.Query
-		for _, g := range segment.Bigram(v) {
-			bigrams = append(bigrams, term(fHead, g))
+		for _, g := range bigramCover(v) {
+			if g != "" {
+				bigrams = append(bigrams, term(fHead, g))
+			}
 		}
 		head = bleve.NewConjunctionQuery(bigrams...)
 	}
 	head.(query.BoostableQuery).SetBoost(2)
 	should := []query.Query{head}
-	for _, w := range candidateWords(v) {
-		should = append(should, term(fWords, w))
+	if words := candidateWords(v); len(words) > 0 {
+		should = append(should, rankWords{words})
 	}
 	b.AddShould(should...)
 	return b

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math"
 	"strings"
 )
 
@@ -62,7 +63,10 @@ func writeSeries(b *strings.Builder, series []TrendPoint) {
 		return
 	}
 	step := plotW / float64(len(series))
-	labelEvery := max(1, len(series)/12)
+	// Label every k-th period so that labels (up to 7 characters at about
+	// 6.5 units each, font-size 11) keep a gap between them.
+	labelW := 6.5*float64(len(series[0].Period)) + 8
+	labelEvery := max(1, int(math.Ceil(labelW/step)))
 	var line []string
 	for i, p := range series {
 		h := plotH * float64(p.Articles) / float64(top)

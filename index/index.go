@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -128,6 +129,11 @@ func open(dir string, opts Options, checkVersion bool) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
 		exists = false
 	}
+	if !exists {
+		if err := checkForeign(dir); err != nil {
+			return nil, err
+		}
+	}
 	if !exists && (!opts.Create || opts.ReadOnly) {
 		return nil, fmt.Errorf("open index %s: %w (create one with `jianbao ingest --index %s FILES`)", dir, ErrNotExist, dir)
 	}
@@ -204,9 +210,15 @@ func removeBleveFiles(dir string) error {
 }
 
 func (ix *Index) openExisting(opts Options, checkVersion bool) error {
+	if err := checkStore(ix.dir); err != nil {
+		return err
+	}
 	bi, err := bleve.OpenUsing(ix.dir, config(opts.ReadOnly))
 	if err != nil {
-		return fmt.Errorf("open index %s: %w", ix.dir, err)
+		if errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("open index %s: %w", ix.dir, err)
+		}
+		return &DamagedError{Dir: ix.dir, Err: err}
 	}
 	ix.bi = bi
 	have, stored, err := ix.meta()
@@ -214,6 +226,10 @@ func (ix *Index) openExisting(opts Options, checkVersion bool) error {
 	if errors.As(err, &ve) && ve.Have == "" {
 		if n, cerr := bi.DocCount(); cerr == nil && n == 0 {
 			err = errUnfinished
+			if hasSegments(ix.dir) {
+				// Segments that bleve could not load, not a creation cut short.
+				err = &DamagedError{Dir: ix.dir, Err: errors.New("its segments do not load")}
+			}
 		}
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -152,7 +153,9 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 		return nil, err
 	}
 	if sum.Added+sum.Updated+sum.Pruned > 0 {
-		ix.compact(ctx)
+		if err := ix.compact(ctx); err != nil {
+			return nil, err
+		}
 	}
 	n, err := ix.count(ctx, typeIssue)
 	if err != nil {
@@ -220,9 +223,23 @@ func parseFile(ctx context.Context, path string, opts ingest.Options) parsed {
 		r.err = err
 		return r
 	}
-	data, err := io.ReadAll(f)
+	// Bounded as ingest.ParseFile is: a huge file is refused unread.
+	limit := cmp.Or(opts.MaxFileBytes, ingest.DefaultMaxFileBytes)
+	switch {
+	case !st.Mode().IsRegular():
+		r.err = fmt.Errorf("%s: not a regular file (%s)", path, st.Mode().Type())
+		return r
+	case st.Size() > limit:
+		r.err = fmt.Errorf("%s: %w: %d bytes, over the limit of %d", path, ingest.ErrTooLarge, st.Size(), limit)
+		return r
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		r.err = fmt.Errorf("read %s: %w", path, err)
+		return r
+	}
+	if int64(len(data)) > limit {
+		r.err = fmt.Errorf("%s: %w: grew over the limit of %d bytes while read", path, ingest.ErrTooLarge, limit)
 		return r
 	}
 	h := sha256.Sum256(data)
@@ -237,10 +254,23 @@ func parseFile(ctx context.Context, path string, opts ingest.Options) parsed {
 		r.err = err
 		return r
 	}
+	for _, a := range iss.Articles {
+		if n := len(a.Headline) + len(a.Body); n > MaxArticleBytes {
+			r.err = fmt.Errorf("%s: article %s is %d bytes long, over the limit of %d: not an article of a bulletin (lost line breaks?)",
+				path, a.ID, n, MaxArticleBytes)
+			return r
+		}
+	}
 	r.iss = iss
 	r.file.Source = iss.Source
 	return r
 }
+
+// MaxArticleBytes bounds the text of one article that Ingest indexes. An
+// article of a bulletin is a few thousand characters; indexing takes about
+// 130 bytes of memory per byte of text, so a file that is one absurd
+// article (a 16 MB line) would need gigabytes. Its file is refused.
+const MaxArticleBytes = 1 << 20
 
 // writer merges parsed files into issues and writes them in batches.
 type writer struct {
@@ -455,16 +485,42 @@ func (ix *Index) count(ctx context.Context, typ string) (int, error) {
 
 // compact runs the index's segment merges now, to the state the merge
 // policy aims at, rather than in the background of later searches: many
-// small segments make searches slower and the index larger.
-func (ix *Index) compact(ctx context.Context) {
+// small segments make searches slower and the index larger. A merge that
+// fails (a full disk) is an error: the batches written before it stay, and
+// the segments are merged by a later run.
+func (ix *Index) compact(ctx context.Context) error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
-		return
+		return nil
 	}
-	if s, ok := adv.(*scorch.Scorch); ok {
-		opts := mergeplan.DefaultMergePlanOptions
-		if err := s.ForceMerge(ctx, &opts); err != nil {
-			ix.log.Info("merge segments", "err", err)
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	opts := mergeplan.DefaultMergePlanOptions
+	// ForceMerge waits for the merge to finish and never learns of its
+	// failure; the merger reports each result on a channel under the
+	// context key "mergeDone" of scorch's merge.go.
+	merged := make(chan error, 1)
+	mctx := context.WithValue(ctx, mergeDoneKey, merged)
+	done := make(chan error, 1)
+	go func() { done <- s.ForceMerge(mctx, &opts) }()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				ix.log.Info("merge segments", "err", err)
+			}
+			return nil
+		case err := <-merged:
+			if err != nil {
+				// ForceMerge stays blocked until the index is closed.
+				return fmt.Errorf("merge segments of index %s: %w", ix.dir, err)
+			}
 		}
 	}
 }
+
+// mergeDoneKey is the context key under which scorch's merger reports the
+// result of a merge (its unexported constant mergeDoneKey).
+const mergeDoneKey = "mergeDone"

@@ -1,0 +1,140 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Checks of an index directory before bleve opens it. bleve does not fail
+// on a missing or unreadable segment file: it logs, falls back to an older
+// snapshot or to an empty index, and deletes what it could not read on its
+// next write. jianbao refuses instead, so that a damaged index is reported
+// and not silently emptied.
+
+// DamagedError reports an index whose files are missing, truncated or
+// garbled. It cannot be repaired in place, and `jianbao reindex` cannot
+// help (it reads the records stored in the index itself): the index has to
+// be built again from the bulletins.
+type DamagedError struct {
+	Dir string
+	Err error // what is wrong
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("index %s is damaged: %v; it cannot be repaired: move the directory aside and build the index again with `jianbao ingest --index %s ARCHIVE` (`jianbao reindex` reads the damaged index and cannot help)",
+		e.Dir, e.Err, e.Dir)
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// ForeignError reports a directory that is not a jianbao index but holds
+// other files: jianbao neither writes an index among them nor reads it as
+// one. It wraps ErrNotExist.
+type ForeignError struct {
+	Dir   string
+	Files []string // some of the files that do not belong to an index
+}
+
+func (e *ForeignError) Error() string {
+	return fmt.Sprintf("%s is not a jianbao index: it holds %s; give --index a new or empty directory, or the directory of an index",
+		e.Dir, strings.Join(e.Files, ", "))
+}
+
+func (e *ForeignError) Unwrap() error { return ErrNotExist }
+
+// indexEntries are the names an index directory may hold before its
+// creation is complete: a lock, a store left by an interrupted creation,
+// the server's info file, and what a new file system brings.
+var indexEntries = []string{lockName, "store", "index_meta.json", "serve.json", "serve.json.tmp", "lost+found"}
+
+// checkForeign returns a *ForeignError when dir exists and holds files
+// that are not part of an index.
+func checkForeign(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // missing: it will be created; unreadable: reported when used
+	}
+	var foreign []string
+	for _, e := range entries {
+		if !slices.Contains(indexEntries, e.Name()) {
+			foreign = append(foreign, e.Name())
+		}
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	if len(foreign) > 3 {
+		foreign = append(foreign[:3], fmt.Sprintf("%d more", len(foreign)-3))
+	}
+	return &ForeignError{Dir: dir, Files: foreign}
+}
+
+// checkStore checks that the newest snapshot recorded in the store's root
+// file names segment files that exist and are not empty. A store without a
+// root file is an interrupted creation if it has no segments either.
+func checkStore(dir string) error {
+	store := filepath.Join(dir, "store")
+	segs, _ := filepath.Glob(filepath.Join(store, "*.zap"))
+	root := filepath.Join(store, "root.bolt")
+	if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
+		if len(segs) > 0 {
+			return &DamagedError{Dir: dir, Err: errors.New("store/root.bolt is missing")}
+		}
+		return nil
+	}
+	db, err := bolt.Open(root, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("open index %s: %w", dir, err)
+		}
+		return &DamagedError{Dir: dir, Err: fmt.Errorf("store/root.bolt: %w", err)}
+	}
+	defer db.Close()
+	var problem error
+	err = db.View(func(tx *bolt.Tx) error {
+		snaps := tx.Bucket([]byte{'s'})
+		if snaps == nil {
+			return nil
+		}
+		k, _ := snaps.Cursor().Last()
+		snap := snaps.Bucket(k)
+		if snap == nil {
+			return nil
+		}
+		return snap.ForEachBucket(func(name []byte) error {
+			p := snap.Bucket(name).Get([]byte{'p'})
+			if p == nil || problem != nil {
+				return nil
+			}
+			st, err := os.Stat(filepath.Join(store, filepath.Base(string(p))))
+			switch {
+			case err != nil:
+				problem = fmt.Errorf("segment store/%s: %w", p, err)
+			case st.Size() == 0:
+				problem = fmt.Errorf("segment store/%s is empty", p)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return &DamagedError{Dir: dir, Err: fmt.Errorf("store/root.bolt: %w", err)}
+	}
+	if problem != nil {
+		return &DamagedError{Dir: dir, Err: problem}
+	}
+	return nil
+}
+
+// hasSegments reports whether the store of dir holds segment files.
+func hasSegments(dir string) bool {
+	segs, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	return len(segs) > 0
+}

@@ -42,6 +42,8 @@ fuzz:
 	$(GO) test ./ingest/synth -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./segment -run '^$$' -fuzz '^FuzzTokenize$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./query -run '^$$' -fuzz '^FuzzParams$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./query -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME)
 
 ## bench: the benchmarks, 5 runs each.
 bench:
@@ -57,9 +59,11 @@ bench-query:
 bench-index:
 	JIANBAO_BENCH_ARTICLES=20000 $(GO) test ./index -run '^$$' -bench Archive -benchtime 1x -timeout 30m
 
-## soak: kill -9 jianbao ingest many times on a larger archive, then check it.
+## soak: kill -9 jianbao ingest many times on a larger archive, then check it;
+## then 64 clients search the server for 60 s while bulletins are handed to it.
 soak:
 	JIANBAO_SOAK=1 $(GO) test ./cmd/jianbao -run '^TestIngestCrashSafety$$' -count 1 -timeout 30m -v
+	JIANBAO_SOAK=1 $(GO) test ./query -run '^TestLoad$$' -count 1 -timeout 10m -v
 
 ## testdata-pdf: regenerate the PDF fixtures of ingest's tests (needs
 ## libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gbsn00lp poppler-utils qpdf).

@@ -60,13 +60,8 @@ through its GET /api/search instead, or stop the server.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
-	f.StringVar(&opts.params.District, "district", "", "reporting district: 海淀区 or 海淀, or 经开区")
-	f.StringVar(&opts.params.Section, "section", "", "section heading, e.g. 工作交流")
-	f.StringVar(&opts.params.Org, "org", "", "reporting body, exactly, e.g. 海淀区文明办")
-	f.StringVar(&opts.params.Theme, "theme", "", "theme, e.g. 垃圾分类")
-	f.StringVar(&opts.params.From, "from", "", "first date: YYYY, YYYY-MM or YYYY-MM-DD")
-	f.StringVar(&opts.params.To, "to", "", "last date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD")
+	addIndexFlag(f, &opts.index)
+	addFilterFlags(f, &opts.params)
 	f.BoolVar(&opts.issues, "issues", false, "write issue records instead of article records")
 	f.StringVarP(&opts.format, "format", "f", "", "output format: jsonl or csv (required)")
 	f.BoolVar(&opts.bom, "bom", false, "start CSV output with a UTF-8 byte order mark, for Excel")

@@ -82,7 +82,7 @@ applies a taxonomy to what is already in the index.`,
 			return runIngest(cmd, a, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	addIndexFlag(cmd.Flags(), &opts.index)
 	cmd.Flags().IntVar(&opts.workers, "workers", runtime.NumCPU(), "files parsed at once")
 	cmd.Flags().BoolVar(&opts.prune, "prune", false, "remove files that no longer exist, and issues left without files")
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the summary as JSON")

@@ -125,14 +125,7 @@ func recordWriter(w io.Writer, format string, n int) (write func(*ingest.Issue) 
 // writeIssueText prints a readable view of an Issue.
 func writeIssueText(w io.Writer, iss *ingest.Issue) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s", iss.ID, iss.Title)
-	if iss.Special != "" {
-		fmt.Fprintf(&b, " · %s", iss.Special)
-	}
-	fmt.Fprintf(&b, "  第%d期", iss.Issue)
-	if iss.TotalIssue > 0 {
-		fmt.Fprintf(&b, " (总第%d期)", iss.TotalIssue)
-	}
+	fmt.Fprintf(&b, "%s  %s", iss.ID, masthead(iss.Title, iss.Special, iss.Issue, iss.TotalIssue))
 	fmt.Fprintf(&b, "\n%s  %s  %s", iss.Date, iss.Issuer, iss.Source.Path)
 	if iss.Source.Pages > 0 {
 		fmt.Fprintf(&b, "  %d页", iss.Source.Pages)
@@ -171,6 +164,19 @@ func writeIssueText(w io.Writer, iss *ingest.Issue) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// masthead is the line that names an issue: 首都精神文明建设情况简报 · 专刊  第2期 (总第2180期).
+func masthead(title, special string, issue, total int) string {
+	s := title
+	if special != "" {
+		s += " · " + special
+	}
+	s += fmt.Sprintf("  第%d期", issue)
+	if total > 0 {
+		s += fmt.Sprintf(" (总第%d期)", total)
+	}
+	return s
 }
 
 func orDash(s string) string {

@@ -34,7 +34,7 @@ only when it is complete.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return runReindex(cmd, a, opts) },
 	}
-	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	addIndexFlag(cmd.Flags(), &opts.index)
 	cmd.Flags().StringVar(&opts.dict, "dict", "", "user dictionary `FILE` to use from now on (default: the index's)")
 	return cmd
 }

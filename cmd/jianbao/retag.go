@@ -43,7 +43,7 @@ jianbao serve owns the index: stop it for the retag.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return runRetag(cmd.Context(), a, opts) },
 	}
-	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	addIndexFlag(cmd.Flags(), &opts.index)
 	cmd.Flags().StringVar(&opts.themes, "themes", "", "theme taxonomy `FILE` (TOML; default: the built-in one)")
 	return cmd
 }

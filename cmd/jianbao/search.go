@@ -64,13 +64,8 @@ per line; csv one row per hit.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
-	f.StringVar(&opts.params.District, "district", "", "reporting district: 海淀区 or 海淀, or 经开区")
-	f.StringVar(&opts.params.Section, "section", "", "section heading, e.g. 工作交流")
-	f.StringVar(&opts.params.Org, "org", "", "reporting body, exactly, e.g. 海淀区文明办")
-	f.StringVar(&opts.params.Theme, "theme", "", "theme, e.g. 垃圾分类")
-	f.StringVar(&opts.params.From, "from", "", "first date: YYYY, YYYY-MM or YYYY-MM-DD")
-	f.StringVar(&opts.params.To, "to", "", "last date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD")
+	addIndexFlag(f, &opts.index)
+	addFilterFlags(f, &opts.params)
 	f.StringVar(&opts.params.Sort, "sort", index.SortRelevance, "order: relevance, date (oldest first) or -date (newest first)")
 	f.IntVarP(&opts.params.Limit, "limit", "n", query.DefaultLimit, fmt.Sprintf("hits to print, at most %d", query.MaxLimit))
 	f.IntVar(&opts.params.Offset, "offset", 0, "hits to skip, for paging")

@@ -54,7 +54,7 @@ appear, without a restart.`,
 			return runServe(cmd.Context(), a, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	addIndexFlag(cmd.Flags(), &opts.index)
 	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address to listen on, host:port")
 	cmd.Flags().StringArrayVar(&opts.watch, "watch", nil, "ingest new and changed bulletins under `DIR` while serving (repeatable)")
 	cmd.Flags().DurationVar(&opts.interval, "watch-interval", 2*time.Second, "how often --watch looks for new files")

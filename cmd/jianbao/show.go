@@ -52,7 +52,7 @@ context. The rules are those of the built-in taxonomy or of --themes FILE.`,
 			return runShow(cmd.Context(), a, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	addIndexFlag(cmd.Flags(), &opts.index)
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&opts.why, "why", false, "explain the themes of the article: rule and matched text per theme")
 	cmd.Flags().StringVar(&opts.themes, "themes", "", "with --why: the taxonomy `FILE` (default: the built-in one)")
@@ -134,15 +134,7 @@ func writeIndentedJSON(w io.Writer, v any) error {
 func writeArticleText(w io.Writer, v *query.ArticleView, path string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  【%s】\n%s\n\n", v.ID, v.Section, v.Headline)
-	fmt.Fprintf(&b, "%s", v.Title)
-	if v.Special != "" {
-		fmt.Fprintf(&b, " · %s", v.Special)
-	}
-	fmt.Fprintf(&b, " 第%d期", v.Issue)
-	if v.TotalIssue > 0 {
-		fmt.Fprintf(&b, " (总第%d期)", v.TotalIssue)
-	}
-	fmt.Fprintf(&b, "  %s  %s\n", v.Date, v.Issuer)
+	fmt.Fprintf(&b, "%s  %s  %s\n", masthead(v.Title, v.Special, v.Issue, v.TotalIssue), v.Date, v.Issuer)
 	fmt.Fprintf(&b, "来源: %s", orDash(v.SourceOrg))
 	if v.District != "" {
 		fmt.Fprintf(&b, " (%s)", v.District)
@@ -163,15 +155,7 @@ func writeArticleText(w io.Writer, v *query.ArticleView, path string) error {
 func writeFullIssueText(w io.Writer, iss *index.Issue) error {
 	rec := &iss.Issue
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s", rec.ID, rec.Title)
-	if rec.Special != "" {
-		fmt.Fprintf(&b, " · %s", rec.Special)
-	}
-	fmt.Fprintf(&b, "  第%d期", rec.Issue)
-	if rec.TotalIssue > 0 {
-		fmt.Fprintf(&b, " (总第%d期)", rec.TotalIssue)
-	}
-	fmt.Fprintf(&b, "\n%s  %s\n", rec.Date, rec.Issuer)
+	fmt.Fprintf(&b, "%s  %s\n%s  %s\n", rec.ID, masthead(rec.Title, rec.Special, rec.Issue, rec.TotalIssue), rec.Date, rec.Issuer)
 	for _, f := range iss.Files {
 		fmt.Fprintf(&b, "原文: %s\n", f.Path)
 	}

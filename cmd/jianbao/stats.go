@@ -37,7 +37,7 @@ When a jianbao serve owns the index, the server is asked.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	addIndexFlag(f, &opts.index)
 	f.StringVarP(&opts.format, "format", "f", "text", "output format: text or json")
 	f.IntVar(&opts.top, "top", 10, "groups of each kind listed in text output")
 	return cmd

@@ -53,15 +53,10 @@ index, the server is asked.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.index, "index", "", "index directory (default $JIANBAO_INDEX, else ./jianbao-data)")
+	addIndexFlag(f, &opts.index)
 	f.StringVar(&opts.by, "by", query.ByYear, "period: year, quarter or month")
 	f.StringVar(&opts.split, "split", "", "one series per group: district or section")
-	f.StringVar(&opts.params.District, "district", "", "reporting district: 海淀区 or 海淀, or 经开区")
-	f.StringVar(&opts.params.Section, "section", "", "section heading, e.g. 工作交流")
-	f.StringVar(&opts.params.Org, "org", "", "reporting body, exactly, e.g. 海淀区文明办")
-	f.StringVar(&opts.params.Theme, "theme", "", "theme, e.g. 垃圾分类")
-	f.StringVar(&opts.params.From, "from", "", "first date: YYYY, YYYY-MM or YYYY-MM-DD")
-	f.StringVar(&opts.params.To, "to", "", "last date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD")
+	addFilterFlags(f, &opts.params)
 	f.StringVarP(&opts.format, "format", "f", "table", "output format: table, csv or json")
 	f.StringVar(&opts.svg, "svg", "", "also write the chart as SVG to `FILE`")
 	return cmd

@@ -425,7 +425,11 @@ func fieldExpr(name, field, v string) (index.Expr, string) {
 		}
 		return index.Field{Name: field, Value: d}, ""
 	case "section":
-		return index.Field{Name: field, Value: strings.Trim(v, "【】[]")}, ""
+		s := strings.Trim(v, "【】[]")
+		if s == "" {
+			return nil, fmt.Sprintf("section %q: needs a heading inside the brackets", v)
+		}
+		return index.Field{Name: field, Value: s}, ""
 	case "issue":
 		id, ok := IssueID(v)
 		if !ok {

@@ -273,12 +273,11 @@ func isSpace(r rune) bool {
 }
 
 // textQuery matches the articles whose text contains v: a phrase of v's
-// bigrams (exact: bigrams sit at consecutive positions; bigramPhrase), the
-// bigram for two characters, the bigrams that
-// start with it for a single character. With rank, clauses that score without filtering are
-// added: v's bigrams in the headline, and the dictionary words that v
-// contains, looked up as they stand, so that no word segmentation is needed
-// at query time.
+// bigrams at consecutive positions for 3+ characters (bigramPhrase), the
+// bigram itself for two, the bigrams that start with it for one. With
+// rank, clauses that score without filtering are added: v's bigrams in the
+// headline, and the dictionary words that v contains, looked up as they
+// stand, so that no word segmentation is needed at query time.
 func textQuery(v string, rank bool) query.Query {
 	n := utf8.RuneCountInString(v)
 	var exact query.Query

@@ -352,20 +352,33 @@ func BenchmarkSearch(b *testing.B) {
 		name     string
 		sort     string
 		snippets bool
-	}{{"relevance", "", false}, {"relevance+snippets", "", true}, {"date", SortDate, false}} {
+		filtered bool
+	}{{"relevance", "", false, false}, {"relevance+snippets", "", true, false}, {"date", SortDate, false, false},
+		{"filtered+facets", "", true, true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			c0 := cpuTime()
 			var cpu []time.Duration
 			for range b.N {
 				for _, q := range queries {
+					req := Request{Expr: Text{Value: q.q}, Limit: 10, Sort: tc.sort, Snippets: tc.snippets}
+					if tc.filtered {
+						// As the server asks for district:D from:2018 to:2025
+						// with every facet.
+						var years Or
+						for y := 2018; y <= 2025; y++ {
+							years = append(years, Field{"year", strconv.Itoa(y)})
+						}
+						req.Expr = And{req.Expr, Field{"district", ingest.Districts[len(q.q)%len(ingest.Districts)]}, years}
+						req.Facets = []string{"district", "section", "org", "theme", "year"}
+					}
 					q0 := cpuTime()
-					res, err := ix.Search(context.Background(), Request{Expr: Text{Value: q.q}, Limit: 10, Sort: tc.sort, Snippets: tc.snippets})
+					res, err := ix.Search(context.Background(), req)
 					if err != nil {
 						b.Fatal(err)
 					}
 					cpu = append(cpu, cpuTime()-q0)
-					if res.Total != q.want {
+					if !tc.filtered && res.Total != q.want {
 						b.Fatalf("%q: %d hits, want %d", q.q, res.Total, q.want)
 					}
 				}

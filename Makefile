@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query bench-index soak clean testdata-pdf
+.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search soak clean testdata-pdf
 
 all: build
 
@@ -58,6 +58,11 @@ bench-query:
 ## generated archive, beside SQLite FTS5 trigram (sqlite3) and ripgrep.
 bench-index:
 	JIANBAO_BENCH_ARTICLES=20000 $(GO) test ./index -run '^$$' -bench Archive -benchtime 1x -timeout 30m
+
+## bench-search: CPU time of Search alone (relevance, snippets, date sort,
+## filtered+facets) on a 20k-article index kept between runs.
+bench-search:
+	JIANBAO_BENCH_ARTICLES=20000 JIANBAO_BENCH_DIR=/tmp/jianbao-bench-20k $(GO) test ./index -run '^$$' -bench Search -benchtime 3x -count 5 -cpu 1
 
 ## soak: kill -9 jianbao ingest many times on a larger archive, then check it;
 ## then 64 clients search the server for 60 s while bulletins are handed to it.

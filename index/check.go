@@ -1,6 +1,7 @@
 package index
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,8 +9,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -114,13 +117,7 @@ func checkStore(dir string) error {
 			if p == nil || problem != nil {
 				return nil
 			}
-			st, err := os.Stat(filepath.Join(store, filepath.Base(string(p))))
-			switch {
-			case err != nil:
-				problem = fmt.Errorf("segment store/%s: %w", p, err)
-			case st.Size() == 0:
-				problem = fmt.Errorf("segment store/%s is empty", p)
-			}
+			problem = checkSegment(filepath.Join(store, filepath.Base(string(p))))
 			return nil
 		})
 	})
@@ -132,6 +129,58 @@ func checkStore(dir string) error {
 	}
 	return nil
 }
+
+// segFooterBytes is the size of the footer of a zap segment file (zapx
+// write.go: FooterSize); its last 8 bytes are the format version and a
+// checksum, both big-endian uint32.
+const segFooterBytes = 4 + 4 + 4 + 8 + 8 + 8 + 8 + 8
+
+// checkSegment checks that a segment file exists, is at least a footer
+// long, and ends with a plausible format version (zap versions are small
+// numbers; truncated or overwritten files end with anything). The whole
+// checksum is not verified: that would read every segment at each open.
+func checkSegment(path string) error {
+	name := "store/" + filepath.Base(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("segment %s: %w", name, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("segment %s: %w", name, err)
+	}
+	if st.Size() < segFooterBytes {
+		return fmt.Errorf("segment %s is %d bytes long, shorter than its footer", name, st.Size())
+	}
+	var tail [8]byte
+	if _, err := f.ReadAt(tail[:], st.Size()-8); err != nil {
+		return fmt.Errorf("segment %s: %w", name, err)
+	}
+	if v := binary.BigEndian.Uint32(tail[:4]); v == 0 || v > 255 {
+		return fmt.Errorf("segment %s ends with format version %d: truncated or overwritten", name, v)
+	}
+	return nil
+}
+
+// asyncErrors routes the errors that scorch meets in its background work
+// (persisting, merging) to the Index whose store they concern: store
+// directory → chan error, while Index.compact waits.
+var asyncErrors sync.Map
+
+func init() {
+	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = func(err error, path string) {
+		if ch, ok := asyncErrors.Load(filepath.Clean(path)); ok {
+			select {
+			case ch.(chan error) <- err:
+			default:
+			}
+		}
+	}
+}
+
+// asyncErrorCallback is the name of the callback in scorch's registry.
+const asyncErrorCallback = "jianbao"
 
 // hasSegments reports whether the store of dir holds segment files.
 func hasSegments(dir string) bool {

@@ -503,10 +503,18 @@ func (ix *Index) compact(ctx context.Context) error {
 	// context key "mergeDone" of scorch's merge.go.
 	merged := make(chan error, 1)
 	mctx := context.WithValue(ctx, mergeDoneKey, merged)
+	// A merge whose result cannot be persisted (a full disk) leaves the
+	// persister retrying: its errors come through the async callback.
+	background := make(chan error, 1)
+	key := filepath.Join(ix.dir, "store")
+	asyncErrors.Store(key, background)
+	defer asyncErrors.Delete(key)
 	done := make(chan error, 1)
 	go func() { done <- s.ForceMerge(mctx, &opts) }()
 	for {
 		select {
+		case err := <-background:
+			return fmt.Errorf("merge segments of index %s: %w", ix.dir, err)
 		case err := <-done:
 			if err != nil {
 				ix.log.Info("merge segments", "err", err)

@@ -170,7 +170,7 @@ func TestIngestCrashSafety(t *testing.T) {
 	dir := filepath.Join(tmp, "index")
 	args := []string{"ingest", "--index", dir, "--batch-docs", "40", "--workers", "2", src}
 	r := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
-	killed := 0
+	killed, completed := 0, 0
 	for i := 0; i < kills; i++ {
 		cmd := exec.Command(bin, args...)
 		if err := cmd.Start(); err != nil {
@@ -180,7 +180,13 @@ func TestIngestCrashSafety(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
-		case <-done: // finished before the kill
+		case <-done:
+			// Finished before the kill: start again from nothing, so that
+			// the next kills fall into an ingest at work, not a no-op run.
+			completed++
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
 		case <-time.After(delay):
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
@@ -191,7 +197,7 @@ func TestIngestCrashSafety(t *testing.T) {
 	if err != nil {
 		t.Fatalf("final run: %v\n%s", err, out)
 	}
-	t.Logf("%d kills; final run: %s", killed, out)
+	t.Logf("%d kills, %d runs finished first; final run: %s", killed, completed, out)
 
 	ix, err := index.Open(dir, index.Options{ReadOnly: true})
 	if err != nil {

@@ -2,13 +2,11 @@ package main
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"compress/zlib"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
@@ -453,39 +451,7 @@ func TestServeLogsNoToken(t *testing.T) {
 // output after the first line all going to logged.
 func startServeLogged(t *testing.T, opts serveOptions, logged *syncBuffer) (string, func()) {
 	t.Helper()
-	opts.addr = "127.0.0.1:0"
-	opts.interval = 2 * time.Second
-	pr, pw := io.Pipe()
-	log := slog.New(slog.NewTextHandler(logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a := &app{out: pw, errOut: logged, log: log}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, a, opts)
-		pw.Close()
-	}()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	br := bufio.NewReader(pr)
-	line, err := br.ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve printed no address: %v", err)
-	}
-	logged.Write([]byte(line))
-	go io.Copy(logged, br)
-	i := strings.Index(line, "http://")
-	if i < 0 {
-		t.Fatalf("serve printed %q", line)
-	}
-	return strings.TrimSuffix(strings.Fields(line[i:])[0], "/"), stop
+	return startServeWith(t, opts, logged, slog.New(slog.NewTextHandler(logged, &slog.HandlerOptions{Level: slog.LevelDebug})))
 }
 
 // syncBuffer is a buffer safe for the server's goroutines.

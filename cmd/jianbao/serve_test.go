@@ -99,12 +99,19 @@ func TestServeNoIndex(t *testing.T) {
 // stops at the end of the test in any case.
 func startServe(t *testing.T, opts serveOptions) (string, func()) {
 	t.Helper()
+	return startServeWith(t, opts, io.Discard, slog.New(slog.DiscardHandler))
+}
+
+// startServeWith is startServe with the server's errors and its output
+// (the address line included) going to w and its log to log.
+func startServeWith(t *testing.T, opts serveOptions, w io.Writer, log *slog.Logger) (string, func()) {
+	t.Helper()
 	opts.addr = "127.0.0.1:0"
 	if opts.interval == 0 {
 		opts.interval = 2 * time.Second
 	}
 	pr, pw := io.Pipe()
-	a := &app{out: pw, errOut: io.Discard, log: slog.New(slog.DiscardHandler)}
+	a := &app{out: pw, errOut: w, log: log}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -121,11 +128,13 @@ func startServe(t *testing.T, opts serveOptions) (string, func()) {
 		})
 	}
 	t.Cleanup(stop)
-	line, err := bufio.NewReader(pr).ReadString('\n')
+	br := bufio.NewReader(pr)
+	line, err := br.ReadString('\n')
 	if err != nil {
 		t.Fatalf("serve printed no address: %v", err)
 	}
-	go io.Copy(io.Discard, pr)
+	w.Write([]byte(line))
+	go io.Copy(w, br)
 	i := strings.Index(line, "http://")
 	if i < 0 {
 		t.Fatalf("serve printed %q", line)

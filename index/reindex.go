@@ -66,6 +66,13 @@ func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
 		nix.Close()
 		return 0, fmt.Errorf("reindex %s: %w", dir, err)
 	}
+	// The records keep their themes, so the index keeps its taxonomy label.
+	if label, err := old.Taxonomy(); err == nil && label != "" {
+		if err := nix.setTaxonomy(label); err != nil {
+			nix.Close()
+			return 0, fmt.Errorf("reindex %s: %w", dir, err)
+		}
+	}
 	nix.compact(ctx)
 	if err := nix.Close(); err != nil {
 		return 0, err

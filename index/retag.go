@@ -71,6 +71,9 @@ func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, 
 		return changed, fmt.Errorf("retag: %w", err)
 	}
 	changed += pending
+	if err := ix.setTaxonomy(taxonomyLabel(tax)); err != nil {
+		return changed, fmt.Errorf("retag: %w", err)
+	}
 	if changed > 0 {
 		ix.compact(ctx)
 	}

@@ -86,3 +86,39 @@ func articleTextOf(a ingest.Article) string {
 	}
 	return a.Headline + "\n" + a.Body
 }
+
+// TestTaxonomyRecorded checks that the index remembers which taxonomy
+// tagged it, warns when files are ingested with another, and that retag
+// makes the other one the index's.
+func TestTaxonomyRecorded(t *testing.T) {
+	paths, ix := smallArchive(t, 6, 11)
+	ctx := context.Background()
+	if sum := mustIngest(t, ix, paths[:3], IngestOptions{}); sum.StaleThemes != "" {
+		t.Errorf("first ingest: %q", sum.StaleThemes)
+	}
+	def := ingest.DefaultTaxonomy()
+	if got, err := ix.Taxonomy(); err != nil || got != def.Version+"/"+def.Digest {
+		t.Fatalf("recorded taxonomy %q, %v; want the default's", got, err)
+	}
+	custom, err := ingest.ParseTaxonomy([]byte("version = \"mine\"\n[[theme]]\nname = \"街道\"\nany = [\"街道\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withCustom := IngestOptions{ParseOptions: ingest.Options{Themes: custom}}
+	sum := mustIngest(t, ix, paths[3:4], withCustom)
+	if !strings.Contains(sum.StaleThemes, "jianbao retag") || !strings.Contains(sum.StaleThemes, "mine/") {
+		t.Errorf("ingest with another taxonomy: stale_themes %q", sum.StaleThemes)
+	}
+	if sum := mustIngest(t, ix, paths[4:5], IngestOptions{}); sum.StaleThemes != "" {
+		t.Errorf("ingest with the recorded taxonomy: %q", sum.StaleThemes)
+	}
+	if _, err := ix.Retag(ctx, custom); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ix.Taxonomy(); !strings.HasPrefix(got, "mine/") {
+		t.Errorf("after retag the index records %q", got)
+	}
+	if sum := mustIngest(t, ix, paths[5:], withCustom); sum.StaleThemes != "" {
+		t.Errorf("ingest with the retagged taxonomy: %q", sum.StaleThemes)
+	}
+}

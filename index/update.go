@@ -53,6 +53,9 @@ type Summary struct {
 	Warnings  int       `json:"warnings"` // problems inside files that were still ingested
 	Issues    int       `json:"issues"`   // issues in the index afterwards
 	Failures  []Failure `json:"failures,omitempty"`
+	// StaleThemes, when set, says that the files were tagged with another
+	// taxonomy than the rest of the index, and what to do.
+	StaleThemes string `json:"stale_themes,omitempty"`
 }
 
 // parsed is one file read and parsed.
@@ -121,7 +124,7 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 	}
 
 	w := &writer{ix: ix, ctx: ctx, known: known, sum: sum, batch: ix.NewBatch(), max: opts.BatchDocs,
-		pending: map[string]*Issue{}}
+		pending: map[string]*Issue{}, parse: opts.ParseOptions}
 	total := len(todo)
 	done := 0
 	for r := range parseAll(ctx, todo, opts) {
@@ -153,6 +156,9 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 		return nil, err
 	}
 	if sum.Added+sum.Updated+sum.Pruned > 0 {
+		if err := ix.noteTaxonomy(opts.ParseOptions.Themes, sum); err != nil {
+			return nil, err
+		}
 		if err := ix.compact(ctx); err != nil {
 			return nil, err
 		}
@@ -281,6 +287,7 @@ type writer struct {
 	batch   *Batch
 	max     int
 	pending map[string]*Issue // issues in the batch, by ID
+	parse   ingest.Options    // how files are parsed, also when an issue is rebuilt
 }
 
 func (w *writer) add(r parsed) error {
@@ -368,7 +375,7 @@ func (w *writer) remove(path, id string) error {
 	// Rebuild from the remaining files.
 	var next *Issue
 	for _, f := range rest {
-		r := parseFile(w.ctx, f.Path, ingest.Options{})
+		r := parseFile(w.ctx, f.Path, w.parse)
 		if r.err != nil || r.iss.ID != id {
 			continue // it will be seen (and reported) when it is ingested itself
 		}

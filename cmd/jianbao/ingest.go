@@ -164,6 +164,9 @@ func reportIngest(a *app, opts ingestOptions, dir string, sum *index.Summary, mi
 			fmt.Fprintf(a.out, ", %d pruned", sum.Pruned)
 		}
 		fmt.Fprintf(a.out, "; %d issues in the index (%.1fs)\n", sum.Issues, time.Since(start).Seconds())
+		if sum.StaleThemes != "" {
+			fmt.Fprintf(a.errOut, "warning: %s\n", sum.StaleThemes)
+		}
 		if sum.Warnings > 0 {
 			fmt.Fprintf(a.errOut, "%d problems inside bulletins were worked around (see them with -v or jianbao parse)\n", sum.Warnings)
 		}

@@ -34,27 +34,12 @@ func trendJSON(t *testing.T, args ...string) query.Trend {
 // matching articles and of distinct issues among them.
 func searchCounts(t *testing.T, args ...string) (articles, issues int) {
 	t.Helper()
-	code, out, stderr := run(t, append([]string{"search", "--format", "json", "--limit", "1000"}, args...)...)
-	if code != 0 {
-		t.Fatalf("search %v: exit %d: %s", args, code, stderr)
-	}
-	var r struct {
-		Total int `json:"total"`
-		Hits  []struct {
-			IssueID string `json:"issue_id"`
-		} `json:"hits"`
-	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("search %v: %v", args, err)
-	}
-	if len(r.Hits) != r.Total {
-		t.Fatalf("search %v: %d hits of %d: the sample outgrew the limit", args, len(r.Hits), r.Total)
-	}
+	_, ids := searchHits(t, args...)
 	seen := map[string]bool{}
-	for _, h := range r.Hits {
-		seen[h.IssueID] = true
+	for _, id := range ids {
+		seen[id] = true
 	}
-	return r.Total, len(seen)
+	return len(ids), len(seen)
 }
 
 // periodBounds turns a trend period into the --from and --to of a search.

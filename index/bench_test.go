@@ -29,17 +29,24 @@ import (
 // JIANBAO_BENCH_ARTICLES sets the size (default 2000; make bench-index uses
 // 20000).
 func BenchmarkArchive(b *testing.B) {
-	target := 2000
-	if s := os.Getenv("JIANBAO_BENCH_ARTICLES"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			b.Fatalf("JIANBAO_BENCH_ARTICLES: %v", err)
-		}
-		target = n
-	}
+	target := benchArticles(b)
 	for range b.N {
 		benchArchive(b, target)
 	}
+}
+
+// benchArticles is the size of the generated archive: JIANBAO_BENCH_ARTICLES,
+// default 2000.
+func benchArticles(b *testing.B) int {
+	n := 2000
+	if s := os.Getenv("JIANBAO_BENCH_ARTICLES"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatalf("JIANBAO_BENCH_ARTICLES: %v", err)
+		}
+		n = v
+	}
+	return n
 }
 
 type benchQuery struct {
@@ -333,14 +340,7 @@ func dirSize(dir string) int64 {
 // JIANBAO_BENCH_DIR when set (built there on first use; delete the directory
 // after changing the mapping).
 func BenchmarkSearch(b *testing.B) {
-	target := 2000
-	if s := os.Getenv("JIANBAO_BENCH_ARTICLES"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			b.Fatalf("JIANBAO_BENCH_ARTICLES: %v", err)
-		}
-		target = n
-	}
+	target := benchArticles(b)
 	dir := os.Getenv("JIANBAO_BENCH_DIR")
 	if dir == "" {
 		dir = b.TempDir()

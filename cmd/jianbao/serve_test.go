@@ -29,11 +29,19 @@ import (
 // temporary directory and returns the directory.
 func sampleIndex(tb testing.TB) string {
 	tb.Helper()
-	files, err := filepath.Glob("../../testdata/sample/bulletin-202[01]-*.txt")
+	dir, _ := indexOf(tb, "../../testdata/sample/bulletin-202[01]-*.txt")
+	return dir
+}
+
+// indexOf builds an index in a temporary directory from the files that
+// match pattern and returns it with the files.
+func indexOf(tb testing.TB, pattern string) (dir string, files []string) {
+	tb.Helper()
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
 		tb.Fatalf("sample archive: %v", err)
 	}
-	dir := tb.TempDir()
+	dir = tb.TempDir()
 	ix, err := index.Open(dir, index.Options{Create: true})
 	if err != nil {
 		tb.Fatal(err)
@@ -43,7 +51,7 @@ func sampleIndex(tb testing.TB) string {
 	if err != nil || sum.Failed > 0 {
 		tb.Fatalf("ingest: %v %+v", err, sum.Failures)
 	}
-	return dir
+	return dir, files
 }
 
 // TestServe starts the server on a free port, asks it a question, and stops

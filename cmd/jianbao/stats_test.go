@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,28 +12,13 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"jianbao/index"
 	"jianbao/query"
 )
 
 // wholeSampleIndex indexes every bulletin of the sample archive.
 func wholeSampleIndex(tb testing.TB) (dir string, files []string) {
 	tb.Helper()
-	files, err := filepath.Glob("../../testdata/sample/bulletin-*.txt")
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("sample archive: %v", err)
-	}
-	dir = tb.TempDir()
-	ix, err := index.Open(dir, index.Options{Create: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ix.Close()
-	sum, err := ix.Ingest(context.Background(), files, index.IngestOptions{})
-	if err != nil || sum.Failed > 0 {
-		tb.Fatalf("ingest: %v %+v", err, sum.Failures)
-	}
-	return dir, files
+	return indexOf(tb, "../../testdata/sample/bulletin-*.txt")
 }
 
 var (

@@ -136,8 +136,34 @@ func benchArchive(b *testing.B, target int) {
 	b.Logf("jianbao: total + top-10 by relevance over %d queries: wall p50 %.2f ms p99 %.2f ms, CPU p50 %.2f ms p99 %.2f ms; 3+ characters: wall p50 %.2f ms, CPU p50 %.2f ms; recall %.3f",
 		len(queries), ms(p50), ms(p99), ms(percentile(cpu, 50)), ms(percentile(cpu, 99)), ms(percentile(lat3, 50)), ms(percentile(cpu3, 50)), ratio(hits, expected))
 
-	benchFTS5(b, dir, texts, queries, textBytes)
+	fts := benchFTS5(b, dir, texts, queries, textBytes)
 	benchRipgrep(b, dir, texts, queries)
+	logByLength(b, queries, cpu, fts)
+}
+
+// logByLength logs the median CPU time of jianbao's and FTS5's queries by
+// query length, where the two differ most.
+func logByLength(b *testing.B, queries []benchQuery, cpu, fts []time.Duration) {
+	byLen := map[int][2][]time.Duration{}
+	for i, q := range queries {
+		n := min(utf8.RuneCountInString(q.q), 6)
+		v := byLen[n]
+		v[0] = append(v[0], cpu[i])
+		if len(fts) == len(queries) {
+			v[1] = append(v[1], fts[i])
+		}
+		byLen[n] = v
+	}
+	var line strings.Builder
+	for n := 1; n <= 6; n++ {
+		v := byLen[n]
+		label := strconv.Itoa(n)
+		if n == 6 {
+			label = "6+"
+		}
+		fmt.Fprintf(&line, "  %s: %.2f / %.2f ms (%d)", label, ms(percentile(v[0], 50)), ms(percentile(v[1], 50)), len(v[0]))
+	}
+	b.Logf("CPU p50 by query length, jianbao / FTS5 (queries):%s", line.String())
 }
 
 // benchQueries picks n queries of 1–8 characters starting anywhere in the
@@ -172,11 +198,12 @@ func benchQueries(texts []string, n int) []benchQuery {
 
 // benchFTS5 loads the texts into an FTS5 trigram table with the sqlite3
 // command and runs the queries, timing each by the CPU time sqlite3 reports
-// (its wall clock has millisecond resolution).
-func benchFTS5(b *testing.B, dir string, texts []string, queries []benchQuery, textBytes int) {
+// (its wall clock has millisecond resolution). It returns each query's time,
+// none when sqlite3 is missing or fails.
+func benchFTS5(b *testing.B, dir string, texts []string, queries []benchQuery, textBytes int) []time.Duration {
 	if _, err := exec.LookPath("sqlite3"); err != nil {
 		b.Log("fts5: skipped, no sqlite3 command (Debian package sqlite3)")
-		return
+		return nil
 	}
 	db := filepath.Join(dir, "fts5.db")
 	var load bytes.Buffer
@@ -188,7 +215,7 @@ func benchFTS5(b *testing.B, dir string, texts []string, queries []benchQuery, t
 	start := time.Now()
 	if out, err := sqlite(db, load.String()); err != nil {
 		b.Logf("fts5: skipped: %v: %s", err, out)
-		return
+		return nil
 	}
 	loadTime := time.Since(start)
 	st, _ := os.Stat(db)
@@ -202,7 +229,7 @@ func benchFTS5(b *testing.B, dir string, texts []string, queries []benchQuery, t
 	out, err := sqlite(db, script.String())
 	if err != nil {
 		b.Logf("fts5: query run failed: %v", err)
-		return
+		return nil
 	}
 	// Output per query: count, timer, up to 10 rowids, timer. A query's
 	// time is both statements' (the total and the best ten, as Search
@@ -243,7 +270,7 @@ func benchFTS5(b *testing.B, dir string, texts []string, queries []benchQuery, t
 	}
 	if len(counts) != len(queries) || len(lat) != len(queries) {
 		b.Logf("fts5: could not read the output (%d counts, %d timings)", len(counts), len(lat))
-		return
+		return nil
 	}
 	var hits, expected, hits2, expected2 int
 	for i, q := range queries {
@@ -260,6 +287,7 @@ func benchFTS5(b *testing.B, dir string, texts []string, queries []benchQuery, t
 	b.Logf("fts5 trigram: loaded in %.1fs, %.1f MB = %.2f× text; count + top-10 by rank: CPU p50 %.2f ms p99 %.2f ms, 3+ characters CPU p50 %.2f ms; recall %.3f, on 2-character queries %.3f",
 		loadTime.Seconds(), float64(st.Size())/1e6, float64(st.Size())/float64(textBytes),
 		ms(percentile(lat, 50)), ms(percentile(lat, 99)), ms(percentile(lat3, 50)), ratio(hits, expected), ratio(hits2, expected2))
+	return lat
 }
 
 func sqlite(db, script string) ([]byte, error) {

@@ -40,7 +40,7 @@ func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue
 	var after []string
 	for {
 		br := bleve.NewSearchRequestOptions(q, exportPage, 0, false)
-		br.Fields = []string{fRecord}
+		br.Fields = articleFields
 		br.Score = "none"
 		br.SortBy([]string{fDate, "_id"})
 		if after != nil {
@@ -51,9 +51,8 @@ func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue
 			return fmt.Errorf("export: %w", err)
 		}
 		for _, h := range res.Hits {
-			s, _ := h.Fields[fRecord].(string)
-			var a storedArticle
-			if err := decodeRecord([]byte(s), &a); err != nil {
+			a, err := decodeArticle(h.Fields)
+			if err != nil {
 				return fmt.Errorf("export: record of %s: %w", h.ID, err)
 			}
 			head, ok := heads[a.IssueID]
@@ -80,16 +79,12 @@ func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue
 
 // issueHead returns the stored record of issue id without its articles.
 func (ix *Index) issueHead(id string) (*Issue, error) {
-	raw, err := ix.record(id, typeIssue)
+	iss, err := ix.issueRecord(id)
 	if err != nil {
 		return nil, err
 	}
-	var iss Issue
-	if err := decodeRecord(raw, &iss); err != nil {
-		return nil, fmt.Errorf("read issue %s: %w", id, err)
-	}
 	iss.Articles = nil
-	return &iss, nil
+	return iss, nil
 }
 
 // EachIssue calls fn with every issue that has an article expr matches, with

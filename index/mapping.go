@@ -27,9 +27,9 @@ const (
 	fOrganis  = "organisation"
 	fTheme    = "theme"
 	fSpecial  = "special"
-	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), with positions
+	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), with positions only
 	fWords    = "words" // dictionary words of the same, for ranking
-	fHead     = "head"  // bigrams of the headline without positions, for ranking
+	fHead     = "head"  // bigrams of the headline, documents only, for ranking
 	fRecord   = "rec"   // the stored record (deflated JSON), not indexed
 	fFiles    = "files" // an issue's sources (JSON), stored
 	fHit      = "hit"   // an article's fields shown in a hit (JSON), stored
@@ -51,13 +51,16 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.DocValues = docValues
 		return f
 	}
-	text := func(name, analyzer string, vectors bool) *mapping.FieldMapping {
+	// text: with positions, or term frequencies and norms, or neither
+	// (bigramPhrase reads no frequencies: it scores from positions).
+	text := func(name, analyzer string, positions, freqNorms bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeInAll = false
-		f.IncludeTermVectors = vectors
+		f.IncludeTermVectors = positions
+		f.SkipFreqNorm = !freqNorms
 		f.DocValues = false
 		return f
 	}
@@ -84,9 +87,9 @@ func newMapping() *mapping.IndexMappingImpl {
 		doc.AddFieldMappingsAt(name, f)
 	}
 	doc.AddFieldMappingsAt(fText,
-		text(fText, segment.BigramPositions, true),
-		text(fWords, segment.Words, false))
-	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, false))
+		text(fText, segment.BigramPositions, true, false),
+		text(fWords, segment.Words, false, true))
+	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, false, false))
 	doc.AddFieldMappingsAt(fRecord, stored())
 	doc.AddFieldMappingsAt(fFiles, stored())
 	doc.AddFieldMappingsAt(fHit, stored())

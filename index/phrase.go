@@ -18,20 +18,22 @@ import (
 // in the text. It does what bleve's phrase query does for such a phrase,
 // with far less work per document: the documents holding every term are
 // found by leapfrogging postings without positions, and positions are read
-// only for those, into buffers that are reused. It scores like a term of
-// the phrase's rarest bigram (tf-idf: occurrences of the phrase, field
-// length, rarity), or not at all when the search does not score.
+// only for those, into buffers that are reused (never for a single term,
+// which needs no check). The field keeps no frequencies or norms: the score
+// is that of a term as rare as the phrase's rarest bigram (idf) that occurs
+// as often as the phrase (once for a single term), raised when the head
+// field (the headline's bigrams, without positions) holds every term.
 type bigramPhrase struct {
-	field string
-	terms []string
-	offs  []int
+	field, head string
+	terms       []string
+	offs        []int
 }
 
-// newBigramPhrase returns the phrase of v's bigrams (v of 3+ characters)
+// newBigramPhrase returns the phrase of v's bigrams (v of 2+ characters)
 // that covers every character of v: the bigrams at every other position and
 // the last one.
-func newBigramPhrase(field, v string) *bigramPhrase {
-	q := &bigramPhrase{field: field}
+func newBigramPhrase(field, head, v string) *bigramPhrase {
+	q := &bigramPhrase{field: field, head: head}
 	for i, t := range bigramCover(v) {
 		if t != "" {
 			q.terms = append(q.terms, t)
@@ -40,6 +42,12 @@ func newBigramPhrase(field, v string) *bigramPhrase {
 	}
 	return q
 }
+
+// headBonus is added to the square root of a phrase's occurrences when its
+// bigrams are in the headline (where, nearly always, the phrase is): such an
+// article ranks above those that only repeat the phrase a few times more in
+// the body.
+const headBonus = 3
 
 // Searcher implements query.Query.
 func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
@@ -50,17 +58,25 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 			s.Close()
 			return nil, fmt.Errorf("phrase %q: %w", t, err)
 		}
-		pos, err := r.TermFieldReader(ctx, []byte(t), q.field, true, i == 0, true)
-		if err != nil {
-			docs.Close()
-			s.Close()
-			return nil, fmt.Errorf("phrase %q: %w", t, err)
+		term := &phraseTerm{docs: docs, off: q.offs[i], count: docs.Count()}
+		s.terms = append(s.terms, term)
+		if len(q.terms) > 1 {
+			if term.pos, err = r.TermFieldReader(ctx, []byte(t), q.field, true, false, true); err != nil {
+				s.Close()
+				return nil, fmt.Errorf("phrase %q: %w", t, err)
+			}
 		}
-		s.terms = append(s.terms, &phraseTerm{docs: docs, pos: pos, off: q.offs[i], count: docs.Count()})
+		if s.score && q.head != "" {
+			if term.head, err = r.TermFieldReader(ctx, []byte(t), q.head, false, false, false); err != nil {
+				s.Close()
+				return nil, fmt.Errorf("phrase %q: %w", t, err)
+			}
+		}
 	}
 	if len(s.terms) == 0 {
 		return searcher.NewMatchNoneSearcher(r)
 	}
+
 	// The rarest term leads the leapfrog; the first term (whose reader
 	// gives the field length) stays first for scoring.
 	s.order = make([]*phraseTerm, len(s.terms))
@@ -74,11 +90,12 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 }
 
 type phraseTerm struct {
-	docs, pos  bindex.TermFieldReader
-	off        int
-	count      uint64
-	doc, posed bindex.TermFieldDoc
-	started    bool // doc holds the docs reader's current document
+	docs, pos, head     bindex.TermFieldReader
+	off                 int
+	count               uint64
+	doc, posed, headDoc bindex.TermFieldDoc
+	started             bool // doc holds the docs reader's current document
+	headDone            bool // the head reader is past its last document
 }
 
 type phraseSearcher struct {
@@ -111,15 +128,25 @@ func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternal
 			s.done = cand == nil
 			return nil, err
 		}
-		freq, err := s.occurrences(cand)
-		if err != nil {
-			return nil, err
+		freq := 1
+		if s.terms[0].pos != nil {
+			if freq, err = s.occurrences(cand); err != nil {
+				return nil, err
+			}
 		}
 		if freq > 0 {
 			m := ctx.DocumentMatchPool.Get()
 			m.IndexInternalID = append(m.IndexInternalID[:0], cand...)
 			if s.score {
-				m.Score = math.Sqrt(float64(freq)) * s.terms[0].posed.Norm * s.idf * s.weight
+				tf := math.Sqrt(float64(freq))
+				head, err := s.inHead(cand)
+				if err != nil {
+					return nil, err
+				}
+				if head {
+					tf += headBonus
+				}
+				m.Score = tf * s.idf * s.weight
 			}
 			return m, nil
 		}
@@ -217,15 +244,41 @@ func (s *phraseSearcher) occurrences(id bindex.IndexInternalID) (int, error) {
 	return len(s.starts), nil
 }
 
+// inHead reports whether the head field of document id holds every term.
+// Its readers only move forwards, as documents are matched in order.
+func (s *phraseSearcher) inHead(id bindex.IndexInternalID) (bool, error) {
+	for _, t := range s.terms {
+		if t.head == nil || t.headDone {
+			return false, nil
+		}
+		if t.headDoc.ID == nil || t.headDoc.ID.Compare(id) < 0 {
+			d, err := t.head.Advance(id, &t.headDoc)
+			if err != nil {
+				return false, err
+			}
+			if d == nil {
+				t.headDone = true
+				return false, nil
+			}
+		}
+		if !t.headDoc.ID.Equals(id) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // Close implements search.Searcher.
 func (s *phraseSearcher) Close() error {
 	var first error
+	var readers []bindex.TermFieldReader
 	for _, t := range s.terms {
-		for _, r := range []bindex.TermFieldReader{t.docs, t.pos} {
-			if r != nil {
-				if err := r.Close(); err != nil && first == nil {
-					first = err
-				}
+		readers = append(readers, t.docs, t.pos, t.head)
+	}
+	for _, r := range readers {
+		if r != nil {
+			if err := r.Close(); err != nil && first == nil {
+				first = err
 			}
 		}
 	}

@@ -131,9 +131,8 @@ func toHit(h *search.DocumentMatch, marks []string) (Hit, error) {
 	}
 	hit.ID, hit.Score, hit.Snippets = h.ID, h.Score, []string{}
 	if len(marks) > 0 {
-		s, _ := h.Fields[fRecord].(string)
-		var a storedArticle
-		if err := decodeRecord([]byte(s), &a); err != nil {
+		a, err := decodeArticle(h.Fields)
+		if err != nil {
 			return Hit{}, fmt.Errorf("search: record of %s: %w", h.ID, err)
 		}
 		hit.Snippets = Snippets(&a.Article, marks, 3)
@@ -273,61 +272,42 @@ func isSpace(r rune) bool {
 }
 
 // textQuery matches the articles whose text contains v: a phrase of v's
-// bigrams at consecutive positions for 3+ characters (bigramPhrase), the
-// bigram itself for two, the bigrams that start with it for one. With
-// rank, clauses that score without filtering are added: v's bigrams in the
-// headline, and the dictionary words that v contains, looked up as they
-// stand, so that no word segmentation is needed at query time.
+// bigrams at consecutive positions (bigramPhrase, which also ranks
+// headline matches first), the bigrams that start with v for a single
+// character. With rank, clauses that score without filtering are added:
+// for a single character, its being in the headline; else the dictionary
+// words that v contains, looked up as they stand, so that no word
+// segmentation is needed at query time.
 func textQuery(v string, rank bool) query.Query {
-	n := utf8.RuneCountInString(v)
-	var exact query.Query
-	switch n {
+	switch utf8.RuneCountInString(v) {
 	case 0:
 		return bleve.NewMatchAllQuery()
 	case 1:
-		// Thousands of bigrams may start with v: ORed unscored. Articles
-		// with v in the headline rank first.
+		// Thousands of bigrams may start with v: ORed unscored.
 		p := bleve.NewPrefixQuery(v)
 		p.SetField(fText)
-		exact = unscored{p, 1}
-		if rank {
-			h := bleve.NewPrefixQuery(v)
-			h.SetField(fHead)
-			b := bleve.NewBooleanQuery()
-			b.AddMust(exact)
-			b.AddShould(unscored{h, 1})
-			return b
+		if !rank {
+			return unscored{p, 0}
 		}
-	case 2:
-		exact = term(fText, v)
-	default:
-		exact = newBigramPhrase(fText, v)
+		h := bleve.NewPrefixQuery(v)
+		h.SetField(fHead)
+		b := bleve.NewBooleanQuery()
+		b.AddMust(unscored{p, 1})
+		b.AddShould(unscored{h, 1})
+		return b
 	}
+	head := fHead
 	if !rank {
+		head = ""
+	}
+	exact := newBigramPhrase(fText, head, v)
+	words := candidateWords(v)
+	if !rank || len(words) == 0 {
 		return exact
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddMust(exact)
-	// The headline has the bigrams that cover v: nearly always, it
-	// contains v.
-	var head query.Query
-	if n == 2 {
-		head = term(fHead, v)
-	} else {
-		var bigrams []query.Query
-		for _, g := range bigramCover(v) {
-			if g != "" {
-				bigrams = append(bigrams, term(fHead, g))
-			}
-		}
-		head = bleve.NewConjunctionQuery(bigrams...)
-	}
-	head.(query.BoostableQuery).SetBoost(2)
-	should := []query.Query{head}
-	if words := candidateWords(v); len(words) > 0 {
-		should = append(should, rankWords{words})
-	}
-	b.AddShould(should...)
+	b.AddShould(rankWords{words})
 	return b
 }
 

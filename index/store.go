@@ -36,12 +36,52 @@ type Issue struct {
 	Files []File `json:"files"`
 }
 
-// storedArticle is the record of an article document.
+// storedArticle is the record of an article document. It is stored in two
+// parts that decode into it in turn (decodeArticle): the fields a hit
+// shows, as JSON (fHit: no search decompresses a record to list its hits),
+// and the rest, deflated (fRecord).
 type storedArticle struct {
 	IssueID string `json:"issue_id"`
 	Date    string `json:"date"`
 	Issue   int    `json:"issue"`
 	ingest.Article
+}
+
+// shownFields is the fHit part of an article's record.
+type shownFields struct {
+	IssueID   string `json:"issue_id"`
+	Date      string `json:"date"`
+	Issue     int    `json:"issue"`
+	Section   string `json:"section"`
+	SourceOrg string `json:"source_org"`
+	District  string `json:"district"`
+	Headline  string `json:"headline"`
+	Page      int    `json:"page,omitempty"`
+}
+
+// restFields is the fRecord part of an article's record.
+type restFields struct {
+	ID                 string   `json:"id"`
+	Seq                int      `json:"seq"`
+	Body               string   `json:"body"`
+	DistrictsMentioned []string `json:"districts_mentioned"`
+	Organisations      []string `json:"organisations"`
+	Themes             []string `json:"themes"`
+}
+
+// articleFields are the stored fields that hold an article's record.
+var articleFields = []string{fHit, fRecord}
+
+// decodeArticle returns the record of an article from its stored fields.
+// (Indexes of schema 4 kept the whole record in fRecord: it decodes too.)
+func decodeArticle(fields map[string]any) (storedArticle, error) {
+	var a storedArticle
+	hit, _ := fields[fHit].(string)
+	if err := json.Unmarshal([]byte(hit), &a); err != nil {
+		return a, fmt.Errorf("decode record: %w", err)
+	}
+	rec, _ := fields[fRecord].(string)
+	return a, decodeRecord([]byte(rec), &a)
 }
 
 // ErrNotFound is wrapped by the error of Article and Issue for an unknown id.
@@ -88,10 +128,6 @@ func (b *Batch) Put(iss *Issue) error {
 		return fmt.Errorf("put issue %s: %w", iss.ID, err)
 	}
 	files, _ := json.Marshal(iss.Files)
-	ids := make([]string, len(iss.Articles))
-	for i, a := range iss.Articles {
-		ids[i] = a.ID
-	}
 	if err := b.b.Index(iss.ID, map[string]any{
 		fType: typeIssue, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
 		fRecord: rec, fFiles: string(files),
@@ -108,11 +144,12 @@ func (b *Batch) Put(iss *Issue) error {
 }
 
 func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
-	rec, err := encodeRecord(storedArticle{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Article: a})
+	rec, err := encodeRecord(restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
+		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, Themes: a.Themes})
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
 	}
-	hit, err := json.Marshal(Hit{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
+	hit, err := json.Marshal(shownFields{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
 		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page})
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
@@ -177,11 +214,11 @@ func year(date string) string {
 	return ""
 }
 
-// record returns the stored record of document id if it is of type typ,
+// stored returns the stored fields of document id if it is of type typ,
 // else an error wrapping ErrNotFound.
-func (ix *Index) record(id, typ string) ([]byte, error) {
+func (ix *Index) stored(id, typ string, fields ...string) (map[string]any, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
-	req.Fields = []string{fType, fRecord}
+	req.Fields = append([]string{fType}, fields...)
 	req.Score = "none"
 	res, err := ix.bi.Search(req)
 	if err != nil {
@@ -190,19 +227,32 @@ func (ix *Index) record(id, typ string) ([]byte, error) {
 	if len(res.Hits) == 0 || res.Hits[0].Fields[fType] != typ {
 		return nil, fmt.Errorf("%s %s: %w", typ, id, ErrNotFound)
 	}
-	rec, _ := res.Hits[0].Fields[fRecord].(string)
-	return []byte(rec), nil
+	return res.Hits[0].Fields, nil
+}
+
+// issueRecord returns the stored record of issue id, without its articles.
+func (ix *Index) issueRecord(id string) (*Issue, error) {
+	fields, err := ix.stored(id, typeIssue, fRecord)
+	if err != nil {
+		return nil, err
+	}
+	rec, _ := fields[fRecord].(string)
+	var iss Issue
+	if err := decodeRecord([]byte(rec), &iss); err != nil {
+		return nil, fmt.Errorf("read issue %s: %w", id, err)
+	}
+	return &iss, nil
 }
 
 // Article returns the stored record of article id, an error wrapping
 // ErrNotFound if there is none.
 func (ix *Index) Article(ctx context.Context, id string) (*ingest.Article, error) {
-	raw, err := ix.record(id, typeArticle)
+	fields, err := ix.stored(id, typeArticle, articleFields...)
 	if err != nil {
 		return nil, err
 	}
-	var a storedArticle
-	if err := decodeRecord(raw, &a); err != nil {
+	a, err := decodeArticle(fields)
+	if err != nil {
 		return nil, fmt.Errorf("read article %s: %w", id, err)
 	}
 	return &a.Article, nil
@@ -211,20 +261,12 @@ func (ix *Index) Article(ctx context.Context, id string) (*ingest.Article, error
 // Issue returns the stored record of issue id with its articles in order,
 // an error wrapping ErrNotFound if there is none.
 func (ix *Index) Issue(ctx context.Context, id string) (*Issue, error) {
-	raw, err := ix.record(id, typeIssue)
+	iss, err := ix.issueRecord(id)
 	if err != nil {
 		return nil, err
 	}
-	var iss Issue
-	if err := decodeRecord(raw, &iss); err != nil {
-		return nil, fmt.Errorf("read issue %s: %w", id, err)
-	}
 	q := bleve.NewConjunctionQuery(term(fType, typeArticle), term(fIssueID, id))
-	arts, err := collect(ix, ctx, q, fRecord, func(raw []byte) (storedArticle, error) {
-		var a storedArticle
-		err := decodeRecord(raw, &a)
-		return a, err
-	})
+	arts, err := collect(ix, ctx, q, articleFields, decodeArticle)
 	if err != nil {
 		return nil, fmt.Errorf("read issue %s: %w", id, err)
 	}
@@ -233,7 +275,7 @@ func (ix *Index) Issue(ctx context.Context, id string) (*Issue, error) {
 	for i, a := range arts {
 		iss.Articles[i] = a.Article
 	}
-	return &iss, nil
+	return iss, nil
 }
 
 // IssueFiles is an issue and the files it was read from.
@@ -277,23 +319,22 @@ func (ix *Index) Issues(ctx context.Context) ([]IssueFiles, error) {
 	return out, nil
 }
 
-// collect runs q and decodes the stored field name of every hit.
-func collect[T any](ix *Index, ctx context.Context, q query.Query, name string, decode func([]byte) (T, error)) ([]T, error) {
+// collect runs q and decodes the stored fields of every hit.
+func collect[T any](ix *Index, ctx context.Context, q query.Query, fields []string, decode func(map[string]any) (T, error)) ([]T, error) {
 	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	req = bleve.NewSearchRequestOptions(q, int(res.Total), 0, false)
-	req.Fields = []string{name}
+	req.Fields = fields
 	res, err = ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]T, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		s, _ := h.Fields[name].(string)
-		v, err := decode([]byte(s))
+		v, err := decode(h.Fields)
 		if err != nil {
 			return nil, fmt.Errorf("decode %s: %w", h.ID, err)
 		}

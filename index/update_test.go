@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -427,4 +428,47 @@ func TestOpenAfterInterruptedCreate(t *testing.T) {
 		t.Fatalf("after re-creating: %v", err)
 	}
 	ix.Close()
+}
+
+// TestRanking checks the order of relevance: the article with the phrase in
+// its headline first (here at the headline's very end), for 2-character and
+// longer phrases alike, then the one that repeats the phrase most; no
+// phrase matches across the end of the headline.
+func TestRanking(t *testing.T) {
+	_, ix := smallArchive(t, 0, 1)
+	ctx := context.Background()
+	iss := &Issue{Issue: ingest.Issue{ID: "2021-002", Date: "2021-01-12", Articles: []ingest.Article{
+		{ID: "2021-002-01", Seq: 1, Headline: "社区工作简况", Body: "垃圾分类，垃圾分类，再说垃圾分类。"},
+		{ID: "2021-002-02", Seq: 2, Headline: "海淀区推进垃圾分类", Body: "全区开展工作。"},
+		{ID: "2021-002-03", Seq: 3, Headline: "一项工作", Body: "开展垃圾分类。"},
+		{ID: "2021-002-04", Seq: 4, Headline: "垃圾", Body: "分类收运。"},
+	}}}
+	b := ix.NewBatch()
+	if err := b.Put(iss); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Commit(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q     string
+		want  []string
+		total int
+	}{
+		{"垃圾分类", []string{"2021-002-02", "2021-002-01", "2021-002-03"}, 3},
+		{"分类", []string{"2021-002-02"}, 4},
+		{"圾分", []string{"2021-002-02"}, 3},
+	} {
+		res, err := ix.Search(ctx, Request{Expr: Text{Value: tc.q}, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		if len(got) != tc.total || !slices.Equal(got[:len(tc.want)], tc.want) {
+			t.Errorf("%s: %v, want %d hits, %v first", tc.q, got, tc.total, tc.want)
+		}
+	}
 }

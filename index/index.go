@@ -72,6 +72,7 @@ type Index struct {
 	log  *slog.Logger
 	ro   bool
 
+	facets    facetColumns // of the latest snapshot searched
 	closeOnce sync.Once
 }
 

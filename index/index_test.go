@@ -457,3 +457,46 @@ func TestArticleAndIssue(t *testing.T) {
 		t.Errorf("Issues: %d, want 500", len(list))
 	}
 }
+
+// TestFacetsAsBleve checks the facet counts of Search against bleve's own
+// facets (from doc values) over the same matches, value for value and in
+// the same order, for every facet and several queries.
+func TestFacetsAsBleve(t *testing.T) {
+	a := sharedArchive(t)
+	names := []string{"district", "section", "org", "theme", "year", FacetIssueID}
+	for _, e := range []Expr{All{}, Text{Value: "文明"}, Text{Value: "志愿服务"},
+		And{Text{Value: "社区"}, Field{"year", "2019"}}, Not{Text{Value: "的"}}} {
+		got, err := a.ix.Search(context.Background(), Request{Expr: e, Facets: names})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := a.ix.compile(e, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		br := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(term(fType, typeArticle), q), 0, 0, false)
+		for _, name := range names {
+			field, size := facetFields[name], facetSize
+			if name == FacetIssueID {
+				field, size = fIssueID, 1<<20
+			}
+			br.AddFacet(name, bleve.NewFacetRequest(field, size))
+		}
+		want, err := a.ix.bi.Search(br)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int(want.Total) != got.Total {
+			t.Errorf("%v: total %d, bleve %d", e, got.Total, want.Total)
+		}
+		for _, name := range names {
+			var w []FacetCount
+			for _, tf := range want.Facets[name].Terms.Terms() {
+				w = append(w, FacetCount{Value: tf.Term, Count: tf.Count})
+			}
+			if g := got.Facets[name]; !slices.Equal(g, w) {
+				t.Errorf("%v: facet %s: %d values, bleve %d:\n got %v\nwant %v", e, name, len(g), len(w), g[:min(5, len(g))], w[:min(5, len(w))])
+			}
+		}
+	}
+}

@@ -27,7 +27,7 @@ const (
 	fOrganis  = "organisation"
 	fTheme    = "theme"
 	fSpecial  = "special"
-	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), with positions only
+	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), with positions
 	fWords    = "words" // dictionary words of the same, for ranking
 	fHead     = "head"  // bigrams of the headline, documents only, for ranking
 	fRecord   = "rec"   // the stored record (deflated JSON), not indexed
@@ -39,8 +39,8 @@ const (
 var keywordFields = []string{fIssueID, fDate, fYear, fSection, fOrg, fDistrict, fMention, fOrganis, fTheme, fSpecial}
 
 // newMapping returns the index mapping: a static mapping of the fields
-// above, with doc values only where facets and sorting need them and
-// nothing in the composite _all field.
+// above, with doc values only where sorting needs them and nothing in the
+// composite _all field.
 func newMapping() *mapping.IndexMappingImpl {
 	kw := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
@@ -51,8 +51,9 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.DocValues = docValues
 		return f
 	}
-	// text: with positions, or term frequencies and norms, or neither
-	// (bigramPhrase reads no frequencies: it scores from positions).
+	// text: with positions, term frequencies and norms, or some of them.
+	// Without frequencies bleve would not reuse the buffers of positions,
+	// which made phrase search a fifth slower.
 	text := func(name, analyzer string, positions, freqNorms bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
@@ -78,16 +79,16 @@ func newMapping() *mapping.IndexMappingImpl {
 	typ := kw(false)
 	typ.Store = true // tells Article and Issue which kind a stored document is
 	doc.AddFieldMappingsAt(fType, typ)
-	for _, name := range []string{fMention, fOrganis, fSpecial} {
+	// Facets are counted from postings (facets.go): only the date, which
+	// results are sorted by, needs doc values.
+	for _, name := range []string{fIssueID, fYear, fSection, fOrg, fDistrict, fTheme, fMention, fOrganis, fSpecial} {
 		doc.AddFieldMappingsAt(name, kw(false))
 	}
-	for _, name := range []string{fIssueID, fDate, fYear, fSection, fOrg, fDistrict, fTheme} {
-		f := kw(true)           // facets (issue_id: trends) and sorting
-		f.Store = name == fDate // Issues lists the dates
-		doc.AddFieldMappingsAt(name, f)
-	}
+	date := kw(true)
+	date.Store = true // Issues lists the dates
+	doc.AddFieldMappingsAt(fDate, date)
 	doc.AddFieldMappingsAt(fText,
-		text(fText, segment.BigramPositions, true, false),
+		text(fText, segment.BigramPositions, true, true),
 		text(fWords, segment.Words, false, true))
 	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, false, false))
 	doc.AddFieldMappingsAt(fRecord, stored())

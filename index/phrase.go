@@ -11,6 +11,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"jianbao/segment"
 )
 
 // bigramPhrase matches the documents whose field holds terms[i] at position
@@ -19,60 +21,103 @@ import (
 // with far less work per document: the documents holding every term are
 // found by leapfrogging postings without positions, and positions are read
 // only for those, into buffers that are reused (never for a single term,
-// which needs no check). The field keeps no frequencies or norms: the score
-// is that of a term as rare as the phrase's rarest bigram (idf) that occurs
-// as often as the phrase (once for a single term), raised when the head
-// field (the headline's bigrams, without positions) holds every term.
+// which needs no check). Of the phrase's bigrams it reads a cheapest cover
+// (cheapestCover): every character in one of them, the fewest postings in
+// all. It scores like a term as rare as the phrase's rarest bigram (idf)
+// that occurs as often as the phrase in a field of that length (tf-idf),
+// raised when the head field (the headline's bigrams, without positions)
+// holds every term. A single term's frequency comes from its postings.
 type bigramPhrase struct {
 	field, head string
-	terms       []string
-	offs        []int
+	bigrams     []string // at every offset of the phrase
 }
 
-// newBigramPhrase returns the phrase of v's bigrams (v of 2+ characters)
-// that covers every character of v: the bigrams at every other position and
-// the last one.
+// newBigramPhrase returns the phrase of v's bigrams (v of 2+ characters).
 func newBigramPhrase(field, head, v string) *bigramPhrase {
-	q := &bigramPhrase{field: field, head: head}
-	for i, t := range bigramCover(v) {
-		if t != "" {
-			q.terms = append(q.terms, t)
-			q.offs = append(q.offs, i)
-		}
-	}
-	return q
+	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v)}
 }
 
-// headBonus is added to the square root of a phrase's occurrences when its
-// bigrams are in the headline (where, nearly always, the phrase is): such an
-// article ranks above those that only repeat the phrase a few times more in
-// the body.
+// cheapestCover returns the offsets of the bigrams that a phrase must
+// match, given the cost of each (its postings): the first and the last, and
+// no two in a row left out, so that every character is in one. Of such
+// sets it returns the one of least cost, each term costing termCost more
+// for the reader it opens.
+func cheapestCover(costs []uint64) []int {
+	const termCost = 64
+	best := make([]uint64, len(costs)) // least cost of a cover ending at o
+	prev := make([]int, len(costs))
+	for o, c := range costs {
+		best[o], prev[o] = c+termCost, -1
+		if o == 0 {
+			continue
+		}
+		p := o - 1
+		if o >= 2 && best[o-2] <= best[o-1] {
+			p = o - 2
+		}
+		best[o] += best[p]
+		prev[o] = p
+	}
+	var offs []int
+	for o := len(costs) - 1; o >= 0; o = prev[o] {
+		offs = append(offs, o)
+	}
+	slices.Reverse(offs)
+	return offs
+}
+
+// headBonus is added to a phrase's term frequency (at most 1 after length
+// normalisation) when its bigrams are in the headline (where, nearly
+// always, the phrase is): such an article ranks above those that only have
+// the phrase in the body, however often.
 const headBonus = 3
 
 // Searcher implements query.Query.
 func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
 	s := &phraseSearcher{score: opts.Score != "none"}
-	for i, t := range q.terms {
-		docs, err := r.TermFieldReader(ctx, []byte(t), q.field, false, false, false)
+	// A documents reader for every bigram gives the costs; those of the
+	// cover are kept.
+	all := make([]bindex.TermFieldReader, len(q.bigrams))
+	costs := make([]uint64, len(q.bigrams))
+	closeAll := func() {
+		for _, d := range all {
+			if d != nil {
+				d.Close()
+			}
+		}
+	}
+	single := len(q.bigrams) == 1 && s.score // scored from its documents reader
+	for i, t := range q.bigrams {
+		d, err := r.TermFieldReader(ctx, []byte(t), q.field, single, single, false)
 		if err != nil {
-			s.Close()
+			closeAll()
 			return nil, fmt.Errorf("phrase %q: %w", t, err)
 		}
-		term := &phraseTerm{docs: docs, off: q.offs[i], count: docs.Count()}
+		all[i], costs[i] = d, d.Count()
+	}
+	offs := cheapestCover(costs)
+	for _, o := range offs {
+		t := q.bigrams[o]
+		term := &phraseTerm{docs: all[o], off: o, count: costs[o]}
+		all[o] = nil
 		s.terms = append(s.terms, term)
-		if len(q.terms) > 1 {
-			if term.pos, err = r.TermFieldReader(ctx, []byte(t), q.field, true, false, true); err != nil {
+		var err error
+		if len(offs) > 1 {
+			if term.pos, err = r.TermFieldReader(ctx, []byte(t), q.field, true, len(s.terms) == 1, true); err != nil {
+				closeAll()
 				s.Close()
 				return nil, fmt.Errorf("phrase %q: %w", t, err)
 			}
 		}
 		if s.score && q.head != "" {
 			if term.head, err = r.TermFieldReader(ctx, []byte(t), q.head, false, false, false); err != nil {
+				closeAll()
 				s.Close()
 				return nil, fmt.Errorf("phrase %q: %w", t, err)
 			}
 		}
 	}
+	closeAll()
 	if len(s.terms) == 0 {
 		return searcher.NewMatchNoneSearcher(r)
 	}
@@ -128,17 +173,21 @@ func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternal
 			s.done = cand == nil
 			return nil, err
 		}
-		freq := 1
-		if s.terms[0].pos != nil {
+		first := s.terms[0]
+		freq, norm := int(first.doc.Freq), first.doc.Norm
+		if first.pos != nil {
 			if freq, err = s.occurrences(cand); err != nil {
 				return nil, err
 			}
+			norm = first.posed.Norm
+		} else if !s.score {
+			freq = 1
 		}
 		if freq > 0 {
 			m := ctx.DocumentMatchPool.Get()
 			m.IndexInternalID = append(m.IndexInternalID[:0], cand...)
 			if s.score {
-				tf := math.Sqrt(float64(freq))
+				tf := math.Sqrt(float64(freq)) * norm
 				head, err := s.inHead(cand)
 				if err != nil {
 					return nil, err

@@ -90,19 +90,21 @@ func TestBigramPhrase(t *testing.T) {
 	}
 }
 
-func TestBigramCover(t *testing.T) {
+func TestCheapestCover(t *testing.T) {
 	for _, tt := range []struct {
-		v    string
-		want []string
+		costs []uint64
+		want  []int
 	}{
-		{"abc", []string{"ab", "bc"}},
-		{"abcd", []string{"ab", "", "cd"}},
-		{"abcde", []string{"ab", "", "cd", "de"}},
-		{"文明城区创建", []string{"文明", "", "城区", "", "创建"}},
-		{"文明城区创建工", []string{"文明", "", "城区", "", "创建", "建工"}},
+		{[]uint64{5}, []int{0}},
+		{[]uint64{5, 5}, []int{0, 1}},
+		{[]uint64{5, 5, 5}, []int{0, 2}},
+		{[]uint64{5, 5, 5, 5}, []int{0, 1, 3}},
+		{[]uint64{9, 1e6, 9, 1e6, 9}, []int{0, 2, 4}},
+		{[]uint64{9, 10, 1e6, 10, 9}, []int{0, 1, 3, 4}},          // around a common bigram
+		{[]uint64{1e6, 10, 1e6, 1e6, 10, 1e6}, []int{0, 1, 3, 5}}, // no two in a row left out
 	} {
-		if got := bigramCover(tt.v); !slices.Equal(got, tt.want) {
-			t.Errorf("bigramCover(%q) = %q, want %q", tt.v, got, tt.want)
+		if got := cheapestCover(tt.costs); !slices.Equal(got, tt.want) {
+			t.Errorf("cheapestCover(%v) = %v, want %v", tt.costs, got, tt.want)
 		}
 	}
 }

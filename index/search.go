@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -36,10 +37,6 @@ const facetSize = 200
 // FacetIssueID counts the matching articles of every issue: trends add
 // these up by period. It is not limited to facetSize values.
 const FacetIssueID = "issue_id"
-
-// maxIssueFacet bounds the values of the issue_id facet: more issues than
-// an archive of a century of weekly bulletins.
-const maxIssueFacet = 1 << 20
 
 // BadRequestError reports a Request that cannot be evaluated (an unknown
 // field or facet, a malformed date).
@@ -80,16 +77,20 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	default:
 		return nil, &BadRequestError{fmt.Sprintf("unknown sort %q: want relevance, date or -date", req.Sort)}
 	}
-	for _, name := range req.Facets {
-		if name == FacetIssueID {
-			br.AddFacet(name, bleve.NewFacetRequest(fIssueID, maxIssueFacet))
-			continue
+	var facets *facetCounter
+	if len(req.Facets) > 0 {
+		facets = &facetCounter{cache: &ix.facets}
+		for _, name := range req.Facets {
+			field, ok := facetFields[name]
+			if name == FacetIssueID {
+				field, ok = fIssueID, true
+			}
+			if !ok {
+				return nil, &BadRequestError{fmt.Sprintf("unknown facet %q: want district, section, org, theme or year", name)}
+			}
+			facets.fields = append(facets.fields, field)
 		}
-		field, ok := facetFields[name]
-		if !ok {
-			return nil, &BadRequestError{fmt.Sprintf("unknown facet %q: want district, section, org, theme or year", name)}
-		}
-		br.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
+		br.Query = facetTap{br.Query, facets}
 	}
 	res, err := ix.bi.SearchInContext(ctx, br)
 	if err != nil {
@@ -107,16 +108,17 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if len(req.Facets) > 0 {
+	if facets != nil {
+		if facets.err != nil {
+			return nil, fmt.Errorf("search: %w", facets.err)
+		}
 		out.Facets = map[string][]FacetCount{}
-		for _, name := range req.Facets {
-			counts := []FacetCount{}
-			if fr := res.Facets[name]; fr != nil && fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-				}
+		for i, name := range req.Facets {
+			limit := facetSize
+			if name == FacetIssueID {
+				limit = math.MaxInt
 			}
-			out.Facets[name] = counts
+			out.Facets[name] = facets.result(i, limit)
 		}
 	}
 	out.Took = time.Since(start)
@@ -309,19 +311,6 @@ func textQuery(v string, rank bool) query.Query {
 	b.AddMust(exact)
 	b.AddShould(rankWords{words})
 	return b
-}
-
-// bigramCover returns the terms of a phrase query that matches exactly where
-// the text contains v (of 3+ characters): the bigrams at every other
-// position and the last one, "" (any term) between them. Every character
-// of v is in one of them at its place, so the phrase matches what the
-// phrase of all of v's bigrams matches, with about half the postings read.
-func bigramCover(v string) []string {
-	terms := segment.Bigram(v)
-	for i := 1; i < len(terms)-1; i += 2 {
-		terms[i] = ""
-	}
-	return terms
 }
 
 // candidateWords returns the substrings of v that may be dictionary words,

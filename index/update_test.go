@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -470,5 +471,62 @@ func TestRanking(t *testing.T) {
 		if len(got) != tc.total || !slices.Equal(got[:len(tc.want)], tc.want) {
 			t.Errorf("%s: %v, want %d hits, %v first", tc.q, got, tc.total, tc.want)
 		}
+	}
+}
+
+// TestFacetsFollowChanges checks that facet counts come from the index as
+// it is now: after an issue is added and after it is deleted.
+func TestFacetsFollowChanges(t *testing.T) {
+	_, ix := smallArchive(t, 0, 1)
+	ctx := context.Background()
+	count := func(facet, value string) int {
+		t.Helper()
+		res, err := ix.Search(ctx, Request{Expr: All{}, Facets: []string{facet, FacetIssueID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fc := range res.Facets[facet] {
+			if fc.Value == value {
+				return fc.Count
+			}
+		}
+		return 0
+	}
+	put := func(id, date, district string, n int) {
+		t.Helper()
+		iss := &Issue{Issue: ingest.Issue{ID: id, Date: date}}
+		for i := range n {
+			aid := fmt.Sprintf("%s-%02d", id, i+1)
+			iss.Articles = append(iss.Articles, ingest.Article{ID: aid, Seq: i + 1, Body: "正文", District: district})
+		}
+		b := ix.NewBatch()
+		if err := b.Put(iss); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Commit(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("2021-001", "2021-01-05", "海淀区", 2)
+	if got := count("district", "海淀区"); got != 2 {
+		t.Fatalf("海淀区: %d, want 2", got)
+	}
+	put("2022-001", "2022-01-04", "海淀区", 3)
+	if got, got2 := count("district", "海淀区"), count("year", "2022"); got != 5 || got2 != 3 {
+		t.Errorf("after a second issue: 海淀区 %d, 2022 %d; want 5 and 3", got, got2)
+	}
+	put("2021-001", "2021-01-05", "朝阳区", 1) // replaces the first issue
+	if got, got2 := count("district", "海淀区"), count("district", "朝阳区"); got != 3 || got2 != 1 {
+		t.Errorf("after replacing an issue: 海淀区 %d, 朝阳区 %d; want 3 and 1", got, got2)
+	}
+	b := ix.NewBatch()
+	if err := b.Delete("2022-001"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Commit(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if got := count("district", "海淀区"); got != 0 {
+		t.Errorf("after deleting an issue: 海淀区 %d, want 0", got)
 	}
 }

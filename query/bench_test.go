@@ -59,34 +59,45 @@ func loadBench(b *testing.B) *benchArchive {
 	return bench
 }
 
+// buildBench generates and indexes an archive of about target articles in
+// a new directory, or in JIANBAO_BENCH_DIR when set, where it is reused if
+// it has an index already (delete it after changing the mapping).
 func buildBench(target int) (*benchArchive, error) {
-	dir, err := os.MkdirTemp("", "jianbao-bench-query-")
-	if err != nil {
-		return nil, err
+	dir := os.Getenv("JIANBAO_BENCH_DIR")
+	var err error
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "jianbao-bench-query-"); err != nil {
+			return nil, err
+		}
 	}
 	// Build the command first, from the same sources as this test binary.
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "jianbao"), "../cmd/jianbao").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: no CLI timings, build failed: %v: %s\n", err, out)
 	}
 	src := filepath.Join(dir, "src")
-	if err := synth.Write(src, synth.Generate(target*10/55+1, 2026)); err != nil {
-		return nil, err
+	if _, err := os.Stat(filepath.Join(dir, "index")); err != nil {
+		if err := synth.Write(src, synth.Generate(target*10/55+1, 2026)); err != nil {
+			return nil, err
+		}
+		paths, _ := filepath.Glob(filepath.Join(src, "*.txt"))
+		ix, err := index.Open(filepath.Join(dir, "index"), index.Options{Create: true})
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		if _, err := ix.Ingest(context.Background(), paths, index.IngestOptions{}); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "bench: indexed %d bulletins in %.1fs\n", len(paths), time.Since(start).Seconds())
+		if err := ix.Close(); err != nil {
+			return nil, err
+		}
+		time.Sleep(2 * time.Second) // let scorch merge before timing
 	}
 	paths, _ := filepath.Glob(filepath.Join(src, "*.txt"))
-	ix, err := index.Open(filepath.Join(dir, "index"), index.Options{Create: true})
+	// Open for reading, as serve does, so that CLI processes may read too.
+	ix, err := index.Open(filepath.Join(dir, "index"), index.Options{ReadOnly: true})
 	if err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	if _, err := ix.Ingest(context.Background(), paths, index.IngestOptions{}); err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(os.Stderr, "bench: indexed %d bulletins in %.1fs\n", len(paths), time.Since(start).Seconds())
-	// Reopen for reading, as serve does, so that CLI processes may read too.
-	if err := ix.Close(); err != nil {
-		return nil, err
-	}
-	if ix, err = index.Open(filepath.Join(dir, "index"), index.Options{ReadOnly: true}); err != nil {
 		return nil, err
 	}
 	a := &benchArchive{dir: dir, ix: ix}
@@ -107,7 +118,6 @@ func buildBench(target int) (*benchArchive, error) {
 	if err := os.WriteFile(filepath.Join(dir, "text.txt"), []byte(text.String()), 0o644); err != nil {
 		return nil, err
 	}
-	time.Sleep(2 * time.Second) // let scorch merge before timing
 	return a, nil
 }
 

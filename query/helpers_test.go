@@ -92,7 +92,9 @@ func TestMain(m *testing.M) {
 	}
 	if bench != nil {
 		bench.ix.Close()
-		os.RemoveAll(bench.dir)
+		if os.Getenv("JIANBAO_BENCH_DIR") == "" {
+			os.RemoveAll(bench.dir)
+		}
 	}
 	os.Exit(code)
 }

@@ -1,0 +1,217 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Facets are counted from facet columns rather than bleve's doc values:
+// bleve decompresses a chunk of doc values for every field and every
+// thousand documents a search matches, which was most of the time of a
+// filtered search. A column is read once per index snapshot from the
+// field's postings and kept until the snapshot changes; counting is then a
+// few array reads per match.
+
+// facetColumn holds the values of one keyword field for every document of
+// an index snapshot, by internal document number.
+type facetColumn struct {
+	values []string // value number → value, in term order
+	starts []uint32 // document → first entry in nums (len: documents + 1)
+	nums   []uint32 // value numbers, by document
+}
+
+// facetColumns caches the columns of the latest snapshot a search used.
+type facetColumns struct {
+	mu       sync.Mutex
+	snapshot bindex.IndexReader // the snapshot the columns describe
+	columns  map[string]*facetColumn
+}
+
+// column returns the column of field for snapshot r, reading it when the
+// cache holds another snapshot's or none.
+func (c *facetColumns) column(ctx context.Context, r bindex.IndexReader, field string) (*facetColumn, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snapshot != r {
+		c.snapshot, c.columns = r, map[string]*facetColumn{}
+	}
+	if col, ok := c.columns[field]; ok {
+		return col, nil
+	}
+	col, err := readColumn(ctx, r, field)
+	if err != nil {
+		return nil, err
+	}
+	c.columns[field] = col
+	return col, nil
+}
+
+// readColumn reads the values of field from its postings: every term in
+// the field's dictionary, and the documents that hold it.
+func readColumn(ctx context.Context, r bindex.IndexReader, field string) (*facetColumn, error) {
+	dict, err := r.FieldDict(field)
+	if err != nil {
+		return nil, fmt.Errorf("facet %s: %w", field, err)
+	}
+	defer dict.Close()
+	type pair struct{ doc, num uint32 }
+	var pairs []pair
+	col := &facetColumn{}
+	var docs uint32
+	var td bindex.TermFieldDoc
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("facet %s: %w", field, err)
+		}
+		if e == nil {
+			break
+		}
+		num := uint32(len(col.values))
+		col.values = append(col.values, e.Term)
+		tfr, err := r.TermFieldReader(ctx, []byte(e.Term), field, false, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("facet %s: %w", field, err)
+		}
+		for {
+			d, err := tfr.Next(&td)
+			if err != nil {
+				tfr.Close()
+				return nil, fmt.Errorf("facet %s: %w", field, err)
+			}
+			if d == nil {
+				break
+			}
+			doc, err := docNum(d.ID)
+			if err != nil {
+				tfr.Close()
+				return nil, err
+			}
+			pairs = append(pairs, pair{doc, num})
+			docs = max(docs, doc+1)
+		}
+		tfr.Close()
+	}
+	// Counting sort by document.
+	col.starts = make([]uint32, docs+1)
+	for _, p := range pairs {
+		col.starts[p.doc+1]++
+	}
+	for i := 1; i < len(col.starts); i++ {
+		col.starts[i] += col.starts[i-1]
+	}
+	col.nums = make([]uint32, len(pairs))
+	next := slices.Clone(col.starts[:docs])
+	for _, p := range pairs {
+		col.nums[next[p.doc]] = p.num
+		next[p.doc]++
+	}
+	return col, nil
+}
+
+// docNum returns the internal number of a document of a scorch index.
+func docNum(id bindex.IndexInternalID) (uint32, error) {
+	if len(id) != 8 || id.Value() > 1<<32-2 {
+		return 0, fmt.Errorf("facets: unexpected internal document id %x", []byte(id))
+	}
+	return uint32(id.Value()), nil
+}
+
+// facetCounter counts, for every facet of a search, how many matches have
+// each value.
+type facetCounter struct {
+	cache  *facetColumns
+	fields []string // field of each facet
+	cols   []*facetColumn
+	counts [][]int // facet → value number → matches
+	err    error
+}
+
+// add counts the values of document id.
+func (fc *facetCounter) add(id bindex.IndexInternalID) {
+	doc, err := docNum(id)
+	if err != nil {
+		fc.err = err
+		return
+	}
+	for i, col := range fc.cols {
+		if int(doc)+1 >= len(col.starts) {
+			continue // no value
+		}
+		counts := fc.counts[i]
+		for _, n := range col.nums[col.starts[doc]:col.starts[doc+1]] {
+			counts[n]++
+		}
+	}
+}
+
+// result returns the counts of facet i, most matches first (ties in value
+// order), at most limit of them.
+func (fc *facetCounter) result(i, limit int) []FacetCount {
+	out := []FacetCount{}
+	if fc.cols == nil {
+		return out
+	}
+	for n, c := range fc.counts[i] {
+		if c > 0 {
+			out = append(out, FacetCount{Value: fc.cols[i].values[n], Count: c})
+		}
+	}
+	slices.SortFunc(out, func(a, b FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out[:min(len(out), limit)]
+}
+
+// facetTap matches what q matches and counts every match into counter: the
+// collector reads every match of its query, so the counts are over all of
+// them, whatever the page.
+type facetTap struct {
+	q       query.Query
+	counter *facetCounter
+}
+
+// Searcher implements query.Query.
+func (t facetTap) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	fc := t.counter
+	fc.cols, fc.counts = make([]*facetColumn, len(fc.fields)), make([][]int, len(fc.fields))
+	for i, f := range fc.fields {
+		col, err := fc.cache.column(ctx, r, f)
+		if err != nil {
+			return nil, err
+		}
+		fc.cols[i], fc.counts[i] = col, make([]int, len(col.values))
+	}
+	s, err := t.q.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &tapSearcher{Searcher: s, counter: fc}, nil
+}
+
+// tapSearcher counts every match of its searcher that Next returns (a
+// collector reads a query's matches with Next alone).
+type tapSearcher struct {
+	search.Searcher
+	counter *facetCounter
+}
+
+// Next implements search.Searcher.
+func (t *tapSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	m, err := t.Searcher.Next(ctx)
+	if m != nil {
+		t.counter.add(m.IndexInternalID)
+	}
+	return m, err
+}

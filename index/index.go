@@ -37,7 +37,7 @@ import (
 )
 
 // SchemaVersion changes whenever the mapping or the documents change shape.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // Options control how an index is opened.
 type Options struct {

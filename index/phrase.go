@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -74,65 +76,261 @@ const headBonus = 3
 
 // Searcher implements query.Query.
 func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	s := &phraseSearcher{score: opts.Score != "none"}
+	s := &phraseSearcher{q: q, ctx: ctx, r: r, score: opts.Score != "none"}
 	// A documents reader for every bigram gives the costs; those of the
-	// cover are kept.
+	// cover are kept for the first cursor.
 	all := make([]bindex.TermFieldReader, len(q.bigrams))
 	costs := make([]uint64, len(q.bigrams))
-	closeAll := func() {
+	defer func() {
 		for _, d := range all {
 			if d != nil {
 				d.Close()
 			}
 		}
-	}
-	single := len(q.bigrams) == 1 && s.score // scored from its documents reader
+	}()
 	for i, t := range q.bigrams {
-		d, err := r.TermFieldReader(ctx, []byte(t), q.field, single, single, false)
+		d, err := s.docsReader(t)
 		if err != nil {
-			closeAll()
-			return nil, fmt.Errorf("phrase %q: %w", t, err)
+			return nil, err
 		}
 		all[i], costs[i] = d, d.Count()
 	}
-	offs := cheapestCover(costs)
-	for _, o := range offs {
-		t := q.bigrams[o]
-		term := &phraseTerm{docs: all[o], off: o, count: costs[o]}
-		all[o] = nil
-		s.terms = append(s.terms, term)
-		var err error
-		if len(offs) > 1 {
-			if term.pos, err = r.TermFieldReader(ctx, []byte(t), q.field, true, len(s.terms) == 1, true); err != nil {
-				closeAll()
-				s.Close()
-				return nil, fmt.Errorf("phrase %q: %w", t, err)
-			}
-		}
-		if s.score && q.head != "" {
-			if term.head, err = r.TermFieldReader(ctx, []byte(t), q.head, false, false, false); err != nil {
-				closeAll()
-				s.Close()
-				return nil, fmt.Errorf("phrase %q: %w", t, err)
-			}
-		}
+	s.offs = cheapestCover(costs)
+	s.count = slices.Min(costs)
+	first, err := s.cursor(func(o int) bindex.TermFieldReader { d := all[o]; all[o] = nil; return d })
+	if err != nil {
+		return nil, err
 	}
-	closeAll()
-	if len(s.terms) == 0 {
-		return searcher.NewMatchNoneSearcher(r)
-	}
-
-	// The rarest term leads the leapfrog; the first term (whose reader
-	// gives the field length) stays first for scoring.
-	s.order = make([]*phraseTerm, len(s.terms))
-	copy(s.order, s.terms)
-	slices.SortStableFunc(s.order, func(a, b *phraseTerm) int { return int(a.count) - int(b.count) })
+	s.main = first
 	if n, err := r.DocCount(); err == nil && s.score {
-		s.idf = 1 + math.Log(float64(n)/float64(s.order[0].count+1))
+		s.idf = 1 + math.Log(float64(n)/float64(s.count+1))
 		s.weight = s.idf
 	}
 	return s, nil
 }
+
+// phraseSearcher finds the matches of a bigramPhrase with a cursor. When
+// it is read to the end (Next after Next), a worker goroutine finds those
+// in the upper half of the documents with a second cursor meanwhile
+// (ahead), so that a phrase found in thousands of documents takes both
+// cores.
+type phraseSearcher struct {
+	q      *bigramPhrase
+	ctx    context.Context
+	r      bindex.IndexReader
+	offs   []int  // the cover: offsets of the bigrams read
+	count  uint64 // documents of the rarest bigram
+	score  bool
+	idf    float64
+	weight float64 // idf × query norm
+	main   *cursor
+	nexts  int    // Next calls, while there was no Advance
+	ahead  *ahead // nil until split
+}
+
+// splitMin is the fewest documents of a phrase's rarest bigram for which
+// its search is split between two goroutines (a variable for tests).
+var splitMin uint64 = 2000
+
+// match is a document where the phrase is, with its term frequency (length
+// normalised, headline bonus included).
+type match struct {
+	doc uint64
+	tf  float64
+}
+
+// ahead is the work of the worker: every match from mid on. Its cursor is
+// closed by the searcher's goroutine (closing reports to the search).
+type ahead struct {
+	mid     uint64
+	cursor  *cursor
+	stop    atomic.Bool
+	done    chan struct{}
+	matches []match // when done is closed
+	err     error   // when done is closed
+	next    int     // first match not yet returned
+	id      bindex.IndexInternalID
+}
+
+func (s *phraseSearcher) docsReader(t string) (bindex.TermFieldReader, error) {
+	single := len(s.q.bigrams) == 1 && s.score // scored from its documents reader
+	d, err := s.r.TermFieldReader(s.ctx, []byte(t), s.q.field, single, single, false)
+	if err != nil {
+		return nil, fmt.Errorf("phrase %q: %w", t, err)
+	}
+	return d, nil
+}
+
+// cursor opens a cursor over the cover, with docs(o) as the documents
+// reader of the bigram at offset o.
+func (s *phraseSearcher) cursor(docs func(o int) bindex.TermFieldReader) (*cursor, error) {
+	c := &cursor{score: s.score}
+	for _, o := range s.offs {
+		t := s.q.bigrams[o]
+		d := docs(o)
+		if d == nil {
+			var err error
+			if d, err = s.docsReader(t); err != nil {
+				c.close()
+				return nil, err
+			}
+		}
+		term := &phraseTerm{docs: d, off: o, count: d.Count()}
+		c.terms = append(c.terms, term)
+		var err error
+		if len(s.offs) > 1 {
+			if term.pos, err = s.r.TermFieldReader(s.ctx, []byte(t), s.q.field, true, len(c.terms) == 1, true); err != nil {
+				c.close()
+				return nil, fmt.Errorf("phrase %q: %w", t, err)
+			}
+		}
+		if s.score && s.q.head != "" {
+			if term.head, err = s.r.TermFieldReader(s.ctx, []byte(t), s.q.head, false, false, false); err != nil {
+				c.close()
+				return nil, fmt.Errorf("phrase %q: %w", t, err)
+			}
+		}
+	}
+	// The rarest term leads the leapfrog; the first term (whose reader
+	// gives the field length) stays first for scoring.
+	c.order = slices.Clone(c.terms)
+	slices.SortStableFunc(c.order, func(a, b *phraseTerm) int { return int(a.count) - int(b.count) })
+	return c, nil
+}
+
+// Next implements search.Searcher.
+func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if s.nexts >= 0 {
+		s.nexts++
+		if s.nexts == 2 {
+			s.split()
+		}
+	}
+	return s.seek(ctx, nil)
+}
+
+// Advance implements search.Searcher.
+func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	s.nexts = -1 // driven by another searcher: most documents may be skipped
+	return s.seek(ctx, id)
+}
+
+// split starts the worker on the upper half of the documents not yet read,
+// if the phrase is common enough and there is a core for it.
+func (s *phraseSearcher) split() {
+	if s.count < splitMin || runtime.GOMAXPROCS(0) < 2 || s.main.done || !s.main.order[0].started {
+		return
+	}
+	n, err := s.r.DocCount()
+	if err != nil {
+		return
+	}
+	cur := s.main.order[0].doc.ID.Value()
+	if n <= cur+2*splitMin {
+		return
+	}
+	c, err := s.cursor(func(int) bindex.TermFieldReader { return nil })
+	if err != nil {
+		return // the main cursor does it all
+	}
+	a := &ahead{mid: cur + (n-cur)/2, cursor: c, done: make(chan struct{})}
+	c.stop = &a.stop
+	s.ahead = a
+	go func() {
+		defer close(a.done)
+		id := bindex.NewIndexInternalID(nil, a.mid)
+		for {
+			doc, tf, err := c.next(id)
+			if err != nil {
+				a.err = err
+				return
+			}
+			if doc == nil {
+				return
+			}
+			a.matches = append(a.matches, match{doc.Value(), tf})
+			id = nil
+		}
+	}()
+}
+
+// seek returns the first match at or after id (nil: after the last one
+// returned).
+func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	a := s.ahead
+	if a == nil || !s.main.done && (id == nil || id.Value() < a.mid) {
+		doc, tf, err := s.main.next(id)
+		if err != nil {
+			return nil, err
+		}
+		if a == nil || doc != nil && doc.Value() < a.mid {
+			return s.documentMatch(ctx, doc, tf), nil
+		}
+		s.main.done = true // the worker has the rest
+	}
+	<-a.done
+	if a.err != nil {
+		return nil, a.err
+	}
+	if id != nil {
+		for a.next < len(a.matches) && a.matches[a.next].doc < id.Value() {
+			a.next++
+		}
+	}
+	if a.next == len(a.matches) {
+		return nil, nil
+	}
+	m := a.matches[a.next]
+	a.next++
+	a.id = bindex.NewIndexInternalID(a.id, m.doc)
+	return s.documentMatch(ctx, a.id, m.tf), nil
+}
+
+// documentMatch returns a match of document doc (nil: none).
+func (s *phraseSearcher) documentMatch(ctx *search.SearchContext, doc bindex.IndexInternalID, tf float64) *search.DocumentMatch {
+	if doc == nil {
+		return nil
+	}
+	m := ctx.DocumentMatchPool.Get()
+	m.IndexInternalID = append(m.IndexInternalID[:0], doc...)
+	if s.score {
+		m.Score = tf * s.idf * s.weight
+	}
+	return m
+}
+
+// Close implements search.Searcher.
+func (s *phraseSearcher) Close() error {
+	err := s.main.close()
+	if s.ahead != nil {
+		s.ahead.stop.Store(true)
+		<-s.ahead.done
+		if err2 := s.ahead.cursor.close(); err == nil {
+			err = err2
+		}
+	}
+	return err
+}
+
+// Weight implements search.Searcher.
+func (s *phraseSearcher) Weight() float64 { return s.idf * s.idf }
+
+// SetQueryNorm implements search.Searcher.
+func (s *phraseSearcher) SetQueryNorm(n float64) { s.weight = s.idf * n }
+
+// Count implements search.Searcher: at most the rarest term's documents.
+func (s *phraseSearcher) Count() uint64 { return s.count }
+
+// Min implements search.Searcher.
+func (s *phraseSearcher) Min() int { return 0 }
+
+// Size implements search.Searcher.
+func (s *phraseSearcher) Size() int {
+	return 64 + 8*(cap(s.main.starts)+cap(s.main.at)) + 256*len(s.offs)
+}
+
+// DocumentMatchPoolSize implements search.Searcher.
+func (s *phraseSearcher) DocumentMatchPoolSize() int { return 1 }
 
 type phraseTerm struct {
 	docs, pos, head     bindex.TermFieldReader
@@ -143,72 +341,61 @@ type phraseTerm struct {
 	headDone            bool // the head reader is past its last document
 }
 
-type phraseSearcher struct {
+// cursor reads the postings of a phrase's terms forwards, one goroutine's.
+type cursor struct {
 	terms  []*phraseTerm // in phrase order
 	order  []*phraseTerm // rarest first
 	score  bool
-	idf    float64
-	weight float64  // idf × query norm
 	starts []uint64 // where the phrase may start
 	at     []uint64 // positions of a term
 	done   bool
+	stop   *atomic.Bool // set: give up (nil: never)
 }
 
-// Next implements search.Searcher.
-func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	return s.seek(ctx, nil)
-}
-
-// Advance implements search.Searcher.
-func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
-	return s.seek(ctx, id)
-}
-
-// seek returns the first match at or after id (nil: after the last one
-// returned).
-func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
-	for !s.done {
-		cand, err := s.candidate(id)
+// next returns the first document at or after id (nil: after the current
+// one) where the phrase is, with its term frequency (nil at the end).
+func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float64, error) {
+	for !c.done && (c.stop == nil || !c.stop.Load()) {
+		cand, err := c.candidate(id)
 		if err != nil || cand == nil {
-			s.done = cand == nil
-			return nil, err
+			c.done = cand == nil
+			return nil, 0, err
 		}
-		first := s.terms[0]
+		first := c.terms[0]
 		freq, norm := int(first.doc.Freq), first.doc.Norm
 		if first.pos != nil {
-			if freq, err = s.occurrences(cand); err != nil {
-				return nil, err
+			if freq, err = c.occurrences(cand); err != nil {
+				return nil, 0, err
 			}
 			norm = first.posed.Norm
-		} else if !s.score {
+		} else if !c.score {
 			freq = 1
 		}
-		if freq > 0 {
-			m := ctx.DocumentMatchPool.Get()
-			m.IndexInternalID = append(m.IndexInternalID[:0], cand...)
-			if s.score {
-				tf := math.Sqrt(float64(freq)) * norm
-				head, err := s.inHead(cand)
-				if err != nil {
-					return nil, err
-				}
-				if head {
-					tf += headBonus
-				}
-				m.Score = tf * s.idf * s.weight
-			}
-			return m, nil
+		if freq == 0 {
+			id = nil
+			continue
 		}
-		id = nil
+		if !c.score {
+			return cand, 0, nil
+		}
+		tf := math.Sqrt(float64(freq)) * norm
+		head, err := c.inHead(cand)
+		if err != nil {
+			return nil, 0, err
+		}
+		if head {
+			tf += headBonus
+		}
+		return cand, tf, nil
 	}
-	return nil, nil
+	return nil, 0, nil
 }
 
 // candidate returns the next document at or after id (nil: after the
 // current one) that holds every term. No reader is moved backwards (that
 // restarts it).
-func (s *phraseSearcher) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, error) {
-	lead := s.order[0]
+func (c *cursor) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, error) {
+	lead := c.order[0]
 	if id != nil && lead.started && lead.doc.ID.Compare(id) >= 0 {
 		id = nil // already past id: go on from there
 	}
@@ -226,7 +413,7 @@ func (s *phraseSearcher) candidate(id bindex.IndexInternalID) (bindex.IndexInter
 		}
 		target := d.ID
 		agreed := true
-		for _, t := range s.order[1:] {
+		for _, t := range c.order[1:] {
 			if !t.started || t.doc.ID.Compare(target) < 0 {
 				o, err := t.docs.Advance(target, &t.doc)
 				if err != nil || o == nil {
@@ -249,9 +436,9 @@ func (s *phraseSearcher) candidate(id bindex.IndexInternalID) (bindex.IndexInter
 
 // occurrences returns the number of places in document id where every term
 // sits at its offset.
-func (s *phraseSearcher) occurrences(id bindex.IndexInternalID) (int, error) {
-	s.starts = s.starts[:0]
-	for i, t := range s.terms {
+func (c *cursor) occurrences(id bindex.IndexInternalID) (int, error) {
+	c.starts = c.starts[:0]
+	for i, t := range c.terms {
 		d, err := t.pos.Advance(id, &t.posed)
 		if err != nil {
 			return 0, err
@@ -262,41 +449,41 @@ func (s *phraseSearcher) occurrences(id bindex.IndexInternalID) (int, error) {
 		if i == 0 {
 			for _, v := range d.Vectors {
 				if v.Pos >= uint64(t.off) {
-					s.starts = append(s.starts, v.Pos-uint64(t.off))
+					c.starts = append(c.starts, v.Pos-uint64(t.off))
 				}
 			}
-			slices.Sort(s.starts)
+			slices.Sort(c.starts)
 			continue
 		}
 		// Keep the starts p for which the term is at p+off: with both
 		// lists sorted, one merge pass.
-		s.at = s.at[:0]
+		c.at = c.at[:0]
 		for _, v := range d.Vectors {
-			s.at = append(s.at, v.Pos)
+			c.at = append(c.at, v.Pos)
 		}
-		slices.Sort(s.at) // in order already: linear
-		kept, j := s.starts[:0], 0
-		for _, p := range s.starts {
+		slices.Sort(c.at) // in order already: linear
+		kept, j := c.starts[:0], 0
+		for _, p := range c.starts {
 			want := p + uint64(t.off)
-			for j < len(s.at) && s.at[j] < want {
+			for j < len(c.at) && c.at[j] < want {
 				j++
 			}
-			if j < len(s.at) && s.at[j] == want {
+			if j < len(c.at) && c.at[j] == want {
 				kept = append(kept, p)
 			}
 		}
-		s.starts = kept
-		if len(s.starts) == 0 {
+		c.starts = kept
+		if len(c.starts) == 0 {
 			return 0, nil
 		}
 	}
-	return len(s.starts), nil
+	return len(c.starts), nil
 }
 
 // inHead reports whether the head field of document id holds every term.
 // Its readers only move forwards, as documents are matched in order.
-func (s *phraseSearcher) inHead(id bindex.IndexInternalID) (bool, error) {
-	for _, t := range s.terms {
+func (c *cursor) inHead(id bindex.IndexInternalID) (bool, error) {
+	for _, t := range c.terms {
 		if t.head == nil || t.headDone {
 			return false, nil
 		}
@@ -317,40 +504,20 @@ func (s *phraseSearcher) inHead(id bindex.IndexInternalID) (bool, error) {
 	return true, nil
 }
 
-// Close implements search.Searcher.
-func (s *phraseSearcher) Close() error {
+// close closes the cursor's readers.
+func (c *cursor) close() error {
 	var first error
-	var readers []bindex.TermFieldReader
-	for _, t := range s.terms {
-		readers = append(readers, t.docs, t.pos, t.head)
-	}
-	for _, r := range readers {
-		if r != nil {
-			if err := r.Close(); err != nil && first == nil {
-				first = err
+	for _, t := range c.terms {
+		for _, r := range []bindex.TermFieldReader{t.docs, t.pos, t.head} {
+			if r != nil {
+				if err := r.Close(); err != nil && first == nil {
+					first = err
+				}
 			}
 		}
 	}
 	return first
 }
-
-// Weight implements search.Searcher.
-func (s *phraseSearcher) Weight() float64 { return s.idf * s.idf }
-
-// SetQueryNorm implements search.Searcher.
-func (s *phraseSearcher) SetQueryNorm(n float64) { s.weight = s.idf * n }
-
-// Count implements search.Searcher: at most the rarest term's documents.
-func (s *phraseSearcher) Count() uint64 { return s.order[0].count }
-
-// Min implements search.Searcher.
-func (s *phraseSearcher) Min() int { return 0 }
-
-// Size implements search.Searcher.
-func (s *phraseSearcher) Size() int { return 64 + 8*(cap(s.starts)+cap(s.at)) + 256*len(s.terms) }
-
-// DocumentMatchPoolSize implements search.Searcher.
-func (s *phraseSearcher) DocumentMatchPoolSize() int { return 1 }
 
 // unscored matches what q matches without scoring it: every match scores
 // score. Filters (fields, dates, the document type), excluded terms and

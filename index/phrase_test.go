@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -105,6 +106,45 @@ func TestCheapestCover(t *testing.T) {
 	} {
 		if got := cheapestCover(tt.costs); !slices.Equal(got, tt.want) {
 			t.Errorf("cheapestCover(%v) = %v, want %v", tt.costs, got, tt.want)
+		}
+	}
+}
+
+// TestSplitSearch checks that a phrase search split between two goroutines
+// finds what one goroutine finds, with the same scores and in the same
+// order, read to the end or driven by other clauses (filters, OR, NOT).
+func TestSplitSearch(t *testing.T) {
+	a := sharedArchive(t)
+	r := rand.New(rand.NewPCG(9, 9))
+	qs := a.queries(r, 60)
+	art := a.articles[len(a.articles)/3]
+	run := func(min uint64) [][]Hit {
+		t.Helper()
+		defer func(old uint64) { splitMin = old }(splitMin)
+		splitMin = min
+		var out [][]Hit
+		for i, q := range qs {
+			for _, e := range []Expr{
+				Text{Value: q},
+				And{Text{Value: q}, Field{"year", art.date[:4]}},
+				Or{Text{Value: q}, Text{Value: qs[(i+1)%len(qs)]}},
+				And{Text{Value: q}, Not{Text{Value: "社区"}}},
+			} {
+				for _, sort := range []string{SortRelevance, SortDate} {
+					res, err := a.ix.Search(context.Background(), Request{Expr: e, Sort: sort, Limit: 100000})
+					if err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, res.Hits)
+				}
+			}
+		}
+		return out
+	}
+	one, two := run(1<<62), run(1)
+	for i := range one {
+		if !slices.EqualFunc(one[i], two[i], func(x, y Hit) bool { return x.ID == y.ID && x.Score == y.Score }) {
+			t.Fatalf("search %d (query %q): split gives %d hits, unsplit %d, or another order or scores", i, qs[i/8], len(two[i]), len(one[i]))
 		}
 	}
 }

@@ -530,3 +530,33 @@ func TestFacetsFollowChanges(t *testing.T) {
 		t.Errorf("after deleting an issue: 海淀区 %d, want 0", got)
 	}
 }
+
+// TestDecodeArticleLayouts checks that an article record decodes from the
+// two stored fields whether fRecord holds the rest of the record (schema 5
+// on) or the whole of it (schema 4, which reindex reads).
+func TestDecodeArticleLayouts(t *testing.T) {
+	want := storedArticle{IssueID: "2021-014", Date: "2021-04-20", Issue: 14, Article: ingest.Article{
+		ID: "2021-014-02", Seq: 2, Section: "工作交流", Headline: "标题", Body: "正文。\n\n第二段。", SourceOrg: "海淀区文明办",
+		District: "海淀区", DistrictsMentioned: []string{"海淀区"}, Organisations: []string{"海淀区文明办"}, Themes: []string{"志愿服务"}, Page: 3}}
+	a := want.Article
+	hit, _ := json.Marshal(shownFields{IssueID: want.IssueID, Date: want.Date, Issue: want.Issue, Section: a.Section,
+		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page})
+	rest, err := encodeRecord(restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
+		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, Themes: a.Themes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := encodeRecord(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, rec := range map[string]string{"split": rest, "whole": whole} {
+		got, err := decodeArticle(map[string]any{fHit: string(hit), fRecord: rec})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
+			t.Errorf("%s:\n got %s\nwant %s", name, g, w)
+		}
+	}
+}

@@ -215,3 +215,32 @@ func (t *tapSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, er
 	}
 	return m, err
 }
+
+// warmFields are the facet fields WarmFacets reads.
+var warmFields = []string{fDistrict, fSection, fOrg, fTheme, fYear}
+
+// WarmFacets reads the facet columns of the index as it is now, so that
+// the next search with facets does not pay for them (tens of milliseconds
+// at 100k articles). A server calls it when it starts and after it ingests.
+func (ix *Index) WarmFacets(ctx context.Context) error {
+	ix.life.RLock()
+	defer ix.life.RUnlock()
+	if ix.closed {
+		return fmt.Errorf("warm facets: index %s is closed", ix.dir)
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("warm facets: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("warm facets: %w", err)
+	}
+	defer r.Close()
+	for _, f := range warmFields {
+		if _, err := ix.facets.column(ctx, r, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -74,6 +74,8 @@ type Index struct {
 
 	facets    facetColumns // of the latest snapshot searched
 	closeOnce sync.Once
+	life      sync.RWMutex // held for reading by background work, which must not outlive the index
+	closed    bool
 }
 
 // meta is what an index records about how it was built.
@@ -313,6 +315,9 @@ func (ix *Index) Dir() string { return ix.dir }
 func (ix *Index) Close() error {
 	var err error
 	ix.closeOnce.Do(func() {
+		ix.life.Lock()
+		ix.closed = true
+		ix.life.Unlock()
 		err = ix.bi.Close()
 		ix.lock.release()
 	})

@@ -132,6 +132,12 @@ type phraseSearcher struct {
 // its search is split between two goroutines (a variable for tests).
 var splitMin uint64 = 2000
 
+// splitAfter is the number of Next calls without an Advance after which a
+// searcher is taken to be read to the end. A searcher driven by another
+// (a filter's) sees an Advance first or soon: a boolean searcher calls
+// Next twice before it advances.
+const splitAfter = 64
+
 // match is a document where the phrase is, with its term frequency (length
 // normalised, headline bonus included).
 type match struct {
@@ -202,7 +208,7 @@ func (s *phraseSearcher) cursor(docs func(o int) bindex.TermFieldReader) (*curso
 func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	if s.nexts >= 0 {
 		s.nexts++
-		if s.nexts == 2 {
+		if s.nexts == splitAfter {
 			s.split()
 		}
 	}

@@ -560,3 +560,28 @@ func TestDecodeArticleLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmFacets checks that warming reads the columns a search then uses,
+// and that warming a closed index is an error, not a crash.
+func TestWarmFacets(t *testing.T) {
+	paths, ix := smallArchive(t, 3, 1)
+	mustIngest(t, ix, paths, IngestOptions{})
+	ctx := context.Background()
+	if err := ix.WarmFacets(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ix.facets.mu.Lock()
+	n := len(ix.facets.columns)
+	ix.facets.mu.Unlock()
+	if n != len(warmFields) {
+		t.Errorf("%d columns after warming, want %d", n, len(warmFields))
+	}
+	res, err := ix.Search(ctx, Request{Expr: All{}, Facets: []string{"district"}})
+	if err != nil || len(res.Facets["district"]) == 0 {
+		t.Errorf("search after warming: %v, %v", res, err)
+	}
+	ix.Close()
+	if err := ix.WarmFacets(ctx); err == nil {
+		t.Error("warming a closed index: no error")
+	}
+}

@@ -59,7 +59,17 @@ func Serialize(ing Ingester) Ingester { return &serialIngester{next: ing} }
 func (s *serialIngester) Ingest(ctx context.Context, paths []string, opts index.IngestOptions) (*index.Summary, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.next.Ingest(ctx, paths, opts)
+	sum, err := s.next.Ingest(ctx, paths, opts)
+	if w, ok := s.next.(facetWarmer); ok && sum != nil && sum.Added+sum.Updated+sum.Pruned > 0 {
+		go w.WarmFacets(context.Background()) // an error shows in the next search
+	}
+	return sum, err
+}
+
+// facetWarmer is an Ingester that can prepare facet counting for the index
+// as an ingest left it (index.Index).
+type facetWarmer interface {
+	WarmFacets(context.Context) error
 }
 
 // IngestRequest is the body of POST /api/ingest.

@@ -52,7 +52,7 @@ bench:
 ## bench-query: HTTP search latency (term, phrase, filtered+faceted) on a
 ## 100k-article generated archive, beside ripgrep and a cold CLI search.
 bench-query:
-	JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./query -run '^$$' -bench HTTPSearch -benchtime 1x -timeout 60m
+	JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./query -run '^$$' -bench HTTPSearch -benchtime 5x -timeout 60m
 
 ## bench-index: ingest rate, index size and search latency on a 20k-article
 ## generated archive, beside SQLite FTS5 trigram (sqlite3) and ripgrep.

@@ -133,11 +133,14 @@ func toHit(h *search.DocumentMatch, marks []string) (Hit, error) {
 	}
 	hit.ID, hit.Score, hit.Snippets = h.ID, h.Score, []string{}
 	if len(marks) > 0 {
-		a, err := decodeArticle(h.Fields)
-		if err != nil {
+		// The body is all that the hit lacks.
+		var rest restFields
+		s, _ := h.Fields[fRecord].(string)
+		if err := decodeRecord([]byte(s), &rest); err != nil {
 			return Hit{}, fmt.Errorf("search: record of %s: %w", h.ID, err)
 		}
-		hit.Snippets = Snippets(&a.Article, marks, 3)
+		a := ingest.Article{Headline: hit.Headline, SourceOrg: hit.SourceOrg, Body: rest.Body}
+		hit.Snippets = Snippets(&a, marks, 3)
 	}
 	return hit, nil
 }

@@ -379,7 +379,10 @@ var flateWriters = sync.Pool{New: func() any {
 	return w
 }}
 
-var flateReaders sync.Pool
+var (
+	flateReaders sync.Pool
+	recordBufs   = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
 
 // decodeRecord decodes a record stored by encodeRecord into v.
 func decodeRecord(raw []byte, v any) error {
@@ -391,7 +394,13 @@ func decodeRecord(raw []byte, v any) error {
 		r = flate.NewReader(bytes.NewReader(raw))
 	}
 	defer flateReaders.Put(r)
-	if err := json.NewDecoder(r).Decode(v); err != nil {
+	buf := recordBufs.Get().(*bytes.Buffer)
+	defer recordBufs.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return fmt.Errorf("decode record: %w", err)
+	}
+	if err := json.Unmarshal(buf.Bytes(), v); err != nil {
 		return fmt.Errorf("decode record: %w", err)
 	}
 	return nil

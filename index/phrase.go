@@ -222,9 +222,11 @@ func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInter
 }
 
 // split starts the worker on the upper half of the documents not yet read,
-// if the phrase is common enough and there is a core for it.
+// if the phrase is common enough, has more than one term (a single term
+// reads no positions: its work per match is the collector's, which a
+// second cursor does not share) and there is a core for it.
 func (s *phraseSearcher) split() {
-	if s.count < splitMin || runtime.GOMAXPROCS(0) < 2 || s.main.done || !s.main.order[0].started {
+	if s.count < splitMin || len(s.offs) == 1 || runtime.GOMAXPROCS(0) < 2 || s.main.done || !s.main.order[0].started {
 		return
 	}
 	n, err := s.r.DocCount()

@@ -130,7 +130,7 @@ type phraseSearcher struct {
 
 // splitMin is the fewest documents of a phrase's rarest bigram for which
 // its search is split between two goroutines (a variable for tests).
-var splitMin uint64 = 4000
+var splitMin uint64 = 1000
 
 // splitAfter is the number of Next calls without an Advance after which a
 // searcher is taken to be read to the end. A searcher driven by another

@@ -599,7 +599,27 @@ func (q rankWords) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping
 			s.Close()
 		}
 	}
+	// Most substrings of a query are no word: one dictionary lookup each
+	// costs less than opening their postings (scorch can do it).
+	var dict bindex.FieldDictContains
+	if c, ok := r.(interface {
+		FieldDictContains(string) (bindex.FieldDictContains, error)
+	}); ok {
+		if dict, err = c.FieldDictContains(fWords); err != nil {
+			return nil, fmt.Errorf("rank words: %w", err)
+		}
+	}
 	for _, w := range q.words {
+		if dict != nil {
+			ok, err := dict.Contains([]byte(w))
+			if err != nil {
+				closeAll()
+				return nil, fmt.Errorf("rank words: %w", err)
+			}
+			if !ok {
+				continue
+			}
+		}
 		tfr, err := r.TermFieldReader(ctx, []byte(w), fWords, false, false, false)
 		if err != nil {
 			closeAll()

@@ -68,17 +68,23 @@ type Request struct {
 
 // Hit is one matching article.
 type Hit struct {
-	ID        string   `json:"id"`
-	IssueID   string   `json:"issue_id"`
-	Date      string   `json:"date"`
-	Issue     int      `json:"issue"`
-	Section   string   `json:"section"`
-	SourceOrg string   `json:"source_org"`
-	District  string   `json:"district"`
-	Headline  string   `json:"headline"`
-	Page      int      `json:"page,omitempty"`
-	Snippets  []string `json:"snippets"` // "…<mark>永定路</mark>…", HTML-escaped around the marks
-	Score     float64  `json:"score"`
+	ID string `json:"id"`
+	Citation
+	Snippets []string `json:"snippets"` // "…<mark>永定路</mark>…", HTML-escaped around the marks
+	Score    float64  `json:"score"`
+}
+
+// Citation is what a reader cites an article by: its issue, date, section,
+// reporting body and district, headline, and page of the source PDF.
+type Citation struct {
+	IssueID   string `json:"issue_id"`
+	Date      string `json:"date"`
+	Issue     int    `json:"issue"`
+	Section   string `json:"section"`
+	SourceOrg string `json:"source_org"`
+	District  string `json:"district"`
+	Headline  string `json:"headline"`
+	Page      int    `json:"page,omitempty"`
 }
 
 // FacetCount is the number of matching articles with one facet value.

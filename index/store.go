@@ -37,26 +37,14 @@ type Issue struct {
 }
 
 // storedArticle is the record of an article document. It is stored in two
-// parts that decode into it in turn (decodeArticle): the fields a hit
-// shows, as JSON (fHit: no search decompresses a record to list its hits),
-// and the rest, deflated (fRecord).
+// parts that decode into it in turn (decodeArticle): its Citation, as JSON
+// (fHit: no search decompresses a record to list its hits), and the rest,
+// deflated (fRecord).
 type storedArticle struct {
 	IssueID string `json:"issue_id"`
 	Date    string `json:"date"`
 	Issue   int    `json:"issue"`
 	ingest.Article
-}
-
-// shownFields is the fHit part of an article's record.
-type shownFields struct {
-	IssueID   string `json:"issue_id"`
-	Date      string `json:"date"`
-	Issue     int    `json:"issue"`
-	Section   string `json:"section"`
-	SourceOrg string `json:"source_org"`
-	District  string `json:"district"`
-	Headline  string `json:"headline"`
-	Page      int    `json:"page,omitempty"`
 }
 
 // restFields is the fRecord part of an article's record.
@@ -149,7 +137,7 @@ func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
 	}
-	hit, err := json.Marshal(shownFields{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
+	hit, err := json.Marshal(Citation{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
 		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page})
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)

@@ -539,7 +539,7 @@ func TestDecodeArticleLayouts(t *testing.T) {
 		ID: "2021-014-02", Seq: 2, Section: "工作交流", Headline: "标题", Body: "正文。\n\n第二段。", SourceOrg: "海淀区文明办",
 		District: "海淀区", DistrictsMentioned: []string{"海淀区"}, Organisations: []string{"海淀区文明办"}, Themes: []string{"志愿服务"}, Page: 3}}
 	a := want.Article
-	hit, _ := json.Marshal(shownFields{IssueID: want.IssueID, Date: want.Date, Issue: want.Issue, Section: a.Section,
+	hit, _ := json.Marshal(Citation{IssueID: want.IssueID, Date: want.Date, Issue: want.Issue, Section: a.Section,
 		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page})
 	rest, err := encodeRecord(restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
 		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, Themes: a.Themes})

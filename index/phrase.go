@@ -17,9 +17,9 @@ import (
 	"jianbao/segment"
 )
 
-// bigramPhrase matches the documents whose field holds terms[i] at position
-// p+offs[i] for some p, for every i: the bigrams of a query at their places
-// in the text. It does what bleve's phrase query does for such a phrase,
+// bigramPhrase matches the documents whose field holds, for some position
+// p, the bigram at each offset o of a query at position p+o: the query in
+// the text. It does what bleve's phrase query does for such a phrase,
 // with far less work per document: the documents holding every term are
 // found by leapfrogging postings without positions, and positions are read
 // only for those, into buffers that are reused (never for a single term,
@@ -76,6 +76,9 @@ const headBonus = 3
 
 // Searcher implements query.Query.
 func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	if len(q.bigrams) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
 	s := &phraseSearcher{q: q, ctx: ctx, r: r, score: opts.Score != "none"}
 	// A documents reader for every bigram gives the costs; those of the
 	// cover are kept for the first cursor.
@@ -110,7 +113,8 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 }
 
 // phraseSearcher finds the matches of a bigramPhrase with a cursor. When
-// it is read to the end (Next after Next), a worker goroutine finds those
+// it is read to the end (splitAfter Next calls and no Advance), a worker
+// goroutine finds those
 // in the upper half of the documents with a second cursor meanwhile
 // (ahead), so that a phrase found in thousands of documents takes both
 // cores.
@@ -158,6 +162,8 @@ type ahead struct {
 	id      bindex.IndexInternalID
 }
 
+// docsReader opens the documents reader of bigram t: without frequencies,
+// except for a single bigram, which is scored from it.
 func (s *phraseSearcher) docsReader(t string) (bindex.TermFieldReader, error) {
 	single := len(s.q.bigrams) == 1 && s.score // scored from its documents reader
 	d, err := s.r.TermFieldReader(s.ctx, []byte(t), s.q.field, single, single, false)

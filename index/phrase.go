@@ -28,15 +28,19 @@ import (
 // all. It scores like a term as rare as the phrase's rarest bigram (idf)
 // that occurs as often as the phrase in a field of that length (tf-idf),
 // raised when the head field (the headline's bigrams, without positions)
-// holds every term. A single term's frequency comes from its postings.
+// holds every term, and by the tf-idf of the words (dictionary words of the
+// query, field fWords) that a match holds as words. A single term's
+// frequency comes from its postings.
 type bigramPhrase struct {
 	field, head string
 	bigrams     []string // at every offset of the phrase
+	words       []string // that may rank the matches
 }
 
-// newBigramPhrase returns the phrase of v's bigrams (v of 2+ characters).
-func newBigramPhrase(field, head, v string) *bigramPhrase {
-	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v)}
+// newBigramPhrase returns the phrase of v's bigrams (v of 2+ characters),
+// ranked by the words among words that the index has.
+func newBigramPhrase(field, head, v string, words []string) *bigramPhrase {
+	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v), words: words}
 }
 
 // cheapestCover returns the offsets of the bigrams that a phrase must
@@ -100,16 +104,118 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 	}
 	s.offs = cheapestCover(costs)
 	s.count = slices.Min(costs)
-	first, err := s.cursor(func(o int) bindex.TermFieldReader { d := all[o]; all[o] = nil; return d })
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("phrase: %w", err)
+	}
+	var words []*wordTerm
+	if s.score {
+		s.idf = 1 + math.Log(float64(n)/float64(s.count+1))
+		s.weight = s.idf
+		if words, err = s.rankingWords(n); err != nil {
+			return nil, err
+		}
+	}
+	first, err := s.cursor(func(o int) bindex.TermFieldReader { d := all[o]; all[o] = nil; return d }, words)
 	if err != nil {
 		return nil, err
 	}
 	s.main = first
-	if n, err := r.DocCount(); err == nil && s.score {
-		s.idf = 1 + math.Log(float64(n)/float64(s.count+1))
-		s.weight = s.idf
-	}
 	return s, nil
+}
+
+// maxWordShare is the share of the documents above which a word does not
+// rank: it would weigh little in a score and cost a posting list as long
+// as the archive.
+const maxWordShare = 0.25
+
+// wordRank is a word that ranks the matches of a phrase.
+type wordRank struct {
+	text string
+	idf  float64
+}
+
+// rankingWords chooses the words of the phrase that rank its matches:
+// those that the index has, in at most a maxWordShare of its n documents.
+// It returns their readers (for the first cursor) and keeps the choice
+// for a second one.
+func (s *phraseSearcher) rankingWords(n uint64) ([]*wordTerm, error) {
+	if len(s.q.words) == 0 {
+		return nil, nil
+	}
+	// Most substrings of a query are no word: one dictionary lookup each
+	// costs less than opening their postings (scorch can do it).
+	var dict bindex.FieldDictContains
+	if c, ok := s.r.(interface {
+		FieldDictContains(string) (bindex.FieldDictContains, error)
+	}); ok {
+		var err error
+		if dict, err = c.FieldDictContains(fWords); err != nil {
+			return nil, fmt.Errorf("rank words: %w", err)
+		}
+	}
+	var out []*wordTerm
+	for _, w := range s.q.words {
+		if dict != nil {
+			ok, err := dict.Contains([]byte(w))
+			if err != nil {
+				closeWords(out)
+				return nil, fmt.Errorf("rank words: %w", err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		tfr, err := s.r.TermFieldReader(s.ctx, []byte(w), fWords, true, true, false)
+		if err != nil {
+			closeWords(out)
+			return nil, fmt.Errorf("rank words: %w", err)
+		}
+		c := tfr.Count()
+		if c == 0 || float64(c) > maxWordShare*float64(n) {
+			tfr.Close()
+			continue
+		}
+		wr := wordRank{text: w, idf: 1 + math.Log(float64(n)/float64(c+1))}
+		s.words = append(s.words, wr)
+		out = append(out, &wordTerm{wordRank: wr, r: tfr})
+	}
+	return out, nil
+}
+
+// wordTerm reads the postings of a ranking word forwards.
+type wordTerm struct {
+	wordRank
+	r    bindex.TermFieldReader
+	doc  bindex.TermFieldDoc
+	done bool
+}
+
+// at returns the frequency and norm of the word in document id (0: none).
+func (w *wordTerm) at(id bindex.IndexInternalID) (uint64, float64, error) {
+	if w.done {
+		return 0, 0, nil
+	}
+	if w.doc.ID == nil || w.doc.ID.Compare(id) < 0 {
+		d, err := w.r.Advance(id, &w.doc)
+		if err != nil {
+			return 0, 0, err
+		}
+		if d == nil {
+			w.done = true
+			return 0, 0, nil
+		}
+	}
+	if !w.doc.ID.Equals(id) {
+		return 0, 0, nil
+	}
+	return w.doc.Freq, w.doc.Norm, nil
+}
+
+func closeWords(ws []*wordTerm) {
+	for _, w := range ws {
+		w.r.Close()
+	}
 }
 
 // phraseSearcher finds the matches of a bigramPhrase with a cursor. When
@@ -127,6 +233,7 @@ type phraseSearcher struct {
 	score  bool
 	idf    float64
 	weight float64 // idf × query norm
+	words  []wordRank
 	main   *cursor
 	nexts  int    // Next calls, while there was no Advance
 	ahead  *ahead // nil until split
@@ -174,9 +281,20 @@ func (s *phraseSearcher) docsReader(t string) (bindex.TermFieldReader, error) {
 }
 
 // cursor opens a cursor over the cover, with docs(o) as the documents
-// reader of the bigram at offset o.
-func (s *phraseSearcher) cursor(docs func(o int) bindex.TermFieldReader) (*cursor, error) {
-	c := &cursor{score: s.score}
+// reader of the bigram at offset o, and words as the ranking words' readers
+// (nil: opened here).
+func (s *phraseSearcher) cursor(docs func(o int) bindex.TermFieldReader, words []*wordTerm) (*cursor, error) {
+	c := &cursor{score: s.score, idf: s.idf, words: words}
+	if words == nil {
+		for _, w := range s.words {
+			tfr, err := s.r.TermFieldReader(s.ctx, []byte(w.text), fWords, true, true, false)
+			if err != nil {
+				c.close()
+				return nil, fmt.Errorf("rank words: %w", err)
+			}
+			c.words = append(c.words, &wordTerm{wordRank: w, r: tfr})
+		}
+	}
 	for _, o := range s.offs {
 		t := s.q.bigrams[o]
 		d := docs(o)
@@ -243,7 +361,7 @@ func (s *phraseSearcher) split() {
 	if n <= cur+2*splitMin {
 		return
 	}
-	c, err := s.cursor(func(int) bindex.TermFieldReader { return nil })
+	c, err := s.cursor(func(int) bindex.TermFieldReader { return nil }, nil)
 	if err != nil {
 		return // the main cursor does it all
 	}
@@ -326,8 +444,15 @@ func (s *phraseSearcher) Close() error {
 	return err
 }
 
-// Weight implements search.Searcher.
-func (s *phraseSearcher) Weight() float64 { return s.idf * s.idf }
+// Weight implements search.Searcher: that of the phrase and its words as
+// the clauses of a boolean query.
+func (s *phraseSearcher) Weight() float64 {
+	w := s.idf * s.idf
+	for _, r := range s.words {
+		w += r.idf * r.idf
+	}
+	return w
+}
 
 // SetQueryNorm implements search.Searcher.
 func (s *phraseSearcher) SetQueryNorm(n float64) { s.weight = s.idf * n }
@@ -359,7 +484,9 @@ type phraseTerm struct {
 type cursor struct {
 	terms  []*phraseTerm // in phrase order
 	order  []*phraseTerm // rarest first
+	words  []*wordTerm
 	score  bool
+	idf    float64  // the phrase's
 	starts []uint64 // where the phrase may start
 	at     []uint64 // positions of a term
 	done   bool
@@ -399,6 +526,18 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 		}
 		if head {
 			tf += headBonus
+		}
+		// A word's tf-idf, in terms of the phrase's idf (documentMatch
+		// multiplies by it twice).
+		for _, w := range c.words {
+			f, norm, err := w.at(cand)
+			if err != nil {
+				return nil, 0, err
+			}
+			if f > 0 {
+				r := w.idf / c.idf
+				tf += math.Sqrt(float64(f)) * norm * r * r
+			}
 		}
 		return cand, tf, nil
 	}
@@ -521,6 +660,11 @@ func (c *cursor) inHead(id bindex.IndexInternalID) (bool, error) {
 // close closes the cursor's readers.
 func (c *cursor) close() error {
 	var first error
+	for _, w := range c.words {
+		if err := w.r.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
 	for _, t := range c.terms {
 		for _, r := range []bindex.TermFieldReader{t.docs, t.pos, t.head} {
 			if r != nil {
@@ -583,71 +727,3 @@ func (c *constScorer) Weight() float64 { return 1 }
 
 // SetQueryNorm implements search.Searcher: the score stays as it is.
 func (c *constScorer) SetQueryNorm(float64) {}
-
-// rankWords scores the articles whose word field holds any of words
-// (tf-idf), leaving out the words that no article has and those in more
-// than a maxWordShare of the documents: they weigh little in a score and
-// cost a posting list as long as the archive.
-type rankWords struct{ words []string }
-
-// maxWordShare is the share of the documents above which a word does not rank.
-const maxWordShare = 0.25
-
-// Searcher implements query.Query.
-func (q rankWords) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	n, err := r.DocCount()
-	if err != nil {
-		return nil, fmt.Errorf("rank words: %w", err)
-	}
-	var ss []search.Searcher
-	closeAll := func() {
-		for _, s := range ss {
-			s.Close()
-		}
-	}
-	// Most substrings of a query are no word: one dictionary lookup each
-	// costs less than opening their postings (scorch can do it).
-	var dict bindex.FieldDictContains
-	if c, ok := r.(interface {
-		FieldDictContains(string) (bindex.FieldDictContains, error)
-	}); ok {
-		if dict, err = c.FieldDictContains(fWords); err != nil {
-			return nil, fmt.Errorf("rank words: %w", err)
-		}
-	}
-	for _, w := range q.words {
-		if dict != nil {
-			ok, err := dict.Contains([]byte(w))
-			if err != nil {
-				closeAll()
-				return nil, fmt.Errorf("rank words: %w", err)
-			}
-			if !ok {
-				continue
-			}
-		}
-		tfr, err := r.TermFieldReader(ctx, []byte(w), fWords, false, false, false)
-		if err != nil {
-			closeAll()
-			return nil, fmt.Errorf("rank words: %w", err)
-		}
-		c := tfr.Count()
-		tfr.Close()
-		if c == 0 || float64(c) > maxWordShare*float64(n) {
-			continue
-		}
-		s, err := searcher.NewTermSearcher(ctx, r, w, fWords, 1, opts)
-		if err != nil {
-			closeAll()
-			return nil, fmt.Errorf("rank words: %w", err)
-		}
-		ss = append(ss, s)
-	}
-	switch len(ss) {
-	case 0:
-		return searcher.NewMatchNoneSearcher(r)
-	case 1:
-		return ss[0], nil
-	}
-	return searcher.NewDisjunctionSearcher(ctx, r, ss, 0, opts)
-}

@@ -279,10 +279,10 @@ func isSpace(r rune) bool {
 // textQuery matches the articles whose text contains v: a phrase of v's
 // bigrams at consecutive positions (bigramPhrase, which also ranks
 // headline matches first), the bigrams that start with v for a single
-// character. With rank, clauses that score without filtering are added:
-// for a single character, its being in the headline; else the dictionary
-// words that v contains, looked up as they stand, so that no word
-// segmentation is needed at query time.
+// character. With rank, what scores without filtering is added: for a
+// single character, its being in the headline; else the dictionary words
+// that v contains, looked up as they stand, so that no word segmentation
+// is needed at query time.
 func textQuery(v string, rank bool) query.Query {
 	switch utf8.RuneCountInString(v) {
 	case 0:
@@ -301,19 +301,11 @@ func textQuery(v string, rank bool) query.Query {
 		b.AddShould(unscored{h, 1})
 		return b
 	}
-	head := fHead
+	head, words := fHead, candidateWords(v)
 	if !rank {
-		head = ""
+		head, words = "", nil
 	}
-	exact := newBigramPhrase(fText, head, v)
-	words := candidateWords(v)
-	if !rank || len(words) == 0 {
-		return exact
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(exact)
-	b.AddShould(rankWords{words})
-	return b
+	return newBigramPhrase(fText, head, v, words)
 }
 
 // candidateWords returns the substrings of v that may be dictionary words,

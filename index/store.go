@@ -190,7 +190,9 @@ func (ix *Index) Commit(ctx context.Context, b *Batch) error {
 	if err := ix.bi.Batch(b.b); err != nil {
 		return fmt.Errorf("write index %s: %w", ix.dir, err)
 	}
-	b.b.Reset()
+	// A new batch, not Reset: scorch may still be ranging over the old
+	// one's operations in a goroutine of its own when Batch returns.
+	b.b = ix.bi.NewBatch()
 	b.docs = 0
 	return nil
 }

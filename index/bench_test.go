@@ -86,17 +86,7 @@ func benchArchive(b *testing.B, target int) {
 	// Let scorch finish merging before measuring size and searches.
 	time.Sleep(2 * time.Second)
 
-	// The normalised text of every article, as the index sees it.
-	var texts []string
-	for _, p := range paths {
-		iss, _ := ingest.ParseFile(context.Background(), p, ingest.Options{})
-		if iss == nil {
-			continue
-		}
-		for _, a := range iss.Articles {
-			texts = append(texts, ingest.MatchText(a.Headline)+"\x1f"+ingest.MatchText(a.SourceOrg)+"\x1f"+ingest.MatchText(a.Body))
-		}
-	}
+	texts := articleTexts(paths)
 	textBytes := 0
 	for _, t := range texts {
 		textBytes += len(t)
@@ -479,6 +469,11 @@ func benchIndex(b *testing.B, dir string, target int) (*Index, []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return ix, articleTexts(paths)
+}
+
+// articleTexts returns the searchText of every article of the files.
+func articleTexts(paths []string) []string {
 	var texts []string
 	for _, p := range paths {
 		iss, _ := ingest.ParseFile(context.Background(), p, ingest.Options{})
@@ -486,8 +481,14 @@ func benchIndex(b *testing.B, dir string, target int) (*Index, []string) {
 			continue
 		}
 		for _, a := range iss.Articles {
-			texts = append(texts, ingest.MatchText(a.Headline)+"\x1f"+ingest.MatchText(a.SourceOrg)+"\x1f"+ingest.MatchText(a.Body))
+			texts = append(texts, searchText(&a))
 		}
 	}
-	return ix, texts
+	return texts
+}
+
+// searchText is the normalised text of an article as a search sees it:
+// headline, attribution and body, separated.
+func searchText(a *ingest.Article) string {
+	return ingest.MatchText(a.Headline) + "\x1f" + ingest.MatchText(a.SourceOrg) + "\x1f" + ingest.MatchText(a.Body)
 }

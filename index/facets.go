@@ -216,10 +216,8 @@ func (t *tapSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, er
 	return m, err
 }
 
-// warmFields are the facet fields WarmFacets reads.
-var warmFields = []string{fDistrict, fSection, fOrg, fTheme, fYear}
-
-// WarmFacets reads the facet columns of the index as it is now, so that
+// WarmFacets reads the columns of the facets of a Request (not issue_id)
+// for the index as it is now, so that
 // the next search with facets does not pay for them (tens of milliseconds
 // at 100k articles). A server calls it when it starts and after it ingests.
 func (ix *Index) WarmFacets(ctx context.Context) error {
@@ -237,7 +235,7 @@ func (ix *Index) WarmFacets(ctx context.Context) error {
 		return fmt.Errorf("warm facets: %w", err)
 	}
 	defer r.Close()
-	for _, f := range warmFields {
+	for _, f := range facetFields {
 		if _, err := ix.facets.column(ctx, r, f); err != nil {
 			return err
 		}

@@ -104,15 +104,15 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 	}
 	s.offs = cheapestCover(costs)
 	s.count = slices.Min(costs)
-	n, err := r.DocCount()
-	if err != nil {
+	var err error
+	if s.docs, err = r.DocCount(); err != nil {
 		return nil, fmt.Errorf("phrase: %w", err)
 	}
 	var words []*wordTerm
 	if s.score {
-		s.idf = 1 + math.Log(float64(n)/float64(s.count+1))
+		s.idf = 1 + math.Log(float64(s.docs)/float64(s.count+1))
 		s.weight = s.idf
-		if words, err = s.rankingWords(n); err != nil {
+		if words, err = s.rankingWords(); err != nil {
 			return nil, err
 		}
 	}
@@ -136,10 +136,11 @@ type wordRank struct {
 }
 
 // rankingWords chooses the words of the phrase that rank its matches:
-// those that the index has, in at most a maxWordShare of its n documents.
+// those that the index has, in at most a maxWordShare of its documents.
 // It returns their readers (for the first cursor) and keeps the choice
 // for a second one.
-func (s *phraseSearcher) rankingWords(n uint64) ([]*wordTerm, error) {
+func (s *phraseSearcher) rankingWords() ([]*wordTerm, error) {
+	n := s.docs
 	if len(s.q.words) == 0 {
 		return nil, nil
 	}
@@ -230,6 +231,7 @@ type phraseSearcher struct {
 	r      bindex.IndexReader
 	offs   []int  // the cover: offsets of the bigrams read
 	count  uint64 // documents of the rarest bigram
+	docs   uint64 // documents of the index
 	score  bool
 	idf    float64
 	weight float64 // idf × query norm
@@ -353,10 +355,7 @@ func (s *phraseSearcher) split() {
 	if s.count < splitMin || len(s.offs) == 1 || runtime.GOMAXPROCS(0) < 2 || s.main.done || !s.main.order[0].started {
 		return
 	}
-	n, err := s.r.DocCount()
-	if err != nil {
-		return
-	}
+	n := s.docs
 	cur := s.main.order[0].doc.ID.Value()
 	if n <= cur+2*splitMin {
 		return

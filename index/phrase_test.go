@@ -44,7 +44,7 @@ func TestBigramPhrase(t *testing.T) {
 	}
 	texts := map[string]string{}
 	for _, a := range iss.Articles {
-		texts[a.ID] = ingest.MatchText(a.Headline) + "\x1f" + ingest.MatchText(a.SourceOrg) + "\x1f" + ingest.MatchText(a.Body)
+		texts[a.ID] = searchText(&a)
 	}
 	want := func(pred func(string) bool) []string {
 		ids := []string{}

@@ -573,8 +573,8 @@ func TestWarmFacets(t *testing.T) {
 	ix.facets.mu.Lock()
 	n := len(ix.facets.columns)
 	ix.facets.mu.Unlock()
-	if n != len(warmFields) {
-		t.Errorf("%d columns after warming, want %d", n, len(warmFields))
+	if n != len(facetFields) {
+		t.Errorf("%d columns after warming, want %d", n, len(facetFields))
 	}
 	res, err := ix.Search(ctx, Request{Expr: All{}, Facets: []string{"district"}})
 	if err != nil || len(res.Facets["district"]) == 0 {

@@ -89,14 +89,22 @@ func readPDF(ctx context.Context, data []byte, opts Options) ([]Page, pdfInfo, e
 		pages, info, err := x.run(ctx)
 		done <- result{pages, info, err}
 	}()
+	// The reader may see the deadline itself and return first: either way
+	// the user is told the time limit stopped it.
+	stopped := func(err error) error {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("%w: reading stopped after %s", ErrPDF, timeout)
+		}
+		return err
+	}
 	select {
 	case r := <-done:
-		return r.pages, r.info, r.err
-	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, pdfInfo{}, fmt.Errorf("%w: reading stopped after %s", ErrPDF, timeout)
+		if r.err != nil {
+			return nil, pdfInfo{}, stopped(r.err)
 		}
-		return nil, pdfInfo{}, ctx.Err()
+		return r.pages, r.info, nil
+	case <-ctx.Done():
+		return nil, pdfInfo{}, stopped(ctx.Err())
 	}
 }
 

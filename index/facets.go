@@ -216,29 +216,35 @@ func (t *tapSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, er
 	return m, err
 }
 
-// WarmFacets reads the columns of the facets of a Request (not issue_id)
-// for the index as it is now, so that
-// the next search with facets does not pay for them (tens of milliseconds
-// at 100k articles). A server calls it when it starts and after it ingests.
-func (ix *Index) WarmFacets(ctx context.Context) error {
+// Warm reads into memory what searches would otherwise read when they
+// first need it, for the index as it is now: the columns of the facets of a
+// Request (not issue_id), tens of milliseconds at 100k articles, and the
+// search texts that phrase search checks its candidates against, which
+// from then on stay in memory (textCache). A server calls it when it starts
+// and after it ingests; a process that searches once does not.
+func (ix *Index) Warm(ctx context.Context) error {
 	ix.life.RLock()
 	defer ix.life.RUnlock()
 	if ix.closed {
-		return fmt.Errorf("warm facets: index %s is closed", ix.dir)
+		return fmt.Errorf("warm: index %s is closed", ix.dir)
 	}
 	adv, err := ix.bi.Advanced()
 	if err != nil {
-		return fmt.Errorf("warm facets: %w", err)
+		return fmt.Errorf("warm: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return fmt.Errorf("warm facets: %w", err)
+		return fmt.Errorf("warm: %w", err)
 	}
 	defer r.Close()
 	for _, f := range facetFields {
 		if _, err := ix.facets.column(ctx, r, f); err != nil {
 			return err
 		}
+	}
+	ix.texts.on.Store(true)
+	if _, err := newMatchReader(ctx, r, &ix.texts); err != nil {
+		return fmt.Errorf("warm: %w", err)
 	}
 	return nil
 }

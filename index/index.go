@@ -37,7 +37,7 @@ import (
 )
 
 // SchemaVersion changes whenever the mapping or the documents change shape.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // Options control how an index is opened.
 type Options struct {
@@ -73,6 +73,7 @@ type Index struct {
 	ro   bool
 
 	facets    facetColumns // of the latest snapshot searched
+	texts     textCache    // search texts in memory, once Warm turns it on
 	closeOnce sync.Once
 	life      sync.RWMutex // held for reading by background work, which must not outlive the index
 	closed    bool

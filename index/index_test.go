@@ -175,6 +175,36 @@ func TestRecallPrecision(t *testing.T) {
 	a := sharedArchive(t)
 	r := rand.New(rand.NewPCG(7, 7))
 	qs := a.queries(r, 400)
+	// Phrase search checks its candidates against the stored search texts,
+	// or against those in memory once the index is warmed: alike.
+	t.Run("stored texts", func(t *testing.T) { recallPrecision(t, a, qs) })
+	stored := topHits(t, a.ix, qs)
+	if err := a.ix.Warm(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer a.ix.texts.on.Store(false)
+	t.Run("texts in memory", func(t *testing.T) { recallPrecision(t, a, qs) })
+	if mem := topHits(t, a.ix, qs); !slices.Equal(mem, stored) {
+		t.Error("the top hits with texts in memory differ from those with stored texts")
+	}
+}
+
+// topHits returns the top 10 hits of each query, with their scores.
+func topHits(t *testing.T, ix *Index, qs []string) []string {
+	var out []string
+	for _, q := range qs {
+		res, err := ix.Search(t.Context(), Request{Expr: Text{Value: q}, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			out = append(out, fmt.Sprintf("%s %s %.6f", q, h.ID, h.Score))
+		}
+	}
+	return out
+}
+
+func recallPrecision(t *testing.T, a *archive, qs []string) {
 	var hits, missed, extra, found int
 	for _, q := range qs {
 		got := allIDs(t, a.ix, Text{Value: q})

@@ -27,12 +27,14 @@ const (
 	fOrganis  = "organisation"
 	fTheme    = "theme"
 	fSpecial  = "special"
-	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), with positions
+	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), documents and frequencies
 	fWords    = "words" // dictionary words of the same, for ranking
 	fHead     = "head"  // bigrams of the headline, documents only, for ranking
 	fRecord   = "rec"   // the stored record (deflated JSON), not indexed
 	fFiles    = "files" // an issue's sources (JSON), stored
 	fHit      = "hit"   // an article's fields shown in a hit (JSON), stored
+	fMatch    = "match" // an article's fText value (UTF-16LE), stored: see matchtext.go
+	fPatch    = "patch" // what rebuilds an article's body from fMatch, stored
 )
 
 // keywordFields are the exact-value fields usable in Field expressions.
@@ -51,16 +53,15 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.DocValues = docValues
 		return f
 	}
-	// text: with positions, term frequencies and norms, or some of them.
-	// Without frequencies bleve would not reuse the buffers of positions,
-	// which made phrase search a fifth slower.
-	text := func(name, analyzer string, positions, freqNorms bool) *mapping.FieldMapping {
+	// text: documents, with or without term frequencies and norms; no
+	// positions.
+	text := func(name, analyzer string, freqNorms bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeInAll = false
-		f.IncludeTermVectors = positions
+		f.IncludeTermVectors = false
 		f.SkipFreqNorm = !freqNorms
 		f.DocValues = false
 		return f
@@ -87,13 +88,17 @@ func newMapping() *mapping.IndexMappingImpl {
 	date := kw(true)
 	date.Store = true // Issues lists the dates
 	doc.AddFieldMappingsAt(fDate, date)
+	// No positions: a phrase's candidates are checked against the stored
+	// search text (fMatch), which takes a third of the room positions did.
 	doc.AddFieldMappingsAt(fText,
-		text(fText, segment.BigramPositions, true, true),
-		text(fWords, segment.Words, false, true))
-	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, false, false))
+		text(fText, segment.BigramPositions, true),
+		text(fWords, segment.Words, true))
+	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, false))
 	doc.AddFieldMappingsAt(fRecord, stored())
 	doc.AddFieldMappingsAt(fFiles, stored())
 	doc.AddFieldMappingsAt(fHit, stored())
+	doc.AddFieldMappingsAt(fMatch, stored())
+	doc.AddFieldMappingsAt(fPatch, stored())
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc

@@ -17,30 +17,30 @@ import (
 	"jianbao/segment"
 )
 
-// bigramPhrase matches the documents whose field holds, for some position
-// p, the bigram at each offset o of a query at position p+o: the query in
-// the text. It does what bleve's phrase query does for such a phrase,
-// with far less work per document: the documents holding every term are
-// found by leapfrogging postings without positions, and positions are read
-// only for those, into buffers that are reused (never for a single term,
-// which needs no check). Of the phrase's bigrams it reads a cheapest cover
-// (cheapestCover): every character in one of them, the fewest postings in
-// all. It scores like a term as rare as the phrase's rarest bigram (idf)
-// that occurs as often as the phrase in a field of that length (tf-idf),
-// raised when the head field (the headline's bigrams, without positions)
-// holds every term, and by the tf-idf of the words (dictionary words of the
-// query, field fWords) that a match holds as words. A single term's
-// frequency comes from its postings.
+// bigramPhrase matches the documents whose search text (field fText, its
+// bigrams; fMatch, the text) contains a phrase. The documents holding
+// every bigram of a cheapest cover (cheapestCover: every character in one
+// of them, the fewest postings in all) are found by leapfrogging their
+// postings; each is then checked against its stored search text, where the
+// phrase's occurrences are counted (a single bigram needs no check: its
+// postings give its frequency). It scores like a term as rare as the
+// phrase's rarest bigram (idf) that occurs as often as the phrase in a field
+// of that length (tf-idf), raised when the phrase is in the headline (for
+// a single bigram: when the head field, the headline's bigrams, holds it),
+// and by the tf-idf of the words (dictionary words of the query, field
+// fWords) that a match holds as words.
 type bigramPhrase struct {
 	field, head string
-	bigrams     []string // at every offset of the phrase
-	words       []string // that may rank the matches
+	bigrams     []string   // at every offset of the phrase
+	utf16       []byte     // the phrase as stored search texts hold it
+	words       []string   // that may rank the matches
+	texts       *textCache // the index's, nil: none
 }
 
-// newBigramPhrase returns the phrase of v's bigrams (v of 2+ characters),
-// ranked by the words among words that the index has.
-func newBigramPhrase(field, head, v string, words []string) *bigramPhrase {
-	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v), words: words}
+// newBigramPhrase returns the phrase v (of 2+ characters), ranked by the
+// words among words that the index has.
+func newBigramPhrase(field, head, v string, words []string, texts *textCache) *bigramPhrase {
+	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v), utf16: appendUTF16(nil, v), words: words, texts: texts}
 }
 
 // cheapestCover returns the offsets of the bigrams that a phrase must
@@ -113,6 +113,12 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 		s.idf = 1 + math.Log(float64(s.docs)/float64(s.count+1))
 		s.weight = s.idf
 		if words, err = s.rankingWords(); err != nil {
+			return nil, err
+		}
+	}
+	if len(s.offs) > 1 {
+		if s.texts, err = newMatchReader(ctx, r, q.texts); err != nil {
+			closeWords(words)
 			return nil, err
 		}
 	}
@@ -236,6 +242,7 @@ type phraseSearcher struct {
 	idf    float64
 	weight float64 // idf × query norm
 	words  []wordRank
+	texts  *matchReader // nil for a single term
 	main   *cursor
 	nexts  int    // Next calls, while there was no Advance
 	ahead  *ahead // nil until split
@@ -286,7 +293,7 @@ func (s *phraseSearcher) docsReader(t string) (bindex.TermFieldReader, error) {
 // reader of the bigram at offset o, and words as the ranking words' readers
 // (nil: opened here).
 func (s *phraseSearcher) cursor(docs func(o int) bindex.TermFieldReader, words []*wordTerm) (*cursor, error) {
-	c := &cursor{score: s.score, idf: s.idf, words: words}
+	c := &cursor{score: s.score, idf: s.idf, words: words, texts: s.texts, phrase: s.q.utf16}
 	if words == nil {
 		for _, w := range s.words {
 			tfr, err := s.r.TermFieldReader(s.ctx, []byte(w.text), fWords, true, true, false)
@@ -307,24 +314,17 @@ func (s *phraseSearcher) cursor(docs func(o int) bindex.TermFieldReader, words [
 				return nil, err
 			}
 		}
-		term := &phraseTerm{docs: d, off: o, count: d.Count()}
+		term := &phraseTerm{docs: d, count: d.Count()}
 		c.terms = append(c.terms, term)
-		var err error
-		if len(s.offs) > 1 {
-			if term.pos, err = s.r.TermFieldReader(s.ctx, []byte(t), s.q.field, true, len(c.terms) == 1, true); err != nil {
-				c.close()
-				return nil, fmt.Errorf("phrase %q: %w", t, err)
-			}
-		}
-		if s.score && s.q.head != "" {
+		if s.score && s.q.head != "" && s.texts == nil {
+			var err error
 			if term.head, err = s.r.TermFieldReader(s.ctx, []byte(t), s.q.head, false, false, false); err != nil {
 				c.close()
 				return nil, fmt.Errorf("phrase %q: %w", t, err)
 			}
 		}
 	}
-	// The rarest term leads the leapfrog; the first term (whose reader
-	// gives the field length) stays first for scoring.
+	// The rarest term leads the leapfrog.
 	c.order = slices.Clone(c.terms)
 	slices.SortStableFunc(c.order, func(a, b *phraseTerm) int { return int(a.count) - int(b.count) })
 	return c, nil
@@ -349,7 +349,7 @@ func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInter
 
 // split starts the worker on the upper half of the documents not yet read,
 // if the phrase is common enough, has more than one term (a single term
-// reads no positions: its work per match is the collector's, which a
+// checks no text: its work per match is the collector's, which a
 // second cursor does not share) and there is a core for it.
 func (s *phraseSearcher) split() {
 	if s.count < splitMin || len(s.offs) == 1 || runtime.GOMAXPROCS(0) < 2 || s.main.done || !s.main.order[0].started {
@@ -464,19 +464,18 @@ func (s *phraseSearcher) Min() int { return 0 }
 
 // Size implements search.Searcher.
 func (s *phraseSearcher) Size() int {
-	return 64 + 8*(cap(s.main.starts)+cap(s.main.at)) + 256*len(s.offs)
+	return 64 + cap(s.main.text) + 256*len(s.offs)
 }
 
 // DocumentMatchPoolSize implements search.Searcher.
 func (s *phraseSearcher) DocumentMatchPoolSize() int { return 1 }
 
 type phraseTerm struct {
-	docs, pos, head     bindex.TermFieldReader
-	off                 int
-	count               uint64
-	doc, posed, headDoc bindex.TermFieldDoc
-	started             bool // doc holds the docs reader's current document
-	headDone            bool // the head reader is past its last document
+	docs, head   bindex.TermFieldReader
+	count        uint64
+	doc, headDoc bindex.TermFieldDoc
+	started      bool // doc holds the docs reader's current document
+	headDone     bool // the head reader is past its last document
 }
 
 // cursor reads the postings of a phrase's terms forwards, one goroutine's.
@@ -485,9 +484,10 @@ type cursor struct {
 	order  []*phraseTerm // rarest first
 	words  []*wordTerm
 	score  bool
-	idf    float64  // the phrase's
-	starts []uint64 // where the phrase may start
-	at     []uint64 // positions of a term
+	idf    float64      // the phrase's
+	texts  *matchReader // nil: a single term, no check
+	phrase []byte       // UTF-16LE
+	text   []byte       // the search text of the current candidate
 	done   bool
 	stop   *atomic.Bool // set: give up (nil: never)
 }
@@ -502,12 +502,11 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 			return nil, 0, err
 		}
 		first := c.terms[0]
-		freq, norm := int(first.doc.Freq), first.doc.Norm
-		if first.pos != nil {
-			if freq, err = c.occurrences(cand); err != nil {
+		freq, norm, head := int(first.doc.Freq), first.doc.Norm, false
+		if c.texts != nil {
+			if freq, norm, head, err = c.check(cand); err != nil {
 				return nil, 0, err
 			}
-			norm = first.posed.Norm
 		} else if !c.score {
 			freq = 1
 		}
@@ -519,9 +518,10 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 			return cand, 0, nil
 		}
 		tf := math.Sqrt(float64(freq)) * norm
-		head, err := c.inHead(cand)
-		if err != nil {
-			return nil, 0, err
+		if c.texts == nil {
+			if head, err = c.inHead(cand); err != nil {
+				return nil, 0, err
+			}
 		}
 		if head {
 			tf += headBonus
@@ -586,50 +586,25 @@ func (c *cursor) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, e
 	}
 }
 
-// occurrences returns the number of places in document id where every term
-// sits at its offset.
-func (c *cursor) occurrences(id bindex.IndexInternalID) (int, error) {
-	c.starts = c.starts[:0]
-	for i, t := range c.terms {
-		d, err := t.pos.Advance(id, &t.posed)
-		if err != nil {
-			return 0, err
-		}
-		if d == nil || d.ID.Compare(id) != 0 {
-			return 0, fmt.Errorf("phrase: postings of document %x disagree", []byte(id))
-		}
-		if i == 0 {
-			for _, v := range d.Vectors {
-				if v.Pos >= uint64(t.off) {
-					c.starts = append(c.starts, v.Pos-uint64(t.off))
-				}
-			}
-			slices.Sort(c.starts)
-			continue
-		}
-		// Keep the starts p for which the term is at p+off: with both
-		// lists sorted, one merge pass.
-		c.at = c.at[:0]
-		for _, v := range d.Vectors {
-			c.at = append(c.at, v.Pos)
-		}
-		slices.Sort(c.at) // in order already: linear
-		kept, j := c.starts[:0], 0
-		for _, p := range c.starts {
-			want := p + uint64(t.off)
-			for j < len(c.at) && c.at[j] < want {
-				j++
-			}
-			if j < len(c.at) && c.at[j] == want {
-				kept = append(kept, p)
-			}
-		}
-		c.starts = kept
-		if len(c.starts) == 0 {
-			return 0, nil
+// check returns the number of places where the phrase is in the search
+// text of document id, the norm of the field (as bleve computes it from
+// the number of bigrams) and whether the phrase is in the headline.
+func (c *cursor) check(id bindex.IndexInternalID) (freq int, norm float64, head bool, err error) {
+	if c.text, err = c.texts.get(id.Value(), c.text); err != nil {
+		return 0, 0, false, err
+	}
+	headEnd := len(c.text)
+	for i := 0; i+1 < len(c.text); i += 2 {
+		if c.text[i] == byte(segment.Separator) && c.text[i+1] == 0 {
+			headEnd = i
+			break
 		}
 	}
-	return len(c.starts), nil
+	freq, head = occurrences(c.text, c.phrase, headEnd)
+	// Bigrams: one fewer than characters (two bytes each, but for the few
+	// outside the BMP).
+	norm = float64(float32(1 / math.Sqrt(float64(max(len(c.text)/2-1, 1)))))
+	return freq, norm, head, nil
 }
 
 // inHead reports whether the head field of document id holds every term.
@@ -665,7 +640,7 @@ func (c *cursor) close() error {
 		}
 	}
 	for _, t := range c.terms {
-		for _, r := range []bindex.TermFieldReader{t.docs, t.pos, t.head} {
+		for _, r := range []bindex.TermFieldReader{t.docs, t.head} {
 			if r != nil {
 				if err := r.Close(); err != nil && first == nil {
 					first = err

@@ -63,7 +63,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	br := bleve.NewSearchRequestOptions(q, limit, max(req.Offset, 0), false)
 	br.Fields = []string{fHit}
 	if req.Snippets {
-		br.Fields = append(br.Fields, fRecord)
+		br.Fields = append(br.Fields, fMatch, fPatch)
 	}
 	switch req.Sort {
 	case "", SortRelevance:
@@ -133,14 +133,12 @@ func toHit(h *search.DocumentMatch, marks []string) (Hit, error) {
 	}
 	hit.ID, hit.Score, hit.Snippets = h.ID, h.Score, []string{}
 	if len(marks) > 0 {
-		// The body is all that the hit lacks.
-		var rest restFields
-		s, _ := h.Fields[fRecord].(string)
-		if err := decodeRecord([]byte(s), &rest); err != nil {
-			return Hit{}, fmt.Errorf("search: record of %s: %w", h.ID, err)
+		m, _ := storedMatchOf(h.Fields)
+		head, org, body, err := m.parts()
+		if err != nil {
+			return Hit{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
 		}
-		a := ingest.Article{Headline: hit.Headline, SourceOrg: hit.SourceOrg, Body: rest.Body}
-		hit.Snippets = Snippets(&a, marks, 3)
+		hit.Snippets = snippets([]string{body, head, org}, marks, 3)
 	}
 	return hit, nil
 }
@@ -176,7 +174,7 @@ func (ix *Index) compile(e Expr, rank bool) (query.Query, error) {
 	case nil, All:
 		return bleve.NewMatchAllQuery(), nil
 	case Text:
-		return textQuery(NormalizeText(e), rank), nil
+		return textQuery(NormalizeText(e), rank, &ix.texts), nil
 	case Field:
 		field, ok := exprFields[e.Name]
 		if !ok {
@@ -283,7 +281,7 @@ func isSpace(r rune) bool {
 // single character, its being in the headline; else the dictionary words
 // that v contains, looked up as they stand, so that no word segmentation
 // is needed at query time.
-func textQuery(v string, rank bool) query.Query {
+func textQuery(v string, rank bool, texts *textCache) query.Query {
 	switch utf8.RuneCountInString(v) {
 	case 0:
 		return bleve.NewMatchAllQuery()
@@ -305,7 +303,7 @@ func textQuery(v string, rank bool) query.Query {
 	if !rank {
 		head, words = "", nil
 	}
-	return newBigramPhrase(fText, head, v, words)
+	return newBigramPhrase(fText, head, v, words, texts)
 }
 
 // candidateWords returns the substrings of v that may be dictionary words,
@@ -361,8 +359,14 @@ const snippetContext = 30
 // match wrapped in <mark>…</mark> and the rest HTML-escaped. Nearby matches
 // share a snippet. None when no value occurs.
 func Snippets(a *ingest.Article, values []string, n int) []string {
+	return snippets([]string{ingest.MatchText(a.Body), ingest.MatchText(a.Headline), ingest.MatchText(a.SourceOrg)}, values, n)
+}
+
+// snippets returns up to n snippets of the first of texts (in match form)
+// where a value occurs.
+func snippets(texts []string, values []string, n int) []string {
 	out := []string{}
-	for _, text := range []string{ingest.MatchText(a.Body), ingest.MatchText(a.Headline), ingest.MatchText(a.SourceOrg)} {
+	for _, text := range texts {
 		out = append(out, kwic(text, values, n-len(out))...)
 		if len(out) >= n || len(out) > 0 {
 			break

@@ -18,7 +18,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"jianbao/ingest"
-	"jianbao/segment"
 )
 
 // File is one source file of an issue as the index knows it.
@@ -36,10 +35,11 @@ type Issue struct {
 	Files []File `json:"files"`
 }
 
-// storedArticle is the record of an article document. It is stored in two
+// storedArticle is the record of an article document. It is stored in
 // parts that decode into it in turn (decodeArticle): its Citation, as JSON
-// (fHit: no search decompresses a record to list its hits), and the rest,
-// deflated (fRecord).
+// (fHit: no search decompresses a record to list its hits), the rest but
+// the body, deflated (fRecord), and the body within the search text
+// (fMatch, fPatch: see matchtext.go).
 type storedArticle struct {
 	IssueID string `json:"issue_id"`
 	Date    string `json:"date"`
@@ -47,7 +47,8 @@ type storedArticle struct {
 	ingest.Article
 }
 
-// restFields is the fRecord part of an article's record.
+// restFields is the fRecord part of an article's record. Its body is empty
+// when the search text holds it.
 type restFields struct {
 	ID                 string   `json:"id"`
 	Seq                int      `json:"seq"`
@@ -58,10 +59,11 @@ type restFields struct {
 }
 
 // articleFields are the stored fields that hold an article's record.
-var articleFields = []string{fHit, fRecord}
+var articleFields = []string{fHit, fRecord, fMatch, fPatch}
 
 // decodeArticle returns the record of an article from its stored fields.
-// (Indexes of schema 4 kept the whole record in fRecord: it decodes too.)
+// (Indexes of schemas 4–6 kept the body in fRecord, schema 4 the whole
+// record: reindex reads them.)
 func decodeArticle(fields map[string]any) (storedArticle, error) {
 	var a storedArticle
 	hit, _ := fields[fHit].(string)
@@ -69,7 +71,26 @@ func decodeArticle(fields map[string]any) (storedArticle, error) {
 		return a, fmt.Errorf("decode record: %w", err)
 	}
 	rec, _ := fields[fRecord].(string)
-	return a, decodeRecord([]byte(rec), &a)
+	if err := decodeRecord([]byte(rec), &a); err != nil {
+		return a, err
+	}
+	m, ok := storedMatchOf(fields)
+	if a.Body != "" || !ok {
+		return a, nil
+	}
+	body, err := m.body()
+	if err != nil {
+		return a, fmt.Errorf("decode record: %w", err)
+	}
+	a.Body = body
+	return a, nil
+}
+
+// storedMatchOf returns the stored search text among fields, if there.
+func storedMatchOf(fields map[string]any) (storedMatch, bool) {
+	text, ok := fields[fMatch].(string)
+	patch, _ := fields[fPatch].(string)
+	return storedMatch{text: []byte(text), patch: []byte(patch)}, ok
 }
 
 // ErrNotFound is wrapped by the error of Article and Issue for an unknown id.
@@ -132,8 +153,13 @@ func (b *Batch) Put(iss *Issue) error {
 }
 
 func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
-	rec, err := encodeRecord(restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
-		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, Themes: a.Themes})
+	text, m, inMatch := encodeMatch(a.Headline, a.SourceOrg, a.Body)
+	rest := restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
+		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, Themes: a.Themes}
+	if inMatch {
+		rest.Body = ""
+	}
+	rec, err := encodeRecord(rest)
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
 	}
@@ -142,17 +168,17 @@ func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
 	}
-	head := ingest.MatchText(a.Headline)
-	sep := string(segment.Separator)
 	doc := map[string]any{
 		fType: typeArticle, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
 		fSection: a.Section, fOrg: a.SourceOrg, fDistrict: a.District,
 		fMention: a.DistrictsMentioned, fOrganis: a.Organisations, fTheme: a.Themes,
 		fSpecial: iss.Special,
-		fText:    head + sep + ingest.MatchText(a.SourceOrg) + sep + ingest.MatchText(a.Body) + sep,
-		fHead:    head,
+		fText:    text,
+		fHead:    ingest.MatchText(a.Headline),
 		fRecord:  rec,
 		fHit:     string(hit),
+		fMatch:   string(m.text),
+		fPatch:   string(m.patch),
 	}
 	if err := b.b.Index(a.ID, doc); err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)

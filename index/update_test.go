@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"jianbao/ingest"
 	"jianbao/ingest/synth"
 	"jianbao/segment"
@@ -561,13 +563,14 @@ func TestDecodeArticleLayouts(t *testing.T) {
 	}
 }
 
-// TestWarmFacets checks that warming reads the columns a search then uses,
-// and that warming a closed index is an error, not a crash.
-func TestWarmFacets(t *testing.T) {
+// TestWarm checks that warming reads the columns and the search texts a
+// search then uses, that texts of merged-away segments are dropped, and
+// that warming a closed index is an error, not a crash.
+func TestWarm(t *testing.T) {
 	paths, ix := smallArchive(t, 3, 1)
 	mustIngest(t, ix, paths, IngestOptions{})
 	ctx := context.Background()
-	if err := ix.WarmFacets(ctx); err != nil {
+	if err := ix.Warm(ctx); err != nil {
 		t.Fatal(err)
 	}
 	ix.facets.mu.Lock()
@@ -576,12 +579,36 @@ func TestWarmFacets(t *testing.T) {
 	if n != len(facetFields) {
 		t.Errorf("%d columns after warming, want %d", n, len(facetFields))
 	}
+	segments := func() (int, int) {
+		adv, _ := ix.bi.Advanced()
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		ix.texts.mu.Lock()
+		defer ix.texts.mu.Unlock()
+		return len(r.(*scorch.IndexSnapshot).Segments()), len(ix.texts.segs)
+	}
+	if segs, kept := segments(); segs == 0 || kept != segs {
+		t.Errorf("texts of %d segments in memory, want %d", kept, segs)
+	}
 	res, err := ix.Search(ctx, Request{Expr: All{}, Facets: []string{"district"}})
 	if err != nil || len(res.Facets["district"]) == 0 {
 		t.Errorf("search after warming: %v, %v", res, err)
 	}
+	// New segments are read when a phrase search first needs them, and
+	// only the live ones are kept.
+	more, _ := smallArchive(t, 2, 9)
+	mustIngest(t, ix, more, IngestOptions{})
+	if _, err := ix.Search(ctx, Request{Expr: Text{Value: "文明"}}); err != nil {
+		t.Fatal(err)
+	}
+	if segs, kept := segments(); kept != segs {
+		t.Errorf("after an ingest: texts of %d segments in memory, want %d", kept, segs)
+	}
 	ix.Close()
-	if err := ix.WarmFacets(ctx); err == nil {
+	if err := ix.Warm(ctx); err == nil {
 		t.Error("warming a closed index: no error")
 	}
 }

@@ -95,9 +95,13 @@ func buildBench(target int) (*benchArchive, error) {
 		time.Sleep(2 * time.Second) // let scorch merge before timing
 	}
 	paths, _ := filepath.Glob(filepath.Join(src, "*.txt"))
-	// Open for reading, as serve does, so that CLI processes may read too.
+	// Open for reading and warm, as serve does, so that CLI processes may
+	// read too.
 	ix, err := index.Open(filepath.Join(dir, "index"), index.Options{ReadOnly: true})
 	if err != nil {
+		return nil, err
+	}
+	if err := ix.Warm(context.Background()); err != nil {
 		return nil, err
 	}
 	a := &benchArchive{dir: dir, ix: ix}

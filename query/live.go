@@ -60,16 +60,16 @@ func (s *serialIngester) Ingest(ctx context.Context, paths []string, opts index.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sum, err := s.next.Ingest(ctx, paths, opts)
-	if w, ok := s.next.(facetWarmer); ok && sum != nil && sum.Added+sum.Updated+sum.Pruned > 0 {
-		go w.WarmFacets(context.Background()) // an error shows in the next search
+	if w, ok := s.next.(warmer); ok && sum != nil && sum.Added+sum.Updated+sum.Pruned > 0 {
+		go w.Warm(context.Background()) // an error shows in the next search
 	}
 	return sum, err
 }
 
-// facetWarmer is an Ingester that can prepare facet counting for the index
-// as an ingest left it (index.Index).
-type facetWarmer interface {
-	WarmFacets(context.Context) error
+// warmer is an Ingester that can prepare searches for the index as an
+// ingest left it (index.Index).
+type warmer interface {
+	Warm(context.Context) error
 }
 
 // IngestRequest is the body of POST /api/ingest.

@@ -73,7 +73,7 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		return err
 	}
 	defer ix.Close()
-	go ix.WarmFacets(ctx) // an error shows in the first search with facets
+	go ix.Warm(ctx) // an error shows in the first search that needs what it reads
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		var oe *net.OpError

@@ -1,0 +1,394 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"jianbao/ingest"
+	"jianbao/segment"
+)
+
+// An article stores its search text, the value of fText, once: as
+// UTF-16LE (fMatch), two bytes a Chinese character where UTF-8 takes three,
+// which the index's own compression of stored fields then shrinks to about
+// 0.6 of the UTF-8. Phrase search checks its candidates against it (no
+// positions are indexed) and snippets are cut from it. The body of the
+// record is rebuilt from it with a patch (fPatch): the lengths of the
+// headline's and attribution's parts, then the edits that turn the body's
+// match form back into the body (paragraph breaks, full-width forms).
+
+// appendUTF16 appends s as UTF-16LE.
+func appendUTF16(b []byte, s string) []byte {
+	for _, r := range s {
+		if r >= 0x10000 {
+			r1, r2 := utf16.EncodeRune(r)
+			b = binary.LittleEndian.AppendUint16(b, uint16(r1))
+			b = binary.LittleEndian.AppendUint16(b, uint16(r2))
+			continue
+		}
+		b = binary.LittleEndian.AppendUint16(b, uint16(r))
+	}
+	return b
+}
+
+// decodeUTF16 returns the UTF-16LE text b as UTF-8.
+func decodeUTF16(b []byte) string {
+	buf := make([]byte, 0, len(b)*3/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		u := rune(binary.LittleEndian.Uint16(b[i:]))
+		if utf16.IsSurrogate(u) && i+3 < len(b) {
+			if r := utf16.DecodeRune(u, rune(binary.LittleEndian.Uint16(b[i+2:]))); r != utf8.RuneError {
+				buf = utf8.AppendRune(buf, r)
+				i += 2
+				continue
+			}
+		}
+		buf = utf8.AppendRune(buf, u)
+	}
+	return string(buf)
+}
+
+// occurrences returns the number of places where UTF-16LE q is in UTF-16LE
+// text (overlapping ones too) and whether one of them ends before byte
+// headEnd (is in the headline).
+func occurrences(text, q []byte, headEnd int) (n int, inHead bool) {
+	for from := 0; ; {
+		i := bytes.Index(text[from:], q)
+		if i < 0 {
+			return n, inHead
+		}
+		i += from
+		from = i + 1
+		if i%2 != 0 {
+			continue // not at a character: across two
+		}
+		n++
+		inHead = inHead || i+len(q) <= headEnd
+		from = i + 2
+	}
+}
+
+// matchLayout is where the parts of a stored search text are, in bytes.
+type matchLayout struct{ headEnd, bodyStart, bodyEnd int }
+
+// storedMatch is the stored search text of an article and its patch.
+type storedMatch struct {
+	text  []byte // UTF-16LE
+	patch []byte
+}
+
+// encodeMatch returns the search text of an article (its headline,
+// attribution and body in match form, each followed by the separator), its
+// stored form and the patch that rebuilds body from that; ok is false when
+// the patch cannot (the record then keeps the body itself).
+func encodeMatch(headline, org, body string) (text string, m storedMatch, ok bool) {
+	h, o, b := ingest.MatchText(headline), ingest.MatchText(org), ingest.MatchText(body)
+	sep := string(segment.Separator)
+	text = h + sep + o + sep + b + sep
+	m.text = appendUTF16(make([]byte, 0, 2*len(text)), text)
+	m.patch = binary.AppendUvarint(nil, uint64(utf16Len(h)))
+	m.patch = binary.AppendUvarint(m.patch, uint64(utf16Len(o)))
+	edits, ok := bodyEdits(body, b)
+	m.patch = append(m.patch, edits...)
+	if ok {
+		if got, err := m.body(); err != nil || got != body {
+			ok = false
+		}
+	}
+	if !ok {
+		m.patch = m.patch[:len(m.patch)-len(edits)]
+	}
+	return text, m, ok
+}
+
+// utf16Len returns the number of UTF-16 units of s.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// layout returns where the parts of m's text are.
+func (m storedMatch) layout() (matchLayout, error) {
+	h, n := binary.Uvarint(m.patch)
+	o, n2 := binary.Uvarint(m.patch[max(n, 0):])
+	if n <= 0 || n2 <= 0 {
+		return matchLayout{}, errors.New("stored search text: bad patch")
+	}
+	l := matchLayout{headEnd: int(h) * 2}
+	l.bodyStart = l.headEnd + 2 + int(o)*2 + 2
+	l.bodyEnd = len(m.text) - 2
+	if l.bodyStart > l.bodyEnd || len(m.text)%2 != 0 {
+		return matchLayout{}, errors.New("stored search text: parts out of range")
+	}
+	return l, nil
+}
+
+// parts returns the headline, attribution and body of m in match form.
+func (m storedMatch) parts() (head, org, body string, err error) {
+	l, err := m.layout()
+	if err != nil {
+		return "", "", "", err
+	}
+	return decodeUTF16(m.text[:l.headEnd]), decodeUTF16(m.text[l.headEnd+2 : l.bodyStart-2]),
+		decodeUTF16(m.text[l.bodyStart:l.bodyEnd]), nil
+}
+
+// body rebuilds the body of the record.
+func (m storedMatch) body() (string, error) {
+	l, err := m.layout()
+	if err != nil {
+		return "", err
+	}
+	_, n := binary.Uvarint(m.patch)
+	_, n2 := binary.Uvarint(m.patch[n:])
+	return applyEdits(decodeUTF16(m.text[l.bodyStart:l.bodyEnd]), m.patch[n+n2:])
+}
+
+// Edits turn a text's match form back into the text. Each is a gap (the
+// characters of the match form it skips) and an operation: a character to
+// insert (kept<<1) or one to put in place of the next (kept<<1 | 1).
+
+// bodyEdits returns the edits that turn match (ingest.MatchText(raw)) into
+// raw, or false if its alignment of the two fails.
+func bodyEdits(raw, match string) ([]byte, bool) {
+	var out []byte
+	gap := 0
+	j := 0
+	for _, r := range raw {
+		m, size := utf8.DecodeRuneInString(match[j:])
+		switch {
+		case j < len(match) && r == m:
+			gap++
+			j += size
+			continue
+		case j < len(match) && (ingest.Fold(string(r)) == string(m) || isBlank(r) && m == ' '):
+			out = binary.AppendUvarint(out, uint64(gap))
+			out = binary.AppendUvarint(out, uint64(r)<<1|1)
+			j += size
+		default:
+			out = binary.AppendUvarint(out, uint64(gap))
+			out = binary.AppendUvarint(out, uint64(r)<<1)
+		}
+		gap = 0
+	}
+	return out, j == len(match)
+}
+
+func isBlank(r rune) bool { return ingest.CleanSpaces(string(r)) == "" }
+
+// applyEdits applies edits to match.
+func applyEdits(match string, edits []byte) (string, error) {
+	var b []byte
+	for len(edits) > 0 {
+		gap, n := binary.Uvarint(edits)
+		op, n2 := binary.Uvarint(edits[max(n, 0):])
+		if n <= 0 || n2 <= 0 {
+			return "", errors.New("stored body: bad patch")
+		}
+		edits = edits[n+n2:]
+		for ; gap > 0; gap-- {
+			_, size := utf8.DecodeRuneInString(match)
+			if size == 0 {
+				return "", errors.New("stored body: patch past the text")
+			}
+			b, match = append(b, match[:size]...), match[size:]
+		}
+		b = utf8.AppendRune(b, rune(op>>1))
+		if op&1 == 1 {
+			_, size := utf8.DecodeRuneInString(match)
+			if size == 0 {
+				return "", errors.New("stored body: patch past the text")
+			}
+			match = match[size:]
+		}
+	}
+	return string(append(b, match...)), nil
+}
+
+// matchReader reads the stored search texts of the documents of one index
+// snapshot: from a segment's texts in memory when the index keeps them
+// (textCache), else from its stored fields. It is safe for concurrent use.
+type matchReader struct {
+	segs    []*scorch.SegmentSnapshot
+	mem     []*segmentTexts // nil where not in memory
+	offsets []uint64        // first document number of each segment
+}
+
+func newMatchReader(ctx context.Context, r bindex.IndexReader, cache *textCache) (*matchReader, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("phrase: index reader %T is not a scorch snapshot", r)
+	}
+	mr := &matchReader{segs: snap.Segments()}
+	mr.mem = make([]*segmentTexts, len(mr.segs))
+	var n uint64
+	mem := cache != nil && cache.on.Load()
+	if mem {
+		cache.keep(snap)
+	}
+	for i, s := range mr.segs {
+		mr.offsets = append(mr.offsets, n)
+		n += s.Segment().Count()
+		if mem {
+			t, err := cache.segment(ctx, s)
+			if err != nil {
+				return nil, err
+			}
+			mr.mem[i] = t
+		}
+	}
+	return mr, nil
+}
+
+// get returns the stored search text of document doc: in memory, or in
+// buf's space.
+func (mr *matchReader) get(doc uint64, buf []byte) ([]byte, error) {
+	i := sort.Search(len(mr.offsets), func(i int) bool { return mr.offsets[i] > doc }) - 1
+	if i < 0 {
+		return nil, fmt.Errorf("phrase: no document %d", doc)
+	}
+	local := doc - mr.offsets[i]
+	if t := mr.mem[i]; t != nil {
+		return t.text(local), nil
+	}
+	buf, err := visitMatch(mr.segs[i], local, buf)
+	if err != nil {
+		return nil, fmt.Errorf("phrase: document %d: %w", doc, err)
+	}
+	return buf, nil
+}
+
+// visitMatch returns the stored search text of document local of segment
+// s (empty for an issue), in buf's space.
+func visitMatch(s *scorch.SegmentSnapshot, local uint64, buf []byte) ([]byte, error) {
+	buf = buf[:0]
+	err := s.VisitDocument(local, func(field string, _ byte, value []byte, _ []uint64) bool {
+		if field == fMatch {
+			buf = append(buf, value...)
+			return false
+		}
+		return true
+	})
+	return buf, err
+}
+
+// textCache keeps the search texts of an index's segments in memory, once
+// turned on (a server does: Warm), so that phrase search checks its
+// candidates without decompressing stored fields: about 0.7 of the UTF-8
+// text in memory. A segment's texts are read when a search first needs
+// them and dropped when it is merged away.
+type textCache struct {
+	on   atomic.Bool
+	mu   sync.Mutex
+	segs map[any]*segmentTexts // by the segment (SegmentSnapshot.Segment)
+}
+
+// segmentTexts are the search texts of the documents of one segment.
+type segmentTexts struct {
+	once sync.Once
+	err  error
+	ends []uint32 // end of document i's text in data
+	data []byte
+}
+
+func (t *segmentTexts) text(local uint64) []byte {
+	start := uint32(0)
+	if local > 0 {
+		start = t.ends[local-1]
+	}
+	return t.data[start:t.ends[local]]
+}
+
+// segment returns the texts of s, reading them if need be.
+func (c *textCache) segment(ctx context.Context, s *scorch.SegmentSnapshot) (*segmentTexts, error) {
+	c.mu.Lock()
+	if c.segs == nil {
+		c.segs = map[any]*segmentTexts{}
+	}
+	t, ok := c.segs[s.Segment()]
+	if !ok {
+		t = &segmentTexts{}
+		c.segs[s.Segment()] = t
+	}
+	c.mu.Unlock()
+	t.once.Do(func() {
+		n := s.Segment().Count()
+		t.ends = make([]uint32, n)
+		var buf []byte
+		for i := range n {
+			if i%1024 == 0 && ctx.Err() != nil {
+				t.err = ctx.Err()
+				return
+			}
+			var err error
+			if buf, err = visitMatch(s, i, buf); err != nil {
+				t.err = fmt.Errorf("read search texts: document %d: %w", i, err)
+				return
+			}
+			t.data = append(t.data, buf...)
+			t.ends[i] = uint32(len(t.data))
+		}
+		t.data = slices.Clone(t.data) // no room to spare
+	})
+	if t.err != nil {
+		c.mu.Lock()
+		if c.segs[s.Segment()] == t {
+			delete(c.segs, s.Segment()) // try again next time
+		}
+		c.mu.Unlock()
+		return nil, t.err
+	}
+	return t, nil
+}
+
+// keep drops the texts of the segments that snap no longer has, when it
+// has one that the cache has not seen (merges made it).
+func (c *textCache) keep(snap *scorch.IndexSnapshot) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	news := false
+	for _, s := range snap.Segments() {
+		if _, ok := c.segs[s.Segment()]; !ok {
+			news = true
+			break
+		}
+	}
+	if !news {
+		return
+	}
+	live := map[any]bool{}
+	for _, s := range snap.Segments() {
+		live[s.Segment()] = true
+	}
+	for seg := range c.segs {
+		if !live[seg] {
+			delete(c.segs, seg)
+		}
+	}
+}
+
+// size returns the bytes of the texts in memory.
+func (c *textCache) size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, t := range c.segs {
+		n += len(t.data) + 4*len(t.ends)
+	}
+	return n
+}

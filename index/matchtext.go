@@ -224,32 +224,23 @@ func applyEdits(match string, edits []byte) (string, error) {
 // snapshot: from a segment's texts in memory when the index keeps them
 // (textCache), else from its stored fields. It is safe for concurrent use.
 type matchReader struct {
-	segs    []*scorch.SegmentSnapshot
-	mem     []*segmentTexts // nil where not in memory
-	offsets []uint64        // first document number of each segment
+	docs snapshotDocs
+	mem  []*segmentTexts // nil where not in memory
 }
 
 func newMatchReader(ctx context.Context, r bindex.IndexReader, cache *textCache) (*matchReader, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("phrase: index reader %T is not a scorch snapshot", r)
+	docs, err := newSnapshotDocs(r)
+	if err != nil {
+		return nil, fmt.Errorf("phrase: %w", err)
 	}
-	mr := &matchReader{segs: snap.Segments()}
-	mr.mem = make([]*segmentTexts, len(mr.segs))
-	var n uint64
-	mem := cache != nil && cache.on.Load()
-	if mem {
-		cache.keep(snap)
+	mr := &matchReader{docs: docs, mem: make([]*segmentTexts, len(docs.segs))}
+	if cache == nil || !cache.on.Load() {
+		return mr, nil
 	}
-	for i, s := range mr.segs {
-		mr.offsets = append(mr.offsets, n)
-		n += s.Segment().Count()
-		if mem {
-			t, err := cache.segment(ctx, s)
-			if err != nil {
-				return nil, err
-			}
-			mr.mem[i] = t
+	cache.keep(docs.segs)
+	for i, s := range docs.segs {
+		if mr.mem[i], err = cache.segment(ctx, s); err != nil {
+			return nil, err
 		}
 	}
 	return mr, nil
@@ -258,19 +249,61 @@ func newMatchReader(ctx context.Context, r bindex.IndexReader, cache *textCache)
 // get returns the stored search text of document doc: in memory, or in
 // buf's space.
 func (mr *matchReader) get(doc uint64, buf []byte) ([]byte, error) {
-	i := sort.Search(len(mr.offsets), func(i int) bool { return mr.offsets[i] > doc }) - 1
-	if i < 0 {
-		return nil, fmt.Errorf("phrase: no document %d", doc)
+	i, local, err := mr.docs.locate(doc)
+	if err != nil {
+		return nil, fmt.Errorf("phrase: %w", err)
 	}
-	local := doc - mr.offsets[i]
 	if t := mr.mem[i]; t != nil {
 		return t.text(local), nil
 	}
-	buf, err := visitMatch(mr.segs[i], local, buf)
+	buf, err = visitMatch(mr.docs.segs[i], local, buf)
 	if err != nil {
 		return nil, fmt.Errorf("phrase: document %d: %w", doc, err)
 	}
 	return buf, nil
+}
+
+// snapshotDocs finds the stored fields of a document of a scorch snapshot
+// by its internal number, without the lookup of its external ID and the
+// building of a bleve document that bleve's Document does.
+type snapshotDocs struct {
+	segs    []*scorch.SegmentSnapshot
+	offsets []uint64 // first document number of each segment
+}
+
+func newSnapshotDocs(r bindex.IndexReader) (snapshotDocs, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return snapshotDocs{}, fmt.Errorf("index reader %T is not a scorch snapshot", r)
+	}
+	d := snapshotDocs{segs: snap.Segments()}
+	var n uint64
+	for _, s := range d.segs {
+		d.offsets = append(d.offsets, n)
+		n += s.Segment().Count()
+	}
+	return d, nil
+}
+
+// locate returns the segment of document doc and its number there.
+func (d snapshotDocs) locate(doc uint64) (int, uint64, error) {
+	i := sort.Search(len(d.offsets), func(i int) bool { return d.offsets[i] > doc }) - 1
+	if i < 0 || doc-d.offsets[i] >= d.segs[i].Segment().Count() {
+		return 0, 0, fmt.Errorf("no document %d", doc)
+	}
+	return i, doc - d.offsets[i], nil
+}
+
+// visit calls fn with each stored field of document doc (values valid
+// during the call only) until fn returns false.
+func (d snapshotDocs) visit(doc uint64, fn func(field string, value []byte) bool) error {
+	i, local, err := d.locate(doc)
+	if err != nil {
+		return err
+	}
+	return d.segs[i].VisitDocument(local, func(field string, _ byte, value []byte, _ []uint64) bool {
+		return field == "_id" || fn(field, value)
+	})
 }
 
 // visitMatch returns the stored search text of document local of segment
@@ -356,13 +389,13 @@ func (c *textCache) segment(ctx context.Context, s *scorch.SegmentSnapshot) (*se
 	return t, nil
 }
 
-// keep drops the texts of the segments that snap no longer has, when it
-// has one that the cache has not seen (merges made it).
-func (c *textCache) keep(snap *scorch.IndexSnapshot) {
+// keep drops the texts of the segments that are not in segs (merged
+// away), when segs has one that the cache has not seen.
+func (c *textCache) keep(segs []*scorch.SegmentSnapshot) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	news := false
-	for _, s := range snap.Segments() {
+	for _, s := range segs {
 		if _, ok := c.segs[s.Segment()]; !ok {
 			news = true
 			break
@@ -372,7 +405,7 @@ func (c *textCache) keep(snap *scorch.IndexSnapshot) {
 		return
 	}
 	live := map[any]bool{}
-	for _, s := range snap.Segments() {
+	for _, s := range segs {
 		live[s.Segment()] = true
 	}
 	for seg := range c.segs {

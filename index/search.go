@@ -1,8 +1,8 @@
 package index
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"html"
 	"math"
@@ -13,8 +13,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"jianbao/ingest"
 	"jianbao/segment"
@@ -61,10 +64,6 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		q = bleve.NewConjunctionQuery(unscored{term(fType, typeArticle), 0}, q)
 	}
 	br := bleve.NewSearchRequestOptions(q, limit, max(req.Offset, 0), false)
-	br.Fields = []string{fHit}
-	if req.Snippets {
-		br.Fields = append(br.Fields, fMatch, fPatch)
-	}
 	switch req.Sort {
 	case "", SortRelevance:
 		br.SortBy([]string{"-_score"})
@@ -92,21 +91,30 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		br.Query = facetTap{br.Query, facets}
 	}
+	held := &heldSnapshot{}
+	defer held.release()
+	br.Query = snapshotTap{br.Query, held}
 	res, err := ix.bi.SearchInContext(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits))}
-	var marks []string
-	if req.Snippets {
-		marks = textValues(req.Expr, false, nil)
-	}
-	for _, h := range res.Hits {
-		hit, err := toHit(h, marks)
-		if err != nil {
-			return nil, err
+	if len(res.Hits) > 0 {
+		var marks []string
+		if req.Snippets {
+			marks = textValues(req.Expr, false, nil)
 		}
-		out.Hits = append(out.Hits, hit)
+		docs, err := newSnapshotDocs(held.snap)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		for _, h := range res.Hits {
+			hit, err := toHit(docs, h, marks)
+			if err != nil {
+				return nil, err
+			}
+			out.Hits = append(out.Hits, hit)
+		}
 	}
 	if facets != nil {
 		if facets.err != nil {
@@ -125,15 +133,28 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return out, nil
 }
 
-func toHit(h *search.DocumentMatch, marks []string) (Hit, error) {
+// toHit returns the hit of match h, read from the snapshot's stored
+// fields, with snippets of where marks are.
+func toHit(docs snapshotDocs, h *search.DocumentMatch, marks []string) (Hit, error) {
 	var hit Hit
-	s, _ := h.Fields[fHit].(string)
-	if err := json.Unmarshal([]byte(s), &hit); err != nil {
+	var m storedMatch
+	var decodeErr error
+	err := docs.visit(h.IndexInternalID.Value(), func(field string, value []byte) bool {
+		switch field {
+		case fHit:
+			hit.Citation, decodeErr = decodeCitation(value)
+		case fMatch:
+			m.text = slices.Clone(value)
+		case fPatch:
+			m.patch = slices.Clone(value)
+		}
+		return true
+	})
+	if err = cmp.Or(err, decodeErr); err != nil {
 		return Hit{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
 	}
 	hit.ID, hit.Score, hit.Snippets = h.ID, h.Score, []string{}
 	if len(marks) > 0 {
-		m, _ := storedMatchOf(h.Fields)
 		head, org, body, err := m.parts()
 		if err != nil {
 			return Hit{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
@@ -141,6 +162,34 @@ func toHit(h *search.DocumentMatch, marks []string) (Hit, error) {
 		hit.Snippets = snippets([]string{body, head, org}, marks, 3)
 	}
 	return hit, nil
+}
+
+// snapshotTap matches what q matches, and holds the index snapshot that it
+// is searched in until released, so that the hits' stored fields are read
+// from the very snapshot that numbered them (snapshotDocs), by number.
+type snapshotTap struct {
+	q    query.Query
+	held *heldSnapshot
+}
+
+// heldSnapshot is a snapshot of a scorch index with a reference taken.
+type heldSnapshot struct{ snap *scorch.IndexSnapshot }
+
+// Searcher implements query.Query.
+func (t snapshotTap) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	if s, ok := r.(*scorch.IndexSnapshot); ok && t.held.snap == nil {
+		s.AddRef()
+		t.held.snap = s
+	}
+	return t.q.Searcher(ctx, r, m, opts)
+}
+
+// release drops the reference.
+func (h *heldSnapshot) release() {
+	if h.snap != nil {
+		h.snap.DecRef()
+		h.snap = nil
+	}
 }
 
 // articlesOnly reports whether e can match article documents only (it

@@ -36,8 +36,8 @@ type Issue struct {
 }
 
 // storedArticle is the record of an article document. It is stored in
-// parts that decode into it in turn (decodeArticle): its Citation, as JSON
-// (fHit: no search decompresses a record to list its hits), the rest but
+// parts that decode into it in turn (decodeArticle): its Citation (fHit:
+// no search decompresses a record to list its hits), the rest but
 // the body, deflated (fRecord), and the body within the search text
 // (fMatch, fPatch: see matchtext.go).
 type storedArticle struct {
@@ -67,9 +67,12 @@ var articleFields = []string{fHit, fRecord, fMatch, fPatch}
 func decodeArticle(fields map[string]any) (storedArticle, error) {
 	var a storedArticle
 	hit, _ := fields[fHit].(string)
-	if err := json.Unmarshal([]byte(hit), &a); err != nil {
+	c, err := decodeCitation([]byte(hit))
+	if err != nil {
 		return a, fmt.Errorf("decode record: %w", err)
 	}
+	a.IssueID, a.Date, a.Issue = c.IssueID, c.Date, c.Issue
+	a.Section, a.SourceOrg, a.District, a.Headline, a.Page = c.Section, c.SourceOrg, c.District, c.Headline, c.Page
 	rec, _ := fields[fRecord].(string)
 	if err := decodeRecord([]byte(rec), &a); err != nil {
 		return a, err
@@ -163,11 +166,8 @@ func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
 	if err != nil {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
 	}
-	hit, err := json.Marshal(Citation{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
+	hit := appendCitation(nil, Citation{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
 		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page})
-	if err != nil {
-		return fmt.Errorf("put article %s: %w", a.ID, err)
-	}
 	doc := map[string]any{
 		fType: typeArticle, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
 		fSection: a.Section, fOrg: a.SourceOrg, fDistrict: a.District,

@@ -243,7 +243,11 @@ func (ix *Index) Warm(ctx context.Context) error {
 		}
 	}
 	ix.texts.on.Store(true)
-	if _, err := newMatchReader(ctx, r, &ix.texts); err != nil {
+	docs, err := newSnapshotDocs(r)
+	if err != nil {
+		return fmt.Errorf("warm: %w", err)
+	}
+	if _, err := newMatchReader(ctx, docs, &ix.texts); err != nil {
 		return fmt.Errorf("warm: %w", err)
 	}
 	return nil

@@ -61,22 +61,40 @@ func decodeUTF16(b []byte) string {
 }
 
 // occurrences returns the number of places where UTF-16LE q is in UTF-16LE
-// text (overlapping ones too) and whether one of them ends before byte
-// headEnd (is in the headline).
-func occurrences(text, q []byte, headEnd int) (n int, inHead bool) {
+// text (overlapping ones too), and the byte offset of the first (-1: none).
+func occurrences(text, q []byte) (n, first int) {
+	first = -1
 	for from := 0; ; {
 		i := bytes.Index(text[from:], q)
 		if i < 0 {
-			return n, inHead
+			return n, first
 		}
 		i += from
 		from = i + 1
 		if i%2 != 0 {
 			continue // not at a character: across two
 		}
+		if n == 0 {
+			first = i
+		}
 		n++
-		inHead = inHead || i+len(q) <= headEnd
 		from = i + 2
+	}
+}
+
+// separatorAt returns the byte offset of the first separator in UTF-16LE
+// text (len(text): none), where its headline ends.
+func separatorAt(text []byte) int {
+	sep := []byte{byte(segment.Separator), 0}
+	for from := 0; ; {
+		i := bytes.Index(text[from:], sep)
+		if i < 0 {
+			return len(text)
+		}
+		if i += from; i%2 == 0 {
+			return i
+		}
+		from = i + 1
 	}
 }
 
@@ -228,17 +246,14 @@ type matchReader struct {
 	mem  []*segmentTexts // nil where not in memory
 }
 
-func newMatchReader(ctx context.Context, r bindex.IndexReader, cache *textCache) (*matchReader, error) {
-	docs, err := newSnapshotDocs(r)
-	if err != nil {
-		return nil, fmt.Errorf("phrase: %w", err)
-	}
+func newMatchReader(ctx context.Context, docs snapshotDocs, cache *textCache) (*matchReader, error) {
 	mr := &matchReader{docs: docs, mem: make([]*segmentTexts, len(docs.segs))}
 	if cache == nil || !cache.on.Load() {
 		return mr, nil
 	}
 	cache.keep(docs.segs)
 	for i, s := range docs.segs {
+		var err error
 		if mr.mem[i], err = cache.segment(ctx, s); err != nil {
 			return nil, err
 		}
@@ -283,6 +298,15 @@ func newSnapshotDocs(r bindex.IndexReader) (snapshotDocs, error) {
 		n += s.Segment().Count()
 	}
 	return d, nil
+}
+
+// end returns the number after the last document's.
+func (d snapshotDocs) end() uint64 {
+	if len(d.segs) == 0 {
+		return 0
+	}
+	last := len(d.segs) - 1
+	return d.offsets[last] + d.segs[last].Segment().Count()
 }
 
 // locate returns the segment of document doc and its number there.

@@ -82,32 +82,42 @@ func TestDecodeArticleFromMatch(t *testing.T) {
 func TestOccurrences(t *testing.T) {
 	u := func(s string) []byte { return appendUTF16(nil, s) }
 	text := u("文明城区\x1f创建文明城区，文明城区文明\x1f")
-	headEnd := strings.Index(string(text), "\x1f\x00")
 	tests := []struct {
-		q      string
-		n      int
-		inHead bool
+		q     string
+		n     int
+		first int // in characters
 	}{
-		{"文明城区", 3, true},
-		{"文明", 4, true},
-		{"创建", 1, false},
-		{"区文", 1, false},
-		{"城区\x1f", 1, false}, // ends past the headline
-		{"明文", 0, false},
+		{"文明城区", 3, 0},
+		{"文明", 4, 0},
+		{"创建", 1, 5},
+		{"区文", 1, 15},
+		{"城区\x1f", 1, 2},
+		{"明文", 0, -1},
 	}
 	for _, tt := range tests {
-		if n, head := occurrences(text, u(tt.q), headEnd); n != tt.n || head != tt.inHead {
-			t.Errorf("%q: %d, %v; want %d, %v", tt.q, n, head, tt.n, tt.inHead)
+		n, first := occurrences(text, u(tt.q))
+		if n != tt.n || first != 2*tt.first && !(tt.first < 0 && first < 0) {
+			t.Errorf("%q: %d at %d; want %d at %d", tt.q, n, first/2, tt.n, tt.first)
 		}
 	}
 	// 丁万丁 is 01 4E 07 4E 01 4E: ݎŎ (4E 07 4E 01) is in its bytes, but
 	// across characters.
-	if n, _ := occurrences(u("丁万丁"), u("ݎŎ"), 6); n != 0 {
+	if n, _ := occurrences(u("丁万丁"), u("ݎŎ")); n != 0 {
 		t.Errorf("a match across characters counted: %d", n)
 	}
 	// Repeats overlap: 哈哈哈 holds 哈哈 twice.
-	if n, _ := occurrences(u("哈哈哈"), u("哈哈"), 6); n != 2 {
+	if n, _ := occurrences(u("哈哈哈"), u("哈哈")); n != 2 {
 		t.Errorf("哈哈 in 哈哈哈: %d, want 2", n)
+	}
+	// U+1F00 (00 1F) then U+0041 (41 00): 1F 00 at an odd offset is no
+	// separator.
+	for _, tt := range []struct {
+		s    string
+		want int
+	}{{"标题\x1f正文", 4}, {"\u1f00A\x1f", 4}, {"无", 2}, {"", 0}} {
+		if got := separatorAt(u(tt.s)); got != tt.want {
+			t.Errorf("separator of %q at %d, want %d", tt.s, got, tt.want)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -18,17 +19,16 @@ import (
 )
 
 // bigramPhrase matches the documents whose search text (field fText, its
-// bigrams; fMatch, the text) contains a phrase. The documents holding
-// every bigram of a cheapest cover (cheapestCover: every character in one
-// of them, the fewest postings in all) are found by leapfrogging their
-// postings; each is then checked against its stored search text, where the
-// phrase's occurrences are counted (a single bigram needs no check: its
-// postings give its frequency). It scores like a term as rare as the
-// phrase's rarest bigram (idf) that occurs as often as the phrase in a field
-// of that length (tf-idf), raised when the phrase is in the headline (for
-// a single bigram: when the head field, the headline's bigrams, holds it),
-// and by the tf-idf of the words (dictionary words of the query, field
-// fWords) that a match holds as words.
+// bigrams; fMatch, the text) contains a phrase. A single bigram is read
+// from its postings, which give its frequency too. For more, the documents
+// holding every bigram are found as bitmaps (candidates), and each is
+// checked against its search text, where the phrase's occurrences are
+// counted. It scores like a term as rare as the phrase's rarest bigram
+// (idf) that occurs as often as the phrase in a field of that length
+// (tf-idf), raised when the phrase is in the headline (for a single bigram:
+// when the head field, the headline's bigrams, holds it), and by the tf-idf
+// of the words (dictionary words of the query, field fWords) that a match
+// holds as words.
 type bigramPhrase struct {
 	field, head string
 	bigrams     []string   // at every offset of the phrase
@@ -43,39 +43,9 @@ func newBigramPhrase(field, head, v string, words []string, texts *textCache) *b
 	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v), utf16: appendUTF16(nil, v), words: words, texts: texts}
 }
 
-// cheapestCover returns the offsets of the bigrams that a phrase must
-// match, given the cost of each (its postings): the first and the last, and
-// no two in a row left out, so that every character is in one. Of such
-// sets it returns the one of least cost, each term costing termCost more
-// for the reader it opens.
-func cheapestCover(costs []uint64) []int {
-	const termCost = 64
-	best := make([]uint64, len(costs)) // least cost of a cover ending at o
-	prev := make([]int, len(costs))
-	for o, c := range costs {
-		best[o], prev[o] = c+termCost, -1
-		if o == 0 {
-			continue
-		}
-		p := o - 1
-		if o >= 2 && best[o-2] <= best[o-1] {
-			p = o - 2
-		}
-		best[o] += best[p]
-		prev[o] = p
-	}
-	var offs []int
-	for o := len(costs) - 1; o >= 0; o = prev[o] {
-		offs = append(offs, o)
-	}
-	slices.Reverse(offs)
-	return offs
-}
-
 // headBonus is added to a phrase's term frequency (at most 1 after length
-// normalisation) when its bigrams are in the headline (where, nearly
-// always, the phrase is): such an article ranks above those that only have
-// the phrase in the body, however often.
+// normalisation) when it is in the headline: such an article ranks above
+// those that only have the phrase in the body, however often.
 const headBonus = 3
 
 // Searcher implements query.Query.
@@ -84,50 +54,57 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 		return searcher.NewMatchNoneSearcher(r)
 	}
 	s := &phraseSearcher{q: q, ctx: ctx, r: r, score: opts.Score != "none"}
-	// A documents reader for every bigram gives the costs; those of the
-	// cover are kept for the first cursor.
-	all := make([]bindex.TermFieldReader, len(q.bigrams))
-	costs := make([]uint64, len(q.bigrams))
-	defer func() {
-		for _, d := range all {
-			if d != nil {
-				d.Close()
-			}
-		}
-	}()
-	for i, t := range q.bigrams {
-		d, err := s.docsReader(t)
-		if err != nil {
-			return nil, err
-		}
-		all[i], costs[i] = d, d.Count()
-	}
-	s.offs = cheapestCover(costs)
-	s.count = slices.Min(costs)
 	var err error
 	if s.docs, err = r.DocCount(); err != nil {
 		return nil, fmt.Errorf("phrase: %w", err)
 	}
+	var term *phraseTerm
+	var rarest uint64 // documents of the rarest bigram
+	if len(q.bigrams) == 1 {
+		if term, err = s.singleTerm(); err != nil {
+			return nil, err
+		}
+		s.count, rarest = term.docs.Count(), term.docs.Count()
+	} else {
+		docs, err := newSnapshotDocs(r)
+		if err != nil {
+			return nil, fmt.Errorf("phrase: %w", err)
+		}
+		if s.cands, rarest, err = findCandidates(docs, q.field, distinct(q.bigrams)); err != nil {
+			return nil, err
+		}
+		s.count = s.cands.total
+		if s.texts, err = newMatchReader(ctx, docs, q.texts); err != nil {
+			return nil, err
+		}
+	}
 	var words []*wordTerm
 	if s.score {
-		s.idf = 1 + math.Log(float64(s.docs)/float64(s.count+1))
+		s.idf = 1 + math.Log(float64(s.docs)/float64(rarest+1))
 		s.weight = s.idf
 		if words, err = s.rankingWords(); err != nil {
+			term.close()
 			return nil, err
 		}
 	}
-	if len(s.offs) > 1 {
-		if s.texts, err = newMatchReader(ctx, r, q.texts); err != nil {
-			closeWords(words)
-			return nil, err
-		}
-	}
-	first, err := s.cursor(func(o int) bindex.TermFieldReader { d := all[o]; all[o] = nil; return d }, words)
+	s.main, err = s.cursor(term, words)
 	if err != nil {
+		term.close()
+		closeWords(words)
 		return nil, err
 	}
-	s.main = first
 	return s, nil
+}
+
+// distinct returns the terms without repeats, in order.
+func distinct(terms []string) []string {
+	var out []string
+	for _, t := range terms {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // maxWordShare is the share of the documents above which a word does not
@@ -226,30 +203,29 @@ func closeWords(ws []*wordTerm) {
 }
 
 // phraseSearcher finds the matches of a bigramPhrase with a cursor. When
-// it is read to the end (splitAfter Next calls and no Advance), a worker
-// goroutine finds those
-// in the upper half of the documents with a second cursor meanwhile
-// (ahead), so that a phrase found in thousands of documents takes both
-// cores.
+// the candidates of several bigrams are read to the end (splitAfter Next
+// calls and no Advance), a worker goroutine finds the matches in the upper
+// half of the documents with a second cursor meanwhile (ahead), so that a
+// phrase found in thousands of documents takes both cores.
 type phraseSearcher struct {
 	q      *bigramPhrase
 	ctx    context.Context
 	r      bindex.IndexReader
-	offs   []int  // the cover: offsets of the bigrams read
-	count  uint64 // documents of the rarest bigram
-	docs   uint64 // documents of the index
+	cands  *candidates // nil for a single bigram
+	count  uint64      // at most this many matches
+	docs   uint64      // documents of the index
 	score  bool
 	idf    float64
 	weight float64 // idf × query norm
 	words  []wordRank
-	texts  *matchReader // nil for a single term
+	texts  *matchReader // nil for a single bigram
 	main   *cursor
 	nexts  int    // Next calls, while there was no Advance
 	ahead  *ahead // nil until split
 }
 
-// splitMin is the fewest documents of a phrase's rarest bigram for which
-// its search is split between two goroutines (a variable for tests).
+// splitMin is the fewest candidates of a phrase for which its search is
+// split between two goroutines (a variable for tests).
 var splitMin uint64 = 1000
 
 // splitAfter is the number of Next calls without an Advance after which a
@@ -278,55 +254,43 @@ type ahead struct {
 	id      bindex.IndexInternalID
 }
 
-// docsReader opens the documents reader of bigram t: without frequencies,
-// except for a single bigram, which is scored from it.
-func (s *phraseSearcher) docsReader(t string) (bindex.TermFieldReader, error) {
-	single := len(s.q.bigrams) == 1 && s.score // scored from its documents reader
-	d, err := s.r.TermFieldReader(s.ctx, []byte(t), s.q.field, single, single, false)
+// singleTerm opens the readers of a phrase of one bigram: its documents,
+// with frequencies and norms to score by, and its documents in the head
+// field.
+func (s *phraseSearcher) singleTerm() (*phraseTerm, error) {
+	t := []byte(s.q.bigrams[0])
+	d, err := s.r.TermFieldReader(s.ctx, t, s.q.field, s.score, s.score, false)
 	if err != nil {
 		return nil, fmt.Errorf("phrase %q: %w", t, err)
 	}
-	return d, nil
+	term := &phraseTerm{docs: d}
+	if s.score && s.q.head != "" {
+		if term.head, err = s.r.TermFieldReader(s.ctx, t, s.q.head, false, false, false); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("phrase %q: %w", t, err)
+		}
+	}
+	return term, nil
 }
 
-// cursor opens a cursor over the cover, with docs(o) as the documents
-// reader of the bigram at offset o, and words as the ranking words' readers
-// (nil: opened here).
-func (s *phraseSearcher) cursor(docs func(o int) bindex.TermFieldReader, words []*wordTerm) (*cursor, error) {
-	c := &cursor{score: s.score, idf: s.idf, words: words, texts: s.texts, phrase: s.q.utf16}
+// cursor returns a cursor over the single bigram's readers term, or (nil)
+// over the candidates, with words as the ranking words' readers (nil:
+// opened here).
+func (s *phraseSearcher) cursor(term *phraseTerm, words []*wordTerm) (*cursor, error) {
+	c := &cursor{term: term, score: s.score, idf: s.idf, words: words, texts: s.texts, phrase: s.q.utf16}
+	if s.cands != nil {
+		c.cands = &candidateIter{c: s.cands}
+	}
 	if words == nil {
 		for _, w := range s.words {
 			tfr, err := s.r.TermFieldReader(s.ctx, []byte(w.text), fWords, true, true, false)
 			if err != nil {
-				c.close()
+				closeWords(c.words)
 				return nil, fmt.Errorf("rank words: %w", err)
 			}
 			c.words = append(c.words, &wordTerm{wordRank: w, r: tfr})
 		}
 	}
-	for _, o := range s.offs {
-		t := s.q.bigrams[o]
-		d := docs(o)
-		if d == nil {
-			var err error
-			if d, err = s.docsReader(t); err != nil {
-				c.close()
-				return nil, err
-			}
-		}
-		term := &phraseTerm{docs: d, count: d.Count()}
-		c.terms = append(c.terms, term)
-		if s.score && s.q.head != "" && s.texts == nil {
-			var err error
-			if term.head, err = s.r.TermFieldReader(s.ctx, []byte(t), s.q.head, false, false, false); err != nil {
-				c.close()
-				return nil, fmt.Errorf("phrase %q: %w", t, err)
-			}
-		}
-	}
-	// The rarest term leads the leapfrog.
-	c.order = slices.Clone(c.terms)
-	slices.SortStableFunc(c.order, func(a, b *phraseTerm) int { return int(a.count) - int(b.count) })
 	return c, nil
 }
 
@@ -348,19 +312,18 @@ func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInter
 }
 
 // split starts the worker on the upper half of the documents not yet read,
-// if the phrase is common enough, has more than one term (a single term
-// checks no text: its work per match is the collector's, which a
-// second cursor does not share) and there is a core for it.
+// if the phrase has candidates (a single bigram checks no text: its work
+// per match is the collector's, which a second cursor does not share),
+// enough of them, and there is a core for it.
 func (s *phraseSearcher) split() {
-	if s.count < splitMin || len(s.offs) == 1 || runtime.GOMAXPROCS(0) < 2 || s.main.done || !s.main.order[0].started {
+	if s.cands == nil || s.count < splitMin || runtime.GOMAXPROCS(0) < 2 || s.main.done {
 		return
 	}
-	n := s.docs
-	cur := s.main.order[0].doc.ID.Value()
+	n, cur := s.cands.docs.end(), s.main.pos
 	if n <= cur+2*splitMin {
 		return
 	}
-	c, err := s.cursor(func(int) bindex.TermFieldReader { return nil }, nil)
+	c, err := s.cursor(nil, nil)
 	if err != nil {
 		return // the main cursor does it all
 	}
@@ -456,38 +419,51 @@ func (s *phraseSearcher) Weight() float64 {
 // SetQueryNorm implements search.Searcher.
 func (s *phraseSearcher) SetQueryNorm(n float64) { s.weight = s.idf * n }
 
-// Count implements search.Searcher: at most the rarest term's documents.
+// Count implements search.Searcher: at most the candidates, or the single
+// bigram's documents.
 func (s *phraseSearcher) Count() uint64 { return s.count }
 
 // Min implements search.Searcher.
 func (s *phraseSearcher) Min() int { return 0 }
 
 // Size implements search.Searcher.
-func (s *phraseSearcher) Size() int {
-	return 64 + cap(s.main.text) + 256*len(s.offs)
-}
+func (s *phraseSearcher) Size() int { return 256 + cap(s.main.text) }
 
 // DocumentMatchPoolSize implements search.Searcher.
 func (s *phraseSearcher) DocumentMatchPoolSize() int { return 1 }
 
+// phraseTerm holds the readers of a single bigram.
 type phraseTerm struct {
 	docs, head   bindex.TermFieldReader
-	count        uint64
 	doc, headDoc bindex.TermFieldDoc
 	started      bool // doc holds the docs reader's current document
 	headDone     bool // the head reader is past its last document
 }
 
-// cursor reads the postings of a phrase's terms forwards, one goroutine's.
+// close closes the readers (of a nil term: none).
+func (t *phraseTerm) close() error {
+	if t == nil {
+		return nil
+	}
+	err := t.docs.Close()
+	if t.head != nil {
+		err = cmp.Or(err, t.head.Close())
+	}
+	return err
+}
+
+// cursor reads the matches of a phrase forwards, one goroutine's.
 type cursor struct {
-	terms  []*phraseTerm // in phrase order
-	order  []*phraseTerm // rarest first
+	term   *phraseTerm    // a single bigram's readers, or
+	cands  *candidateIter // the candidates of several
 	words  []*wordTerm
 	score  bool
 	idf    float64      // the phrase's
-	texts  *matchReader // nil: a single term, no check
+	texts  *matchReader // with cands
 	phrase []byte       // UTF-16LE
 	text   []byte       // the search text of the current candidate
+	id     bindex.IndexInternalID
+	pos    uint64 // the next candidate to read is at or after it
 	done   bool
 	stop   *atomic.Bool // set: give up (nil: never)
 }
@@ -501,24 +477,26 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 			c.done = cand == nil
 			return nil, 0, err
 		}
-		first := c.terms[0]
-		freq, norm, head := int(first.doc.Freq), first.doc.Norm, false
-		if c.texts != nil {
-			if freq, norm, head, err = c.check(cand); err != nil {
-				return nil, 0, err
+		id = nil
+		var freq int
+		var norm float64
+		var head bool
+		if c.term != nil {
+			freq, norm = int(c.term.doc.Freq), c.term.doc.Norm
+			if !c.score {
+				freq = 1
 			}
-		} else if !c.score {
-			freq = 1
+		} else if freq, norm, head, err = c.check(cand); err != nil {
+			return nil, 0, err
 		}
 		if freq == 0 {
-			id = nil
 			continue
 		}
 		if !c.score {
 			return cand, 0, nil
 		}
 		tf := math.Sqrt(float64(freq)) * norm
-		if c.texts == nil {
+		if c.term != nil {
 			if head, err = c.inHead(cand); err != nil {
 				return nil, 0, err
 			}
@@ -544,46 +522,37 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 }
 
 // candidate returns the next document at or after id (nil: after the
-// current one) that holds every term. No reader is moved backwards (that
-// restarts it).
+// current one) that may hold the phrase: of the single bigram's postings,
+// or of the candidates. No reader is moved backwards (that restarts it).
 func (c *cursor) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, error) {
-	lead := c.order[0]
-	if id != nil && lead.started && lead.doc.ID.Compare(id) >= 0 {
-		id = nil // already past id: go on from there
-	}
-	var d *bindex.TermFieldDoc
-	var err error
-	if id == nil {
-		d, err = lead.docs.Next(&lead.doc)
-	} else {
-		d, err = lead.docs.Advance(id, &lead.doc)
-	}
-	lead.started = true
-	for {
+	if t := c.term; t != nil {
+		if id != nil && t.started && t.doc.ID.Compare(id) >= 0 {
+			id = nil // already past id: go on from there
+		}
+		var d *bindex.TermFieldDoc
+		var err error
+		if id == nil {
+			d, err = t.docs.Next(&t.doc)
+		} else {
+			d, err = t.docs.Advance(id, &t.doc)
+		}
+		t.started = true
 		if err != nil || d == nil {
 			return nil, err
 		}
-		target := d.ID
-		agreed := true
-		for _, t := range c.order[1:] {
-			if !t.started || t.doc.ID.Compare(target) < 0 {
-				o, err := t.docs.Advance(target, &t.doc)
-				if err != nil || o == nil {
-					return nil, err
-				}
-				t.started = true
-			}
-			if c := t.doc.ID.Compare(target); c > 0 {
-				target = t.doc.ID
-				agreed = false
-				break
-			}
-		}
-		if agreed {
-			return target, nil
-		}
-		d, err = lead.docs.Advance(target, &lead.doc)
+		return d.ID, nil
 	}
+	from := c.pos
+	if id != nil {
+		from = max(from, id.Value())
+	}
+	doc, ok := c.cands.seek(from)
+	if !ok {
+		return nil, nil
+	}
+	c.pos = doc + 1
+	c.id = bindex.NewIndexInternalID(c.id, doc)
+	return c.id, nil
 }
 
 // check returns the number of places where the phrase is in the search
@@ -593,62 +562,47 @@ func (c *cursor) check(id bindex.IndexInternalID) (freq int, norm float64, head 
 	if c.text, err = c.texts.get(id.Value(), c.text); err != nil {
 		return 0, 0, false, err
 	}
-	headEnd := len(c.text)
-	for i := 0; i+1 < len(c.text); i += 2 {
-		if c.text[i] == byte(segment.Separator) && c.text[i+1] == 0 {
-			headEnd = i
-			break
-		}
+	freq, first := occurrences(c.text, c.phrase)
+	if freq == 0 {
+		return 0, 0, false, nil
 	}
-	freq, head = occurrences(c.text, c.phrase, headEnd)
+	// The headline comes first: if the phrase is in it, its first
+	// occurrence is.
+	head = first+len(c.phrase) <= separatorAt(c.text[:first+len(c.phrase)])
 	// Bigrams: one fewer than characters (two bytes each, but for the few
 	// outside the BMP).
 	norm = float64(float32(1 / math.Sqrt(float64(max(len(c.text)/2-1, 1)))))
 	return freq, norm, head, nil
 }
 
-// inHead reports whether the head field of document id holds every term.
-// Its readers only move forwards, as documents are matched in order.
+// inHead reports whether the head field of document id holds the single
+// bigram. Its reader only moves forwards, as documents are matched in
+// order.
 func (c *cursor) inHead(id bindex.IndexInternalID) (bool, error) {
-	for _, t := range c.terms {
-		if t.head == nil || t.headDone {
-			return false, nil
+	t := c.term
+	if t.head == nil || t.headDone {
+		return false, nil
+	}
+	if t.headDoc.ID == nil || t.headDoc.ID.Compare(id) < 0 {
+		d, err := t.head.Advance(id, &t.headDoc)
+		if err != nil {
+			return false, err
 		}
-		if t.headDoc.ID == nil || t.headDoc.ID.Compare(id) < 0 {
-			d, err := t.head.Advance(id, &t.headDoc)
-			if err != nil {
-				return false, err
-			}
-			if d == nil {
-				t.headDone = true
-				return false, nil
-			}
-		}
-		if !t.headDoc.ID.Equals(id) {
+		if d == nil {
+			t.headDone = true
 			return false, nil
 		}
 	}
-	return true, nil
+	return t.headDoc.ID.Equals(id), nil
 }
 
 // close closes the cursor's readers.
 func (c *cursor) close() error {
 	var first error
 	for _, w := range c.words {
-		if err := w.r.Close(); err != nil && first == nil {
-			first = err
-		}
+		first = cmp.Or(first, w.r.Close())
 	}
-	for _, t := range c.terms {
-		for _, r := range []bindex.TermFieldReader{t.docs, t.head} {
-			if r != nil {
-				if err := r.Close(); err != nil && first == nil {
-					first = err
-				}
-			}
-		}
-	}
-	return first
+	return cmp.Or(first, c.term.close())
 }
 
 // unscored matches what q matches without scoring it: every match scores

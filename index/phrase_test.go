@@ -89,23 +89,27 @@ func TestBigramPhrase(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestCheapestCover(t *testing.T) {
-	for _, tt := range []struct {
-		costs []uint64
-		want  []int
-	}{
-		{[]uint64{5}, []int{0}},
-		{[]uint64{5, 5}, []int{0, 1}},
-		{[]uint64{5, 5, 5}, []int{0, 2}},
-		{[]uint64{5, 5, 5, 5}, []int{0, 1, 3}},
-		{[]uint64{9, 1e6, 9, 1e6, 9}, []int{0, 2, 4}},
-		{[]uint64{9, 10, 1e6, 10, 9}, []int{0, 1, 3, 4}},          // around a common bigram
-		{[]uint64{1e6, 10, 1e6, 1e6, 10, 1e6}, []int{0, 1, 3, 5}}, // no two in a row left out
-	} {
-		if got := cheapestCover(tt.costs); !slices.Equal(got, tt.want) {
-			t.Errorf("cheapestCover(%v) = %v, want %v", tt.costs, got, tt.want)
+	// Deleted articles are no candidates: the issue again, with every
+	// other article.
+	var kept []ingest.Article
+	for i, a := range iss.Articles {
+		if i%2 == 0 {
+			kept = append(kept, a)
+		} else {
+			delete(texts, a.ID)
+		}
+	}
+	iss.Articles = kept
+	b = ix.NewBatch()
+	if err := b.Put(iss); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Commit(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		if got, w := allIDs(t, ix, Text{Value: q}), want(has(q)); !slices.Equal(got, w) {
+			t.Errorf("%s after deletes: got %v, want %v", q, got, w)
 		}
 	}
 }

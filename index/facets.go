@@ -247,7 +247,7 @@ func (ix *Index) Warm(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("warm: %w", err)
 	}
-	if _, err := newMatchReader(ctx, docs, &ix.texts); err != nil {
+	if _, err := newMatchReader(docs, &ix.texts); err != nil {
 		return fmt.Errorf("warm: %w", err)
 	}
 	return nil

@@ -2,7 +2,6 @@ package index
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -246,7 +245,7 @@ type matchReader struct {
 	mem  []*segmentTexts // nil where not in memory
 }
 
-func newMatchReader(ctx context.Context, docs snapshotDocs, cache *textCache) (*matchReader, error) {
+func newMatchReader(docs snapshotDocs, cache *textCache) (*matchReader, error) {
 	mr := &matchReader{docs: docs, mem: make([]*segmentTexts, len(docs.segs))}
 	if cache == nil || !cache.on.Load() {
 		return mr, nil
@@ -254,7 +253,7 @@ func newMatchReader(ctx context.Context, docs snapshotDocs, cache *textCache) (*
 	cache.keep(docs.segs)
 	for i, s := range docs.segs {
 		var err error
-		if mr.mem[i], err = cache.segment(ctx, s); err != nil {
+		if mr.mem[i], err = cache.segment(s); err != nil {
 			return nil, err
 		}
 	}
@@ -359,20 +358,22 @@ type textCache struct {
 type segmentTexts struct {
 	once sync.Once
 	err  error
-	ends []uint32 // end of document i's text in data
+	ends []int // end of document i's text in data
 	data []byte
 }
 
 func (t *segmentTexts) text(local uint64) []byte {
-	start := uint32(0)
+	start := 0
 	if local > 0 {
 		start = t.ends[local-1]
 	}
 	return t.data[start:t.ends[local]]
 }
 
-// segment returns the texts of s, reading them if need be.
-func (c *textCache) segment(ctx context.Context, s *scorch.SegmentSnapshot) (*segmentTexts, error) {
+// segment returns the texts of s, reading them if need be. The reading is
+// not cancelled with the search that asked for it: other searches may be
+// waiting for it too (a tenth of a second at 100k articles).
+func (c *textCache) segment(s *scorch.SegmentSnapshot) (*segmentTexts, error) {
 	c.mu.Lock()
 	if c.segs == nil {
 		c.segs = map[any]*segmentTexts{}
@@ -385,20 +386,16 @@ func (c *textCache) segment(ctx context.Context, s *scorch.SegmentSnapshot) (*se
 	c.mu.Unlock()
 	t.once.Do(func() {
 		n := s.Segment().Count()
-		t.ends = make([]uint32, n)
+		t.ends = make([]int, n)
 		var buf []byte
 		for i := range n {
-			if i%1024 == 0 && ctx.Err() != nil {
-				t.err = ctx.Err()
-				return
-			}
 			var err error
 			if buf, err = visitMatch(s, i, buf); err != nil {
 				t.err = fmt.Errorf("read search texts: document %d: %w", i, err)
 				return
 			}
 			t.data = append(t.data, buf...)
-			t.ends[i] = uint32(len(t.data))
+			t.ends[i] = len(t.data)
 		}
 		t.data = slices.Clone(t.data) // no room to spare
 	})
@@ -445,7 +442,7 @@ func (c *textCache) size() int {
 	defer c.mu.Unlock()
 	n := 0
 	for _, t := range c.segs {
-		n += len(t.data) + 4*len(t.ends)
+		n += len(t.data) + 8*len(t.ends)
 	}
 	return n
 }

@@ -74,7 +74,7 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 			return nil, err
 		}
 		s.count = s.cands.total
-		if s.texts, err = newMatchReader(ctx, docs, q.texts); err != nil {
+		if s.texts, err = newMatchReader(docs, q.texts); err != nil {
 			return nil, err
 		}
 	}

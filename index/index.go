@@ -9,11 +9,12 @@
 // source files.
 //
 // Text is indexed two ways from the ingest.MatchText form of headline,
-// attribution and body: bigrams of every pair of adjacent characters with
-// their positions, so that a phrase of the query's bigrams matches exactly
-// where the text contains the query (what grep would find) and the bigrams
-// starting with a character are where that character occurs; and dictionary
-// words (package segment) that only rank.
+// attribution and body (the search text): bigrams of every pair of adjacent
+// characters, so that the documents holding every bigram of a query are
+// the candidates that may contain it, and the bigrams starting with a
+// character are where that character occurs; and dictionary words (package
+// segment) that only rank. The search text itself is stored, and each
+// candidate is checked against it: a search finds exactly what grep would.
 //
 // An index directory is used by one writer or by any number of readers at a
 // time; a second user gets an *InUseError naming the process that holds it.

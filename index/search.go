@@ -323,8 +323,8 @@ func isSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u3000' || r == '\u00a0' || r == '\u0085'
 }
 
-// textQuery matches the articles whose text contains v: a phrase of v's
-// bigrams at consecutive positions (bigramPhrase, which also ranks
+// textQuery matches the articles whose text contains v: v's bigrams,
+// checked against the search texts (bigramPhrase, which also ranks
 // headline matches first), the bigrams that start with v for a single
 // character. With rank, what scores without filtering is added: for a
 // single character, its being in the headline; else the dictionary words

@@ -20,9 +20,8 @@ const (
 	// where the text contains the query, and the bigrams starting with a
 	// character are where it occurs.
 	Bigrams = "jianbao_bigrams"
-	// BigramPositions is Bigrams with the byte offsets left out (zero):
-	// phrase matching needs positions only, and offsets would take a
-	// seventh of the index.
+	// BigramPositions is Bigrams with the byte offsets left out (zero),
+	// for fields that keep no offsets.
 	BigramPositions = "jianbao_bigram_positions"
 )
 

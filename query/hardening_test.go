@@ -92,6 +92,9 @@ func TestLoad(t *testing.T) {
 	}
 	first, later := files[:100], files[100:]
 	ix := newIndex(t, first)
+	if err := ix.Warm(context.Background()); err != nil { // as serve does
+		t.Fatal(err)
+	}
 
 	// Queries: words and phrases taken from the bulletins, filters, facets.
 	var terms, phrases []string

@@ -143,7 +143,7 @@ func utf16Len(s string) int {
 func (m storedMatch) layout() (matchLayout, error) {
 	h, n := binary.Uvarint(m.patch)
 	o, n2 := binary.Uvarint(m.patch[max(n, 0):])
-	if n <= 0 || n2 <= 0 {
+	if n <= 0 || n2 <= 0 || h > uint64(len(m.text)) || o > uint64(len(m.text)) {
 		return matchLayout{}, errors.New("stored search text: bad patch")
 	}
 	l := matchLayout{headEnd: int(h) * 2}

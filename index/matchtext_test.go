@@ -1,6 +1,7 @@
 package index
 
 import (
+	"encoding/binary"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -48,6 +49,21 @@ func TestStoredMatch(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDamagedMatch checks that a patch whose lengths do not fit the text is
+// an error, not a panic.
+func TestDamagedMatch(t *testing.T) {
+	text := appendUTF16(nil, "标题\x1f\x1f正文\x1f")
+	for _, lens := range [][2]uint64{{1 << 62, 0}, {0, 1 << 62}, {1 << 63, 1 << 63}, {9, 0}} {
+		m := storedMatch{text: text, patch: binary.AppendUvarint(binary.AppendUvarint(nil, lens[0]), lens[1])}
+		if _, _, _, err := m.parts(); err == nil {
+			t.Errorf("lengths %v: no error", lens)
+		}
+		if _, err := m.body(); err == nil {
+			t.Errorf("lengths %v: body, no error", lens)
+		}
 	}
 }
 
@@ -128,6 +144,7 @@ func FuzzStoredMatch(f *testing.F) {
 	for _, s := range []string{"正文。\n\n第二段。", "ＡＢＣ　１２３", "a  b\tc", "𠀀\x1f\xff", ""} {
 		f.Add("标题", s, []byte{1, 2, 3})
 	}
+	f.Add("标题", "正文", binary.AppendUvarint(nil, 1<<62)) // a headline past any text
 	f.Fuzz(func(t *testing.T, headline, body string, damage []byte) {
 		_, m, ok := encodeMatch(headline, "", body)
 		if ok {
@@ -139,6 +156,9 @@ func FuzzStoredMatch(f *testing.F) {
 		m.body()
 		m.parts()
 		m.text = damage
+		m.body()
+		m.parts()
+		m.patch = damage
 		m.body()
 		m.parts()
 	})

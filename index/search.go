@@ -104,6 +104,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if req.Snippets {
 			marks = textValues(req.Expr, false, nil)
 		}
+		if held.snap == nil {
+			return nil, fmt.Errorf("search: index %s is not a scorch index", ix.dir)
+		}
 		docs, err := newSnapshotDocs(held.snap)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -403,16 +406,10 @@ func textValues(e Expr, negated bool, out []string) []string {
 // snippetContext is the number of characters shown on each side of a match.
 const snippetContext = 30
 
-// Snippets returns up to n KWIC snippets of the article's normalised
-// headline, attribution and body showing where the values occur, each
-// match wrapped in <mark>…</mark> and the rest HTML-escaped. Nearby matches
-// share a snippet. None when no value occurs.
-func Snippets(a *ingest.Article, values []string, n int) []string {
-	return snippets([]string{ingest.MatchText(a.Body), ingest.MatchText(a.Headline), ingest.MatchText(a.SourceOrg)}, values, n)
-}
-
-// snippets returns up to n snippets of the first of texts (in match form)
-// where a value occurs.
+// snippets returns up to n KWIC snippets showing where the values occur in
+// the first of texts (an article's body, headline and attribution, in match
+// form) that has any, each match wrapped in <mark>…</mark> and the rest
+// HTML-escaped. Nearby matches share a snippet. None when no value occurs.
 func snippets(texts []string, values []string, n int) []string {
 	out := []string{}
 	for _, text := range texts {

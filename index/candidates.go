@@ -77,7 +77,8 @@ type candidateIter struct {
 	it  roaring.IntPeekable // of segment seg, nil before it is reached
 }
 
-// seek returns the first candidate at or after doc, false past the last.
+// seek returns the first candidate at or after doc, false past the last;
+// ci.seg is then its segment.
 func (ci *candidateIter) seek(doc uint64) (uint64, bool) {
 	for ci.seg < len(ci.c.bms) {
 		off := ci.c.docs.offsets[ci.seg]

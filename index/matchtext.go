@@ -59,46 +59,45 @@ func decodeUTF16(b []byte) string {
 	return string(buf)
 }
 
-// occurrences returns the number of places where UTF-16LE q is in UTF-16LE
-// text (overlapping ones too), and the byte offset of the first (-1: none).
-func occurrences(text, q []byte) (n, first int) {
-	first = -1
-	for from := 0; ; {
+// indexUTF16 returns the byte offset of the first place at or after from
+// where UTF-16LE q is in UTF-16LE text at a character (not across two),
+// -1 if none.
+func indexUTF16(text, q []byte, from int) int {
+	for from <= len(text) {
 		i := bytes.Index(text[from:], q)
 		if i < 0 {
-			return n, first
-		}
-		i += from
-		from = i + 1
-		if i%2 != 0 {
-			continue // not at a character: across two
-		}
-		if n == 0 {
-			first = i
-		}
-		n++
-		from = i + 2
-	}
-}
-
-// separatorAt returns the byte offset of the first separator in UTF-16LE
-// text (len(text): none), where its headline ends.
-func separatorAt(text []byte) int {
-	sep := []byte{byte(segment.Separator), 0}
-	for from := 0; ; {
-		i := bytes.Index(text[from:], sep)
-		if i < 0 {
-			return len(text)
+			return -1
 		}
 		if i += from; i%2 == 0 {
 			return i
 		}
 		from = i + 1
 	}
+	return -1
 }
 
-// matchLayout is where the parts of a stored search text are, in bytes.
-type matchLayout struct{ headEnd, bodyStart, bodyEnd int }
+// occurrences returns the number of places where UTF-16LE q is in UTF-16LE
+// text (overlapping ones too), and the byte offset of the first (-1: none).
+func occurrences(text, q []byte) (n, first int) {
+	first = indexUTF16(text, q, 0)
+	for i := first; i >= 0; i = indexUTF16(text, q, i+2) {
+		n++
+	}
+	return n, first
+}
+
+// separatorAt returns the byte offset of the first separator in UTF-16LE
+// text (len(text): none), where its headline ends.
+func separatorAt(text []byte) int {
+	if i := indexUTF16(text, []byte{byte(segment.Separator), 0}, 0); i >= 0 {
+		return i
+	}
+	return len(text)
+}
+
+// matchLayout is where the parts of a stored search text are, in bytes,
+// and where the edits of its patch start.
+type matchLayout struct{ headEnd, bodyStart, bodyEnd, edits int }
 
 // storedMatch is the stored search text of an article and its patch.
 type storedMatch struct {
@@ -146,7 +145,7 @@ func (m storedMatch) layout() (matchLayout, error) {
 	if n <= 0 || n2 <= 0 || h > uint64(len(m.text)) || o > uint64(len(m.text)) {
 		return matchLayout{}, errors.New("stored search text: bad patch")
 	}
-	l := matchLayout{headEnd: int(h) * 2}
+	l := matchLayout{headEnd: int(h) * 2, edits: n + n2}
 	l.bodyStart = l.headEnd + 2 + int(o)*2 + 2
 	l.bodyEnd = len(m.text) - 2
 	if l.bodyStart > l.bodyEnd || len(m.text)%2 != 0 {
@@ -171,9 +170,7 @@ func (m storedMatch) body() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, n := binary.Uvarint(m.patch)
-	_, n2 := binary.Uvarint(m.patch[n:])
-	return applyEdits(decodeUTF16(m.text[l.bodyStart:l.bodyEnd]), m.patch[n+n2:])
+	return applyEdits(decodeUTF16(m.text[l.bodyStart:l.bodyEnd]), m.patch[l.edits:])
 }
 
 // Edits turn a text's match form back into the text. Each is a gap (the
@@ -260,19 +257,15 @@ func newMatchReader(docs snapshotDocs, cache *textCache) (*matchReader, error) {
 	return mr, nil
 }
 
-// get returns the stored search text of document doc: in memory, or in
-// buf's space.
-func (mr *matchReader) get(doc uint64, buf []byte) ([]byte, error) {
-	i, local, err := mr.docs.locate(doc)
-	if err != nil {
-		return nil, fmt.Errorf("phrase: %w", err)
-	}
-	if t := mr.mem[i]; t != nil {
+// get returns the stored search text of document local of segment seg:
+// in memory, or in buf's space.
+func (mr *matchReader) get(seg int, local uint64, buf []byte) ([]byte, error) {
+	if t := mr.mem[seg]; t != nil {
 		return t.text(local), nil
 	}
-	buf, err = visitMatch(mr.docs.segs[i], local, buf)
+	buf, err := visitMatch(mr.docs.segs[seg], local, buf)
 	if err != nil {
-		return nil, fmt.Errorf("phrase: document %d: %w", doc, err)
+		return nil, fmt.Errorf("phrase: document %d: %w", mr.docs.offsets[seg]+local, err)
 	}
 	return buf, nil
 }

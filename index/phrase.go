@@ -458,12 +458,14 @@ type cursor struct {
 	cands  *candidateIter // the candidates of several
 	words  []*wordTerm
 	score  bool
-	idf    float64      // the phrase's
-	texts  *matchReader // with cands
-	phrase []byte       // UTF-16LE
-	text   []byte       // the search text of the current candidate
-	id     bindex.IndexInternalID
-	pos    uint64 // the next candidate to read is at or after it
+	idf    float64                // the phrase's
+	texts  *matchReader           // with cands
+	phrase []byte                 // UTF-16LE
+	text   []byte                 // the search text of the current candidate
+	id     bindex.IndexInternalID // the current candidate,
+	seg    int                    // its segment
+	local  uint64                 // and its number there
+	pos    uint64                 // the next candidate to read is at or after it
 	done   bool
 	stop   *atomic.Bool // set: give up (nil: never)
 }
@@ -486,7 +488,7 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 			if !c.score {
 				freq = 1
 			}
-		} else if freq, norm, head, err = c.check(cand); err != nil {
+		} else if freq, norm, head, err = c.check(); err != nil {
 			return nil, 0, err
 		}
 		if freq == 0 {
@@ -550,16 +552,18 @@ func (c *cursor) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, e
 	if !ok {
 		return nil, nil
 	}
+	c.seg, c.local = c.cands.seg, doc-c.cands.c.docs.offsets[c.cands.seg]
 	c.pos = doc + 1
 	c.id = bindex.NewIndexInternalID(c.id, doc)
 	return c.id, nil
 }
 
 // check returns the number of places where the phrase is in the search
-// text of document id, the norm of the field (as bleve computes it from
-// the number of bigrams) and whether the phrase is in the headline.
-func (c *cursor) check(id bindex.IndexInternalID) (freq int, norm float64, head bool, err error) {
-	if c.text, err = c.texts.get(id.Value(), c.text); err != nil {
+// text of the current candidate, the norm of the field (as bleve computes
+// it from the number of bigrams) and whether the phrase is in the
+// headline.
+func (c *cursor) check() (freq int, norm float64, head bool, err error) {
+	if c.text, err = c.texts.get(c.seg, c.local, c.text); err != nil {
 		return 0, 0, false, err
 	}
 	freq, first := occurrences(c.text, c.phrase)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"jianbao/internal/hostile"
 )
 
 // TestHostileFiles feeds ParseFile files that are not bulletins, or are
@@ -38,6 +40,14 @@ func TestHostileFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	// 5,000 articles of 900 bytes: each article and their number are
+	// within bounds, their text is not.
+	var big strings.Builder
+	big.WriteString("首都精神文明建设情况简报\n第1期\n2021年1月1日\n【工作动态】\n")
+	for range 5000 {
+		big.WriteString(strings.Repeat("海淀区开展志愿服务活动。", 25) + "\n（海淀区文明办）\n")
+	}
+	bigIssue := []byte(big.String())
 	long := append([]byte("首都精神文明建设情况简报\n第1期\n2021年1月1日\n【工作动态】\n"), bytes.Repeat([]byte("很长的一行没有标点"), 200000)...)
 
 	tests := []struct {
@@ -48,7 +58,11 @@ func TestHostileFiles(t *testing.T) {
 		{"200 MB", huge, "file too large: 209715200 bytes"},
 		{"directory", dir, "not a regular file"},
 		{"mixed encodings", write("mixed.txt", append([]byte("首都精神文明建设情况简报\n"), []byte{0xCA, 0xD7, 0xB6, 0xBC, 0x0A, 0xE9, 0xA6}...)), "neither UTF-8"},
-		{"one long line, no attribution", write("long.txt", long), "has no attribution line"},
+		{"one long line, no attribution", write("long.txt", long), "article 2021-001-01 is 5400000 bytes long, over the limit of 1048576"},
+		{"12,000 tiny articles", write("tiny.txt", hostile.TinyArticles(12_000)), "more than 10000 articles"},
+		{"100,000 tiny articles", write("tiny100k.txt", hostile.TinyArticles(100_000)), "more than 100000 lines"},
+		{"60 MB of one-character lines", write("lines.txt", hostile.OneCharLines(60<<20)), "more than 100000 lines"},
+		{"4 MiB of text in articles", write("text.txt", bigIssue), "the articles hold more than 4194304 bytes of text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,15 +2,11 @@ package ingest
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -28,6 +24,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Themes tags the articles; nil means DefaultTaxonomy().
 	Themes *Taxonomy
+	// Untagged leaves the articles' themes empty, for a caller that tags
+	// them itself.
+	Untagged bool
 	// MaxFileBytes bounds the size of a file ParseFile reads
 	// (DefaultMaxFileBytes if 0).
 	MaxFileBytes int64
@@ -40,6 +39,9 @@ type Options struct {
 	// MaxPDFPages and MaxPDFBytes bound the size of a PDF that is read
 	// (DefaultMaxPDFPages, DefaultMaxPDFBytes if 0).
 	MaxPDFPages, MaxPDFBytes int
+	// OnPages, when set, is called with the number of pages of a PDF as
+	// soon as it is known, before the pages are read.
+	OnPages func(n int)
 	// LookPath finds the optional external tools (pdftotext, pdftoppm,
 	// tesseract); nil means exec.LookPath.
 	LookPath func(file string) (string, error)
@@ -63,50 +65,6 @@ func DetectFormat(name string, data []byte) string {
 		return FormatPDF
 	}
 	return FormatTXT
-}
-
-// DefaultMaxFileBytes bounds the size of a file ParseFile reads: a bulletin
-// is tens of kilobytes as text and a few megabytes as a scanned PDF.
-const DefaultMaxFileBytes = 64 << 20
-
-// ErrTooLarge is wrapped by the error for a file over the size limit.
-var ErrTooLarge = errors.New("file too large")
-
-// ParseFile reads the bulletin at path; see Parse. A file larger than
-// opts.MaxFileBytes (DefaultMaxFileBytes if 0) is refused without being read
-// whole, and so is anything that is not a regular file.
-func ParseFile(ctx context.Context, path string, opts Options) (*Issue, error) {
-	data, err := readFile(path, cmp.Or(opts.MaxFileBytes, DefaultMaxFileBytes))
-	if err != nil {
-		return nil, err
-	}
-	return Parse(ctx, path, data, opts)
-}
-
-func readFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%s)", path, fi.Mode().Type())
-	}
-	if fi.Size() > limit {
-		return nil, fmt.Errorf("%s: %w: %d bytes, over the limit of %d", path, ErrTooLarge, fi.Size(), limit)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: %w: grew over the limit of %d bytes while read", path, ErrTooLarge, limit)
-	}
-	return data, nil
 }
 
 // Parse turns the bytes of one bulletin file into its Issue. name is the
@@ -144,6 +102,9 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 	default:
 		return nil, fmt.Errorf("%s: reading %s files is not supported", name, src.Format)
 	}
+	if err := checkLines(pages); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	iss, err := Structure(Normalize(pages))
 	if iss == nil {
 		if len(pageErrs) > 0 {
@@ -155,11 +116,13 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 		err = append(pageErrs, l...).Err()
 	}
 	iss.Source = src
-	themes := opts.Themes
-	if themes == nil {
-		themes = DefaultTaxonomy()
+	if !opts.Untagged {
+		themes := opts.Themes
+		if themes == nil {
+			themes = DefaultTaxonomy()
+		}
+		themes.TagIssue(iss)
 	}
-	themes.TagIssue(iss)
 	if err != nil {
 		return iss, prefixErrors(name, err)
 	}

@@ -141,7 +141,14 @@ type pdfExtractor struct {
 	log     *slog.Logger
 	tmpDir  string // holds the PDF for the external tools, made on first use
 	tmpFile string
+	// streamBytes counts the decoded streams read so far, against
+	// maxFileStreamBytes.
+	streamBytes int
 }
+
+// errStreamBudget stops the reading of a file whose pages have decoded
+// more than maxFileStreamBytes of streams.
+var errStreamBudget = fmt.Errorf("%w: the pages' content streams decode to more than %d bytes", ErrPDF, maxFileStreamBytes)
 
 func (x *pdfExtractor) cleanup() {
 	if x.tmpDir != "" {
@@ -220,6 +227,9 @@ func (x *pdfExtractor) openPages() ([]pageRef, error) {
 	if n > maxPages {
 		return nil, fmt.Errorf("%w: %d pages, more than the limit of %d", ErrPDF, n, maxPages)
 	}
+	if x.opts.OnPages != nil {
+		x.opts.OnPages(n)
+	}
 	var list []pageRef
 	var listErr error
 	if err := guard(func() { list, listErr = pageList(r, maxPages) }); err != nil {
@@ -261,6 +271,9 @@ func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, p
 		start := time.Now()
 		lines, class, hasImage, err := x.layoutPage(list[i-1], i)
 		x.log.Debug("pdf page", "page", i, "lines", len(lines), "class", class, "image", hasImage, "took", time.Since(start))
+		if errors.Is(err, errStreamBudget) {
+			return nil, info, err
+		}
 		if err != nil && lines == nil {
 			note(i, PageStatusMissing, err.Error())
 			continue
@@ -415,8 +428,12 @@ func (x *pdfExtractor) layoutPage(ref pageRef, i int) ([]visualLine, int, bool, 
 	hasImage := false
 	_ = guard(func() { hasImage = pageHasImage(p) })
 	var unsafe error
-	if err := guard(func() { unsafe = pageStreamsSafe(p) }); err != nil {
+	var streamBytes int
+	if err := guard(func() { streamBytes, unsafe = pageStreamsSafe(p) }); err != nil {
 		return nil, pageNoText, hasImage, fmt.Errorf("page %d: %w", i, err)
+	}
+	if x.streamBytes += streamBytes; x.streamBytes > maxFileStreamBytes {
+		return nil, pageNoText, hasImage, fmt.Errorf("page %d: %w", i, errStreamBudget)
 	}
 	if unsafe != nil {
 		return nil, pageNoText, hasImage, fmt.Errorf("page %d: %w", i, unsafe)
@@ -585,26 +602,35 @@ func pageList(r *pdf.Reader, maxPages int) ([]pageRef, error) {
 // map that is read.
 const maxStreamBytes = 32 << 20
 
+// maxFileStreamBytes bounds the decoded streams read for all pages of a
+// file together: pages may share one huge stream, which the library would
+// decode and interpret again for each of them.
+const maxFileStreamBytes = 64 << 20
+
 // pageStreamsSafe checks the streams that the library interprets for a
 // page, its content and its fonts' ToUnicode maps, for what would make it
 // loop forever: a hex string "<…" that is never closed (its lexer reads
 // past the end of a stream as an endless run of newlines).
-func pageStreamsSafe(p pdf.Page) error {
-	if err := streamSafe(p.V.Key("Contents")); err != nil {
-		return fmt.Errorf("content stream: %w", err)
+// It returns the number of decoded bytes it read.
+func pageStreamsSafe(p pdf.Page) (int, error) {
+	total, err := streamSafe(p.V.Key("Contents"))
+	if err != nil {
+		return total, fmt.Errorf("content stream: %w", err)
 	}
 	fonts := p.Resources().Key("Font")
 	for _, name := range fonts.Keys() {
-		if err := streamSafe(fonts.Key(name).Key("ToUnicode")); err != nil {
-			return fmt.Errorf("font %s: ToUnicode map: %w", name, err)
+		n, err := streamSafe(fonts.Key(name).Key("ToUnicode"))
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("font %s: ToUnicode map: %w", name, err)
 		}
 	}
-	return nil
+	return total, nil
 }
 
 // streamSafe reads a stream, or an array of them as one, and scans it as
 // the library's lexer would for an unterminated hex string.
-func streamSafe(v pdf.Value) error {
+func streamSafe(v pdf.Value) (int, error) {
 	var data []byte
 	read := func(s pdf.Value) error {
 		if s.Kind() != pdf.Stream {
@@ -622,18 +648,18 @@ func streamSafe(v pdf.Value) error {
 	switch v.Kind() {
 	case pdf.Stream:
 		if err := read(v); err != nil {
-			return err
+			return len(data), err
 		}
 	case pdf.Array:
 		for i := 0; i < v.Len(); i++ {
 			if err := read(v.Index(i)); err != nil {
-				return err
+				return len(data), err
 			}
 		}
 	default:
-		return nil
+		return 0, nil
 	}
-	return hexStringsClosed(data)
+	return len(data), hexStringsClosed(data)
 }
 
 // hexStringsClosed reports an error if PDF content holds a hex string that

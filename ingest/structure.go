@@ -21,7 +21,10 @@ func Structure(lines []Line) (*Issue, error) {
 	}
 	var errs ErrorList
 	end := footerStart(body)
-	iss.Articles = parseArticles(iss.ID, body[:end], &errs)
+	iss.Articles, err = parseArticles(iss.ID, body[:end], &errs)
+	if err != nil {
+		return nil, err
+	}
 	parseFooter(iss, body[end:], &errs)
 	if len(iss.Articles) == 0 {
 		errs.Add(firstPos(body), "no articles found")
@@ -199,28 +202,45 @@ func attribution(t string) (before, org string, ok bool) {
 var notAttributionRe = regexp.MustCompile(`^(?:图为|图片|图:|注|摄影|记者|通讯员|完|待续|续)`)
 
 // parseArticles reads the body: sections, and articles closed by their
-// attribution lines.
-func parseArticles(issueID string, lines []Line, errs *ErrorList) []Article {
+// attribution lines. The error is for a body over the bounds of limits.go,
+// found as soon as an article passes one.
+func parseArticles(issueID string, lines []Line, errs *ErrorList) ([]Article, error) {
 	var (
-		arts    []Article
-		section string
-		paras   []Line
+		arts      []Article
+		section   string
+		paras     []Line
+		paraBytes int // text in paras
+		budget    textBudget
 	)
-	flush := func(org string, pos Pos) {
+	flush := func(org string, pos Pos) error {
 		if len(paras) == 0 {
 			if org != "" {
 				errs.Add(pos, "attribution (%s) closes no article", org)
 			}
-			return
+			return nil
+		}
+		id := fmt.Sprintf("%s-%02d", issueID, len(arts)+1)
+		if err := budget.add(id, paraBytes); err != nil {
+			return err
 		}
 		if org == "" {
 			errs.Add(paras[0].Pos, "article %q has no attribution line", clip(paras[0].Text, 20))
 		}
 		a := buildArticle(paras, section, org)
 		a.Seq = len(arts) + 1
-		a.ID = fmt.Sprintf("%s-%02d", issueID, a.Seq)
+		a.ID = id
 		arts = append(arts, a)
-		paras = nil
+		paras, paraBytes = nil, 0
+		return nil
+	}
+	add := func(l Line) error {
+		paras = append(paras, l)
+		paraBytes += len(l.Text)
+		if paraBytes > MaxArticleBytes {
+			// Refused before the article is built.
+			return budget.add(fmt.Sprintf("%s-%02d", issueID, len(arts)+1), paraBytes)
+		}
+		return nil
 	}
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
@@ -233,26 +253,38 @@ func parseArticles(issueID string, lines []Line, errs *ErrorList) []Article {
 			}
 		}
 		if m := sectionRe.FindStringSubmatch(l.Text); m != nil {
-			flush("", l.Pos)
+			if err := flush("", l.Pos); err != nil {
+				return nil, err
+			}
 			section = m[1]
 			if m[2] != "" {
 				l.Text = m[2]
-				paras = append(paras, l)
+				if err := add(l); err != nil {
+					return nil, err
+				}
 			}
 			continue
 		}
 		if before, org, ok := attribution(l.Text); ok {
 			if before = strings.TrimSpace(before); before != "" {
 				l.Text = before
-				paras = append(paras, l)
+				if err := add(l); err != nil {
+					return nil, err
+				}
 			}
-			flush(org, l.Pos)
+			if err := flush(org, l.Pos); err != nil {
+				return nil, err
+			}
 			continue
 		}
-		paras = append(paras, l)
+		if err := add(l); err != nil {
+			return nil, err
+		}
 	}
-	flush("", Pos{})
-	return arts
+	if err := flush("", Pos{}); err != nil {
+		return nil, err
+	}
+	return arts, nil
 }
 
 // unclosed reports whether t opens a bracket of a heading or attribution

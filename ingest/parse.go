@@ -39,9 +39,10 @@ type Options struct {
 	// MaxPDFPages and MaxPDFBytes bound the size of a PDF that is read
 	// (DefaultMaxPDFPages, DefaultMaxPDFBytes if 0).
 	MaxPDFPages, MaxPDFBytes int
-	// OnPages, when set, is called with the number of pages of a PDF as
-	// soon as it is known, before the pages are read.
-	OnPages func(n int)
+	// Progress, when set, is called with the format of the file once it is
+	// known (pages 0), and for a PDF again with its number of pages once
+	// they are counted, before they are read.
+	Progress func(format string, pages int)
 	// LookPath finds the optional external tools (pdftotext, pdftoppm,
 	// tesseract); nil means exec.LookPath.
 	LookPath func(file string) (string, error)
@@ -81,6 +82,9 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 	var pageErrs ErrorList
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%s: empty file", name)
+	}
+	if opts.Progress != nil {
+		opts.Progress(src.Format, 0)
 	}
 	switch src.Format {
 	case FormatTXT:

@@ -227,8 +227,8 @@ func (x *pdfExtractor) openPages() ([]pageRef, error) {
 	if n > maxPages {
 		return nil, fmt.Errorf("%w: %d pages, more than the limit of %d", ErrPDF, n, maxPages)
 	}
-	if x.opts.OnPages != nil {
-		x.opts.OnPages(n)
+	if x.opts.Progress != nil {
+		x.opts.Progress(FormatPDF, n)
 	}
 	var list []pageRef
 	var listErr error
@@ -599,13 +599,15 @@ func pageList(r *pdf.Reader, maxPages int) ([]pageRef, error) {
 }
 
 // maxStreamBytes bounds the decoded size of a content stream or ToUnicode
-// map that is read.
-const maxStreamBytes = 32 << 20
+// map that is read. The library interprets content at about 3 MB/s, so a
+// page at this bound takes it seconds; a page of a bulletin has tens of
+// kilobytes.
+const maxStreamBytes = 8 << 20
 
 // maxFileStreamBytes bounds the decoded streams read for all pages of a
-// file together: pages may share one huge stream, which the library would
-// decode and interpret again for each of them.
-const maxFileStreamBytes = 64 << 20
+// file together, those refused included: pages may share one huge stream,
+// which the library would decode and interpret again for each of them.
+const maxFileStreamBytes = 128 << 20
 
 // pageStreamsSafe checks the streams that the library interprets for a
 // page, its content and its fonts' ToUnicode maps, for what would make it

@@ -1,0 +1,155 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"jianbao/ingest"
+	"jianbao/internal/hostile"
+)
+
+// The test binary is also the worker: a pool started by a test runs it
+// again with JIANBAO_TEST_WORKER set.
+func TestMain(m *testing.M) {
+	if os.Getenv("JIANBAO_TEST_WORKER") == "1" {
+		err := Serve(context.Background(), os.NewFile(3, "requests"), os.NewFile(4, "answers"), os.Stderr)
+		if err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func testPool(t testing.TB, lim Limits, workers int) *Pool {
+	t.Helper()
+	p := NewPool(Config{Command: []string{os.Args[0]}, Env: []string{"JIANBAO_TEST_WORKER=1"}, Workers: workers, Limits: lim, OCR: ingest.OCROff,
+		Log: testLog{t}})
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return p
+}
+
+// testLog passes what workers write to stderr to the test's log.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// TestPoolReadsLikeIngest: a worker's record of a bulletin is the one
+// ingest.ReadFile makes in-process, field for field, for TXT and PDF.
+func TestPoolReadsLikeIngest(t *testing.T) {
+	p := testPool(t, Limits{}, 2)
+	for _, f := range []string{
+		"../testdata/sample/bulletin-2021-014.txt",
+		"../testdata/sample/bulletin-2016-004.txt",
+		"../ingest/testdata/pdf/bulletin-2021-014.lo.pdf",
+		"../ingest/testdata/pdf/bulletin-2022-zk01.cairo.pdf",
+	} {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			want := ingest.ReadFile(context.Background(), f, ingest.Options{OCR: ingest.OCROff})
+			got := p.ReadFile(context.Background(), f)
+			if got.Err != nil || want.Err != nil {
+				t.Fatalf("errors: worker %v, in-process %v", got.Err, want.Err)
+			}
+			if got.Size != want.Size || !got.ModTime.Equal(want.ModTime) {
+				t.Errorf("file: worker %d %v, in-process %d %v", got.Size, got.ModTime, want.Size, want.ModTime)
+			}
+			g, _ := json.Marshal(got.Issue)
+			w, _ := json.Marshal(want.Issue)
+			if string(g) != string(w) {
+				t.Errorf("records differ:\nworker     %s\nin-process %s", g, w)
+			}
+			if len(got.Warnings) != len(want.Warnings) {
+				t.Errorf("warnings: worker %v, in-process %v", got.Warnings, want.Warnings)
+			}
+		})
+	}
+}
+
+// TestPoolContainsHostileFiles: each class of attacking file fails alone,
+// with its reason, and the pool goes on reading good files after it.
+func TestPoolContainsHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fifo := filepath.Join(dir, "fifo.txt")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good := "../testdata/sample/bulletin-2021-014.txt"
+	tests := []struct {
+		name, path string
+		lim        Limits
+		want       string
+	}{
+		{"self-referencing object stream", write("selfref.pdf", hostile.SelfReferencingObjectStream()), Limits{}, "the PDF library crashed: stack overflow"},
+		{"looping /Prev, CPU", write("prev.pdf", hostile.LoopingPrev()), Limits{CPU: 2 * time.Second}, "over the CPU time limit of 2s"},
+		{"looping /Prev, wall clock", write("prev2.pdf", hostile.LoopingPrev()), Limits{Time: time.Second}, "over the time limit of 1s"},
+		{"pages sharing a giant stream", write("shared.pdf", hostile.SharedContentStream(500, 32<<20)), Limits{}, "content streams decode to more than 134217728 bytes"},
+		{"memory", write("lines.txt", hostile.OneCharLines(60<<20)), Limits{Memory: 48 << 20}, "over the memory limit of 48 MiB"},
+		{"FIFO", fifo, Limits{}, "not a regular file (a FIFO)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testPool(t, tt.lim, 1)
+			start := time.Now()
+			r := p.ReadFile(context.Background(), tt.path)
+			if r.Err == nil || !strings.Contains(r.Err.Error(), tt.want) || !strings.HasPrefix(r.Err.Error(), tt.path) {
+				t.Fatalf("error = %v, want one naming %s and saying %q", r.Err, tt.path, tt.want)
+			}
+			t.Logf("%s in %v", r.Err, time.Since(start).Round(time.Millisecond))
+			if r := p.ReadFile(context.Background(), good); r.Err != nil || len(r.Issue.Articles) != 5 {
+				t.Errorf("the next file: %v", r.Err)
+			}
+		})
+	}
+}
+
+// TestPoolCancel: a cancelled read kills its worker at once.
+func TestPoolCancel(t *testing.T) {
+	p := testPool(t, Limits{}, 1)
+	prev := filepath.Join(t.TempDir(), "prev.pdf")
+	if err := os.WriteFile(prev, hostile.LoopingPrev(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	r := p.ReadFile(ctx, prev)
+	if r.Err != context.DeadlineExceeded || time.Since(start) > 5*time.Second {
+		t.Errorf("error %v after %v, want the context's at once", r.Err, time.Since(start))
+	}
+}
+
+// TestPoolReusesWorkers: files read one after another share a worker.
+func TestPoolReusesWorkers(t *testing.T) {
+	p := testPool(t, Limits{}, 1)
+	for range 3 {
+		if r := p.ReadFile(context.Background(), "../testdata/sample/bulletin-2021-014.txt"); r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.all) != 1 {
+		t.Errorf("%d workers started for 3 files, want 1", len(p.all))
+	}
+}

@@ -1,0 +1,161 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"time"
+
+	"jianbao/ingest"
+)
+
+// maxStack bounds a worker's goroutine stacks, far below Go's default of
+// 1 GB: a reader that recurses without end dies with "stack overflow"
+// after a few seconds rather than first taking the memory limit.
+const maxStack = 64 << 20
+
+// Serve is a worker's main loop: it reads the hello from in, bounds its own
+// process as the hello says, then reads each requested file and writes the
+// answers to out, until in ends. Logs go to stderr. It is what the hidden
+// `jianbao worker` command runs, with in and out the file descriptors 3 and
+// 4 the pool gives it; it is not for the process that ingests.
+func Serve(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) error {
+	dec := json.NewDecoder(in)
+	var h hello
+	if err := dec.Decode(&h); err != nil {
+		return fmt.Errorf("worker: read hello: %w", err)
+	}
+	h.Limits = h.Limits.withDefaults()
+	if err := limitMemory(h.Limits.Memory); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	debug.SetMaxStack(maxStack)
+	level := slog.LevelWarn
+	if h.Debug {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	w := &answerWriter{enc: json.NewEncoder(out)}
+	w.enc.SetEscapeHTML(false)
+	// A file over its CPU time: the kernel sends SIGXCPU, which Go would
+	// ignore. The worker exits at once with a status the pool knows.
+	xcpu := make(chan os.Signal, 1)
+	signal.Notify(xcpu, syscall.SIGXCPU)
+	defer signal.Stop(xcpu)
+	go func() {
+		if _, ok := <-xcpu; ok {
+			fmt.Fprintln(stderr, "worker: over the CPU time limit")
+			os.Exit(exitCPU)
+		}
+	}()
+	// Goroutines of its own; more after a file means the reader left one
+	// running (a PDF call abandoned at its time limit).
+	baseline := runtime.NumGoroutine()
+	for {
+		var req request
+		if err := dec.Decode(&req); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("worker: read request: %w", err)
+		}
+		start := cpuTime()
+		if err := limitCPU(start + h.Limits.CPU); err != nil {
+			return fmt.Errorf("worker: %w", err)
+		}
+		opts := ingest.Options{
+			Logger:   log,
+			OCR:      h.OCR,
+			Untagged: true,
+			Progress: func(format string, pages int) {
+				if pages > 0 {
+					// A limit the kernel cannot set leaves the one set
+					// for the file: stricter, not looser.
+					_ = limitCPU(start + h.Limits.CPU + time.Duration(pages)*h.Limits.CPUPerPage)
+				}
+				w.send(answer{Format: format, Pages: pages})
+			},
+		}
+		r := ingest.ReadFile(ctx, req.Path, opts)
+		a := answer{Done: true, Size: r.Size, ModTime: r.ModTime, Issue: r.Issue, Warnings: r.Warnings}
+		if r.Err != nil {
+			a.Err = r.Err.Error()
+		}
+		a.Retire = runtime.NumGoroutine() > baseline
+		if err := w.send(a); err != nil {
+			return fmt.Errorf("worker: write answer: %w", err)
+		}
+		if a.Retire {
+			log.Debug("worker retires: a reader is still running", "goroutines", runtime.NumGoroutine(), "baseline", baseline)
+			return nil
+		}
+	}
+}
+
+// answerWriter sends answers; progress comes from the reader's goroutine.
+type answerWriter struct {
+	mu  sync.Mutex
+	enc *json.Encoder
+}
+
+func (w *answerWriter) send(a answer) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.enc.Encode(a)
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// limitCPU sets the soft limit of the process's CPU time to total, rounded
+// up to a whole second; the hard limit is left as it is.
+func limitCPU(total time.Duration) error {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_CPU, &l); err != nil {
+		return fmt.Errorf("read the CPU limit: %w", err)
+	}
+	l.Cur = uint64((total + time.Second - 1) / time.Second)
+	if l.Max != ^uint64(0) && l.Cur > l.Max { // ^0: RLIM_INFINITY
+		l.Cur = l.Max
+	}
+	if err := syscall.Setrlimit(syscall.RLIMIT_CPU, &l); err != nil {
+		return fmt.Errorf("set the CPU limit: %w", err)
+	}
+	return nil
+}
+
+// limitMemory bounds the memory the process can write to n bytes, and has
+// the garbage collector work harder as the heap nears it. The bound is
+// RLIMIT_DATA, which counts the private writable mappings (heap and
+// anonymous mappings) since Linux 4.7: the address space (RLIMIT_AS) would
+// also count the large ranges the Go runtime reserves but never touches,
+// about a gigabyte before the first allocation. No core file is written:
+// it would be as large as the limit.
+func limitMemory(n int64) error {
+	l := syscall.Rlimit{Cur: uint64(n), Max: uint64(n)}
+	if err := syscall.Setrlimit(syscall.RLIMIT_DATA, &l); err != nil {
+		return fmt.Errorf("set the memory limit: %w", err)
+	}
+	debug.SetMemoryLimit(n / 2)
+	core := syscall.Rlimit{}
+	if err := syscall.Setrlimit(syscall.RLIMIT_CORE, &core); err != nil {
+		return fmt.Errorf("set the core file limit: %w", err)
+	}
+	return nil
+}

@@ -56,6 +56,9 @@ type Options struct {
 	// Command describes the opening process in the lock file (e.g.
 	// "jianbao ingest"), shown to a process that finds the index in use.
 	Command string
+	// Reader reads the files that Ingest is given, unless its options name
+	// another; nil reads them in this process (see IngestOptions.Reader).
+	Reader FileReader
 }
 
 func (o Options) logger() *slog.Logger {
@@ -72,6 +75,9 @@ type Index struct {
 	lock *lockFile
 	log  *slog.Logger
 	ro   bool
+
+	reader  FileReader
+	writeMu sync.Mutex // held while Ingest writes
 
 	facets    facetColumns // of the latest snapshot searched
 	texts     textCache    // search texts in memory, once Warm turns it on
@@ -151,7 +157,7 @@ func open(dir string, opts Options, checkVersion bool) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, lock: lk, log: opts.logger(), ro: opts.ReadOnly}
+	ix := &Index{dir: dir, lock: lk, log: opts.logger(), ro: opts.ReadOnly, reader: opts.Reader}
 	if !exists {
 		err = ix.create(opts.Words)
 	} else {

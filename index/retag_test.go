@@ -104,7 +104,7 @@ func TestTaxonomyRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	withCustom := IngestOptions{ParseOptions: ingest.Options{Themes: custom}}
+	withCustom := IngestOptions{Themes: custom}
 	sum := mustIngest(t, ix, paths[3:4], withCustom)
 	if !strings.Contains(sum.StaleThemes, "jianbao retag") || !strings.Contains(sum.StaleThemes, "mine/") {
 		t.Errorf("ingest with another taxonomy: stale_themes %q", sum.StaleThemes)

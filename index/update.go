@@ -3,11 +3,8 @@ package index
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,7 +20,7 @@ import (
 
 // IngestOptions control Ingest.
 type IngestOptions struct {
-	// Workers is the number of files parsed at once; 0 means one per CPU.
+	// Workers is the number of files read at once; 0 means one per CPU.
 	Workers int
 	// Prune removes the files of the index that no longer exist, and the
 	// issues left with no file.
@@ -33,9 +30,33 @@ type IngestOptions struct {
 	// Progress, if set, is called after each file with the number of
 	// files done and the total.
 	Progress func(done, total int)
-	// ParseOptions are passed to ingest.ParseFile.
+	// Reader reads the files. Nil means the index's (Options.Reader), and
+	// when it has none, ingest.ReadFile in this process with ParseOptions:
+	// for tests and files that are trusted.
+	Reader FileReader
+	// ParseOptions are how the in-process reader reads files.
 	ParseOptions ingest.Options
+	// Themes is the taxonomy the files are tagged with, noted in the index
+	// so that a mixture is reported; nil means the built-in one. The
+	// in-process reader tags with it.
+	Themes *ingest.Taxonomy
+	// SkipFailed skips a file that failed before and has not changed since
+	// (same size and time): a watcher does not read a bad file again and
+	// again. It is counted in Summary.FailedBefore.
+	SkipFailed bool
 }
+
+// FileReader reads and parses one bulletin file; *worker.Pool reads in
+// child processes, ReaderFunc(ingest.ReadFile…) in this one.
+type FileReader interface {
+	ReadFile(ctx context.Context, path string) ingest.FileResult
+}
+
+// ReaderFunc is a function that is a FileReader.
+type ReaderFunc func(ctx context.Context, path string) ingest.FileResult
+
+// ReadFile calls f.
+func (f ReaderFunc) ReadFile(ctx context.Context, path string) ingest.FileResult { return f(ctx, path) }
 
 // Failure is a file that could not be ingested.
 type Failure struct {
@@ -45,37 +66,34 @@ type Failure struct {
 
 // Summary counts what Ingest did, by file.
 type Summary struct {
-	Added     int       `json:"added"`     // files new to the index
-	Updated   int       `json:"updated"`   // files whose content changed
-	Unchanged int       `json:"unchanged"` // files skipped: same size, time and content
-	Failed    int       `json:"failed"`
-	Pruned    int       `json:"pruned"`   // files gone from disk, removed with --prune
-	Warnings  int       `json:"warnings"` // problems inside files that were still ingested
-	Issues    int       `json:"issues"`   // issues in the index afterwards
-	Failures  []Failure `json:"failures,omitempty"`
+	Added     int `json:"added"`     // files new to the index
+	Updated   int `json:"updated"`   // files whose content changed
+	Unchanged int `json:"unchanged"` // files skipped: same size, time and content
+	Failed    int `json:"failed"`
+	// FailedBefore counts the files not read again because they failed
+	// before and have not changed (IngestOptions.SkipFailed).
+	FailedBefore int       `json:"failed_before,omitempty"`
+	Pruned       int       `json:"pruned"`   // files gone from disk, removed with --prune
+	Warnings     int       `json:"warnings"` // problems inside files that were still ingested
+	Issues       int       `json:"issues"`   // issues in the index afterwards
+	Failures     []Failure `json:"failures,omitempty"`
 	// StaleThemes, when set, says that the files were tagged with another
 	// taxonomy than the rest of the index, and what to do.
 	StaleThemes string `json:"stale_themes,omitempty"`
 }
 
-// parsed is one file read and parsed.
-type parsed struct {
-	path string
-	file File
-	iss  *ingest.Issue
-	err  error
-	warn int // problems found inside the file
-	// warning is the first of them.
-	warning string
-}
-
 // Ingest brings the index up to date with the given files: new and changed
-// files are parsed (in parallel) and their issues written in batches;
-// unchanged ones (same size and modification time, or same SHA-256) are
-// skipped without parsing. Files of the same issue (a TXT and a PDF) make
-// one issue listing both. A file that fails is reported in the summary and
-// the rest go on; the error is only for what stops the whole run (the
+// files are read (in parallel, by opts.Reader) and their issues written in
+// batches; unchanged ones (same size and modification time, or same
+// SHA-256) are skipped without reading. Files of the same issue (a TXT and
+// a PDF) make one issue listing both. A file that fails is reported in the
+// summary, and recorded in the index (FailedFiles) until it is ingested or
+// gone; the rest go on. The error is only for what stops the whole run (the
 // index cannot be written, ctx is cancelled). Paths are made absolute.
+//
+// Files are read without holding the index: only writing a batch does, so
+// that other ingests (a server's watcher and its hand-offs) and searches go
+// on while a slow file is read.
 func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions) (*Summary, error) {
 	if ix.ro {
 		return nil, errors.New("ingest: index is open read-only")
@@ -85,6 +103,14 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 	}
 	if opts.BatchDocs <= 0 {
 		opts.BatchDocs = 2000
+	}
+	reader := cmp.Or[FileReader](opts.Reader, ix.reader)
+	if reader == nil {
+		parse := opts.ParseOptions
+		parse.Themes = opts.Themes
+		reader = ReaderFunc(func(ctx context.Context, path string) ingest.FileResult {
+			return ingest.ReadFile(ctx, path, parse)
+		})
 	}
 	sum := &Summary{}
 	issues, err := ix.Issues(ctx)
@@ -97,8 +123,16 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 			known[f.Path] = knownFile{issue: it.ID, file: f}
 		}
 	}
+	failedBefore, err := ix.FailedFiles()
+	if err != nil {
+		return nil, err
+	}
+	failed := map[string]FailedFile{}
+	for _, f := range failedBefore {
+		failed[f.Path] = f
+	}
 
-	// Decide which files need parsing.
+	// Decide which files need reading.
 	var todo []string
 	seen := map[string]bool{}
 	for _, p := range paths {
@@ -120,17 +154,39 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 			sum.Unchanged++
 			continue
 		}
+		if f, ok := failed[abs]; ok && opts.SkipFailed && f.Size == st.Size() && f.ModTime.Equal(st.ModTime()) {
+			sum.FailedBefore++
+			continue
+		}
 		todo = append(todo, abs)
 	}
 
 	w := &writer{ix: ix, ctx: ctx, known: known, sum: sum, batch: ix.NewBatch(), max: opts.BatchDocs,
-		pending: map[string]*Issue{}, parse: opts.ParseOptions}
+		pending: map[string]*Issue{}, reader: reader, failed: failed}
 	total := len(todo)
 	done := 0
-	for r := range parseAll(ctx, todo, opts) {
+	// The readers stop when Ingest returns, whatever the reason, and are
+	// waited for.
+	rctx, cancel := context.WithCancel(ctx)
+	results := readAll(rctx, reader, todo, opts.Workers)
+	defer func() {
+		cancel()
+		for range results {
+		}
+	}()
+	var chunk []ingest.FileResult
+	docs := 0
+	for r := range results {
 		done++
-		if err := w.add(r); err != nil {
-			return nil, err
+		chunk = append(chunk, r)
+		if r.Issue != nil {
+			docs += 1 + len(r.Issue.Articles)
+		}
+		if docs >= opts.BatchDocs && ctx.Err() == nil {
+			if err := w.write(chunk); err != nil {
+				return nil, err
+			}
+			chunk, docs = nil, 0
 		}
 		if opts.Progress != nil {
 			opts.Progress(done, total)
@@ -138,6 +194,13 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	for _, r := range chunk {
+		if err := w.add(r); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Prune {
 		for path, k := range known {
@@ -151,12 +214,20 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 				sum.Pruned++
 			}
 		}
+		for path := range failed {
+			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+				delete(failed, path)
+			}
+		}
 	}
 	if err := w.flush(); err != nil {
 		return nil, err
 	}
+	if err := ix.setFailedFiles(failedBefore, failed); err != nil {
+		return nil, err
+	}
 	if sum.Added+sum.Updated+sum.Pruned > 0 {
-		if err := ix.noteTaxonomy(opts.ParseOptions.Themes, sum); err != nil {
+		if err := ix.noteTaxonomy(opts.Themes, sum); err != nil {
 			return nil, err
 		}
 		if err := ix.compact(ctx); err != nil {
@@ -181,27 +252,26 @@ func (s *Summary) fail(path string, err error) {
 	s.Failures = append(s.Failures, Failure{Path: path, Err: err.Error()})
 }
 
-// parseAll parses paths with opts.Workers workers and yields the results in
-// the order they finish.
-func parseAll(ctx context.Context, paths []string, opts IngestOptions) <-chan parsed {
+// readAll reads paths with n goroutines and yields the results in the order
+// they finish. The channel is closed once every goroutine has returned:
+// after the last file, or soon after ctx ends.
+func readAll(ctx context.Context, reader FileReader, paths []string, n int) <-chan ingest.FileResult {
 	in := make(chan string)
-	out := make(chan parsed, opts.Workers)
+	out := make(chan ingest.FileResult, n)
 	var wg sync.WaitGroup
-	for range opts.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range n {
+		wg.Go(func() {
 			for p := range in {
-				r := parseFile(ctx, p, opts.ParseOptions)
+				r := reader.ReadFile(ctx, p)
 				select {
 				case out <- r:
 				case <-ctx.Done():
 					return
 				}
 			}
-		}()
+		})
 	}
-	go func() {
+	wg.Go(func() {
 		defer close(in)
 		for _, p := range paths {
 			select {
@@ -210,75 +280,12 @@ func parseAll(ctx context.Context, paths []string, opts IngestOptions) <-chan pa
 				return
 			}
 		}
-	}()
+	})
 	go func() { wg.Wait(); close(out) }()
 	return out
 }
 
-// parseFile reads, hashes and parses one file.
-func parseFile(ctx context.Context, path string, opts ingest.Options) parsed {
-	r := parsed{path: path}
-	f, err := os.Open(path)
-	if err != nil {
-		r.err = err
-		return r
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		r.err = err
-		return r
-	}
-	// Bounded as ingest.ParseFile is: a huge file is refused unread.
-	limit := cmp.Or(opts.MaxFileBytes, ingest.DefaultMaxFileBytes)
-	switch {
-	case !st.Mode().IsRegular():
-		r.err = fmt.Errorf("%s: not a regular file (%s)", path, st.Mode().Type())
-		return r
-	case st.Size() > limit:
-		r.err = fmt.Errorf("%s: %w: %d bytes, over the limit of %d", path, ingest.ErrTooLarge, st.Size(), limit)
-		return r
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		r.err = fmt.Errorf("read %s: %w", path, err)
-		return r
-	}
-	if int64(len(data)) > limit {
-		r.err = fmt.Errorf("%s: %w: grew over the limit of %d bytes while read", path, ingest.ErrTooLarge, limit)
-		return r
-	}
-	h := sha256.Sum256(data)
-	r.file = File{Source: ingest.Source{Path: path, SHA256: hex.EncodeToString(h[:])}, Size: st.Size(), ModTime: st.ModTime()}
-	iss, err := ingest.Parse(ctx, path, data, opts)
-	var warns ingest.ErrorList
-	switch {
-	case iss != nil && errors.As(err, &warns):
-		r.warn = len(warns)
-		r.warning = warns[0].Error()
-	case err != nil:
-		r.err = err
-		return r
-	}
-	for _, a := range iss.Articles {
-		if n := len(a.Headline) + len(a.Body); n > MaxArticleBytes {
-			r.err = fmt.Errorf("%s: article %s is %d bytes long, over the limit of %d: not an article of a bulletin (lost line breaks?)",
-				path, a.ID, n, MaxArticleBytes)
-			return r
-		}
-	}
-	r.iss = iss
-	r.file.Source = iss.Source
-	return r
-}
-
-// MaxArticleBytes bounds the text of one article that Ingest indexes. An
-// article of a bulletin is a few thousand characters; indexing takes about
-// 130 bytes of memory per byte of text, so a file that is one absurd
-// article (a 16 MB line) would need gigabytes. Its file is refused.
-const MaxArticleBytes = 1 << 20
-
-// writer merges parsed files into issues and writes them in batches.
+// writer merges read files into issues and writes them in batches.
 type writer struct {
 	ix      *Index
 	ctx     context.Context
@@ -287,20 +294,43 @@ type writer struct {
 	batch   *Batch
 	max     int
 	pending map[string]*Issue // issues in the batch, by ID
-	parse   ingest.Options    // how files are parsed, also when an issue is rebuilt
+	reader  FileReader        // reads files again when an issue is rebuilt
+	failed  map[string]FailedFile
 }
 
-func (w *writer) add(r parsed) error {
-	if r.err != nil {
-		w.sum.fail(r.path, r.err)
+// write adds the files of chunk and writes them, holding the index for
+// writing meanwhile.
+func (w *writer) write(chunk []ingest.FileResult) error {
+	w.ix.writeMu.Lock()
+	defer w.ix.writeMu.Unlock()
+	for _, r := range chunk {
+		if err := w.add(r); err != nil {
+			return err
+		}
+	}
+	return w.flush()
+}
+
+// add merges one file's result into the pending issues. Called with
+// ix.writeMu held.
+func (w *writer) add(r ingest.FileResult) error {
+	if r.Err == nil {
+		r.Err = w.conflict(r)
+	}
+	if r.Err != nil {
+		w.sum.fail(r.Path, r.Err)
+		w.failed[r.Path] = FailedFile{Path: r.Path, Size: r.Size, ModTime: r.ModTime, Err: r.Err.Error()}
 		return nil
 	}
-	if r.warn > 0 {
-		w.sum.Warnings += r.warn
-		w.ix.log.Info("problems in bulletin", "file", r.path, "count", r.warn, "first", r.warning)
+	delete(w.failed, r.Path)
+	if n := len(r.Warnings); n > 0 {
+		w.sum.Warnings += n
+		w.ix.log.Info("problems in bulletin", "file", r.Path, "count", n, "first", r.Warnings[0].Error())
 	}
-	k, was := w.known[r.path]
-	if was && k.file.SHA256 == r.file.SHA256 && k.issue == r.iss.ID {
+	iss := r.Issue
+	f := File{Source: iss.Source, Size: r.Size, ModTime: r.ModTime}
+	k, was := w.known[r.Path]
+	if was && k.file.SHA256 == f.SHA256 && k.issue == iss.ID {
 		// Touched, not changed: record the new time so that the next run
 		// skips it without hashing.
 		w.sum.Unchanged++
@@ -309,19 +339,43 @@ func (w *writer) add(r parsed) error {
 	} else {
 		w.sum.Added++
 	}
-	if was && k.issue != r.iss.ID {
+	if was && k.issue != iss.ID {
 		// The file now reads as another issue: take it out of the old one.
-		if err := w.remove(r.path, k.issue); err != nil {
+		if err := w.remove(r.Path, k.issue); err != nil {
 			return err
 		}
 	}
-	cur, err := w.current(r.iss.ID)
+	cur, err := w.current(iss.ID)
 	if err != nil {
 		return err
 	}
-	w.pending[r.iss.ID] = merge(cur, r.iss, r.file)
-	w.known[r.path] = knownFile{issue: r.iss.ID, file: r.file}
+	w.pending[iss.ID] = merge(cur, iss, f)
+	w.known[r.Path] = knownFile{issue: iss.ID, file: f}
 	return w.maybeFlush()
+}
+
+// conflict reports a file whose issue the index already has from another
+// file of the same format with other content: two different bulletins
+// that give the same issue id. One of them would be lost; the later one
+// fails instead, naming the other. A copy of the same file, or the TXT and
+// the PDF of one issue, are no conflict; nor is a file that has replaced
+// one that is gone (moved or renamed).
+func (w *writer) conflict(r ingest.FileResult) error {
+	cur, err := w.current(r.Issue.ID)
+	if err != nil || cur == nil {
+		return err
+	}
+	for _, f := range cur.Files {
+		if f.Path == r.Path || f.Format != r.Issue.Source.Format || f.SHA256 == r.Issue.Source.SHA256 {
+			continue
+		}
+		if _, err := os.Stat(f.Path); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		return fmt.Errorf("%s: issue %s is in the index already from another file, %s: two different bulletins give the same issue id (第%d期 of %s)",
+			r.Path, r.Issue.ID, f.Path, r.Issue.Issue, r.Issue.Date)
+	}
+	return nil
 }
 
 // current returns the issue id as the batch or the index has it, nil if
@@ -375,11 +429,11 @@ func (w *writer) remove(path, id string) error {
 	// Rebuild from the remaining files.
 	var next *Issue
 	for _, f := range rest {
-		r := parseFile(w.ctx, f.Path, w.parse)
-		if r.err != nil || r.iss.ID != id {
+		r := w.reader.ReadFile(w.ctx, f.Path)
+		if r.Err != nil || r.Issue.ID != id {
 			continue // it will be seen (and reported) when it is ingested itself
 		}
-		next = merge(next, r.iss, r.file)
+		next = merge(next, r.Issue, File{Source: r.Issue.Source, Size: r.Size, ModTime: r.ModTime})
 	}
 	if next == nil {
 		delete(w.pending, id)

@@ -37,16 +37,36 @@ func (ix *Index) FailedFiles() ([]FailedFile, error) {
 	return files, nil
 }
 
-// setFailedFiles records now as the failed files, unless it is what was
-// read before.
-func (ix *Index) setFailedFiles(before []FailedFile, now map[string]FailedFile) error {
-	files := slices.SortedFunc(maps.Values(now), func(a, b FailedFile) int { return cmp.Compare(a.Path, b.Path) })
-	if slices.EqualFunc(before, files, func(a, b FailedFile) bool {
+// updateFailedFiles applies changes to the failed files the index holds
+// now: a path's new failure, or nil for one that no longer fails. It is
+// called with ix.writeMu held, so that ingests side by side keep each
+// other's changes.
+func (ix *Index) updateFailedFiles(changes map[string]*FailedFile) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	cur, err := ix.FailedFiles()
+	if err != nil {
+		return err
+	}
+	files := map[string]FailedFile{}
+	for _, f := range cur {
+		files[f.Path] = f
+	}
+	for path, f := range changes {
+		if f == nil {
+			delete(files, path)
+		} else {
+			files[path] = *f
+		}
+	}
+	next := slices.SortedFunc(maps.Values(files), func(a, b FailedFile) int { return cmp.Compare(a.Path, b.Path) })
+	if slices.EqualFunc(cur, next, func(a, b FailedFile) bool {
 		return a.Path == b.Path && a.Size == b.Size && a.ModTime.Equal(b.ModTime) && a.Err == b.Err
 	}) {
 		return nil
 	}
-	raw, err := json.Marshal(files)
+	raw, err := json.Marshal(next)
 	if err != nil {
 		return fmt.Errorf("record failed files: %w", err)
 	}

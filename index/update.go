@@ -162,7 +162,7 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 	}
 
 	w := &writer{ix: ix, ctx: ctx, known: known, sum: sum, batch: ix.NewBatch(), max: opts.BatchDocs,
-		pending: map[string]*Issue{}, reader: reader, failed: failed}
+		pending: map[string]*Issue{}, reader: reader, failures: map[string]*FailedFile{}}
 	total := len(todo)
 	done := 0
 	// The readers stop when Ingest returns, whatever the reason, and are
@@ -216,14 +216,14 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 		}
 		for path := range failed {
 			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-				delete(failed, path)
+				w.failures[path] = nil
 			}
 		}
 	}
 	if err := w.flush(); err != nil {
 		return nil, err
 	}
-	if err := ix.setFailedFiles(failedBefore, failed); err != nil {
+	if err := ix.updateFailedFiles(w.failures); err != nil {
 		return nil, err
 	}
 	if sum.Added+sum.Updated+sum.Pruned > 0 {
@@ -295,7 +295,9 @@ type writer struct {
 	max     int
 	pending map[string]*Issue // issues in the batch, by ID
 	reader  FileReader        // reads files again when an issue is rebuilt
-	failed  map[string]FailedFile
+	// failures are the changes to the index's failed files: a failure,
+	// or nil for a file ingested or gone.
+	failures map[string]*FailedFile
 }
 
 // write adds the files of chunk and writes them, holding the index for
@@ -319,10 +321,10 @@ func (w *writer) add(r ingest.FileResult) error {
 	}
 	if r.Err != nil {
 		w.sum.fail(r.Path, r.Err)
-		w.failed[r.Path] = FailedFile{Path: r.Path, Size: r.Size, ModTime: r.ModTime, Err: r.Err.Error()}
+		w.failures[r.Path] = &FailedFile{Path: r.Path, Size: r.Size, ModTime: r.ModTime, Err: r.Err.Error()}
 		return nil
 	}
-	delete(w.failed, r.Path)
+	w.failures[r.Path] = nil
 	if n := len(r.Warnings); n > 0 {
 		w.sum.Warnings += n
 		w.ix.log.Info("problems in bulletin", "file", r.Path, "count", n, "first", r.Warnings[0].Error())

@@ -134,7 +134,7 @@ func TestLoad(t *testing.T) {
 	}
 
 	baseline := runtime.NumGoroutine()
-	h := NewHandler(ix, Options{Ingester: Serialize(ix), Token: "load-token"})
+	h := NewHandler(ix, Options{Ingester: WarmAfterIngest(ix, nil), Token: "load-token"})
 	base, stop := startServer(t, h)
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
 	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -616,7 +616,7 @@ func TestNoTokenInLogs(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	files := copyArchive(t)
 	ix := newIndex(t, files[:1])
-	base, stop := startServer(t, NewHandler(ix, Options{Logger: log, Ingester: Serialize(ix), Token: token}))
+	base, stop := startServer(t, NewHandler(ix, Options{Logger: log, Ingester: WarmAfterIngest(ix, nil), Token: token}))
 	ctx := context.Background()
 	good := &Client{URL: base, Token: token}
 	if _, err := good.Ingest(ctx, files[1:2], false); err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,7 +16,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -46,22 +46,30 @@ type Ingester interface {
 	Ingest(ctx context.Context, paths []string, opts index.IngestOptions) (*index.Summary, error)
 }
 
-// serialIngester runs one ingest at a time: the endpoint and the watcher of
-// a server share one.
-type serialIngester struct {
-	mu   sync.Mutex
+// warmingIngester prepares searches after each ingest that changed the
+// index; the index itself lets one ingest write at a time.
+type warmingIngester struct {
 	next Ingester
+	log  *slog.Logger
 }
 
-// Serialize returns an Ingester that runs the ingests of ing one at a time.
-func Serialize(ing Ingester) Ingester { return &serialIngester{next: ing} }
+// WarmAfterIngest returns an Ingester that runs the ingests of ing and,
+// when ing can (index.Index), prepares searches for what each one changed
+// before it returns, so that the first searches after it are not slow.
+func WarmAfterIngest(ing Ingester, log *slog.Logger) Ingester {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &warmingIngester{next: ing, log: log}
+}
 
-func (s *serialIngester) Ingest(ctx context.Context, paths []string, opts index.IngestOptions) (*index.Summary, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *warmingIngester) Ingest(ctx context.Context, paths []string, opts index.IngestOptions) (*index.Summary, error) {
 	sum, err := s.next.Ingest(ctx, paths, opts)
 	if w, ok := s.next.(warmer); ok && sum != nil && sum.Added+sum.Updated+sum.Pruned > 0 {
-		go w.Warm(context.Background()) // an error shows in the next search
+		if werr := w.Warm(ctx); werr != nil {
+			// Searches read what they need themselves: slower, not wrong.
+			s.log.Warn("prepare searches after ingest", "err", werr)
+		}
 	}
 	return sum, err
 }

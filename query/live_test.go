@@ -29,7 +29,7 @@ func TestIngestEndpoint(t *testing.T) {
 		}
 	}
 	ix := newIndex(t, first)
-	h := NewHandler(ix, Options{Ingester: Serialize(ix), Token: "s3cret"})
+	h := NewHandler(ix, Options{Ingester: WarmAfterIngest(ix, nil), Token: "s3cret"})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c := &Client{URL: srv.URL, Token: "s3cret"}
@@ -171,7 +171,7 @@ func TestIngestClientGone(t *testing.T) {
 	}
 	files, _ := filepath.Glob(filepath.Join(src, "*.txt"))
 	ix := newIndex(t, files[:1])
-	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: Serialize(ix), Token: "t"}))
+	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: WarmAfterIngest(ix, nil), Token: "t"}))
 	defer srv.Close()
 	c := &Client{URL: srv.URL, Token: "t"}
 	for _, d := range []time.Duration{30 * time.Millisecond, 120 * time.Millisecond, 300 * time.Millisecond} {

@@ -36,6 +36,8 @@ type Store interface {
 	// Issue returns the record of issue id with its articles and source
 	// files, or an error wrapping index.ErrNotFound when there is none.
 	Issue(ctx context.Context, id string) (*index.Issue, error)
+	// FailedFiles lists the files that could not be ingested.
+	FailedFiles() ([]index.FailedFile, error)
 }
 
 // Errors of the API, mapped to HTTP statuses by statusOf.

@@ -228,6 +228,7 @@ func (failingStore) Search(context.Context, index.Request) (*index.Result, error
 }
 func (failingStore) Issue(context.Context, string) (*index.Issue, error) { return nil, errDisk }
 func (failingStore) Issues(context.Context) ([]index.IssueFiles, error)  { return nil, errDisk }
+func (failingStore) FailedFiles() ([]index.FailedFile, error)            { return nil, errDisk }
 
 // TestInternalErrorsAreHidden checks that users see a generic message while
 // the log gets the error.

@@ -23,6 +23,15 @@ type Stats struct {
 	Orgs      []index.FacetCount `json:"orgs"`
 	Themes    []index.FacetCount `json:"themes"`
 	Gaps      []Gap              `json:"gaps"` // years with missing issue numbers
+	// Failed lists the files that could not be ingested, with the reason,
+	// until they are ingested or pruned.
+	Failed []index.FailedFile `json:"failed_files"`
+}
+
+// StatsSource is what ComputeStats reads; *index.Index is one.
+type StatsSource interface {
+	TrendSource
+	FailedFiles() ([]index.FailedFile, error)
 }
 
 // YearStats counts one year's issues and articles.
@@ -43,8 +52,12 @@ type Gap struct {
 // ComputeStats counts the archive's issues and articles by year, section,
 // reporting district and body, and theme, and finds the holes in each
 // year's sequence of issue numbers.
-func ComputeStats(ctx context.Context, s TrendSource) (*Stats, error) {
+func ComputeStats(ctx context.Context, s StatsSource) (*Stats, error) {
 	issues, err := s.Issues(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	failed, err := s.FailedFiles()
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
@@ -53,7 +66,7 @@ func ComputeStats(ctx context.Context, s TrendSource) (*Stats, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	st := &Stats{Issues: len(issues), Articles: res.Total,
+	st := &Stats{Issues: len(issues), Articles: res.Total, Failed: failed,
 		Sections: res.Facets["section"], Orgs: res.Facets["org"], Themes: res.Facets["theme"]}
 	st.Districts = slices.DeleteFunc(slices.Clone(res.Facets["district"]), func(fc index.FacetCount) bool { return fc.Value == "" })
 	articles := map[string]int{}
@@ -143,6 +156,12 @@ func WriteStatsText(w io.Writer, st *Stats, top int) error {
 	}
 	for _, g := range st.Gaps {
 		fmt.Fprintf(&b, "  %s: %d of 1–%d missing: %s\n", g.Year, len(g.Missing), g.Highest, numberRanges(g.Missing))
+	}
+	if len(st.Failed) > 0 {
+		fmt.Fprintf(&b, "\nfiles that could not be ingested (%d; read again once changed):\n", len(st.Failed))
+		for _, f := range st.Failed {
+			fmt.Fprintf(&b, "  %s: %s\n", f.Path, strings.TrimPrefix(f.Err, f.Path+": "))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -1,13 +1,15 @@
 package worker
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -75,9 +77,11 @@ type Config struct {
 	// Themes tags the records that workers return (ingest.DefaultTaxonomy()
 	// if nil): tagging reads a record, not the file, and is done here.
 	Themes *ingest.Taxonomy
-	// Log receives what workers write to their stderr, line by line; nil
-	// discards it. Debug asks workers for their debug log.
-	Log   io.Writer
+	// Log receives the workers' log records, with the worker's process
+	// id; nil discards them. Debug asks workers for their debug records.
+	// What else a worker writes to its stderr (a crash's stack traces) is
+	// kept only to tell why it ended.
+	Log   *slog.Logger
 	Debug bool
 }
 
@@ -217,7 +221,10 @@ func start(cfg Config) (*proc, error) {
 	cmd := exec.Command(cfg.Command[0], cfg.Command[1:]...)
 	cmd.Env = append(os.Environ(), cfg.Env...)
 	cmd.ExtraFiles = []*os.File{reqR, respW}
-	errs := &tail{next: cfg.Log}
+	errs := &tail{}
+	if cfg.Log != nil {
+		errs.line = func(line []byte) { relog(cfg.Log, cmd, line) }
+	}
 	cmd.Stdout, cmd.Stderr = errs, errs
 	cmd.SysProcAttr = sysProcAttr()
 	cmd.WaitDelay = 2 * time.Second
@@ -313,7 +320,7 @@ func (w *proc) reason(err error, format string, pages int, lim Limits) error {
 	switch {
 	case strings.Contains(msg, "stack overflow") || strings.Contains(msg, "stack exceeds"):
 		return fmt.Errorf("%s crashed: stack overflow", reader)
-	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory"):
+	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory") || runtimeFault(msg):
 		return fmt.Errorf("over the memory limit of %s", bytesString(lim.Memory))
 	case st != nil && st.ExitCode() == exitCPU,
 		st != nil && signalled(st, syscall.SIGXCPU),
@@ -322,7 +329,7 @@ func (w *proc) reason(err error, format string, pages int, lim Limits) error {
 	case strings.Contains(msg, "panic:"):
 		return fmt.Errorf("%s crashed: %s", reader, firstLine(msg[strings.Index(msg, "panic:"):]))
 	case st != nil:
-		if line := lastLine(msg); line != "" {
+		if line := fatalLine(msg); line != "" {
 			return fmt.Errorf("the worker process ended (%s): %s", st, line)
 		}
 		return fmt.Errorf("the worker process ended (%s)", st)
@@ -379,12 +386,13 @@ func (w *proc) wait() error {
 
 // tail keeps the start and the end of what a worker writes to its stderr,
 // to tell why it died (the Go runtime names a fatal error first, then
-// prints every goroutine's stack), and passes it on to next.
+// prints every goroutine's stack), and passes each whole line to line.
 type tail struct {
-	mu   sync.Mutex
-	head []byte
-	buf  []byte
-	next io.Writer
+	mu      sync.Mutex
+	head    []byte
+	buf     []byte
+	line    func([]byte)
+	partial []byte // of a line not yet ended
 }
 
 const (
@@ -402,10 +410,43 @@ func (t *tail) Write(p []byte) (int, error) {
 	if len(t.buf) > 2*tailBytes {
 		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailBytes:]...)
 	}
-	if t.next != nil {
-		_, _ = t.next.Write(p) // the log is best effort; the tail is kept
+	if t.line != nil {
+		t.partial = append(t.partial, p...)
+		for {
+			i := bytes.IndexByte(t.partial, '\n')
+			if i < 0 {
+				break
+			}
+			t.line(t.partial[:i])
+			t.partial = t.partial[i+1:]
+		}
+		if len(t.partial) > tailBytes { // not a log record
+			t.partial = t.partial[:0]
+		}
 	}
 	return len(p), nil
+}
+
+// relog logs again a worker's log record, a line of JSON from
+// slog.JSONHandler; other lines are not records and are left.
+func relog(log *slog.Logger, cmd *exec.Cmd, line []byte) {
+	var rec map[string]any
+	if len(line) == 0 || line[0] != '{' || json.Unmarshal(line, &rec) != nil {
+		return
+	}
+	msg, _ := rec[slog.MessageKey].(string)
+	var level slog.Level
+	if s, ok := rec[slog.LevelKey].(string); !ok || level.UnmarshalText([]byte(s)) != nil {
+		level = slog.LevelInfo
+	}
+	attrs := []slog.Attr{slog.Int("worker", cmd.Process.Pid)}
+	for k, v := range rec {
+		if k != slog.MessageKey && k != slog.LevelKey && k != slog.TimeKey {
+			attrs = append(attrs, slog.Any(k, v))
+		}
+	}
+	slices.SortFunc(attrs[1:], func(a, b slog.Attr) int { return strings.Compare(a.Key, b.Key) })
+	log.LogAttrs(context.Background(), level, msg, attrs...)
 }
 
 // String returns the start and the end: the whole when it is short.
@@ -423,7 +464,30 @@ func firstLine(s string) string {
 	return s
 }
 
-func lastLine(s string) string {
+// runtimeFault reports a crash on a fault inside the Go runtime's own code
+// (its first frame is in package runtime): that is how the runtime fails
+// when the kernel refuses it memory while it collects garbage, instead of
+// saying it is out of memory.
+func runtimeFault(msg string) bool {
+	if !strings.HasPrefix(msg, "SIGSEGV") && !strings.HasPrefix(msg, "SIGBUS") {
+		return false
+	}
+	_, stack, ok := strings.Cut(msg, "\ngoroutine ")
+	if !ok {
+		return false
+	}
+	_, frames, _ := strings.Cut(stack, "\n")
+	return strings.HasPrefix(frames, "runtime.")
+}
+
+// fatalLine returns the line in which the Go runtime names a fatal error
+// or a panic, else the last line.
+func fatalLine(s string) string {
+	for line := range strings.Lines(s) {
+		if strings.HasPrefix(line, "fatal error:") || strings.HasPrefix(line, "panic:") || strings.HasPrefix(line, "runtime:") {
+			return strings.TrimSpace(line)
+		}
+	}
 	s = strings.TrimSpace(s)
 	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
 		s = s[i+1:]

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +32,7 @@ func TestMain(m *testing.M) {
 func testPool(t testing.TB, lim Limits, workers int) *Pool {
 	t.Helper()
 	p := NewPool(Config{Command: []string{os.Args[0]}, Env: []string{"JIANBAO_TEST_WORKER=1"}, Workers: workers, Limits: lim, OCR: ingest.OCROff,
-		Log: testLog{t}})
+		Log: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	t.Cleanup(func() {
 		if err := p.Close(); err != nil {
 			t.Errorf("Close: %v", err)

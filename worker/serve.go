@@ -43,7 +43,8 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) e
 	if h.Debug {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// Records as JSON lines, which the pool logs again as its own.
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	w := &answerWriter{enc: json.NewEncoder(out)}
 	w.enc.SetEscapeHTML(false)

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"jianbao/index"
-	"jianbao/ingest"
 	"jianbao/query"
 	"jianbao/segment"
 )
@@ -38,14 +36,14 @@ func indexDir(flag string) string {
 }
 
 type ingestOptions struct {
-	index   string
-	workers int
-	prune   bool
-	json    bool
-	dict    string
-	batch   int
-	themes  string
-	paths   []string
+	index  string
+	read   readerOptions
+	prune  bool
+	json   bool
+	dict   string
+	batch  int
+	themes string
+	paths  []string
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -61,6 +59,12 @@ TXT and the PDF of one issue make one issue that lists both files. With
 --prune, files that no longer exist are removed from the index, and issues left
 without files too. A file that fails is reported and the others go on; the
 exit status is then 1.
+
+Every file is read in a worker process of its own (--workers at once), with
+bounds the kernel enforces: a file that crashes the reader, or takes more
+than --max-memory, --max-cpu or --max-time, fails with that reason and
+nothing else is lost. Failed files are listed by jianbao stats until they
+are ingested.
 
 The index is --index, else $JIANBAO_INDEX, else ./jianbao-data; it is created
 if missing. --dict adds a user dictionary of words (one a line, optionally
@@ -83,7 +87,7 @@ applies a taxonomy to what is already in the index.`,
 		},
 	}
 	addIndexFlag(cmd.Flags(), &opts.index)
-	cmd.Flags().IntVar(&opts.workers, "workers", runtime.NumCPU(), "files parsed at once")
+	addReaderFlags(cmd.Flags(), &opts.read)
 	cmd.Flags().BoolVar(&opts.prune, "prune", false, "remove files that no longer exist, and issues left without files")
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the summary as JSON")
 	cmd.Flags().IntVar(&opts.batch, "batch-docs", 2000, "documents written to the index at once")
@@ -93,8 +97,8 @@ applies a taxonomy to what is already in the index.`,
 }
 
 func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
-	if opts.workers < 1 {
-		return usageError{fmt.Errorf("--workers must be at least 1, not %d", opts.workers)}
+	if err := opts.read.check(); err != nil {
+		return err
 	}
 	words, err := readDict(opts.dict)
 	if err != nil {
@@ -130,10 +134,15 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	}
 	defer ix.Close()
 
+	pool, err := newPool(a, opts.read, themes)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
 	prog := newProgress(a.errOut)
 	sum, err := ix.Ingest(cmd.Context(), files, index.IngestOptions{
-		Workers: opts.workers, Prune: opts.prune, Progress: prog.update, BatchDocs: opts.batch,
-		ParseOptions: ingest.Options{Logger: a.log, Themes: themes},
+		Workers: opts.read.workers, Prune: opts.prune, Progress: prog.update, BatchDocs: opts.batch,
+		Reader: pool, Themes: themes,
 	})
 	prog.done()
 	if err != nil {

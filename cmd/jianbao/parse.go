@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,11 +11,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"jianbao/ingest"
+	"jianbao/worker"
 )
 
 type parseOptions struct {
 	format string
-	ocr    string
+	read   readerOptions
 	themes string
 	files  []string
 }
@@ -42,14 +44,14 @@ are tagged with the built-in theme taxonomy, or that of --themes FILE.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.files = args
-			if opts.ocr != ingest.OCRAuto && opts.ocr != ingest.OCROff && opts.ocr != ingest.OCRForce {
-				return usageError{fmt.Errorf("unknown --ocr %q: want auto, off or force", opts.ocr)}
+			if err := opts.read.check(); err != nil {
+				return err
 			}
 			return runParse(cmd, a, opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format: text, json or jsonl")
-	cmd.Flags().StringVar(&opts.ocr, "ocr", ingest.OCRAuto, "OCR of scanned PDF pages (tesseract): auto, off or force (every page)")
+	addReaderFlags(cmd.Flags(), &opts.read)
 	cmd.Flags().StringVar(&opts.themes, "themes", "", "theme taxonomy `FILE` to tag articles with (default: the built-in one)")
 	return cmd
 }
@@ -63,21 +65,31 @@ func runParse(cmd *cobra.Command, a *app, opts parseOptions) error {
 	if err != nil {
 		return err
 	}
+	pool, err := newPool(a, opts.read, themes)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	ctx, cancel := context.WithCancel(cmd.Context())
+	results := readInOrder(ctx, pool, opts.files, opts.read.workers)
+	defer func() {
+		cancel()
+		for range results { // the reads started end at once
+		}
+	}()
 	failed := 0
-	for _, f := range opts.files {
-		iss, err := ingest.ParseFile(cmd.Context(), f, ingest.Options{Logger: a.log, OCR: opts.ocr, Themes: themes})
-		var warnings ingest.ErrorList
+	for r := range results {
 		switch {
-		case iss != nil && errors.As(err, &warnings):
-			for _, w := range warnings {
-				fmt.Fprintf(a.errOut, "warning: %s: %s\n", f, w)
-			}
-		case err != nil:
-			fmt.Fprintf(a.errOut, "error: %v\n", err)
+		case r.Err != nil:
+			fmt.Fprintf(a.errOut, "error: %v\n", r.Err)
 			failed++
 			continue
+		case len(r.Warnings) > 0:
+			for _, w := range r.Warnings {
+				fmt.Fprintf(a.errOut, "warning: %s: %s\n", r.Path, w)
+			}
 		}
-		if err := write(iss); err != nil {
+		if err := write(r.Issue); err != nil {
 			return err
 		}
 	}
@@ -89,6 +101,32 @@ func runParse(cmd *cobra.Command, a *app, opts parseOptions) error {
 		return errSomeFailed
 	}
 	return nil
+}
+
+// readInOrder reads files with pool, n at a time, and yields the results
+// in the order of files. It stops starting reads when ctx ends; the
+// channel is closed once every read has returned.
+func readInOrder(ctx context.Context, pool *worker.Pool, files []string, n int) <-chan ingest.FileResult {
+	pending := make(chan chan ingest.FileResult, n)
+	out := make(chan ingest.FileResult)
+	go func() {
+		defer close(pending)
+		for _, f := range files {
+			if ctx.Err() != nil {
+				return
+			}
+			r := make(chan ingest.FileResult, 1)
+			pending <- r
+			go func() { r <- pool.ReadFile(ctx, f) }()
+		}
+	}()
+	go func() {
+		defer close(out)
+		for r := range pending {
+			out <- <-r
+		}
+	}()
+	return out
 }
 
 // recordWriter returns a function that writes one Issue in format and one

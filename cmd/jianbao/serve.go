@@ -9,12 +9,12 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"jianbao/index"
-	"jianbao/ingest"
 	"jianbao/query"
 )
 
@@ -23,6 +23,7 @@ type serveOptions struct {
 	addr     string
 	watch    []string
 	interval time.Duration
+	read     readerOptions
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -44,7 +45,10 @@ server over the loopback interface instead of opening the index, and
 are in serve.json in the index directory, readable by this user only.
 With --watch DIR the server also ingests new and changed bulletins under DIR
 itself, every --watch-interval: they are searchable seconds after they
-appear, without a restart.`,
+appear, without a restart. A file that fails is not read again until it
+changes; jianbao stats and /api/stats list the failed files with the reason.
+Files are read in worker processes, as by jianbao ingest (--workers,
+--max-memory, --max-cpu, --max-time): no file can take the server down.`,
 		Example: `  jianbao serve
   jianbao serve --index /srv/jianbao-data --addr :8080
   jianbao serve --watch /srv/bulletins
@@ -58,6 +62,7 @@ appear, without a restart.`,
 	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address to listen on, host:port")
 	cmd.Flags().StringArrayVar(&opts.watch, "watch", nil, "ingest new and changed bulletins under `DIR` while serving (repeatable)")
 	cmd.Flags().DurationVar(&opts.interval, "watch-interval", 2*time.Second, "how often --watch looks for new files")
+	addReaderFlags(cmd.Flags(), &opts.read)
 	return cmd
 }
 
@@ -67,8 +72,16 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 	if opts.interval < 100*time.Millisecond {
 		return usageError{fmt.Errorf("--watch-interval %v is too short", opts.interval)}
 	}
+	if err := opts.read.check(); err != nil {
+		return err
+	}
 	dir := indexDir(opts.index)
-	ix, err := openOwned(ctx, dir, index.Options{Logger: a.log, Create: len(opts.watch) > 0, Command: "jianbao serve"})
+	pool, err := newPool(a, opts.read, nil)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	ix, err := openOwned(ctx, dir, index.Options{Logger: a.log, Create: len(opts.watch) > 0, Command: "jianbao serve", Reader: pool})
 	if err != nil {
 		return err
 	}
@@ -87,7 +100,7 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		ln.Close()
 		return err
 	}
-	ing := query.Serialize(ix)
+	ing := query.WarmAfterIngest(ix, a.log)
 	h := query.NewHandler(ix, query.Options{Logger: a.log, Ingester: ing, Token: token})
 	url := "http://" + ln.Addr().String()
 	if err := query.WriteServerInfo(dir, query.ServerInfo{PID: os.Getpid(), URL: loopbackURL(ln.Addr()), Token: token}); err != nil {
@@ -97,7 +110,12 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 	defer query.RemoveServerInfo(dir, os.Getpid())
 	fmt.Fprintf(a.out, "jianbao: serving %s at %s/ (Ctrl-C to stop)\n", dir, url)
 	if len(opts.watch) > 0 {
-		go watchDirs(ctx, a, ing, opts.watch, opts.interval)
+		// The watcher ends before the index closes.
+		var watching sync.WaitGroup
+		wctx, stop := context.WithCancel(ctx)
+		watching.Go(func() { watchDirs(wctx, a, ing, opts.watch, opts.interval) })
+		defer watching.Wait()
+		defer stop()
 	}
 	srv := query.NewServer(opts.addr, h)
 	if err := query.Serve(ctx, srv, ln); err != nil {
@@ -153,7 +171,7 @@ func watchDirs(ctx context.Context, a *app, ing query.Ingester, dirs []string, i
 	defer t.Stop()
 	for {
 		files, _ := expandPaths(dirs)
-		sum, err := ing.Ingest(ctx, files, index.IngestOptions{ParseOptions: ingest.Options{Logger: a.log}})
+		sum, err := ing.Ingest(ctx, files, index.IngestOptions{SkipFailed: true})
 		switch {
 		case ctx.Err() != nil:
 			return

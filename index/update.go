@@ -134,6 +134,7 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 
 	// Decide which files need reading.
 	var todo []string
+	stats := map[string]os.FileInfo{} // of the files to read, when planned
 	seen := map[string]bool{}
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
@@ -159,10 +160,11 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 			continue
 		}
 		todo = append(todo, abs)
+		stats[abs] = st
 	}
 
 	w := &writer{ix: ix, ctx: ctx, known: known, sum: sum, batch: ix.NewBatch(), max: opts.BatchDocs,
-		pending: map[string]*Issue{}, reader: reader, failures: map[string]*FailedFile{}}
+		pending: map[string]*Issue{}, reader: reader, failures: map[string]*FailedFile{}, stats: stats}
 	total := len(todo)
 	done := 0
 	// The readers stop when Ingest returns, whatever the reason, and are
@@ -298,6 +300,7 @@ type writer struct {
 	// failures are the changes to the index's failed files: a failure,
 	// or nil for a file ingested or gone.
 	failures map[string]*FailedFile
+	stats    map[string]os.FileInfo // of the files to read, when planned
 }
 
 // write adds the files of chunk and writes them, holding the index for
@@ -321,7 +324,12 @@ func (w *writer) add(r ingest.FileResult) error {
 	}
 	if r.Err != nil {
 		w.sum.fail(r.Path, r.Err)
-		w.failures[r.Path] = &FailedFile{Path: r.Path, Size: r.Size, ModTime: r.ModTime, Err: r.Err.Error()}
+		f := &FailedFile{Path: r.Path, Size: r.Size, ModTime: r.ModTime, Err: r.Err.Error()}
+		if st, ok := w.stats[r.Path]; ok && f.ModTime.IsZero() {
+			// The reader died before it said what it read.
+			f.Size, f.ModTime = st.Size(), st.ModTime()
+		}
+		w.failures[r.Path] = f
 		return nil
 	}
 	w.failures[r.Path] = nil

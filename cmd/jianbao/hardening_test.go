@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"jianbao/index"
+	"jianbao/internal/hostile"
 	"jianbao/query"
 )
 
@@ -180,7 +181,19 @@ func TestIngestNastyBatch(t *testing.T) {
 		write("zip-renamed.pdf", zipped.Bytes()):            "",
 		write("mixed-encodings.txt", append([]byte("首都精神文明建设情况简报\n第1期\n2021年1月1日\n"), gbk...)):                                         "neither UTF-8",
 		write("long-line.txt", append([]byte("首都精神文明建设情况简报\n第1期\n2018年1月1日\n【工作动态】\n"), bytes.Repeat([]byte("很长的一行没有标点"), 600000)...)): "over the limit of 1048576",
+		// Each crashes, hangs or exhausts the PDF library in-process.
+		write("selfref-objstm.pdf", hostile.SelfReferencingObjectStream()):   "the PDF library crashed: stack overflow",
+		write("looping-prev.pdf", hostile.LoopingPrev()):                     "over the CPU time limit of 3s",
+		write("shared-stream.pdf", hostile.SharedContentStream(500, 32<<20)): "content streams decode to more than",
+		write("tiny-articles.txt", hostile.TinyArticles(12_000)):             "more than 10000 articles",
+		write("tiny-articles-100k.txt", hostile.TinyArticles(100_000)):       "more than 100000 lines",
+		write("one-char-lines.txt", hostile.OneCharLines(60<<20)):            "more than 100000 lines",
 	}
+	fifo := filepath.Join(src, "fifo.txt")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad[fifo] = "not a regular file (a FIFO)"
 	// Absurd but well-formed: ingested.
 	write("giant-10000.txt", []byte(giant.String()))
 	var good []string
@@ -196,7 +209,8 @@ func TestIngestNastyBatch(t *testing.T) {
 		os.CopyFS(d, os.DirFS(src))
 	}
 	ix := filepath.Join(dir, "index")
-	code, out, stderr, took, rss := runBinary(t, bin, 5*time.Minute, "ingest", "--index", ix, "--json", src)
+	// A CPU bound of 3 s instead of a minute keeps the looping PDF short.
+	code, out, stderr, took, rss := runBinary(t, bin, 5*time.Minute, "ingest", "--index", ix, "--json", "--max-cpu", "3s", src)
 	t.Logf("nasty batch: exit %d in %v, peak RSS %d MiB", code, took.Round(time.Millisecond), rss>>20)
 	if code != exitFailure {
 		t.Errorf("exit %d, want %d\n%s", code, exitFailure, stderr)
@@ -216,7 +230,7 @@ func TestIngestNastyBatch(t *testing.T) {
 				line = l
 			}
 		}
-		if line == "" || !strings.Contains(line, want) {
+		if line == "" || !strings.Contains(line, want) || strings.Contains(line, "goroutine ") {
 			t.Errorf("%s: error line %q, want one saying %q", filepath.Base(path), line, want)
 		} else {
 			t.Logf("%s", strings.TrimPrefix(line, "error: "+src+"/"))
@@ -226,9 +240,15 @@ func TestIngestNastyBatch(t *testing.T) {
 	if took > 3*time.Minute {
 		t.Errorf("the batch took %v", took)
 	}
+	// rss is the largest of jianbao and its workers.
 	const rssBound = 1 << 30
 	if rss > rssBound {
 		t.Errorf("peak RSS %d MiB, over %d MiB", rss>>20, rssBound>>20)
+	}
+	for _, s := range []string{"fatal error", "panic:", "goroutine "} {
+		if strings.Contains(stderr, s) {
+			t.Errorf("stderr shows %q:\n%.2000s", s, stderr)
+		}
 	}
 	// The good bulletins and the giant are searchable.
 	code, out, stderr = run(t, "search", "--index", ix, "--format", "json", "--limit", "1", "第9999项活动")

@@ -22,6 +22,7 @@ import (
 	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/ingest/synth"
+	"jianbao/internal/hostile"
 	"jianbao/query"
 )
 
@@ -370,6 +371,63 @@ func checkAllIngested(t *testing.T, dir string, gen []synth.File) {
 		iss, err := ix.Issue(context.Background(), g.Expected.ID)
 		if err != nil || len(iss.Articles) != len(g.Expected.Articles) {
 			t.Errorf("acknowledged issue %s: %v", g.Expected.ID, err)
+		}
+	}
+}
+
+// TestServeWatchHostile: serve --watch over files that crash or hang the
+// PDF library stays up, reports each bad file once with its reason (and
+// does not read it again while it is unchanged), and a hand-off from
+// jianbao ingest beside them completes and is searchable.
+func TestServeWatchHostile(t *testing.T) {
+	src := t.TempDir()
+	for name, data := range map[string][]byte{
+		"selfref.pdf": hostile.SelfReferencingObjectStream(),
+		"prev.pdf":    hostile.LoopingPrev(),
+	} {
+		if err := os.WriteFile(filepath.Join(src, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(t, "../../testdata/sample/bulletin-2021-014.txt", filepath.Join(src, "bulletin-2021-014.txt"))
+	dir := filepath.Join(t.TempDir(), "index")
+	var errOut syncBuffer
+	base, stop := startServeWith(t, serveOptions{index: dir, watch: []string{src}, interval: 200 * time.Millisecond,
+		read: readerOptions{cpu: time.Second}}, &errOut, slog.New(slog.DiscardHandler))
+	waitSearchable(t, base, "永定路", "2021-014-02")
+
+	// A hand-off beside the watcher.
+	news, _ := filepath.Glob("../../testdata/sample/bulletin-2016-*.txt")
+	iss := firstIssue(t, news[0])
+	if code, out, stderr := run(t, "ingest", "--index", dir, news[0]); code != 0 {
+		t.Fatalf("hand-off: exit %d\n%s%s", code, out, stderr)
+	}
+	waitSearchable(t, base, "issue:"+iss.ID, iss.Articles[0].ID)
+
+	time.Sleep(time.Second) // rounds of the watcher
+	code, out, stderr := run(t, "stats", "--index", dir, "--format", "json")
+	if code != 0 {
+		t.Fatalf("stats: exit %d %s", code, stderr)
+	}
+	var st struct {
+		Failed []index.FailedFile `json:"failed_files"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"prev.pdf": "over the CPU time limit of 1s", "selfref.pdf": "the PDF library crashed: stack overflow"}
+	if len(st.Failed) != len(want) {
+		t.Errorf("stats lists failed files %+v, want %v", st.Failed, want)
+	}
+	for _, f := range st.Failed {
+		if w := want[filepath.Base(f.Path)]; w == "" || !strings.Contains(f.Err, w) {
+			t.Errorf("failed file %s: %q, want %q", f.Path, f.Err, w)
+		}
+	}
+	stop()
+	for name := range want {
+		if n := strings.Count(errOut.String(), name+": "); n != 1 {
+			t.Errorf("%s reported %d times, want once:\n%s", name, n, errOut.String())
 		}
 	}
 }

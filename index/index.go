@@ -206,7 +206,7 @@ func (ix *Index) create(words []segment.Word) error {
 		bi.Close()
 		return fmt.Errorf("create index %s: %w", ix.dir, err)
 	}
-	segment.AddWords(words)
+	segment.SetWords(words)
 	ix.log.Info("created index", "dir", ix.dir)
 	return nil
 }
@@ -257,7 +257,7 @@ func (ix *Index) openExisting(opts Options, checkVersion bool) error {
 			return err
 		}
 	}
-	segment.AddWords(stored)
+	segment.SetWords(stored)
 	return nil
 }
 

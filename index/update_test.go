@@ -282,7 +282,12 @@ func TestUserDictionary(t *testing.T) {
 	if err != nil {
 		t.Fatalf("after reindex with the new words: %v", err)
 	}
-	ix.Close()
+	defer ix.Close()
+	// The words segmented with are the new ones only.
+	got := segment.Cut("组建街坊议事厅和别的词")
+	if slices.Contains(got, "街坊议事厅") || !slices.Contains(got, "别的词") {
+		t.Errorf("after reindex with other words, Cut = %q: want 别的词 a word and the old 街坊议事厅 not", got)
+	}
 }
 
 func TestOpenErrors(t *testing.T) {

@@ -9,8 +9,9 @@
 //
 // One gse segmenter is shared by the process and loaded on first use only,
 // from an embedded simplified-Chinese dictionary (gse's zh_s, entries of
-// frequency 16 and above), the domain dictionary dict/domain.txt and any
-// words added with AddWords before or after the load.
+// frequency 16 and above), the domain dictionary dict/domain.txt and the
+// user words of the index in use (SetWords). A loaded segmenter is never
+// changed: new words make a new one.
 package segment
 
 import (
@@ -20,6 +21,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -43,9 +45,9 @@ var zhS string
 var domain string
 
 var (
-	mu      sync.RWMutex   // guards seg's dictionary: Cut reads, AddWords writes
-	seg     *gse.Segmenter // nil until loaded
-	extra   []Word         // words added with AddWords, in order
+	mu      sync.RWMutex   // guards seg and extra
+	seg     *gse.Segmenter // nil until loaded; read-only once loaded
+	extra   []Word         // the user words, in order
 	loadCnt int            // how many times the dictionary was loaded (tests)
 )
 
@@ -96,18 +98,19 @@ func ParseDict(src string) ([]Word, error) {
 	return words, nil
 }
 
-// AddWords adds words to the shared segmenter's dictionary: at once if it is
-// loaded, else when it loads.
-func AddWords(words []Word) {
+// SetWords makes words the user words of the shared segmenter, in place of
+// those set before: an index sets its own when it is opened, so that
+// reindexing with another dictionary does not keep the old one's words.
+// Setting the words it has costs nothing; other words are loaded with the
+// dictionary on next use.
+func SetWords(words []Word) {
 	mu.Lock()
 	defer mu.Unlock()
-	extra = append(extra, words...)
-	if seg != nil {
-		for _, w := range words {
-			seg.AddToken(w.Text, w.Freq, w.Pos)
-		}
-		seg.CalcToken()
+	if slices.Equal(extra, words) {
+		return
 	}
+	extra = slices.Clone(words)
+	seg = nil
 }
 
 // Loaded reports whether the shared segmenter has been loaded. A process
@@ -118,23 +121,23 @@ func Loaded() bool {
 	return seg != nil
 }
 
-// load loads the shared segmenter if it is not loaded yet.
-func load() {
+// load returns the shared segmenter, loading it if it is not loaded.
+func load() *gse.Segmenter {
 	mu.RLock()
-	done := seg != nil
+	s := seg
 	mu.RUnlock()
-	if done {
-		return
+	if s != nil {
+		return s
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	if seg != nil {
-		return
+		return seg
 	}
 	// Offsets are computed as a running sum of the pieces, which holds only
 	// when gse does not lower-case them.
 	gse.ToLower = false
-	s := &gse.Segmenter{SkipLog: true, NotLoadHMM: true, MinTokenFreq: 16}
+	s = &gse.Segmenter{SkipLog: true, NotLoadHMM: true, MinTokenFreq: 16}
 	var b strings.Builder
 	b.Grow(len(zhS) + len(domain) + 64*len(extra))
 	b.WriteString(zhS)
@@ -150,6 +153,7 @@ func load() {
 	}
 	seg = s
 	loadCnt++
+	return s
 }
 
 // Cut splits text into words, loading the shared segmenter on first use.
@@ -158,10 +162,7 @@ func Cut(text string) []string {
 	if text == "" {
 		return nil
 	}
-	load()
-	mu.RLock()
-	defer mu.RUnlock()
-	return seg.Cut(text)
+	return load().Cut(text)
 }
 
 var (

@@ -107,21 +107,28 @@ func TestCutConcatenates(t *testing.T) {
 	}
 }
 
-// addWordsRuns numbers the runs of TestAddWords in this process: the
-// segmenter is shared and keeps what a run added, so each adds a new word.
-var addWordsRuns int
-
-func TestAddWords(t *testing.T) {
-	addWordsRuns++
-	w := "街坊抗疫队" + string(rune('甲'+addWordsRuns))
-	text := "组建" + w + "伍"
-	before := Cut(text)
-	if contains(before, w) {
-		t.Fatalf("%q already a word: %q", w, before)
+// TestSetWords: the user words set are words; words set before and not
+// again are not.
+func TestSetWords(t *testing.T) {
+	defer SetWords(nil)
+	a, b := "街坊抗疫队", "楼门议事会"
+	text := "组建" + a + "伍和" + b + "伍"
+	if got := Cut(text); contains(got, a) || contains(got, b) {
+		t.Fatalf("already words: %q", got)
 	}
-	AddWords([]Word{{Text: w, Freq: 100000}})
-	if got := Cut(text); !contains(got, w) {
-		t.Errorf("after AddWords Cut = %q, want %q among the words", got, w)
+	SetWords([]Word{{Text: a, Freq: 100000}})
+	if got := Cut(text); !contains(got, a) || contains(got, b) {
+		t.Errorf("with %s: Cut = %q", a, got)
+	}
+	SetWords([]Word{{Text: b, Freq: 100000}})
+	if got := Cut(text); contains(got, a) || !contains(got, b) {
+		t.Errorf("with %s in place of %s: Cut = %q", b, a, got)
+	}
+	n := loadCnt
+	SetWords([]Word{{Text: b, Freq: 100000}})
+	Cut(text)
+	if loadCnt != n {
+		t.Errorf("setting the same words again loaded the dictionary again")
 	}
 }
 

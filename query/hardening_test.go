@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -508,6 +509,16 @@ func TestFilesServeOnlyIngested(t *testing.T) {
 	}
 	if st, body := rawGet(t, base, "/files/2021-020"); st != 200 || !strings.Contains(body, "2021") {
 		t.Errorf("link within the archive: %d", st)
+	}
+	// A FIFO swapped in is not opened for reading (which would wait for a
+	// writer forever): 404 at once.
+	os.Remove(victim)
+	if err := syscall.Mkfifo(victim, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if st, _ := rawGet(t, base, "/files/2021-020"); st != 404 || time.Since(start) > 5*time.Second {
+		t.Errorf("a FIFO in place of the bulletin: %d after %v, want 404 at once", st, time.Since(start))
 	}
 }
 

@@ -457,7 +457,9 @@ func (h *Handler) file(w http.ResponseWriter, r *http.Request) error {
 	}
 	var f *os.File
 	if err == nil {
-		f, err = os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		// O_NONBLOCK: a FIFO swapped in is not waited on; the check for a
+		// regular file follows.
+		f, err = os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		h.log.Warn("source file of an ingested issue is gone", "issue", iss.ID, "path", path)
@@ -478,7 +480,10 @@ func (h *Handler) file(w http.ResponseWriter, r *http.Request) error {
 	name := iss.ID + strings.ToLower(filepath.Ext(path))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name))
 	if src.Format == "txt" {
-		data, err := io.ReadAll(f)
+		if st.Size() > ingest.DefaultMaxFileBytes {
+			return fmt.Errorf("source of %s has grown to %d bytes, more than a bulletin: %w", iss.ID, st.Size(), ErrNotFound)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, ingest.DefaultMaxFileBytes))
 		if err != nil {
 			return fmt.Errorf("read source of %s: %w", iss.ID, err)
 		}

@@ -29,10 +29,16 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// testConfig starts the test binary as a worker.
+func testConfig(lim Limits, workers int) Config {
+	return Config{Command: []string{os.Args[0]}, Env: []string{"JIANBAO_TEST_WORKER=1"}, Workers: workers, Limits: lim, OCR: ingest.OCROff}
+}
+
 func testPool(t testing.TB, lim Limits, workers int) *Pool {
 	t.Helper()
-	p := NewPool(Config{Command: []string{os.Args[0]}, Env: []string{"JIANBAO_TEST_WORKER=1"}, Workers: workers, Limits: lim, OCR: ingest.OCROff,
-		Log: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	cfg := testConfig(lim, workers)
+	cfg.Log = slog.New(slog.NewTextHandler(testLog{t}, nil))
+	p := NewPool(cfg)
 	t.Cleanup(func() {
 		if err := p.Close(); err != nil {
 			t.Errorf("Close: %v", err)

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 
+	"jianbao/index"
+	"jianbao/ingest"
 	"jianbao/ingest/synth"
+	"jianbao/worker"
 )
 
 // benchSetup builds the binary and ingests 500 generated bulletins.
@@ -53,4 +59,43 @@ func BenchmarkReingestUnchanged(b *testing.B) {
 			b.Fatalf("ingest: %v: %s", err, out)
 		}
 	}
+}
+
+// BenchmarkIngestSample ingests the sample archive (what make run ingests)
+// into a new index, reading the files in this process and in worker
+// processes started for the run, as jianbao ingest does: the cost of the
+// isolation is the difference.
+func BenchmarkIngestSample(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(sampleDir, "*.txt"))
+	files = append(files, "../../ingest/testdata/pdf/bulletin-2021-014.lo.pdf")
+	ingestOnce := func(b *testing.B, reader func() (index.FileReader, func())) {
+		ix, err := index.Open(filepath.Join(b.TempDir(), "index"), index.Options{Create: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ix.Close()
+		r, done := reader()
+		defer done()
+		sum, err := ix.Ingest(context.Background(), files, index.IngestOptions{Reader: r})
+		if err != nil || sum.Failed > 0 || sum.Added != len(files) {
+			b.Fatalf("ingest: %+v %v", sum, err)
+		}
+	}
+	b.Run("in-process", func(b *testing.B) {
+		for b.Loop() {
+			ingestOnce(b, func() (index.FileReader, func()) {
+				return index.ReaderFunc(func(ctx context.Context, path string) ingest.FileResult {
+					return ingest.ReadFile(ctx, path, ingest.Options{})
+				}), func() {}
+			})
+		}
+	})
+	b.Run("workers", func(b *testing.B) {
+		for b.Loop() {
+			ingestOnce(b, func() (index.FileReader, func()) {
+				pool := worker.NewPool(worker.Config{Command: []string{os.Args[0], "worker"}, Workers: runtime.NumCPU()})
+				return pool, func() { pool.Close() }
+			})
+		}
+	})
 }

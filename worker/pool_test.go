@@ -111,7 +111,7 @@ func TestPoolContainsHostileFiles(t *testing.T) {
 		{"looping /Prev, CPU", write("prev.pdf", hostile.LoopingPrev()), Limits{CPU: 2 * time.Second}, "over the CPU time limit of 2s"},
 		{"looping /Prev, wall clock", write("prev2.pdf", hostile.LoopingPrev()), Limits{Time: time.Second}, "over the time limit of 1s"},
 		{"pages sharing a giant stream", write("shared.pdf", hostile.SharedContentStream(500, 32<<20)), Limits{}, "content streams decode to more than 134217728 bytes"},
-		{"memory", write("lines.txt", hostile.OneCharLines(60<<20)), Limits{Memory: 48 << 20}, "over the memory limit of 48 MiB"},
+		{"memory", write("lines.txt", hostile.OneCharLines(60<<20)), Limits{Memory: 128 << 20}, "over the memory limit of 128 MiB"},
 		{"FIFO", fifo, Limits{}, "not a regular file (a FIFO)"},
 	}
 	for _, tt := range tests {

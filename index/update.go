@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"jianbao/ingest"
+	"jianbao/segment"
 )
 
 // IngestOptions control Ingest.
@@ -163,6 +164,13 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 		stats[abs] = st
 	}
 
+	if len(todo) > 0 {
+		// Writing needs the word segmenter: it loads (about half a
+		// second) while the first files are read.
+		var preload sync.WaitGroup
+		preload.Go(segment.Preload)
+		defer preload.Wait()
+	}
 	w := &writer{ix: ix, ctx: ctx, known: known, sum: sum, batch: ix.NewBatch(), max: opts.BatchDocs,
 		pending: map[string]*Issue{}, reader: reader, failures: map[string]*FailedFile{}, stats: stats}
 	total := len(todo)

@@ -156,6 +156,10 @@ func load() *gse.Segmenter {
 	return s
 }
 
+// Preload loads the shared segmenter now, if it is not loaded: a writer
+// that will need it can load it while it does other work.
+func Preload() { load() }
+
 // Cut splits text into words, loading the shared segmenter on first use.
 // The words concatenate back to text exactly.
 func Cut(text string) []string {

@@ -67,9 +67,11 @@ bench-search:
 	JIANBAO_BENCH_ARTICLES=20000 JIANBAO_BENCH_DIR=/tmp/jianbao-bench-20k $(GO) test ./index -run '^$$' -bench Search -benchtime 3x -count 5 -cpu 1
 
 ## soak: kill -9 jianbao ingest many times on a larger archive, then check it;
-## then 64 clients search the server for 60 s while bulletins are handed to it.
+## the hostile batch with the default worker limits; then 64 clients search
+## the server for 60 s while bulletins are handed to it.
 soak:
 	JIANBAO_SOAK=1 $(GO) test ./cmd/jianbao -run '^TestIngestCrashSafety$$' -count 1 -timeout 30m -v
+	JIANBAO_SOAK=1 $(GO) test ./cmd/jianbao -run '^TestIngestNastyBatch$$' -count 1 -timeout 30m -v
 	JIANBAO_SOAK=1 $(GO) test ./query -run '^TestLoad$$' -count 1 -timeout 10m -v
 
 ## testdata-pdf: regenerate the PDF fixtures of ingest's tests (needs

@@ -86,7 +86,8 @@ type Config struct {
 }
 
 // Pool reads files in worker processes. Its methods may be called from
-// several goroutines; Close ends the workers.
+// several goroutines; Close ends the workers, after which ReadFile must not
+// be called.
 type Pool struct {
 	cfg   Config
 	slots chan struct{} // one per file being read
@@ -264,7 +265,13 @@ func (w *proc) read(ctx context.Context, path string, lim Limits) (r ingest.File
 		return r, false
 	}
 	stop := context.AfterFunc(ctx, func() { _ = w.resp.SetReadDeadline(time.Now()) }) // an error means the pipe is closed, and Decode says so
-	defer stop()
+	defer func() {
+		if !stop() && healthy {
+			// ctx ended as the file was done: the deadline it sets may
+			// come after the next file's, so the worker is not reused.
+			healthy = false
+		}
+	}()
 	var format string
 	var pages int
 	for {

@@ -53,10 +53,14 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) e
 	xcpu := make(chan os.Signal, 1)
 	signal.Notify(xcpu, syscall.SIGXCPU)
 	defer signal.Stop(xcpu)
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
-		if _, ok := <-xcpu; ok {
+		select {
+		case <-xcpu:
 			fmt.Fprintln(stderr, "worker: over the CPU time limit")
 			os.Exit(exitCPU)
+		case <-done:
 		}
 	}()
 	// Goroutines of its own; more after a file means the reader left one

@@ -155,8 +155,14 @@ func startServeWith(t *testing.T, opts serveOptions, w io.Writer, log *slog.Logg
 // that took; it fails after 5 s.
 func waitSearchable(t *testing.T, base, q, want string) time.Duration {
 	t.Helper()
+	return waitSearchableWithin(t, base, q, want, 5*time.Second)
+}
+
+// waitSearchableWithin is waitSearchable with another deadline.
+func waitSearchableWithin(t *testing.T, base, q, want string, within time.Duration) time.Duration {
+	t.Helper()
 	start := time.Now()
-	for time.Since(start) < 5*time.Second {
+	for time.Since(start) < within {
 		resp, err := http.Get(base + "/api/search?limit=100&q=" + url.QueryEscape(q))
 		if err == nil {
 			var r struct {
@@ -172,7 +178,7 @@ func waitSearchable(t *testing.T, base, q, want string) time.Duration {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("%s did not find %s within 5 s", q, want)
+	t.Fatalf("%s did not find %s within %v", q, want, within)
 	return 0
 }
 
@@ -394,7 +400,8 @@ func TestServeWatchHostile(t *testing.T) {
 	var errOut syncBuffer
 	base, stop := startServeWith(t, serveOptions{index: dir, watch: []string{src}, interval: 200 * time.Millisecond,
 		read: readerOptions{cpu: time.Second}}, &errOut, slog.New(slog.DiscardHandler))
-	waitSearchable(t, base, "永定路", "2021-014-02")
+	// The first round ends once the looping PDF's worker is stopped.
+	waitSearchableWithin(t, base, "永定路", "2021-014-02", time.Minute)
 
 	// A hand-off beside the watcher.
 	news, _ := filepath.Glob("../../testdata/sample/bulletin-2016-*.txt")
@@ -403,6 +410,15 @@ func TestServeWatchHostile(t *testing.T) {
 		t.Fatalf("hand-off: exit %d\n%s%s", code, out, stderr)
 	}
 	waitSearchable(t, base, "issue:"+iss.ID, iss.Articles[0].ID)
+	// A crashing PDF handed off: it fails, the server stays.
+	elsewhere := filepath.Join(t.TempDir(), "handed.pdf")
+	if err := os.WriteFile(elsewhere, hostile.SelfReferencingObjectStream(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "ingest", "--index", dir, elsewhere); code != 1 || !strings.Contains(stderr, "handed.pdf: the PDF library crashed: stack overflow") {
+		t.Errorf("hand-off of a crashing PDF: exit %d\n%s", code, stderr)
+	}
+	waitSearchable(t, base, "永定路", "2021-014-02")
 
 	time.Sleep(time.Second) // rounds of the watcher
 	code, out, stderr := run(t, "stats", "--index", dir, "--format", "json")
@@ -415,7 +431,8 @@ func TestServeWatchHostile(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"prev.pdf": "over the CPU time limit of 1s", "selfref.pdf": "the PDF library crashed: stack overflow"}
+	want := map[string]string{"prev.pdf": "over the CPU time limit of 1s", "selfref.pdf": "the PDF library crashed: stack overflow",
+		"handed.pdf": "the PDF library crashed: stack overflow"}
 	if len(st.Failed) != len(want) {
 		t.Errorf("stats lists failed files %+v, want %v", st.Failed, want)
 	}
@@ -425,7 +442,7 @@ func TestServeWatchHostile(t *testing.T) {
 		}
 	}
 	stop()
-	for name := range want {
+	for _, name := range []string{"prev.pdf", "selfref.pdf"} {
 		if n := strings.Count(errOut.String(), name+": "); n != 1 {
 			t.Errorf("%s reported %d times, want once:\n%s", name, n, errOut.String())
 		}

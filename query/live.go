@@ -90,16 +90,8 @@ type IngestRequest struct {
 // with the server's token, only absolute paths. The summary is sent once the
 // files are committed to the index: an acknowledged ingest is durable.
 func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) error {
-	if h.ingester == nil || h.token == "" {
-		return fmt.Errorf("ingest is not enabled on this server: %w", ErrNotFound)
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("ingest is accepted from this machine only: %w", ErrForbidden)
-	}
-	want := "Bearer " + h.token
-	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(want)) != 1 {
-		return fmt.Errorf("ingest needs the token in %s: %w", ServerInfoFile, ErrForbidden)
+	if err := h.fromOwner(r, "ingest", h.ingester != nil); err != nil {
+		return err
 	}
 	var req IngestRequest
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxIngestBody))
@@ -128,6 +120,79 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.log.Info("ingested", "added", sum.Added, "updated", sum.Updated, "unchanged", sum.Unchanged, "failed", sum.Failed)
 	return writeJSON(w, http.StatusOK, sum)
+}
+
+// fromOwner checks a request to an endpoint that writes (what): it must be
+// enabled, come over the loopback interface, and carry the server's token.
+func (h *Handler) fromOwner(r *http.Request, what string, enabled bool) error {
+	if !enabled || h.token == "" {
+		return fmt.Errorf("%s is not enabled on this server: %w", what, ErrNotFound)
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%s is accepted from this machine only: %w", what, ErrForbidden)
+	}
+	want := "Bearer " + h.token
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(want)) != 1 {
+		return fmt.Errorf("%s needs the token in %s: %w", what, ServerInfoFile, ErrForbidden)
+	}
+	return nil
+}
+
+// Backuper copies an index while it is in use; *index.Index is one.
+type Backuper interface {
+	Backup(dest string) error
+}
+
+// BackupRequest is the body of POST /api/backup.
+type BackupRequest struct {
+	Dest string `json:"dest"` // absolute path of a directory that does not exist yet
+}
+
+// backup serves POST /api/backup, under the rules of ingest: a consistent
+// copy of the index into a new directory, answered once it is complete.
+func (h *Handler) backup(w http.ResponseWriter, r *http.Request) error {
+	if err := h.fromOwner(r, "backup", h.backuper != nil); err != nil {
+		return err
+	}
+	var req BackupRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxIngestBody)).Decode(&req); err != nil {
+		return &ParamError{"body", "want JSON {\"dest\": \"/absolute/path\"}: " + err.Error()}
+	}
+	if !filepath.IsAbs(req.Dest) {
+		return &ParamError{"dest", fmt.Sprintf("%q is not an absolute path", req.Dest)}
+	}
+	// A large index takes longer than the server's write timeout.
+	if err := http.NewResponseController(w).SetWriteDeadline(time.Time{}); err != nil {
+		h.log.Debug("clear write deadline", "err", err)
+	}
+	if err := h.backuper.Backup(req.Dest); err != nil {
+		return &ParamError{"dest", err.Error()}
+	}
+	h.log.Info("index copied", "to", req.Dest)
+	return writeJSON(w, http.StatusOK, req)
+}
+
+// Backup asks the server to copy its index into dest (made absolute here),
+// a directory that must not exist yet, and returns once the copy is
+// complete.
+func (c *Client) Backup(ctx context.Context, dest string) error {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", dest, err)
+	}
+	body, err := json.Marshal(BackupRequest{Dest: abs})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL+"/api/backup", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	req.Header.Set("Content-Type", "application/json")
+	var out BackupRequest
+	return c.do(req, &out)
 }
 
 // ServerInfo tells other processes where the server that owns an index

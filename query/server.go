@@ -73,6 +73,8 @@ type Options struct {
 	// machine that present the token (see ServerInfo).
 	Ingester Ingester
 	Token    string
+	// Backuper, with Token, enables POST /api/backup likewise.
+	Backuper Backuper
 	// SearchTimeout bounds each search, trend and stats request (10 s if
 	// 0): a query that takes longer is answered 503.
 	SearchTimeout time.Duration
@@ -96,11 +98,13 @@ type Options struct {
 //	GET /healthz           liveness
 //	GET /                  the web page
 //	POST /api/ingest       ingest files (loopback and token only; see live.go)
+//	POST /api/backup       copy the index into a new directory (likewise)
 type Handler struct {
 	store    Store
 	log      *slog.Logger
 	root     string
 	ingester Ingester
+	backuper Backuper
 	token    string
 	mux      *http.ServeMux
 
@@ -128,12 +132,13 @@ var routes = []route{
 	{"GET", "/files/{issue_id}", (*Handler).file},
 	{"GET", "/healthz", (*Handler).healthz},
 	{"POST", "/api/ingest", (*Handler).ingest},
+	{"POST", "/api/backup", (*Handler).backup},
 }
 
 // NewHandler returns the handler of the API and web page over store.
 func NewHandler(store Store, opts Options) *Handler {
 	h := &Handler{store: store, log: opts.Logger, root: opts.SourceRoot, ingester: opts.Ingester,
-		token: opts.Token, mux: http.NewServeMux(),
+		backuper: opts.Backuper, token: opts.Token, mux: http.NewServeMux(),
 		searchTimeout: cmp.Or(opts.SearchTimeout, searchTimeout), readHeaderTimeout: cmp.Or(opts.ReadHeaderTimeout, readHeaderTimeout)}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)

@@ -103,6 +103,7 @@ TXT files) into structured records and a full-text index, and searches it.`,
 	root.AddCommand(newStatsCmd(a))
 	root.AddCommand(newExportCmd(a))
 	root.AddCommand(newRetagCmd(a))
+	root.AddCommand(newBackupCmd(a))
 	root.AddCommand(newWorkerCmd(a))
 	return root
 }

@@ -16,6 +16,7 @@ import (
 
 	"jianbao/index"
 	"jianbao/query"
+	"jianbao/worker"
 )
 
 type serveOptions struct {
@@ -24,6 +25,7 @@ type serveOptions struct {
 	watch    []string
 	interval time.Duration
 	read     readerOptions
+	readOnly bool
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -48,10 +50,15 @@ itself, every --watch-interval: they are searchable seconds after they
 appear, without a restart. A file that fails is not read again until it
 changes; jianbao stats and /api/stats list the failed files with the reason.
 Files are read in worker processes, as by jianbao ingest (--workers,
---max-memory, --max-cpu, --max-time): no file can take the server down.`,
+--max-memory, --max-cpu, --max-time): no file can take the server down.
+
+With --read-only the server only reads the index: it takes no ingest, writes
+nothing into the index directory, and several such servers may serve one
+index, a copy made by 'jianbao backup' for instance.`,
 		Example: `  jianbao serve
   jianbao serve --index /srv/jianbao-data --addr :8080
   jianbao serve --watch /srv/bulletins
+  jianbao serve --read-only --index /srv/replica --addr :8081
   curl 'http://127.0.0.1:8080/api/search?q=垃圾分类&district=海淀&limit=5'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -63,6 +70,7 @@ Files are read in worker processes, as by jianbao ingest (--workers,
 	cmd.Flags().StringArrayVar(&opts.watch, "watch", nil, "ingest new and changed bulletins under `DIR` while serving (repeatable)")
 	cmd.Flags().DurationVar(&opts.interval, "watch-interval", 2*time.Second, "how often --watch looks for new files")
 	addReaderFlags(cmd.Flags(), &opts.read)
+	cmd.Flags().BoolVar(&opts.readOnly, "read-only", false, "only read the index: no ingest, no --watch; several servers may share it")
 	return cmd
 }
 
@@ -75,18 +83,38 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 	if err := opts.read.check(); err != nil {
 		return err
 	}
-	dir := indexDir(opts.index)
-	pool, err := newPool(a, opts.read, nil)
-	if err != nil {
-		return err
+	if opts.readOnly && len(opts.watch) > 0 {
+		return usageError{errors.New("--read-only and --watch exclude each other: a read-only server ingests nothing")}
 	}
-	defer pool.Close()
-	ix, err := openOwned(ctx, dir, index.Options{Logger: a.log, Create: len(opts.watch) > 0, Command: "jianbao serve", Reader: pool})
-	if err != nil {
-		return err
+	dir := indexDir(opts.index)
+	var ix *index.Index
+	var pool *worker.Pool
+	if opts.readOnly {
+		var err error
+		if ix, err = index.Open(dir, index.Options{Logger: a.log, ReadOnly: true, Command: "jianbao serve --read-only"}); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if pool, err = newPool(a, opts.read, nil); err != nil {
+			return err
+		}
+		defer pool.Close()
+		ix, err = openOwned(ctx, dir, index.Options{Logger: a.log, Create: len(opts.watch) > 0, Command: "jianbao serve", Reader: pool})
+		if err != nil {
+			return err
+		}
 	}
 	defer ix.Close()
-	go ix.Warm(ctx) // an error shows in the first search that needs what it reads
+	// Searches read what they need themselves until it is ready; it ends
+	// before the index closes.
+	var warming sync.WaitGroup
+	warming.Go(func() {
+		if err := ix.Warm(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("prepare searches", "err", err)
+		}
+	})
+	defer warming.Wait()
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		var oe *net.OpError
@@ -95,19 +123,24 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		}
 		return fmt.Errorf("listen on %s: %w", opts.addr, err)
 	}
-	token, err := newToken()
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	ing := query.WarmAfterIngest(ix, a.log)
-	h := query.NewHandler(ix, query.Options{Logger: a.log, Ingester: ing, Token: token})
 	url := "http://" + ln.Addr().String()
-	if err := query.WriteServerInfo(dir, query.ServerInfo{PID: os.Getpid(), URL: loopbackURL(ln.Addr()), Token: token}); err != nil {
-		ln.Close()
-		return err
+	hopts := query.Options{Logger: a.log}
+	ing := query.WarmAfterIngest(ix, a.log)
+	if !opts.readOnly {
+		// The owner: other jianbao processes hand it their work.
+		token, err := newToken()
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		hopts.Ingester, hopts.Backuper, hopts.Token = ing, ix, token
+		if err := query.WriteServerInfo(dir, query.ServerInfo{PID: os.Getpid(), URL: loopbackURL(ln.Addr()), Token: token}); err != nil {
+			ln.Close()
+			return err
+		}
+		defer query.RemoveServerInfo(dir, os.Getpid())
 	}
-	defer query.RemoveServerInfo(dir, os.Getpid())
+	h := query.NewHandler(ix, hopts)
 	fmt.Fprintf(a.out, "jianbao: serving %s at %s/ (Ctrl-C to stop)\n", dir, url)
 	if len(opts.watch) > 0 {
 		// The watcher ends before the index closes.

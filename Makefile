@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search soak clean testdata-pdf
+.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search bench-scale soak clean testdata-pdf
 
 all: build
 
@@ -65,6 +65,15 @@ bench-index:
 ## filtered+facets) on a 20k-article index kept between runs.
 bench-search:
 	JIANBAO_BENCH_ARTICLES=20000 JIANBAO_BENCH_DIR=/tmp/jianbao-bench-20k $(GO) test ./index -run '^$$' -bench Search -benchtime 3x -count 5 -cpu 1
+
+## bench-scale: jianbao beside Groonga on one generated archive of
+## SCALE_ARTICLES articles (100k by default; 1000000 for the documented 1M
+## run): ingest time, query p50/p99, server memory, export; installs Debian's
+## groonga-bin when missing.
+SCALE_ARTICLES ?= 100000
+bench-scale:
+	@command -v groonga >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends groonga-bin >/dev/null; }
+	JIANBAO_SCALE_ARTICLES=$(SCALE_ARTICLES) $(GO) test ./cmd/jianbao -run '^$$' -bench Scale -benchtime 1x -timeout 180m
 
 ## soak: kill -9 jianbao ingest many times on a larger archive, then check it;
 ## the hostile batch with the default worker limits; then 64 clients search

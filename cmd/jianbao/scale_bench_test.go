@@ -277,7 +277,7 @@ func groongaScale(b *testing.B, dir string, keys, texts, queries []string) groon
 		return strconv.Atoi(string(res[0][0][0]))
 	})
 	gs.stop()
-	return groongaFigures{totals: counts,ingest: took.Round(100 * time.Millisecond).String(),
+	return groongaFigures{totals: counts, ingest: took.Round(100 * time.Millisecond).String(),
 		p50: fmt.Sprintf("%.2f ms", ms(pct(lat, 50))), p99: fmt.Sprintf("%.2f ms", ms(pct(lat, 99))),
 		rss: fmt.Sprintf("%d MiB", rss>>20), rssBytes: rss}
 }

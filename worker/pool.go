@@ -93,8 +93,14 @@ type Pool struct {
 	slots chan struct{} // one per file being read
 	mu    sync.Mutex
 	idle  []*proc
-	all   map[*proc]bool
+	// started counts the workers started.
+	started int
 }
+
+// filesPerWorker is how many files a worker reads before it is replaced:
+// the heap of a long-lived process fragments, and a worker that has read
+// many files should not come near its memory bound on an ordinary one.
+const filesPerWorker = 500
 
 // NewPool returns a pool that starts workers as files come; none runs yet.
 func NewPool(cfg Config) *Pool {
@@ -103,11 +109,8 @@ func NewPool(cfg Config) *Pool {
 	if cfg.Themes == nil {
 		cfg.Themes = ingest.DefaultTaxonomy()
 	}
-	return &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), all: map[*proc]bool{}}
+	return &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers)}
 }
-
-// Limits returns the limits the pool's workers run under.
-func (p *Pool) Limits() Limits { return p.cfg.Limits }
 
 // ReadFile reads the bulletin file at path in a worker, like
 // ingest.ReadFile. A worker that crashes, runs over a limit or is killed
@@ -126,10 +129,10 @@ func (p *Pool) ReadFile(ctx context.Context, path string) ingest.FileResult {
 		return ingest.FileResult{Path: path, Err: fmt.Errorf("%s: %w", path, err)}
 	}
 	r, healthy := w.read(ctx, path, p.cfg.Limits)
-	if healthy {
+	if w.files++; healthy && w.files < filesPerWorker {
 		p.put(w)
 	} else {
-		p.drop(w)
+		w.kill()
 	}
 	if r.Issue != nil {
 		p.cfg.Themes.TagIssue(r.Issue)
@@ -155,9 +158,6 @@ func (p *Pool) Close() error {
 	var errs []error
 	for _, w := range procs {
 		errs = append(errs, w.stop())
-		p.mu.Lock()
-		delete(p.all, w)
-		p.mu.Unlock()
 	}
 	return errors.Join(errs...)
 }
@@ -176,7 +176,7 @@ func (p *Pool) get() (*proc, error) {
 		return nil, err
 	}
 	p.mu.Lock()
-	p.all[w] = true
+	p.started++
 	p.mu.Unlock()
 	return w, nil
 }
@@ -187,13 +187,6 @@ func (p *Pool) put(w *proc) {
 	p.idle = append(p.idle, w)
 }
 
-func (p *Pool) drop(w *proc) {
-	w.kill()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.all, w)
-}
-
 // proc is one worker process.
 type proc struct {
 	cmd    *exec.Cmd
@@ -202,6 +195,7 @@ type proc struct {
 	dec    *json.Decoder
 	stderr *tail
 	waited bool
+	files  int // read so far
 }
 
 // start starts a worker and sends it its hello.

@@ -156,7 +156,7 @@ func TestPoolReusesWorkers(t *testing.T) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.all) != 1 {
-		t.Errorf("%d workers started for 3 files, want 1", len(p.all))
+	if p.started != 1 {
+		t.Errorf("%d workers started for 3 files, want 1", p.started)
 	}
 }

@@ -33,7 +33,7 @@ type FileResult struct {
 	Issue *Issue
 	// Warnings are the problems inside a file whose record was still made.
 	Warnings ErrorList
-	// Err says why the file gave no record; it starts with the path.
+	// Err says why the file gave no record; it names the path.
 	Err error
 }
 

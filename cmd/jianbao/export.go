@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,7 +44,9 @@ jianbao show --format json ISSUE prints it (with no filter, every issue).
 --format jsonl writes one JSON object a line; csv one row a record, UTF-8,
 with list fields joined by "; " (an issue row counts its articles instead of
 listing them). --bom starts the CSV with a byte order mark, so that Excel
-reads it as UTF-8.
+reads it as UTF-8. A cell that starts with = + - @, a tab or a carriage
+return gets a leading ' so that a spreadsheet shows it as text instead of
+running it as a formula.
 
 export reads the index itself: while a jianbao serve owns the index, page
 through its GET /api/search instead, or stop the server.`,
@@ -172,13 +173,13 @@ var (
 )
 
 type csvRecordWriter struct {
-	cw     *csv.Writer
+	cw     *query.CSVWriter
 	header []string
 	wrote  bool
 }
 
 func newCSVRecordWriter(w io.Writer, issues bool) *csvRecordWriter {
-	c := &csvRecordWriter{cw: csv.NewWriter(w), header: articleColumns}
+	c := &csvRecordWriter{cw: query.NewCSVWriter(w), header: articleColumns}
 	if issues {
 		c.header = issueColumns
 	}
@@ -229,6 +230,5 @@ func (c *csvRecordWriter) flush() error {
 			return err
 		}
 	}
-	c.cw.Flush()
-	return c.cw.Error()
+	return c.cw.Flush()
 }

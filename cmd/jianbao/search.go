@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,7 +50,8 @@ A malformed query is reported with its position and exit status 2.
 Output: a table with date, issue, section, reporting body, headline and a
 snippet with the match marked (in colour on a terminal); json prints
 {"total", "took_ms", "hits", "facets"} as GET /api/search does; jsonl one hit
-per line; csv one row per hit.`,
+per line; csv one row per hit, a cell that starts with = + - @, a tab or a
+carriage return prefixed with ' so that a spreadsheet shows it as text.`,
 		Example: `  jianbao search 文明城区
   jianbao search --district 海淀 --from 2021-01 --to 2021-06 垃圾分类
   jianbao search --sort -date --limit 50 --facets district,year 志愿服务
@@ -241,7 +241,8 @@ func articles(n int) string {
 
 // writeHitsCSV prints one row per hit with the first snippet in plain text.
 func writeHitsCSV(w io.Writer, r *query.Response) error {
-	cw := csv.NewWriter(w)
+	cw := query.NewCSVWriter(w)
+	// Write errors are sticky: Flush returns the first.
 	cw.Write([]string{"id", "issue_id", "date", "issue", "section", "source_org", "district", "headline", "page", "score", "snippet"})
 	for _, h := range r.Hits {
 		snippet := ""
@@ -255,6 +256,5 @@ func writeHitsCSV(w io.Writer, r *query.Response) error {
 		cw.Write([]string{h.ID, h.IssueID, h.Date, strconv.Itoa(h.Issue), h.Section, h.SourceOrg, h.District,
 			h.Headline, page, strconv.FormatFloat(h.Score, 'g', 6, 64), snippet})
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -108,8 +107,13 @@ func runTrend(ctx context.Context, a *app, opts trendOptions) error {
 	case "json":
 		return writeIndentedJSON(a.out, t)
 	case "csv":
-		cw := csv.NewWriter(a.out)
-		if err := cw.WriteAll(query.TrendCSV(t)); err != nil {
+		cw := query.NewCSVWriter(a.out)
+		for _, row := range query.TrendCSV(t) {
+			if err := cw.Write(row); err != nil {
+				return fmt.Errorf("write csv: %w", err)
+			}
+		}
+		if err := cw.Flush(); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
 		return nil

@@ -311,7 +311,7 @@ func TestRequestLimits(t *testing.T) {
 		status int
 	}{{maxIngestBody, 500}, {maxIngestBody + 1, 413}} {
 		body := `{"paths":["/` + pad(tt.size-len(`{"paths":["/"]}`)) + `"]}`
-		req := httptest.NewRequest("POST", "/api/ingest", strings.NewReader(body))
+		req := httptest.NewRequest("POST", "http://localhost/api/ingest", strings.NewReader(body))
 		req.RemoteAddr = "127.0.0.1:4000"
 		req.Header.Set("Authorization", "Bearer tok")
 		w := httptest.NewRecorder()
@@ -346,7 +346,7 @@ func TestSlowClientCutOff(t *testing.T) {
 	}
 	defer conn.Close()
 	start := time.Now()
-	req := "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + strings.Repeat("s", 200) + "\r\n\r\n"
+	req := "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + strings.Repeat("s", 200) + "\r\n\r\n"
 	sent := 0
 	for ; sent < len(req); sent++ {
 		if _, err := conn.Write([]byte{req[sent]}); err != nil {
@@ -425,7 +425,7 @@ func rawGet(t *testing.T, base, target string) (int, string) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: jianbao\r\nConnection: close\r\n\r\n", target)
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", target)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatalf("GET %s: %v", target, err)
@@ -571,7 +571,7 @@ func TestPageSecurityHeaders(t *testing.T) {
 func TestIngestEndpointAccess(t *testing.T) {
 	ix := sharedIndex(t)
 	off := NewHandler(ix, Options{Ingester: failingIngester{}})
-	req := httptest.NewRequest("POST", "/api/ingest", strings.NewReader(`{"paths":["/x.txt"]}`))
+	req := httptest.NewRequest("POST", "http://localhost/api/ingest", strings.NewReader(`{"paths":["/x.txt"]}`))
 	req.RemoteAddr = "127.0.0.1:4000"
 	req.Header.Set("Authorization", "Bearer ")
 	w := httptest.NewRecorder()
@@ -597,7 +597,9 @@ func TestIngestEndpointAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	srv := NewServer("", NewHandler(ix, Options{Ingester: failingIngester{}, Token: "tok"}))
+	// The address is allowed as a host, so that the request reaches the
+	// ingest endpoint's own check of the client's address.
+	srv := NewServer("", NewHandler(ix, Options{Ingester: failingIngester{}, Token: "tok", AllowHosts: []string{ext.String()}}))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, srv, ln) }()

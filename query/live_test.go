@@ -89,7 +89,7 @@ func TestIngestEndpoint(t *testing.T) {
 		{"not JSON", "127.0.0.1:5555", `paths=/x.txt`, 400},
 		{"too large", "127.0.0.1:5555", `{"paths":["/` + strings.Repeat("x", maxIngestBody) + `"]}`, 413},
 	} {
-		req := httptest.NewRequest("POST", "/api/ingest", strings.NewReader(tt.body))
+		req := httptest.NewRequest("POST", "http://localhost/api/ingest", strings.NewReader(tt.body))
 		req.RemoteAddr = tt.remote
 		req.Header.Set("Authorization", "Bearer s3cret")
 		w := httptest.NewRecorder()

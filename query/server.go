@@ -82,6 +82,11 @@ type Options struct {
 	// headers on a server of NewServer (5 s if 0), so that slow clients
 	// cannot hold connections.
 	ReadHeaderTimeout time.Duration
+	// AllowHosts are the host names or addresses, besides localhost and
+	// the loopback addresses, that requests may name in their Host header
+	// (any port), for a server behind a reverse proxy or reached from other
+	// machines. Any other Host is answered 421.
+	AllowHosts []string
 }
 
 // Handler serves the JSON API, the source files and the web page:
@@ -107,6 +112,8 @@ type Handler struct {
 	backuper Backuper
 	token    string
 	mux      *http.ServeMux
+	// allowHosts are Options.AllowHosts as HostName gives them.
+	allowHosts []string
 
 	searchTimeout, readHeaderTimeout time.Duration
 }
@@ -143,6 +150,9 @@ func NewHandler(store Store, opts Options) *Handler {
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
+	for _, a := range opts.AllowHosts {
+		h.allowHosts = append(h.allowHosts, HostName(a))
+	}
 	for _, rt := range routes {
 		h.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
 			if err := rt.handle(h, w, r); err != nil {
@@ -163,9 +173,21 @@ func NewHandler(store Store, opts Options) *Handler {
 	return h
 }
 
-// ServeHTTP rejects oversized URLs with 413 and passes the rest on.
+// ServeHTTP rejects requests for another host with 421, writes from web
+// pages of another origin with 403, oversized URLs with 413, and passes the
+// rest on.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if err := h.checkHost(r.Host); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if err := checkOrigin(r.Header.Get("Origin"), r.Host); err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+	}
 	if len(r.URL.RawQuery)+len(r.URL.Path) > maxURLBytes {
 		h.writeError(w, r, fmt.Errorf("URL of %d bytes: %w", len(r.URL.RawQuery)+len(r.URL.Path), ErrTooLarge))
 		return
@@ -563,6 +585,8 @@ func statusOf(err error) (status int, msg string, internal bool) {
 		return http.StatusBadRequest, pe.Error(), false
 	case errors.As(err, &be):
 		return http.StatusBadRequest, be.Error(), false
+	case errors.Is(err, ErrMisdirected):
+		return http.StatusMisdirectedRequest, err.Error(), false
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed, err.Error(), false
 	case errors.Is(err, ErrForbidden):

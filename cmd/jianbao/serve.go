@@ -26,6 +26,7 @@ type serveOptions struct {
 	interval time.Duration
 	read     readerOptions
 	readOnly bool
+	hosts    []string // --allow-host
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -54,11 +55,19 @@ Files are read in worker processes, as by jianbao ingest (--workers,
 
 With --read-only the server only reads the index: it takes no ingest, writes
 nothing into the index directory, and several such servers may serve one
-index, a copy made by 'jianbao backup' for instance.`,
+index, a copy made by 'jianbao backup' for instance.
+
+The server answers only requests addressed to localhost, a loopback address
+(127.0.0.0/8, [::1]), 0.0.0.0 or [::], or the host of --addr, so that a web
+page of another site cannot read the archive through a browser by pointing
+its own name at this machine (DNS rebinding); any other Host gets 421
+Misdirected Request. Behind a reverse proxy, or reached by name from other
+machines, list each name the clients use with --allow-host.`,
 		Example: `  jianbao serve
   jianbao serve --index /srv/jianbao-data --addr :8080
   jianbao serve --watch /srv/bulletins
   jianbao serve --read-only --index /srv/replica --addr :8081
+  jianbao serve --addr :8080 --allow-host jianbao.example.org --allow-host 192.0.2.7
   curl 'http://127.0.0.1:8080/api/search?q=垃圾分类&district=海淀&limit=5'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,6 +80,7 @@ index, a copy made by 'jianbao backup' for instance.`,
 	cmd.Flags().DurationVar(&opts.interval, "watch-interval", 2*time.Second, "how often --watch looks for new files")
 	addReaderFlags(cmd.Flags(), &opts.read)
 	cmd.Flags().BoolVar(&opts.readOnly, "read-only", false, "only read the index: no ingest, no --watch; several servers may share it")
+	cmd.Flags().StringArrayVar(&opts.hosts, "allow-host", nil, "also answer requests for host `NAME` (a name or address; repeatable), besides localhost and loopback addresses")
 	return cmd
 }
 
@@ -85,6 +95,11 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 	}
 	if opts.readOnly && len(opts.watch) > 0 {
 		return usageError{errors.New("--read-only and --watch exclude each other: a read-only server ingests nothing")}
+	}
+	for _, h := range opts.hosts {
+		if name := query.HostName(h); name == "" || strings.ContainsAny(name, "/ *") {
+			return usageError{fmt.Errorf("--allow-host %q is not a host name or address", h)}
+		}
 	}
 	dir := indexDir(opts.index)
 	var ix *index.Index
@@ -124,7 +139,7 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		return fmt.Errorf("listen on %s: %w", opts.addr, err)
 	}
 	url := "http://" + ln.Addr().String()
-	hopts := query.Options{Logger: a.log}
+	hopts := query.Options{Logger: a.log, AllowHosts: allowedHosts(opts)}
 	ing := query.WarmAfterIngest(ix, a.log)
 	if !opts.readOnly {
 		// The owner: other jianbao processes hand it their work.
@@ -156,6 +171,19 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 	}
 	a.log.Info("server stopped")
 	return nil
+}
+
+// allowedHosts returns the hosts the server answers to besides the
+// loopback ones: those of --allow-host, and the host of --addr when it
+// names one (not an unspecified address such as :8080 or 0.0.0.0:8080).
+func allowedHosts(opts serveOptions) []string {
+	hosts := opts.hosts
+	if host, _, err := net.SplitHostPort(opts.addr); err == nil && host != "" {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsUnspecified() {
+			hosts = append(hosts[:len(hosts):len(hosts)], host)
+		}
+	}
+	return hosts
 }
 
 // openOwned opens the index for writing, waiting up to ten seconds for a

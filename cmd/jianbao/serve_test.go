@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -445,6 +446,67 @@ func TestServeWatchHostile(t *testing.T) {
 	for _, name := range []string{"prev.pdf", "selfref.pdf"} {
 		if n := strings.Count(errOut.String(), name+": "); n != 1 {
 			t.Errorf("%s reported %d times, want once:\n%s", name, n, errOut.String())
+		}
+	}
+}
+
+// TestServeAllowHost checks the Host allow-list of jianbao serve: loopback
+// by default, the names of --allow-host and the host of --addr besides,
+// 421 for any other name, and a usage error for a value that names no host.
+func TestServeAllowHost(t *testing.T) {
+	dir := sampleIndex(t)
+	base, _ := startServe(t, serveOptions{index: dir, hosts: []string{"jianbao.example.org"}})
+	port := base[strings.LastIndex(base, ":")+1:]
+	for _, tt := range []struct {
+		host string
+		want int
+	}{
+		{"", 200},
+		{"localhost:" + port, 200},
+		{"jianbao.example.org", 200},
+		{"jianbao.example.org:" + port, 200},
+		{"rebound.example:" + port, 421},
+	} {
+		req, err := http.NewRequest("GET", base+"/api/search?q="+url.QueryEscape("永定路"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.host != "" {
+			req.Host = tt.host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("Host %q: %d %s, want %d", tt.host, resp.StatusCode, body, tt.want)
+		}
+		if tt.want == 421 && !strings.Contains(string(body), "--allow-host") {
+			t.Errorf("Host %q: 421 without the way out: %s", tt.host, body)
+		}
+	}
+	for _, bad := range []string{"", "a/b", "*"} {
+		code, _, stderr := run(t, "serve", "--index", dir, "--addr", "127.0.0.1:0", "--allow-host", bad)
+		if code != exitUsage || !strings.Contains(stderr, "--allow-host") {
+			t.Errorf("--allow-host %q: exit %d, %q", bad, code, stderr)
+		}
+	}
+	for _, tt := range []struct {
+		addr  string
+		hosts []string
+		want  []string
+	}{
+		{"127.0.0.1:8080", nil, []string{"127.0.0.1"}},
+		{":8080", []string{"a.example"}, []string{"a.example"}},
+		{"0.0.0.0:8080", nil, nil},
+		{"[::]:8080", nil, nil},
+		{"192.0.2.7:8080", []string{"a.example"}, []string{"a.example", "192.0.2.7"}},
+		{"jianbao.lan:80", nil, []string{"jianbao.lan"}},
+	} {
+		if got := allowedHosts(serveOptions{addr: tt.addr, hosts: tt.hosts}); !slices.Equal(got, tt.want) {
+			t.Errorf("allowedHosts(%s, %v) = %v, want %v", tt.addr, tt.hosts, got, tt.want)
 		}
 	}
 }

@@ -47,6 +47,8 @@ var (
 	// ErrTooLarge reports a query or URL over the limits.
 	ErrTooLarge = errors.New("request too large")
 	errMethod   = errors.New("method not allowed")
+	// errHeaderTooLarge reports request headers over maxHeaderBytes.
+	errHeaderTooLarge = errors.New("request headers too large")
 )
 
 // Timeouts and sizes of the HTTP server.
@@ -178,6 +180,10 @@ func NewHandler(store Store, opts Options) *Handler {
 // rest on.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if n := headerBytes(r); n > maxHeaderBytes {
+		h.writeError(w, r, fmt.Errorf("request headers of %d bytes, over the limit of %d: %w", n, maxHeaderBytes, errHeaderTooLarge))
+		return
+	}
 	if err := h.checkHost(r.Host); err != nil {
 		h.writeError(w, r, err)
 		return
@@ -204,6 +210,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mux.ServeHTTP(w, r)
 	h.log.Debug("request", "method", r.Method, "url", r.URL.String(), "took", time.Since(start))
+}
+
+// headerBytes returns the size of the request's header lines as sent,
+// "Name: value\r\n" each, the Host line included; the request line is
+// bounded by maxURLBytes instead.
+func headerBytes(r *http.Request) int {
+	n := 0
+	if r.Host != "" {
+		n += len("Host: \r\n") + len(r.Host)
+	}
+	for name, values := range r.Header {
+		for _, v := range values {
+			n += len(name) + len(": \r\n") + len(v)
+		}
+	}
+	return n
 }
 
 // routeOf returns the route whose path pattern matches path, {name}
@@ -585,6 +607,8 @@ func statusOf(err error) (status int, msg string, internal bool) {
 		return http.StatusBadRequest, pe.Error(), false
 	case errors.As(err, &be):
 		return http.StatusBadRequest, be.Error(), false
+	case errors.Is(err, errHeaderTooLarge):
+		return http.StatusRequestHeaderFieldsTooLarge, err.Error(), false
 	case errors.Is(err, ErrMisdirected):
 		return http.StatusMisdirectedRequest, err.Error(), false
 	case errors.Is(err, errMethod):
@@ -641,7 +665,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 
 // NewServer returns an HTTP server for h on addr with read and write
 // timeouts and a header size limit; the header timeout is the one of the
-// Options of h when h is a *Handler.
+// Options of h when h is a *Handler. net/http reads up to MaxHeaderBytes
+// plus 4 KiB of request line and headers; the server's limit leaves room
+// for a URL of maxURLBytes, and the Handler refuses headers over
+// maxHeaderBytes itself (431).
 func NewServer(addr string, h http.Handler) *http.Server {
 	rht := readHeaderTimeout
 	if hh, ok := h.(*Handler); ok {
@@ -654,7 +681,7 @@ func NewServer(addr string, h http.Handler) *http.Server {
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
+		MaxHeaderBytes:    maxHeaderBytes + maxURLBytes,
 	}
 }
 

@@ -304,26 +304,19 @@ func isDate(s string) bool {
 }
 
 // NormalizeText returns the form of t.Value that is looked for in the
-// normalised text: ingest.MatchText for a bare word; for an exact phrase
-// the widths folded and runs of white space made one space, as
-// ingest.CleanSpaces leaves them between Latin words.
+// normalised text: ingest.MatchText, as the text itself was normalised, for
+// a bare word and an exact phrase alike. A phrase keeps its punctuation and
+// one space where white space stands between Latin letters or digits; white
+// space beside a CJK character goes, as it went from the text, so that
+// "复兴路 40 号" finds 复兴路40号.
 func NormalizeText(t Text) string {
-	var v string
-	if t.Exact {
-		v = strings.Join(strings.FieldsFunc(ingest.Fold(t.Value), isSpace), " ")
-	} else {
-		v = ingest.MatchText(t.Value)
-	}
+	v := ingest.MatchText(t.Value)
 	return strings.Map(func(r rune) rune {
 		if r == segment.Separator || r == utf8.RuneError {
 			return -1
 		}
 		return r
 	}, v)
-}
-
-func isSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u3000' || r == '\u00a0' || r == '\u0085'
 }
 
 // textQuery matches the articles whose text contains v: v's bigrams,

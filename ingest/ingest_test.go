@@ -23,11 +23,28 @@ func TestCleanSpaces(t *testing.T) {
 		{"第\u3000１４\u3000期", "第１４期"},
 		{"邮箱: jswmzhxtc@163.com", "邮箱: jswmzhxtc@163.com"},
 		{"邮箱 :jswmzhxtc@163.com", "邮箱:jswmzhxtc@163.com"},
+		{"复兴路\u2003 40\u2009号", "复兴路40号"},
+		{"Beijing\u2009\u00a0Daily\u2003", "Beijing Daily"},
+		{"文明\u200b城区", "文明\u200b城区"}, // zero width space: not white space
 		{"", ""},
 	}
 	for _, tt := range tests {
 		if got := CleanSpaces(tt.in); got != tt.want {
 			t.Errorf("CleanSpaces(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestIsSpace pins the one definition of white space: Unicode White_Space.
+func TestIsSpace(t *testing.T) {
+	for _, r := range []rune{' ', '\t', '\n', '\r', '\v', '\f', 0x85, 0xa0, 0x1680, 0x2000, 0x2003, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000} {
+		if !IsSpace(r) {
+			t.Errorf("IsSpace(%U) = false", r)
+		}
+	}
+	for _, r := range []rune{'a', '文', 0x200b, 0xfeff, 0x180e, 0} {
+		if IsSpace(r) {
+			t.Errorf("IsSpace(%U) = true", r)
 		}
 	}
 }

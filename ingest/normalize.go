@@ -63,8 +63,8 @@ func isPageNumber(s string) bool {
 // ideographic space U+3000) that touches a CJK character or CJK punctuation
 // on either side; other runs become one space.
 func CleanSpaces(s string) string {
-	s = strings.TrimFunc(s, isSpace)
-	if !strings.ContainsFunc(s, isSpace) {
+	s = strings.TrimFunc(s, IsSpace)
+	if !strings.ContainsFunc(s, IsSpace) {
 		return s
 	}
 	var b strings.Builder
@@ -72,7 +72,7 @@ func CleanSpaces(s string) string {
 	var prev rune
 	pending := false
 	for _, r := range s {
-		if isSpace(r) {
+		if IsSpace(r) {
 			pending = true
 			continue
 		}
@@ -88,7 +88,12 @@ func CleanSpaces(s string) string {
 	return b.String()
 }
 
-func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00A0' }
+// IsSpace reports whether r is white space: the Unicode White_Space
+// property, which takes in the ideographic space U+3000, the no-break space
+// U+00A0, the em space U+2003 and the thin space U+2009 beside ASCII's.
+// Normalising, the query language and the search of exact phrases all use
+// it, so that text and queries split and join on the same characters.
+func IsSpace(r rune) bool { return unicode.Is(unicode.White_Space, r) }
 
 // isCJK reports whether r is a Han character or punctuation set in CJK text:
 // CJK symbols, full-width forms, curly quotes, dashes and the middle dot.

@@ -484,7 +484,7 @@ func xrefSane(data []byte) error {
 		}
 		j += i
 		i = j + 4
-		if j > 0 && !isSpace(rune(data[j-1])) {
+		if j > 0 && !IsSpace(rune(data[j-1])) {
 			continue // startxref
 		}
 		sec := data[i:]
@@ -729,7 +729,7 @@ func pageHasImage(p pdf.Page) bool {
 func classify(text string) int {
 	total, han, bad := 0, 0, 0
 	for _, r := range text {
-		if isSpace(r) {
+		if IsSpace(r) {
 			continue
 		}
 		total++

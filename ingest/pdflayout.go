@@ -412,7 +412,7 @@ func dropFurniture(pages [][]visualLine) {
 	}
 	key := func(l visualLine) string {
 		return strings.Map(func(r rune) rune {
-			if unicode.IsDigit(r) || isSpace(r) {
+			if unicode.IsDigit(r) || IsSpace(r) {
 				return -1
 			}
 			return r

@@ -206,12 +206,8 @@ func matches(r record, e index.Expr) bool {
 	case index.All:
 		return true
 	case index.Text:
-		var v string
-		if e.Exact {
-			v = strings.Join(strings.FieldsFunc(ingest.Fold(e.Value), isSpace), " ")
-		} else {
-			v = ingest.MatchText(e.Value)
-		}
+		// grep on the normalised text, the phrase normalised alike
+		v := ingest.MatchText(e.Value)
 		for _, s := range []string{r.art.Headline, r.art.Body, r.art.SourceOrg} {
 			if strings.Contains(ingest.MatchText(s), v) {
 				return true

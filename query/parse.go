@@ -140,7 +140,8 @@ func (p *parser) errAt(i int, format string, args ...any) error {
 	return &SyntaxError{Query: p.orig, Offset: off, Column: i + 1, Msg: fmt.Sprintf(format, args...)}
 }
 
-func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00A0' }
+// isSpace is the white space of the text, ingest.IsSpace.
+func isSpace(r rune) bool { return ingest.IsSpace(r) }
 
 func (p *parser) skipSpace() {
 	for p.pos < len(p.runes) && isSpace(p.runes[p.pos]) {

@@ -37,7 +37,9 @@ exactly what grep would find in the normalised text.
 The query language:
   永定路                 articles containing 永定路
   垃圾分类 志愿          both words
-  '"复兴路 40 号"'       the exact phrase, spaces and punctuation kept
+  '"复兴路 40 号"'       the exact phrase with its punctuation and the spaces
+                         between Latin words (spaces next to Chinese characters
+                         go, as in the text: it finds 复兴路40号)
   -疫情  -"三八"         exclude (put the query after -- or in quotes)
   海淀 OR 密云           either; (a OR b) c groups
   district:海淀 section:工作交流 org:海淀区文明办 theme:垃圾分类

@@ -200,9 +200,12 @@ func TestSearchMatchesGrep(t *testing.T) {
 			texts[a.ID] = []string{ingest.MatchText(a.Headline), ingest.MatchText(a.Body), ingest.MatchText(a.SourceOrg)}
 		}
 	}
-	for _, q := range []string{"永定路", "志愿", "实", "区文明", "1500余人", "１５００余人", "复兴路40号", "文明办", "垃圾分类", "没有这样的文字"} {
+	for _, q := range []string{"永定路", "志愿", "实", "区文明", "1500余人", "１５００余人", "复兴路40号", "文明办", "垃圾分类", "没有这样的文字",
+		// quoted phrases with white space beside CJK characters, as the
+		// search page's own example, of every kind of white space
+		`"复兴路 40 号"`, `"复兴路　40 号"`, "\"复兴路\u2003 40\u2009号\"", `"永定路 街道"`, `"区 文明办"`} {
 		want := []string{}
-		v := ingest.MatchText(q)
+		v := ingest.MatchText(strings.Trim(q, `"`))
 		for id, ts := range texts {
 			if slices.ContainsFunc(ts, func(s string) bool { return strings.Contains(s, v) }) {
 				want = append(want, id)

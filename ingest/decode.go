@@ -32,6 +32,9 @@ func Decode(data []byte) (text, enc string, err error) {
 		if err := controlByte(data, 3); err != nil {
 			return "", "", err
 		}
+		if err := c1UTF8(data, 3); err != nil {
+			return "", "", err
+		}
 		return string(data), EncodingUTF8, nil
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
@@ -42,11 +45,17 @@ func Decode(data []byte) (text, enc string, err error) {
 		if err := controlByte(out, -1); err != nil {
 			return "", "", err
 		}
+		if err := c1UTF8(out, -1); err != nil {
+			return "", "", err
+		}
 		return string(out), EncodingUTF16, nil
 	}
 	u := invalidUTF8(data)
 	if u < 0 {
 		if err := controlByte(data, 0); err != nil {
+			return "", "", err
+		}
+		if err := c1UTF8(data, 0); err != nil {
 			return "", "", err
 		}
 		return string(data), EncodingUTF8, nil
@@ -55,6 +64,9 @@ func Decode(data []byte) (text, enc string, err error) {
 	if g < 0 {
 		if err := controlByte(data, 0); err != nil {
 			return "", "", err
+		}
+		if i := c1GB18030(data); i >= 0 {
+			return "", "", fmt.Errorf("binary data (C1 control character) at byte offset %d", i)
 		}
 		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil {
@@ -144,4 +156,47 @@ func controlByte(b []byte, base int) error {
 		}
 	}
 	return nil
+}
+
+// isC1 reports whether r is a C1 control character, U+0080 to U+009F: a
+// terminal takes U+009B as the start of a control sequence, as it takes
+// ESC [, so text holding one is refused like text holding ESC.
+func isC1(r rune) bool { return r >= 0x80 && r <= 0x9F }
+
+// c1UTF8 reports a C1 control character in the UTF-8 text b. base is the
+// offset of b in the file, or -1 when b was transcoded from UTF-16.
+func c1UTF8(b []byte, base int) error {
+	for i := 0; i+1 < len(b); i++ {
+		// U+0080..U+009F are C2 80..C2 9F in UTF-8; C2 starts no other
+		// sequence with such a second byte.
+		if b[i] == 0xC2 && b[i+1] >= 0x80 && b[i+1] <= 0x9F {
+			if base < 0 {
+				return fmt.Errorf("binary data (control character U+%04X) in the UTF-16 text", b[i+1])
+			}
+			return fmt.Errorf("binary data (control character U+%04X) at byte offset %d", b[i+1], base+i)
+		}
+	}
+	return nil
+}
+
+// c1GB18030 returns the byte offset of the first C1 control character in
+// the GB18030 text b, or -1. GB18030 maps them to four-byte sequences; b is
+// valid GB18030 (invalidGB18030 said so).
+func c1GB18030(b []byte) int {
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	for i := 0; i < len(b); {
+		switch {
+		case b[i] < 0x80:
+			i++
+		case i+3 < len(b) && b[i+1] >= 0x30 && b[i+1] <= 0x39:
+			out, err := dec.Bytes(b[i : i+4])
+			if r, _ := utf8.DecodeRune(out); err == nil && isC1(r) {
+				return i
+			}
+			i += 4
+		default:
+			i += 2
+		}
+	}
+	return -1
 }

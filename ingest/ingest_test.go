@@ -74,6 +74,13 @@ func TestNormalize(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Normalize:\n got %+v\nwant %+v", got, want)
 	}
+	// Control characters of a PDF's text layer (ESC, DEL, C1 such as the
+	// CSI U+009B) do not reach the text; white space among them stays.
+	got = Normalize([]Page{{Number: 1, Text: "标\x1b[2J题\u009b31m 一\x7f\u0085二\x00"}})
+	want = []Line{{Text: "标[2J题31m一二", Raw: "标\x1b[2J题\u009b31m 一\x7f\u0085二\x00", Pos: Pos{Line: 1, Page: 1}}}
+	if !slices.Equal(got, want) {
+		t.Errorf("Normalize of control characters:\n got %+q\nwant %+q", got, want)
+	}
 }
 
 func TestEndsParagraph(t *testing.T) {
@@ -275,11 +282,21 @@ func TestDecode(t *testing.T) {
 		{"utf8 bom", []byte("\xEF\xBB\xBF简报"), "简报", EncodingUTF8, ""},
 		{"utf16 le bom", []byte{0xFF, 0xFE, 0x80, 0x7B, 0xA5, 0x62}, "简报", EncodingUTF16, ""},
 		{"gbk", gbk, "首都精神文明建设情况简报\n第 14 期", EncodingGB18030, ""},
-		{"gb18030 four byte", []byte{0x81, 0x30, 0x81, 0x30}, "\u0080", EncodingGB18030, ""},
+		{"gb18030 four byte", []byte{0x81, 0x30, 0x84, 0x36}, "¥", EncodingGB18030, ""},
 		{"neither", []byte("简报\x80\xFF"), "", "", "neither UTF-8 (invalid byte at offset 6) nor GB18030 (invalid byte at offset 2)"},
 		{"truncated gbk", append(gbk[:24:24], 0x81), "", "", "nor GB18030 (invalid byte at offset 24)"},
 		{"binary", []byte("简报\x00\x01"), "", "", "binary data (control byte 0x00) at byte offset 6"},
 		{"binary after bom", []byte("\xEF\xBB\xBFab\x02"), "", "", "at byte offset 5"},
+		{"escape", []byte("简报\x1b[2J"), "", "", "binary data (control byte 0x1B) at byte offset 6"},
+		// C1 controls: U+009B is a terminal's CSI, as ESC [ is
+		{"c1 csi utf8", []byte("简报\u009b2J"), "", "", "binary data (control character U+009B) at byte offset 6"},
+		{"c1 first utf8", []byte("\u0080简报"), "", "", "control character U+0080) at byte offset 0"},
+		{"c1 last utf8", []byte("简报\u009f"), "", "", "control character U+009F) at byte offset 6"},
+		{"c1 nel utf8", []byte("简报\u0085"), "", "", "control character U+0085) at byte offset 6"},
+		{"c1 after bom", []byte("\xEF\xBB\xBF简\u009b"), "", "", "control character U+009B) at byte offset 6"},
+		{"c1 utf16", []byte{0xFF, 0xFE, 0x80, 0x7B, 0x9B, 0x00}, "", "", "control character U+009B) in the UTF-16 text"},
+		{"c1 gb18030", append(slices.Clone(gbk[:4]), 0x81, 0x30, 0x83, 0x37), "", "", "binary data (C1 control character) at byte offset 4"},
+		{"latin-1 is not c1", []byte("\u00a0\u00a5\u00ff"), "\u00a0\u00a5\u00ff", EncodingUTF8, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

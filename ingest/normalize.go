@@ -37,7 +37,7 @@ func Normalize(pages []Page) []Line {
 		for raw := range strings.Lines(text) {
 			no++
 			raw = strings.TrimRight(raw, "\n")
-			t := CleanSpaces(raw)
+			t := CleanSpaces(dropControls(raw))
 			if t == "" || isPageNumber(t) {
 				continue
 			}
@@ -58,6 +58,25 @@ const maxPageNumberLine = 48
 func isPageNumber(s string) bool {
 	return len(s) <= maxPageNumberLine && pageNumberRe.MatchString(Fold(s))
 }
+
+// dropControls returns s without control characters other than white
+// space: C0 controls such as ESC, DEL and the C1 controls U+0080..U+009F.
+// A TXT file holding one is refused by Decode; text extracted from a PDF
+// loses them here, so that none reaches the index or a terminal.
+func dropControls(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// isControl reports a control character that is not white space.
+func isControl(r rune) bool { return unicode.IsControl(r) && !IsSpace(r) }
 
 // CleanSpaces trims s and removes every run of white space (including the
 // ideographic space U+3000) that touches a CJK character or CJK punctuation

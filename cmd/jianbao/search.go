@@ -122,7 +122,7 @@ func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 	case "json":
 		return writeIndentedJSON(a.out, resp)
 	case "jsonl":
-		enc := json.NewEncoder(a.out)
+		enc := json.NewEncoder(termJSONWriter{a.out})
 		enc.SetEscapeHTML(false)
 		for _, h := range resp.Hits {
 			if err := enc.Encode(h); err != nil {
@@ -185,6 +185,7 @@ var (
 // snippetText turns an index snippet (HTML-escaped, matches in <mark>) into
 // plain text with the matches between marks.
 func snippetText(s string, marks [2]string) string {
+	s = termText(s)
 	s = strings.ReplaceAll(s, "<mark>", "\x00")
 	s = strings.ReplaceAll(s, "</mark>", "\x01")
 	s = html.UnescapeString(s)
@@ -213,8 +214,8 @@ func writeHitsTable(w io.Writer, r *query.Response, offset int, color bool) erro
 		if h.Page > 0 {
 			issue += " p." + strconv.Itoa(h.Page)
 		}
-		fmt.Fprintf(&b, "\n%s  %s  %s  %s  %s\n", h.Date, issue, orDash(h.Section), orDash(h.SourceOrg), h.ID)
-		fmt.Fprintf(&b, "  %s\n", h.Headline)
+		fmt.Fprintf(&b, "\n%s  %s  %s  %s  %s\n", termText(h.Date), termText(issue), termText(orDash(h.Section)), termText(orDash(h.SourceOrg)), termText(h.ID))
+		fmt.Fprintf(&b, "  %s\n", termText(h.Headline))
 		for _, s := range h.Snippets {
 			fmt.Fprintf(&b, "    %s\n", snippetText(s, marks))
 		}
@@ -226,7 +227,7 @@ func writeHitsTable(w io.Writer, r *query.Response, offset int, color bool) erro
 		}
 		fmt.Fprintf(&b, "\n%s:", name)
 		for _, c := range counts {
-			fmt.Fprintf(&b, "  %s %d", orDash(c.Value), c.Count)
+			fmt.Fprintf(&b, "  %s %d", termText(orDash(c.Value)), c.Count)
 		}
 		b.WriteString("\n")
 	}

@@ -123,8 +123,10 @@ func runShow(ctx context.Context, a *app, opts showOptions) error {
 	return writeFullIssueText(a.out, iss)
 }
 
+// writeIndentedJSON writes v as indented JSON, with the control characters
+// that encoding/json leaves raw escaped (termJSON).
 func writeIndentedJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(termJSONWriter{w})
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
@@ -147,7 +149,7 @@ func writeArticleText(w io.Writer, v *query.ArticleView, path string) error {
 		fmt.Fprintf(&b, "原文: %s\n", path)
 	}
 	fmt.Fprintf(&b, "\n%s\n", v.Body)
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, termText(b.String()))
 	return err
 }
 
@@ -171,7 +173,7 @@ func writeFullIssueText(w io.Writer, iss *index.Issue) error {
 		}
 	}
 	fmt.Fprintf(&b, "\n责编: %s  核稿: %s\n", orDash(rec.Editor), orDash(rec.Reviewer))
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, termText(b.String()))
 	return err
 }
 
@@ -212,6 +214,6 @@ func writeWhy(w io.Writer, format string, v *query.ArticleView, tax *ingest.Taxo
 		fmt.Fprintf(&b, "\nnote: taxonomy %s gives %s; the index was tagged with another taxonomy (see jianbao retag)\n",
 			orDash(tax.Version), orDash(strings.Join(given, ", ")))
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, termText(b.String()))
 	return err
 }

@@ -93,16 +93,13 @@ func checkStore(dir string) error {
 		}
 		return nil
 	}
-	db, err := bolt.Open(root, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
-	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return fmt.Errorf("open index %s: %w", dir, err)
-		}
-		return &DamagedError{Dir: dir, Err: fmt.Errorf("store/root.bolt: %w", err)}
-	}
-	defer db.Close()
 	var problem error
-	err = db.View(func(tx *bolt.Tx) error {
+	err := readBolt(root, func(tx *bolt.Tx) error {
+		// Every page of the tree, so that a damaged one is met here and
+		// not by bleve, which would panic on it.
+		if err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walkBucket(b) }); err != nil {
+			return err
+		}
 		snaps := tx.Bucket([]byte{'s'})
 		if snaps == nil {
 			return nil
@@ -121,6 +118,9 @@ func checkStore(dir string) error {
 			return nil
 		})
 	})
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("open index %s: %w", dir, err)
+	}
 	if err != nil {
 		return &DamagedError{Dir: dir, Err: fmt.Errorf("store/root.bolt: %w", err)}
 	}
@@ -128,6 +128,43 @@ func checkStore(dir string) error {
 		return &DamagedError{Dir: dir, Err: problem}
 	}
 	return nil
+}
+
+// readBolt opens the bolt file path read-only and runs fn in a read
+// transaction. bbolt panics on a damaged page (a page whose header names
+// another page, an unknown page type, a key out of its page); such a panic
+// is returned as an error, errDamagedPage.
+func readBolt(path string, fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(&err)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.View(fn)
+}
+
+// errDamagedPage reports a panic of bbolt on a damaged page.
+var errDamagedPage = errors.New("a damaged page")
+
+// recoverDamage turns a panic of bbolt or bleve while reading a damaged
+// file into *err; call it deferred at the boundary that calls them.
+func recoverDamage(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: %v", errDamagedPage, r)
+	}
+}
+
+// walkBucket reads every key and value of b and of the buckets in it.
+func walkBucket(b *bolt.Bucket) error {
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			if sub := b.Bucket(k); sub != nil {
+				return walkBucket(sub)
+			}
+		}
+		return nil
+	})
 }
 
 // segFooterBytes is the size of the footer of a zap segment file (zapx

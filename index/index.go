@@ -220,11 +220,19 @@ func removeBleveFiles(dir string) error {
 	return nil
 }
 
+// openBleve opens the bleve index in dir. checkStore has read every page
+// of its root file; a panic of bbolt or bleve on damage that it did not
+// meet (the free list, read only when opening for writing) is an error.
+func openBleve(dir string, readOnly bool) (bi bleve.Index, err error) {
+	defer recoverDamage(&err)
+	return bleve.OpenUsing(dir, config(readOnly))
+}
+
 func (ix *Index) openExisting(opts Options, checkVersion bool) error {
 	if err := checkStore(ix.dir); err != nil {
 		return err
 	}
-	bi, err := bleve.OpenUsing(ix.dir, config(opts.ReadOnly))
+	bi, err := openBleve(ix.dir, opts.ReadOnly)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
 			return fmt.Errorf("open index %s: %w", ix.dir, err)

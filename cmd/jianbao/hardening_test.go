@@ -372,6 +372,18 @@ func TestDamagedAndForeignIndex(t *testing.T) {
 		}},
 		{"root.bolt truncated", func(d string) error { return os.Truncate(filepath.Join(d, "store", "root.bolt"), 100) }},
 		{"root.bolt gone", func(d string) error { return os.Remove(filepath.Join(d, "store", "root.bolt")) }},
+		// Every page but the two meta pages garbled: bbolt panics on the
+		// first it reads (TestDamagedRootPage in index tries each page).
+		{"root.bolt pages garbled", func(d string) error {
+			f, err := os.OpenFile(filepath.Join(d, "store", "root.bolt"), os.O_RDWR, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			st, _ := f.Stat()
+			_, err = f.WriteAt(bytes.Repeat([]byte{0xA5}, int(st.Size())-2*4096), 2*4096)
+			return err
+		}},
 		{"segment truncated", func(d string) error { return os.Truncate(filepath.Join(d, seg), 4096) }},
 		{"segment emptied", func(d string) error { return os.Truncate(filepath.Join(d, seg), 0) }},
 		{"segment gone", func(d string) error { return os.Remove(filepath.Join(d, seg)) }},

@@ -1,0 +1,71 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestDamagedRootPage overwrites each page of an index's root.bolt in
+// turn, with zeros and with random bytes, and opens the index for reading
+// and for writing: bbolt panics on a damaged page it reads, and each open
+// must either work (the page was free) and search, or report the index
+// damaged; never panic.
+func TestDamagedRootPage(t *testing.T) {
+	paths, ix := smallArchive(t, 20, 7)
+	mustIngest(t, ix, paths, IngestOptions{})
+	good := ix.Dir()
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.ReadFile(filepath.Join(good, "store", "root.bolt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pageSize = 4096 // bbolt's page size on this platform's file
+	damaged := 0
+	rng := rand.New(rand.NewPCG(1, 2))
+	for page := 2; page*pageSize < len(root); page++ { // 0 and 1: the two meta pages, each a fallback of the other
+		for _, fill := range []string{"zeros", "random"} {
+			bad := bytes.Clone(root)
+			p := bad[page*pageSize : (page+1)*pageSize]
+			if fill == "zeros" {
+				clear(p)
+			} else {
+				for i := range p {
+					p[i] = byte(rng.Uint32())
+				}
+			}
+			for _, readOnly := range []bool{true, false} {
+				dir := filepath.Join(t.TempDir(), "index")
+				if err := os.CopyFS(dir, os.DirFS(good)); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "store", "root.bolt"), bad, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				ix, err := Open(dir, Options{ReadOnly: readOnly})
+				var de *DamagedError
+				switch {
+				case errors.As(err, &de):
+					damaged++
+				case err != nil:
+					t.Errorf("page %d %s, read-only %v: %v, want a *DamagedError", page, fill, readOnly, err)
+				default:
+					if _, err := ix.Search(context.Background(), Request{Expr: Text{Value: "文明"}, Limit: 10}); err != nil {
+						t.Errorf("page %d %s: opened, then search: %v", page, fill, err)
+					}
+					ix.Close()
+				}
+			}
+		}
+	}
+	if damaged == 0 {
+		t.Error("no page of root.bolt was found damaged: the test damages nothing that is read")
+	}
+	t.Logf("%d pages of root.bolt, %d opens reported damage", len(root)/pageSize, damaged)
+}

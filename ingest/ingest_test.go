@@ -3,10 +3,12 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -233,6 +235,8 @@ func TestHeaderVariants(t *testing.T) {
 		{"zengkan", "首都精神文明建设情况简报\n增刊\n第 3 期\n首都精神文明办\n2020年5月1日", "2020-zengk03", "增刊", "2020-05-01", "首都精神文明办", 3, 0},
 		{"zhuankan in brackets", "朝阳区精神文明建设简报\n第1期(专刊)\n朝阳区文明办\n2019年1月2日", "2019-zk01", "专刊", "2019-01-02", "朝阳区文明办", 1, 0},
 		{"full width digits", "首都精神文明建设情况简报\n第１４期\n首都精神文明办\n２０２１年３月２３日", "2021-014", "", "2021-03-23", "首都精神文明办", 14, 0},
+		{"earliest year", "简报\n第1期\n某办\n1949年10月1日", "1949-001", "", "1949-10-01", "某办", 1, 0},
+		{"next year", fmt.Sprintf("简报\n第1期\n某办\n%d年1月2日", time.Now().Year()+1), fmt.Sprintf("%d-001", time.Now().Year()+1), "", fmt.Sprintf("%d-01-02", time.Now().Year()+1), "某办", 1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,6 +259,10 @@ func TestNotBulletin(t *testing.T) {
 		{"notice", "关于做好春节期间安全工作的通知\n各单位：\n请认真做好安全工作。", "no issue number"},
 		{"no date", "首都精神文明建设情况简报\n第 3 期\n首都精神文明办\n【工作动态】\n内容。", "no date"},
 		{"empty", "", "no issue number"},
+		{"year 1000", "首都精神文明建设情况简报\n第 3 期\n首都精神文明办\n1000年1月1日\n【工作动态】\n内容。", "implausible date 1000-01-01: a bulletin is dated from 1949 to"},
+		{"year 9999", "首都精神文明建设情况简报\n第 3 期\n首都精神文明办\n9999年12月31日\n【工作动态】\n内容。", "implausible date 9999-12-31"},
+		{"year 1948", "简报\n第 3 期\n某办\n一九四八年三月一日\n【工作动态】\n内容。", "implausible date 1948-03-01"},
+		{"year after next", fmt.Sprintf("简报\n第 3 期\n某办\n%d年1月1日\n【工作动态】\n内容。", time.Now().Year()+2), "implausible date"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -82,6 +83,9 @@ func parseHeader(lines []Line) (*Issue, []Line, error) {
 			}
 		}
 		if d, rest, ok := findDate(t); ok {
+			if err := checkYear(d); err != nil {
+				return nil, nil, fmt.Errorf("%w: %w at %s", ErrNotBulletin, err, l.Pos)
+			}
 			date = d
 			if rest != "" && iss.Issuer == "" && rest != iss.Title {
 				iss.Issuer = rest
@@ -105,6 +109,21 @@ func parseHeader(lines []Line) (*Issue, []Line, error) {
 		return nil, nil, fmt.Errorf("%w: no issue number (第N期) in the first %d lines", ErrNotBulletin, headerWindow)
 	}
 	return nil, nil, fmt.Errorf("%w: no date (YYYY年M月D日) in the header", ErrNotBulletin)
+}
+
+// MinYear is the earliest year of a bulletin's date; the latest is next
+// year. A date outside them (1000年, 9999年) is a typo or a file that is
+// not a bulletin, and would stretch every trend over centuries.
+const MinYear = 1949
+
+// checkYear reports an ISO date whose year is before MinYear or after next
+// year.
+func checkYear(iso string) error {
+	y, err := strconv.Atoi(iso[:4])
+	if next := time.Now().Year() + 1; err != nil || y < MinYear || y > next {
+		return fmt.Errorf("implausible date %s: a bulletin is dated from %d to %d", iso, MinYear, next)
+	}
+	return nil
 }
 
 // findDate finds a date in t and returns it in ISO form with the rest of t.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"jianbao/index"
@@ -21,6 +22,21 @@ const (
 	SplitNone     = ""
 	SplitDistrict = "district"
 	SplitSection  = "section"
+)
+
+// Bounds of a trend, so that its answer and chart stay small whatever the
+// dates and sections of the archive: an index made before ingest refused
+// implausible dates may span centuries, and a hostile bulletin may bring
+// thousands of sections.
+const (
+	// MaxTrendPeriods is the most periods a trend lists (a century of
+	// months). When the archive spans more, only the periods that have
+	// issues are listed (Trend.Sparse); when even those are more, the
+	// request is refused: a coarser granularity is needed.
+	MaxTrendPeriods = 1200
+	// MaxTrendGroups is the most groups of a split trend: the most
+	// frequent ones; Trend.OtherGroups counts the rest.
+	MaxTrendGroups = 50
 )
 
 // TrendPoint counts the matching articles, and the issues they stand in, of
@@ -46,6 +62,11 @@ type Trend struct {
 	Split  string       `json:"split,omitempty"`
 	Series []TrendPoint `json:"series"`
 	Groups []TrendGroup `json:"groups,omitempty"`
+	// Sparse is true when the archive spans more than MaxTrendPeriods
+	// periods: Series lists only the periods that have issues.
+	Sparse bool `json:"sparse,omitempty"`
+	// OtherGroups counts the groups left out beyond MaxTrendGroups.
+	OtherGroups int `json:"other_groups,omitempty"`
 }
 
 // IssueLister lists the issues of the archive with their dates.
@@ -82,13 +103,19 @@ func ComputeTrend(ctx context.Context, s TrendSource, p Params, by, split string
 		}
 		last = max(last, iss.Date)
 	}
-	periods := periodRange(by, first, last)
+	periods, sparse := periodRange(by, first, last), false
+	if periods == nil {
+		periods, sparse = issuePeriods(by, dates), true
+		if len(periods) > MaxTrendPeriods {
+			return nil, &ParamError{"by", fmt.Sprintf("the issues fall in %d periods by %s, more than %d: count by a longer period", len(periods), by, MaxTrendPeriods)}
+		}
+	}
 	p.Limit, p.Offset, p.Facets = 1, 0, nil
 	req, err := p.Request()
 	if err != nil {
 		return nil, err
 	}
-	t := &Trend{Query: p.Q, By: by, Split: split}
+	t := &Trend{Query: p.Q, By: by, Split: split, Sparse: sparse}
 	if t.Series, err = countSeries(ctx, s, req, by, periods, dates); err != nil {
 		return nil, err
 	}
@@ -98,6 +125,10 @@ func ComputeTrend(ctx context.Context, s TrendSource, p Params, by, split string
 	groups, err := groupValues(ctx, s, req, split)
 	if err != nil {
 		return nil, err
+	}
+	if len(groups) > MaxTrendGroups {
+		t.OtherGroups = len(groups) - MaxTrendGroups
+		groups = groups[:MaxTrendGroups]
 	}
 	for _, g := range groups {
 		greq := req
@@ -180,13 +211,18 @@ func periodOf(by, date string) string {
 	return ""
 }
 
-// periodRange lists every period from the one of first to the one of last.
+// periodRange lists every period from the one of first to the one of
+// last; nil when they are more than MaxTrendPeriods (or a date is
+// malformed).
 func periodRange(by, first, last string) []string {
 	if first == "" {
 		return []string{}
 	}
-	y, _ := strconv.Atoi(first[:4])
-	m, _ := strconv.Atoi(first[5:7])
+	y, m, ok := yearMonth(first)
+	ly, lm, lok := yearMonth(last)
+	if !ok || !lok || (ly-y)*12+lm-m >= MaxTrendPeriods*12 {
+		return nil // a bound in months before listing years
+	}
 	end := periodOf(by, last)
 	var out []string
 	for {
@@ -194,13 +230,40 @@ func periodRange(by, first, last string) []string {
 		if len(out) == 0 || out[len(out)-1] != p {
 			out = append(out, p)
 		}
-		if p == end || len(out) > 12*1000 {
+		if len(out) > MaxTrendPeriods {
+			return nil
+		}
+		if p == end {
 			return out
 		}
 		if m++; m > 12 {
 			m, y = 1, y+1
 		}
 	}
+}
+
+// yearMonth returns the year and month of an ISO date.
+func yearMonth(date string) (y, m int, ok bool) {
+	if len(date) < len("2006-01") {
+		return 0, 0, false
+	}
+	y, err := strconv.Atoi(date[:4])
+	m, err2 := strconv.Atoi(date[5:7])
+	return y, m, err == nil && err2 == nil && m >= 1 && m <= 12
+}
+
+// issuePeriods lists the periods that hold an issue of dates, in order.
+func issuePeriods(by string, dates map[string]string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, d := range dates {
+		if p := periodOf(by, d); !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // WriteTrendTable writes t as a table: a row per period, a column for the
@@ -217,6 +280,12 @@ func WriteTrendTable(w io.Writer, t *Trend) {
 			fmt.Fprintf(w, " %8d", g.Series[i].Articles)
 		}
 		fmt.Fprintln(w)
+	}
+	if t.Sparse {
+		fmt.Fprintf(w, "(only the periods with issues: the archive spans more than %d)\n", MaxTrendPeriods)
+	}
+	if t.OtherGroups > 0 {
+		fmt.Fprintf(w, "(%d more groups, less frequent, not shown)\n", t.OtherGroups)
 	}
 }
 

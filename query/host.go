@@ -26,14 +26,17 @@ func HostName(hostport string) string {
 }
 
 // isLoopbackHost reports whether name (a HostName) is localhost, a name
-// under .localhost (which resolvers keep on this machine, RFC 6761) or a
-// loopback address: 127.0.0.0/8, ::1, or 127.x mapped into IPv6.
+// under .localhost (which resolvers keep on this machine, RFC 6761), a
+// loopback address (127.0.0.0/8, ::1, 127.x mapped into IPv6) or the
+// unspecified address (0.0.0.0, ::) that jianbao serve --addr :8080 prints
+// in its URL. DNS rebinding needs a name: a browser keeps a page of
+// another site from reading what an address answers.
 func isLoopbackHost(name string) bool {
 	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
 		return true
 	}
 	ip, err := netip.ParseAddr(name)
-	return err == nil && ip.Unmap().IsLoopback()
+	return err == nil && (ip.Unmap().IsLoopback() || ip.IsUnspecified())
 }
 
 // checkHost refuses a request whose Host header is not one the server

@@ -77,6 +77,9 @@ func FuzzDecode(f *testing.F) {
 	addSeeds(f)
 	f.Add([]byte{0xFF, 0xFE, 0x00})
 	f.Add([]byte{0x81, 0x30, 0x81})
+	f.Add([]byte("简报\u009b2J"))                       // C1 CSI in UTF-8
+	f.Add([]byte{0xB2, 0xE2, 0x81, 0x30, 0x83, 0x37}) // C1 CSI in GB18030
+	f.Add([]byte{0xFF, 0xFE, 0x80, 0x7B, 0x9B, 0x00}) // C1 CSI in UTF-16
 	f.Fuzz(func(t *testing.T, data []byte) {
 		text, enc, err := Decode(data)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -126,4 +127,26 @@ func TestIngestOrigin(t *testing.T) {
 			t.Errorf("Origin %q: %d %s, want %d", tt.origin, w.Code, w.Body, tt.want)
 		}
 	}
+}
+
+// FuzzHost checks, for any Host header, that the allow-list answers
+// without panicking and lets through only loopback names and addresses,
+// the unspecified ones and the allowed name.
+func FuzzHost(f *testing.F) {
+	for _, s := range []string{"localhost", "localhost:8080", "[::1]:80", "127.0.0.1", "evil.example", "jianbao.example.org:443", "[::ffff:127.0.0.1]", "0.0.0.0", "", ":", "[", "]:80", "a.localhost.", "127.0.0.1%25eth0"} {
+		f.Add(s)
+	}
+	h := NewHandler(nil, Options{AllowHosts: []string{"jianbao.example.org"}})
+	f.Fuzz(func(t *testing.T, host string) {
+		if h.checkHost(host) != nil {
+			return
+		}
+		name := HostName(host)
+		ip, err := netip.ParseAddr(name)
+		ok := name == "localhost" || strings.HasSuffix(name, ".localhost") || name == "jianbao.example.org" ||
+			err == nil && (ip.Unmap().IsLoopback() || ip.IsUnspecified())
+		if !ok {
+			t.Fatalf("Host %q (name %q) allowed", host, name)
+		}
+	})
 }

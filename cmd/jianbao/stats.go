@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -67,5 +69,10 @@ func runStats(ctx context.Context, a *app, opts statsOptions) error {
 	if opts.format == "json" {
 		return writeIndentedJSON(a.out, st)
 	}
-	return query.WriteStatsText(a.out, st, opts.top)
+	var b strings.Builder
+	if err := query.WriteStatsText(&b, st, opts.top); err != nil {
+		return err
+	}
+	_, err = io.WriteString(a.out, termText(b.String()))
+	return err
 }

@@ -60,13 +60,17 @@ func TestNoControlsToTerminal(t *testing.T) {
 		{"show", "2021-014"},
 		{"show", "--format", "json", "2021-014"},
 		{"show", "--why", "2021-014-02"},
+		{"trend", "--split", "section", "永定路"},
+		{"trend", "--format", "json", "--split", "section", "永定路"},
+		{"stats"},
+		{"stats", "--format", "json"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, out, stderr := run(t, append(args, "--index", dir)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			if !strings.Contains(out, "永定路") {
+			if args[0] != "trend" && args[0] != "stats" && !strings.Contains(out, "永定路") {
 				t.Fatalf("the article is not in the output:\n%s", out)
 			}
 			colour := strings.Contains(strings.Join(args, " "), "--color always")

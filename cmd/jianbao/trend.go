@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -120,7 +121,7 @@ func runTrend(ctx context.Context, a *app, opts trendOptions) error {
 	}
 	var b bytes.Buffer
 	query.WriteTrendTable(&b, t)
-	_, err = a.out.Write(b.Bytes())
+	_, err = io.WriteString(a.out, termText(b.String()))
 	return err
 }
 

@@ -174,8 +174,11 @@ func feedEntry(h index.Hit, base string) atomEntry {
 	}
 	var sum strings.Builder
 	fmt.Fprintf(&sum, "<p>%s 第%d期 · %s</p>", h.Date, h.Issue, xmlEscape(strings.Join(nonEmpty(h.Section, h.SourceOrg), " · ")))
+	// Snippets are HTML-escaped text with <mark>s; feed readers drop mark
+	// (feedparser's sanitizer does), so matches are in bold.
+	bold := strings.NewReplacer("<mark>", "<b>", "</mark>", "</b>")
 	for _, s := range h.Snippets {
-		sum.WriteString("<p>" + s + "</p>") // snippets are HTML-escaped text with <mark>s
+		sum.WriteString("<p>" + bold.Replace(s) + "</p>")
 	}
 	e.Summary = atomText{Type: "html", Text: sum.String()}
 	return e

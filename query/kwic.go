@@ -68,15 +68,20 @@ type Concordance struct {
 	Lines       []KWICLine         `json:"lines"`
 }
 
+// KWICCount is the number of occurrences with one value (a year, a
+// district).
+type KWICCount = index.FacetCount
+
 // kwicParts are the parts of a search text in which occurrences are
 // looked for, in the order they are listed.
 var kwicParts = []string{"headline", "source_org", "body"}
 
 // ComputeConcordance reads every article that p's search matches (in order
 // of date) and lists every non-overlapping occurrence of each of the
-// query's words or phrases in its normalised headline, attribution and
-// body: as many lines as strings.Count finds. A query without a word or
-// phrase is a *ParamError.
+// query's words or phrases in its normalised headline (when it is a title
+// line, not the body's first sentence), attribution and body: as many
+// lines as strings.Count finds. A query without a word or phrase is a
+// *ParamError.
 func ComputeConcordance(ctx context.Context, s Searcher, p KWICParams) (*Concordance, error) {
 	width, err := kwicWidth(p.Width)
 	if err != nil {
@@ -152,9 +157,15 @@ func yearOf(date string) string {
 }
 
 // addArticle adds the occurrences in h's text and returns their number.
+// A headline that is the article's first sentence, not a title line of its
+// own, is read once: in the body.
 func (c *Concordance) addArticle(h index.Hit, values []string, width int) int {
 	n := 0
-	for i, part := range []string{h.Text.Headline, h.Text.SourceOrg, h.Text.Body} {
+	headline := h.Text.Headline
+	if strings.HasPrefix(h.Text.Body, headline) {
+		headline = ""
+	}
+	for i, part := range []string{headline, h.Text.SourceOrg, h.Text.Body} {
 		for _, v := range values {
 			for off := 0; ; {
 				j := strings.Index(part[off:], v)

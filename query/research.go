@@ -223,3 +223,28 @@ func WriteKWICCSV(w io.Writer, c *Concordance) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// Concordance asks the server for the concordance of p (GET /api/kwic), as
+// ComputeConcordance computes it.
+func (c *Client) Concordance(ctx context.Context, p KWICParams) (*Concordance, error) {
+	v := p.Params.urlValues()
+	v.Del("sort")
+	v.Del("facets")
+	for k, n := range map[string]int{"width": p.Width, "limit": p.Limit, "offset": p.Offset} {
+		v.Del(k)
+		if n != 0 {
+			v.Set(k, strconv.Itoa(n))
+		}
+	}
+	if p.Limit == 0 {
+		v.Set("limit", strconv.Itoa(MaxKWICLines))
+	}
+	if p.Order != "" {
+		v.Set("sort", p.Order)
+	}
+	var out Concordance
+	if err := c.get(ctx, "/api/kwic", v, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

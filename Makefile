@@ -46,6 +46,7 @@ fuzz:
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzParams$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./query -run '^$$' -fuzz '^FuzzKWIC$$' -fuzztime $(FUZZTIME)
 
 ## bench: the benchmarks, 5 runs each.
 bench:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,11 +101,18 @@ func WriteFeed(w io.Writer, resp *Response, p Params, base string) error {
 	for k, vs := range v {
 		page[k] = vs
 	}
+	self := url.Values{}
+	for k, vs := range v {
+		self[k] = vs
+	}
+	if p.Limit != DefaultFeedLimit && p.Limit != 0 {
+		self.Set("limit", strconv.Itoa(p.Limit))
+	}
 	f := atomFeed{NS: atomNS, Lang: "zh-CN", ID: feedTagPrefix + "search:" + v.Encode(),
 		Title: feedTitle(p), Sub: fmt.Sprintf("%d 篇文章，最新收录的 %d 篇", resp.Total, len(resp.Hits)),
 		Author: atomPerson{"jianbao"}, Gen: atomGen{"jianbao"},
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: base + "/api/search.atom?" + p.urlValues().Encode()},
+			{Rel: "self", Type: "application/atom+xml", Href: base + "/api/search.atom?" + self.Encode()},
 			{Rel: "alternate", Type: "text/html", Href: base + "/?" + page.Encode()},
 		}}
 	updated := ""

@@ -20,6 +20,10 @@ const (
 	MaxKWICWidth     = 200     //
 	MaxKWICLines     = 100_000 // lines kept; occurrences past them are counted only
 	kwicPage         = 2000    // articles read per search
+	// kwicContextBudget bounds the characters of context a concordance
+	// keeps (about 6 bytes each, left and right): MaxKWICLines at widths up
+	// to 40, fewer lines at larger widths.
+	kwicContextBudget = 4_000_000
 )
 
 // Orders of concordance lines.
@@ -56,16 +60,17 @@ type KWICLine struct {
 // Concordance is every occurrence of a query in the articles a search
 // matches, with counts by year and by district of the reporting body.
 type Concordance struct {
-	Query       string             `json:"query"`
-	Values      []string           `json:"values"`      // the normalised words or phrases looked for
-	Occurrences int                `json:"occurrences"` // all of them, also those past MaxKWICLines
-	Articles    int                `json:"articles"`    // articles with at least one
-	Truncated   bool               `json:"truncated"`   // more than MaxKWICLines occurrences: lines hold the first by date
-	Width       int                `json:"width"`
-	Order       string             `json:"sort"`
-	ByYear      []index.FacetCount `json:"by_year"`     // occurrences per year, in order of years
-	ByDistrict  []index.FacetCount `json:"by_district"` // occurrences per reporting district, most first; "" for municipal bodies
-	Lines       []KWICLine         `json:"lines"`
+	Query       string      `json:"query"`
+	Values      []string    `json:"values"`      // the normalised words or phrases looked for
+	Occurrences int         `json:"occurrences"` // all of them, also those past MaxKWICLines
+	Articles    int         `json:"articles"`    // articles with at least one
+	Truncated   bool        `json:"truncated"`   // more occurrences than lines kept (MaxKWICLines, fewer at widths over 40): lines hold the first by date
+	Width       int         `json:"width"`
+	Order       string      `json:"sort"`
+	ByYear      []KWICCount `json:"by_year"`     // occurrences per year, in order of years
+	ByDistrict  []KWICCount `json:"by_district"` // occurrences per reporting district, most first; "" for municipal bodies
+	Lines       []KWICLine  `json:"lines"`
+	maxLines    int         // lines kept
 }
 
 // KWICCount is the number of occurrences with one value (a year, a
@@ -105,7 +110,8 @@ func ComputeConcordance(ctx context.Context, s Searcher, p KWICParams) (*Concord
 		return nil, &ParamError{"q", "a concordance needs a word or phrase to look for"}
 	}
 	req.Snippets, req.Texts, req.Limit = false, true, kwicPage
-	c := &Concordance{Query: p.Q, Values: values, Width: width, Order: order, Lines: []KWICLine{}}
+	c := &Concordance{Query: p.Q, Values: values, Width: width, Order: order, Lines: []KWICLine{},
+		maxLines: min(MaxKWICLines, kwicContextBudget/width)}
 	years, districts := map[string]int{}, map[string]int{}
 	for req.Offset = 0; ; req.Offset += kwicPage {
 		res, err := s.Search(ctx, req)
@@ -176,7 +182,7 @@ func (c *Concordance) addArticle(h index.Hit, values []string, width int) int {
 				off = start + len(v)
 				n++
 				c.Occurrences++
-				if len(c.Lines) >= MaxKWICLines {
+				if len(c.Lines) >= c.maxLines {
 					c.Truncated = true
 					continue
 				}

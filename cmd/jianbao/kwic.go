@@ -122,13 +122,14 @@ func writeKWICTable(w io.Writer, c *query.Concordance, marks [2]string) error {
 	default:
 		fmt.Fprintf(&b, "%d occurrences in %d articles\n", c.Occurrences, c.Articles)
 	}
-	leftCols := 0
+	leftCols, idCols := 0, 0
 	for _, l := range c.Lines {
 		leftCols = max(leftCols, displayWidth(l.Left))
+		idCols = max(idCols, len(l.ID))
 	}
 	for _, l := range c.Lines {
 		pad := strings.Repeat(" ", leftCols-displayWidth(l.Left))
-		fmt.Fprintf(&b, "%s  %-11s  %s%s%s%s%s%s\n", l.Date, l.ID, pad, l.Left, marks[0], l.Match, marks[1], l.Right)
+		fmt.Fprintf(&b, "%-10s  %-*s  %s%s%s%s%s%s\n", l.Date, idCols, l.ID, pad, l.Left, marks[0], l.Match, marks[1], l.Right)
 	}
 	for _, group := range []struct {
 		name   string

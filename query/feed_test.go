@@ -162,7 +162,7 @@ func TestFeedAfterHandOff(t *testing.T) {
 		}
 	}
 	ix := newIndex(t, first)
-	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: Serialize(ix), Token: "s3cret"}))
+	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: WarmAfterIngest(ix, nil), Token: "s3cret"}))
 	defer srv.Close()
 	feedURL := srv.URL + "/api/search.atom?q=文明"
 	before := parse(getFeed(t, feedURL))

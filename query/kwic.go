@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -243,7 +244,7 @@ func sortKWIC(lines []KWICLine, order string) {
 			strings.Compare(a.Part, b.Part), a.Position-b.Position)
 	}
 	if order == KWICSortDate {
-		slices.SortStableFunc(lines, func(a, b KWICLine) int { return byPlace(&a, &b) })
+		slices.SortFunc(lines, func(a, b KWICLine) int { return byPlace(&a, &b) })
 		return
 	}
 	col := collate.New(language.SimplifiedChinese)
@@ -261,8 +262,9 @@ func sortKWIC(lines []KWICLine, order string) {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		return cmp.Or(compareBytes(keys[a], keys[b]), byPlace(&lines[a], &lines[b]))
+	// byPlace breaks every tie: the order is total, no stable sort needed.
+	slices.SortFunc(idx, func(a, b int) int {
+		return cmp.Or(bytes.Compare(keys[a], keys[b]), byPlace(&lines[a], &lines[b]))
 	})
 	sorted := make([]KWICLine, len(lines))
 	for i, j := range idx {
@@ -270,8 +272,6 @@ func sortKWIC(lines []KWICLine, order string) {
 	}
 	copy(lines, sorted)
 }
-
-func compareBytes(a, b []byte) int { return strings.Compare(string(a), string(b)) }
 
 // reverseRunes returns s read backwards, so that sorting by it sorts by
 // the character nearest the match first.

@@ -20,7 +20,7 @@ const (
 	DefaultKWICWidth = 20      // characters of context on each side
 	MaxKWICWidth     = 200     //
 	MaxKWICLines     = 100_000 // lines kept; occurrences past them are counted only
-	kwicPage         = 2000    // articles read per search
+	kwicPage         = 10000   // articles read per search (their texts are held meanwhile)
 	// kwicContextBudget bounds the characters of context a concordance
 	// keeps (about 6 bytes each, left and right): MaxKWICLines at widths up
 	// to 40, fewer lines at larger widths.
@@ -174,6 +174,7 @@ func (c *Concordance) addArticle(h index.Hit, values []string, width int) int {
 	}
 	for i, part := range []string{headline, h.Text.SourceOrg, h.Text.Body} {
 		for _, v := range values {
+			pos, counted := 0, 0 // characters before byte counted
 			for off := 0; ; {
 				j := strings.Index(part[off:], v)
 				if j < 0 {
@@ -187,8 +188,10 @@ func (c *Concordance) addArticle(h index.Hit, values []string, width int) int {
 					c.Truncated = true
 					continue
 				}
+				pos += utf8.RuneCountInString(part[counted:start])
+				counted = start
 				c.Lines = append(c.Lines, KWICLine{ID: h.ID, IssueID: h.IssueID, Date: h.Date, District: h.District,
-					Part: kwicParts[i], Position: utf8.RuneCountInString(part[:start]),
+					Part: kwicParts[i], Position: pos,
 					Left: flat(part[backRunes(part, start, width):start]), Match: flat(v),
 					Right: flat(part[off:fwdRunes(part, off, width)])})
 			}

@@ -296,6 +296,7 @@ async function renderKWIC(p) {
       el("td", { class: "match" }, l.match),
       el("td", { class: "right" }, l.right));
   }));
+  tbody.dataset.for = a.toString(); // the request these lines answer
 }
 
 function fileURL(issueID, page) {

@@ -139,6 +139,26 @@ func TestFeed(t *testing.T) {
 	if f := parse(getFeed(t, srv.URL+"/api/search.atom?q=不存在的词语组合")); len(f.Entries) != 0 {
 		t.Errorf("no hits: %d entries", len(f.Entries))
 	}
+	// Polling with the ETag: 304 while the feed is unchanged.
+	resp, err := http.Get(srv.URL + "/api/search.atom?q=志愿")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	etag := resp.Header.Get("ETag")
+	req, _ := http.NewRequest("GET", srv.URL+"/api/search.atom?q=志愿", nil)
+	req.Header.Set("If-None-Match", etag)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotModified || etag == "" {
+		t.Errorf("poll with ETag %q: %v %v, want 304", etag, resp.Status, err)
+	} else {
+		resp.Body.Close()
+	}
+	req.Header.Set("If-None-Match", `"other"`)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("poll with another ETag: %v %v, want 200", resp.Status, err)
+	} else {
+		resp.Body.Close()
+	}
 	var e apiError
 	if st := getJSON(t, srv.URL+"/api/search.atom?q=(", &e); st != 400 {
 		t.Errorf("bad query: %d", st)

@@ -3,13 +3,16 @@ package query
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The researchers' endpoints: citations, feeds and the concordance.
@@ -143,10 +146,14 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) error {
 	if err := WriteFeed(&b, resp, p, baseURL(r)); err != nil {
 		return err
 	}
+	// Feed readers poll: an unchanged feed is answered 304 to a request
+	// with its ETag (If-None-Match).
+	sum := sha256.Sum256(b.Bytes())
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, err = w.Write(b.Bytes())
-	return err
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b.Bytes()))
+	return nil
 }
 
 // kwicFromURL reads a concordance request from URL parameters.

@@ -3,9 +3,11 @@ package query
 import (
 	"bytes"
 	"encoding/csv"
+	"flag"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
+
+var kwicScreenshot = flag.String("kwic-screenshot", "", "write a PNG of the concordance view to this file (for the README)")
 
 // TestResearchToolsInBrowser drives the researchers' tools of the page in
 // headless Chromium: the 引用 button copies an article's GB/T 7714
@@ -132,6 +136,12 @@ func TestResearchToolsInBrowser(t *testing.T) {
 		return location.search.includes("ksort=left") && f.get("sort") === "left" && f.get("width") === "8"; })()`)
 	if got := run(t, ctx, "lines", chromedp.Evaluate[[]string](rows)); !slices.Equal(got, lines(byLeft)) {
 		t.Errorf("concordance by left context differs from the API's: first %q", got[:min(3, len(got))])
+	}
+	if *kwicScreenshot != "" {
+		png := run(t, ctx, "screenshot", chromedp.CaptureScreenshot())
+		if err := os.WriteFile(*kwicScreenshot, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	href := run(t, ctx, "CSV link", chromedp.Evaluate[string](`document.getElementById("kwic-csv").href`))
 	records, err := csv.NewReader(strings.NewReader(get(href))).ReadAll()

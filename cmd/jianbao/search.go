@@ -66,6 +66,9 @@ as an Atom feed, the articles indexed last first, with links to the server at
   jianbao search --format atom 志愿服务 > 志愿服务.atom`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.params.Q = strings.Join(args, " ")
+			if opts.format == "atom" && !cmd.Flags().Changed("limit") {
+				opts.params.Limit = query.DefaultFeedLimit // as many entries as the server's feed
+			}
 			return runSearch(cmd.Context(), a, opts)
 		},
 	}

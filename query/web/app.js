@@ -233,6 +233,7 @@ function searchOnly(p) {
 function renderTools(p, total) {
   const box = $("tools");
   box.hidden = !total;
+  box.querySelector(".label").textContent = total > 1000 ? "导出前 1000 篇结果：" : "导出这些结果：";
   const s = searchOnly(p);
   if (p.get("sort")) s.set("sort", p.get("sort"));
   for (const a of box.querySelectorAll("a[data-format]")) {

@@ -70,35 +70,67 @@ type IssueStore interface {
 }
 
 // References returns the references of the articles ids, in their order,
-// reading each issue once. An unknown or malformed id is an error wrapping
-// ErrNotFound; more than MaxCiteIDs ids is a *ParamError.
+// reading each issue once; an issue id (2021-014) stands for all its
+// articles. An unknown or malformed id is an error wrapping ErrNotFound;
+// more than MaxCiteIDs ids, or articles, is a *ParamError.
 func References(ctx context.Context, s IssueStore, ids []string, base string) ([]Reference, error) {
+	tooMany := &ParamError{"ids", fmt.Sprintf("more than %d articles, the most at once", MaxCiteIDs)}
 	if len(ids) > MaxCiteIDs {
-		return nil, &ParamError{"ids", fmt.Sprintf("%d articles, at most %d at once", len(ids), MaxCiteIDs)}
+		return nil, tooMany
 	}
 	issues := map[string]*index.Issue{}
+	issue := func(id, issueID string) (*index.Issue, error) {
+		if iss, ok := issues[issueID]; ok {
+			return iss, nil
+		}
+		iss, err := s.Issue(ctx, issueID)
+		if errors.Is(err, ErrNotFound) {
+			if id == issueID {
+				return nil, fmt.Errorf("no issue %s in the index: %w", issueID, ErrNotFound)
+			}
+			return nil, fmt.Errorf("no article %s: its issue %s is not in the index: %w", id, issueID, ErrNotFound)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cite %s: %w", id, err)
+		}
+		issues[issueID] = iss
+		return iss, nil
+	}
 	refs := make([]Reference, 0, len(ids))
 	for _, id := range ids {
+		if issueID, ok := IssueID(id); ok && issueID == id {
+			iss, err := issue(id, issueID)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range iss.Articles {
+				v, err := FindArticle(iss, a.ID)
+				if err != nil {
+					return nil, err
+				}
+				refs = append(refs, NewReference(v, SourceOf(iss).Path, base))
+			}
+			if len(refs) > MaxCiteIDs {
+				return nil, tooMany
+			}
+			continue
+		}
 		issueID, ok := ArticleIssueID(id)
 		if !ok {
-			return nil, fmt.Errorf("%q is not an article id such as 2021-014-02: %w", id, ErrNotFound)
+			return nil, fmt.Errorf("%q is neither an article id (2021-014-02) nor an issue id (2021-014): %w", id, ErrNotFound)
 		}
-		iss, ok := issues[issueID]
-		if !ok {
-			var err error
-			if iss, err = s.Issue(ctx, issueID); err != nil {
-				if errors.Is(err, ErrNotFound) {
-					return nil, fmt.Errorf("no article %s: its issue %s is not in the index: %w", id, issueID, ErrNotFound)
-				}
-				return nil, fmt.Errorf("cite %s: %w", id, err)
-			}
-			issues[issueID] = iss
+		iss, err := issue(id, issueID)
+		if err != nil {
+			return nil, err
 		}
 		v, err := FindArticle(iss, id)
 		if err != nil {
 			return nil, err
 		}
 		refs = append(refs, NewReference(v, SourceOf(iss).Path, base))
+	}
+	if len(refs) > MaxCiteIDs {
+		return nil, tooMany
 	}
 	return refs, nil
 }

@@ -376,6 +376,13 @@ func TestCiteEndpoints(t *testing.T) {
 	if _, _, body := get("/api/cite?ids=2021-014-02&ids=2016-002-01"); !strings.HasPrefix(body, "[1] 海淀区文明办. ") {
 		t.Errorf("default format: %q", body)
 	}
+	iss, err := ix.Issue(t.Context(), "2021-014")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _, body := get("/api/cite?ids=2021-014&format=ris"); st != 200 || strings.Count(body, "TY  - ") != len(iss.Articles) || !strings.Contains(body, "ID  - 2021-014-05\r\n") {
+		t.Errorf("an issue id: %d, %d references for %d articles", st, strings.Count(body, "TY  - "), len(iss.Articles))
+	}
 	resp, err := Search(t.Context(), ix, Params{Q: "垃圾分类", District: "海淀", Limit: MaxLimit})
 	if err != nil || resp.Total == 0 {
 		t.Fatalf("search: %v", err)

@@ -24,7 +24,8 @@ func newCiteCmd(a *app) *cobra.Command {
 		Use:   "cite ID...",
 		Short: "Print citations of articles: GB/T 7714, RIS, BibTeX or CSL-JSON",
 		Long: `cite prints a citation of each article ID (such as 2021-014-02), in the order
-given, ready to paste or to import into a reference manager:
+given, ready to paste or to import into a reference manager; an issue ID (such
+as 2021-014) cites each of its articles:
 
   gbt7714   GB/T 7714-2015, the Chinese reference standard (numbered when
             there are several): the bulletin is cited as an internal document
@@ -39,7 +40,8 @@ issuer as publisher, the reporting body as author, language zh-CN, and the
 article id with its source file and page. For the hits of a search use
 jianbao search --format ris|bibtex|csl-json.`,
 		Example: `  jianbao cite 2021-014-02
-  jianbao cite 2021-014-01 2021-014-02 2021-014-03
+  jianbao cite 2021-014-01 2021-014-03
+  jianbao cite --format ris 2021-014 > 2021-014.ris
   jianbao cite --format bibtex 2021-014-02 >> refs.bib
   jianbao cite --format csl-json 2021-014-02 > refs.json && pandoc --citeproc --bibliography refs.json paper.md`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,8 +62,11 @@ func runCite(ctx context.Context, a *app, opts citeOptions) error {
 		return usageError{errors.New("cite needs at least one article ID, such as 2021-014-02")}
 	}
 	for _, id := range opts.ids {
-		if _, ok := query.ArticleIssueID(id); !ok {
-			return usageError{fmt.Errorf("%q is not an article id such as 2021-014-02", id)}
+		if _, ok := query.ArticleIssueID(id); ok {
+			continue
+		}
+		if issueID, ok := query.IssueID(id); !ok || issueID != id {
+			return usageError{fmt.Errorf("%q is neither an article id such as 2021-014-02 nor an issue id such as 2021-014", id)}
 		}
 	}
 	ix, server, err := openReader(indexDir(opts.index), "jianbao cite", a)

@@ -31,6 +31,9 @@ func TestCite(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[1], "[2] ") {
 		t.Errorf("two articles: exit %d, %q", code, out)
 	}
+	if code, out, _ := run(t, "cite", "--index", dir, "2021-014"); code != 0 || strings.Count(out, "\n") != 5 || !strings.Contains(out, "[2] "+strings.TrimSpace(want)) {
+		t.Errorf("an issue: exit %d, %q", code, out)
+	}
 	for format, check := range map[string]string{"ris": "TY  - MGZN\r\nID  - 2021-014-02\r\n", "bibtex": "@article{2021-014-02,\n", "csl-json": `"id": "2021-014-02"`} {
 		if code, out, stderr := run(t, "cite", "--index", dir, "--format", format, "2021-014-02"); code != 0 || !strings.Contains(out, check) {
 			t.Errorf("%s: exit %d, %q%s", format, code, out, stderr)
@@ -42,7 +45,8 @@ func TestCite(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"cite", "--index", dir}, exitUsage, "at least one article"},
-		{[]string{"cite", "--index", dir, "2021-014"}, exitUsage, "not an article id"},
+		{[]string{"cite", "--index", dir, "2021-14"}, exitUsage, "neither an article id"},
+		{[]string{"cite", "--index", dir, "2030-001"}, exitFailure, "no issue 2030-001"},
 		{[]string{"cite", "--index", dir, "--format", "mla", "2021-014-02"}, exitUsage, "unknown format"},
 		{[]string{"cite", "--index", dir, "2030-001-01"}, exitFailure, "2030-001 is not in the index"},
 	} {

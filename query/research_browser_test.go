@@ -158,4 +158,12 @@ func TestResearchToolsInBrowser(t *testing.T) {
 	if v := run(t, ctx, "CSP violations", chromedp.Evaluate[[]string](`window.cspViolations`)); len(v) > 0 {
 		t.Errorf("the Content-Security-Policy refused: %q", v)
 	}
+	// On a phone the concordance fits the screen.
+	do(t, ctx, "phone",
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(srv.URL+"/?view=kwic&q="+url.QueryEscape(q)),
+		chromedp.WaitVisible(css(`#kwic-lines tr.line`)))
+	if w := run(t, ctx, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+		t.Errorf("on a 390 px phone the concordance is %d px wide", w)
+	}
 }

@@ -118,9 +118,9 @@ func writeKWICTable(w io.Writer, c *query.Concordance, marks [2]string) error {
 	case c.Occurrences == 0:
 		b.WriteString("no occurrences found\n")
 	case c.Truncated:
-		fmt.Fprintf(&b, "%d occurrences in %d articles; the first %d by date are sorted\n", c.Occurrences, c.Articles, query.MaxKWICLines)
+		fmt.Fprintf(&b, "%s in %s; the first %d by date are listed\n", occurrences(c.Occurrences), articles(c.Articles), len(c.Lines))
 	default:
-		fmt.Fprintf(&b, "%d occurrences in %d articles\n", c.Occurrences, c.Articles)
+		fmt.Fprintf(&b, "%s in %s\n", occurrences(c.Occurrences), articles(c.Articles))
 	}
 	leftCols, idCols := 0, 0
 	for _, l := range c.Lines {
@@ -161,4 +161,11 @@ func displayWidth(s string) int {
 		}
 	}
 	return n
+}
+
+func occurrences(n int) string {
+	if n == 1 {
+		return "1 occurrence"
+	}
+	return fmt.Sprintf("%d occurrences", n)
 }

@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search bench-scale soak clean testdata-pdf
+.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search bench-scale bench-kwic soak clean testdata-pdf
 
 all: build
 
@@ -47,6 +47,7 @@ fuzz:
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzParams$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzHost$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./query -run '^$$' -fuzz '^FuzzKWIC$$' -fuzztime $(FUZZTIME)
 
 ## bench: the benchmarks, 5 runs each.
 bench:
@@ -75,6 +76,12 @@ SCALE_ARTICLES ?= 100000
 bench-scale:
 	@command -v groonga >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends groonga-bin >/dev/null; }
 	JIANBAO_SCALE_ARTICLES=$(SCALE_ARTICLES) $(GO) test ./cmd/jianbao -run '^$$' -bench Scale -benchtime 1x -timeout 180m
+
+## bench-kwic: whole concordances (every occurrence, sorted by the left
+## context) of frequent to rare words on a 20k-article generated archive,
+## beside ripgrep counting the same occurrences.
+bench-kwic:
+	JIANBAO_BENCH_ARTICLES=20000 $(GO) test ./query -run '^$$' -bench Concordance -benchtime 5x -timeout 30m
 
 ## soak: kill -9 jianbao ingest many times on a larger archive, then check it;
 ## the hostile batch with the default worker limits; then 64 clients search

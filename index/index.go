@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -38,7 +39,7 @@ import (
 )
 
 // SchemaVersion changes whenever the mapping or the documents change shape.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // Options control how an index is opened.
 type Options struct {
@@ -75,6 +76,7 @@ type Index struct {
 	lock *lockFile
 	log  *slog.Logger
 	ro   bool
+	now  func() time.Time // the clock of Batch.Put
 
 	reader  FileReader
 	writeMu sync.Mutex // held while Ingest writes
@@ -157,7 +159,7 @@ func open(dir string, opts Options, checkVersion bool) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, lock: lk, log: opts.logger(), ro: opts.ReadOnly, reader: opts.Reader}
+	ix := &Index{dir: dir, lock: lk, log: opts.logger(), ro: opts.ReadOnly, reader: opts.Reader, now: time.Now}
 	if !exists {
 		err = ix.create(opts.Words)
 	} else {

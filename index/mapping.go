@@ -27,14 +27,15 @@ const (
 	fOrganis  = "organisation"
 	fTheme    = "theme"
 	fSpecial  = "special"
-	fText     = "text"  // bigrams of headline␟attribution␟body␟ (MatchText form), documents and frequencies
-	fWords    = "words" // dictionary words of the same, for ranking
-	fHead     = "head"  // bigrams of the headline, documents only, for ranking
-	fRecord   = "rec"   // the stored record (deflated JSON), not indexed
-	fFiles    = "files" // an issue's sources (JSON), stored
-	fHit      = "hit"   // an article's fields shown in a hit (JSON), stored
-	fMatch    = "match" // an article's fText value (UTF-16LE), stored: see matchtext.go
-	fPatch    = "patch" // what rebuilds an article's body from fMatch, stored
+	fIndexed  = "indexed" // when the article's issue was indexed (RFC 3339, UTC), for feeds
+	fText     = "text"    // bigrams of headline␟attribution␟body␟ (MatchText form), documents and frequencies
+	fWords    = "words"   // dictionary words of the same, for ranking
+	fHead     = "head"    // bigrams of the headline, documents only, for ranking
+	fRecord   = "rec"     // the stored record (deflated JSON), not indexed
+	fFiles    = "files"   // an issue's sources (JSON), stored
+	fHit      = "hit"     // an article's fields shown in a hit (JSON), stored
+	fMatch    = "match"   // an article's fText value (UTF-16LE), stored: see matchtext.go
+	fPatch    = "patch"   // what rebuilds an article's body from fMatch, stored
 )
 
 // keywordFields are the exact-value fields usable in Field expressions.
@@ -88,6 +89,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	date := kw(true)
 	date.Store = true // Issues lists the dates
 	doc.AddFieldMappingsAt(fDate, date)
+	doc.AddFieldMappingsAt(fIndexed, kw(true)) // feeds sort by it
 	// No positions: a phrase's candidates are checked against the stored
 	// search text (fMatch): about 0.6 × the text on disk, where positions
 	// took 2.2 ×.

@@ -53,6 +53,9 @@ const (
 	SortRelevance = "relevance"
 	SortDate      = "date"  // oldest first
 	SortDateDesc  = "-date" // newest first
+	// SortIndexedDesc puts the articles indexed last first (then by date,
+	// newest first): the order of a feed.
+	SortIndexedDesc = "-indexed"
 )
 
 // Request is one search.
@@ -64,6 +67,8 @@ type Request struct {
 	Facets []string // facet names: "district", "section", "org", "theme", "year"
 	// Snippets asks for highlighted KWIC snippets of the Text terms.
 	Snippets bool
+	// Texts asks for each hit's search text (Hit.Text).
+	Texts bool
 }
 
 // Hit is one matching article.
@@ -72,6 +77,15 @@ type Hit struct {
 	Citation
 	Snippets []string `json:"snippets"` // "…<mark>永定路</mark>…", HTML-escaped around the marks
 	Score    float64  `json:"score"`
+	// Text is the search text of the article when the Request asked for it.
+	Text *SearchText `json:"-"`
+}
+
+// SearchText is an article's headline, attribution and body in the form
+// Text expressions are matched against (ingest.MatchText): the
+// normalised text a match is a substring of.
+type SearchText struct {
+	Headline, SourceOrg, Body string
 }
 
 // Citation is what a reader cites an article by: its issue, date, section,
@@ -85,6 +99,9 @@ type Citation struct {
 	District  string `json:"district"`
 	Headline  string `json:"headline"`
 	Page      int    `json:"page,omitempty"`
+	// Indexed is when jianbao indexed the article's issue as it now reads
+	// (RFC 3339, UTC); "" in indexes of schema 7 and before.
+	Indexed string `json:"indexed,omitempty"`
 }
 
 // FacetCount is the number of matching articles with one facet value.

@@ -73,8 +73,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	case SortDateDesc:
 		br.SortBy([]string{"-" + fDate, "_id"})
 		br.Score = "none"
+	case SortIndexedDesc:
+		br.SortBy([]string{"-" + fIndexed, "-" + fDate, "_id"})
+		br.Score = "none"
 	default:
-		return nil, &BadRequestError{fmt.Sprintf("unknown sort %q: want relevance, date or -date", req.Sort)}
+		return nil, &BadRequestError{fmt.Sprintf("unknown sort %q: want relevance, date, -date or -indexed", req.Sort)}
 	}
 	var facets *facetCounter
 	if len(req.Facets) > 0 {
@@ -112,7 +115,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		for _, h := range res.Hits {
-			hit, err := toHit(docs, h, marks)
+			hit, err := toHit(docs, h, marks, req.Texts)
 			if err != nil {
 				return nil, err
 			}
@@ -137,8 +140,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 }
 
 // toHit returns the hit of match h, read from the snapshot's stored
-// fields, with snippets of where marks are.
-func toHit(docs snapshotDocs, h *search.DocumentMatch, marks []string) (Hit, error) {
+// fields, with snippets of where marks are, and with its search text if
+// texts.
+func toHit(docs snapshotDocs, h *search.DocumentMatch, marks []string, texts bool) (Hit, error) {
 	var hit Hit
 	var m storedMatch
 	var decodeErr error
@@ -157,12 +161,17 @@ func toHit(docs snapshotDocs, h *search.DocumentMatch, marks []string) (Hit, err
 		return Hit{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
 	}
 	hit.ID, hit.Score, hit.Snippets = h.ID, h.Score, []string{}
-	if len(marks) > 0 {
+	if len(marks) > 0 || texts {
 		head, org, body, err := m.parts()
 		if err != nil {
 			return Hit{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
 		}
-		hit.Snippets = snippets([]string{body, head, org}, marks, 3)
+		if len(marks) > 0 {
+			hit.Snippets = snippets([]string{body, head, org}, marks, 3)
+		}
+		if texts {
+			hit.Text = &SearchText{Headline: head, SourceOrg: org, Body: body}
+		}
 	}
 	return hit, nil
 }
@@ -488,3 +497,8 @@ func fwdRunes(s string, i, n int) int {
 	}
 	return i
 }
+
+// TextValues returns the normalised values of the Text expressions of e
+// that a match must or may contain (not those under Not), each once, in
+// order: what a match of e is a substring of its search text for.
+func TextValues(e Expr) []string { return textValues(e, false, nil) }

@@ -33,6 +33,9 @@ type File struct {
 type Issue struct {
 	ingest.Issue
 	Files []File `json:"files"`
+	// Indexed is when the issue was indexed as it now reads: set by
+	// Batch.Put, kept while its articles' text stays the same.
+	Indexed time.Time `json:"indexed,omitzero"`
 }
 
 // storedArticle is the record of an article document. It is stored in
@@ -119,7 +122,12 @@ func (b *Batch) Put(iss *Issue) error {
 	if iss.ID == "" {
 		return errors.New("put issue: empty id")
 	}
-	if old, err := b.ix.Issue(context.Background(), iss.ID); err == nil {
+	indexed := iss.Indexed
+	old, err := b.ix.Issue(context.Background(), iss.ID)
+	if err == nil {
+		if indexed.IsZero() && sameText(old, iss) {
+			indexed = old.Indexed
+		}
 		keep := map[string]bool{}
 		for _, a := range iss.Articles {
 			keep[a.ID] = true
@@ -133,8 +141,12 @@ func (b *Batch) Put(iss *Issue) error {
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
+	if indexed.IsZero() {
+		indexed = b.ix.now().UTC().Truncate(time.Second)
+	}
 	head := *iss
 	head.Articles = nil
+	head.Indexed = indexed
 	rec, err := encodeRecord(head)
 	if err != nil {
 		return fmt.Errorf("put issue %s: %w", iss.ID, err)
@@ -148,14 +160,23 @@ func (b *Batch) Put(iss *Issue) error {
 	}
 	b.docs++
 	for _, a := range iss.Articles {
-		if err := b.putArticle(&iss.Issue, a); err != nil {
+		if err := b.putArticle(&iss.Issue, a, indexed.Format(time.RFC3339)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
+// sameText reports whether the issue new has the articles of old, with
+// the same headlines, attributions and bodies: a re-ingest of an unchanged
+// bulletin, or a retagging, keeps the time it was indexed.
+func sameText(old, new *Issue) bool {
+	return slices.EqualFunc(old.Articles, new.Articles, func(a, b ingest.Article) bool {
+		return a.ID == b.ID && a.Headline == b.Headline && a.SourceOrg == b.SourceOrg && a.Body == b.Body
+	})
+}
+
+func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article, indexed string) error {
 	text, m, inMatch := encodeMatch(a.Headline, a.SourceOrg, a.Body)
 	rest := restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
 		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, Themes: a.Themes}
@@ -167,12 +188,13 @@ func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article) error {
 		return fmt.Errorf("put article %s: %w", a.ID, err)
 	}
 	hit := appendCitation(nil, Citation{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
-		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page})
+		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page, Indexed: indexed})
 	doc := map[string]any{
 		fType: typeArticle, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
 		fSection: a.Section, fOrg: a.SourceOrg, fDistrict: a.District,
 		fMention: a.DistrictsMentioned, fOrganis: a.Organisations, fTheme: a.Themes,
 		fSpecial: iss.Special,
+		fIndexed: indexed,
 		fText:    text,
 		fHead:    ingest.MatchText(a.Headline),
 		fRecord:  rec,

@@ -82,6 +82,16 @@ func FuzzHandler(f *testing.F) {
 		"/api/issues/2021-014%00", "/healthz", "/", "/app.js", "/api/nothing"} {
 		f.Add(p, "q=a&by=month&split=district")
 	}
+	for p, q := range map[string]string{
+		"/api/cite":        "ids=2021-014-01,2021-014-02&format=ris",
+		"/api/cite/search": "q=" + url.QueryEscape("志愿") + "&format=bibtex&limit=3",
+		"/api/search.atom": "q=" + url.QueryEscape("文明") + "&district=" + url.QueryEscape("海淀") + "&limit=5",
+		"/api/kwic":        "q=" + url.QueryEscape("文明") + "&width=3&sort=left&format=csv&limit=10",
+	} {
+		f.Add(p, q)
+	}
+	f.Add("/api/kwic", "q=a&width=-1&limit=-5&offset=x")
+	f.Add("/api/cite", "ids=,,../x&format=csl-json")
 	h := NewHandler(sharedIndex(f), Options{AllowHosts: []string{"jianbao.test"}})
 	f.Fuzz(func(t *testing.T, path, raw string) {
 		u, err := url.Parse("http://jianbao.test" + path)
@@ -112,6 +122,42 @@ func FuzzHandler(f *testing.F) {
 		}
 		if w.Header().Get("X-Content-Type-Options") != "nosniff" && (w.Code < 300 || w.Code >= 400) {
 			t.Fatalf("GET %s?%s: %d without nosniff", path, raw, w.Code)
+		}
+	})
+}
+
+// FuzzKWIC checks that no URL query makes a concordance panic, that every
+// refusal is a user error, and that an answer keeps its promises: lines
+// within the limit, as many occurrences as counted, widths respected.
+func FuzzKWIC(f *testing.F) {
+	for _, s := range paramSeeds {
+		f.Add(s + "&width=4&sort=right")
+	}
+	f.Add("q=" + url.QueryEscape("文明") + "&width=200&sort=left&limit=7&offset=3")
+	f.Add("q=" + url.QueryEscape(`"复兴路 40 号" OR 志愿`) + "&width=0")
+	ix := sharedIndex(f)
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		p, err := kwicFromURL(v)
+		if err != nil {
+			checkUserError(t, err)
+			return
+		}
+		c, err := ComputeConcordance(t.Context(), ix, p)
+		if err != nil {
+			checkUserError(t, err)
+			return
+		}
+		if len(c.Lines) > p.Limit || len(c.Lines) > c.Occurrences || c.Articles > c.Occurrences {
+			t.Fatalf("%d lines (limit %d) of %d occurrences in %d articles", len(c.Lines), p.Limit, c.Occurrences, c.Articles)
+		}
+		for _, l := range c.Lines {
+			if utf8.RuneCountInString(l.Left) > c.Width || utf8.RuneCountInString(l.Right) > c.Width || l.Match == "" {
+				t.Fatalf("line %+v of width %d", l, c.Width)
+			}
 		}
 	})
 }

@@ -30,7 +30,7 @@ type Params struct {
 	Org      string   // reporting body (source_org), exactly
 	Theme    string   // theme of the taxonomy
 	From, To string   // dates: YYYY, YYYY-MM or YYYY-MM-DD, inclusive
-	Sort     string   // "relevance" (default), "date" or "-date"
+	Sort     string   // "relevance" (default), "date", "-date" or "-indexed" (indexed last first)
 	Limit    int      // 0 means DefaultLimit
 	Offset   int      //
 	Facets   []string // from FacetNames
@@ -105,10 +105,10 @@ func (p Params) Request() (index.Request, error) {
 	switch p.Sort {
 	case "", index.SortRelevance:
 		req.Sort = index.SortRelevance
-	case index.SortDate, index.SortDateDesc:
+	case index.SortDate, index.SortDateDesc, index.SortIndexedDesc:
 		req.Sort = p.Sort
 	default:
-		return index.Request{}, &ParamError{"sort", fmt.Sprintf("unknown order %q: want relevance, date or -date", p.Sort)}
+		return index.Request{}, &ParamError{"sort", fmt.Sprintf("unknown order %q: want relevance, date, -date or -indexed", p.Sort)}
 	}
 	switch {
 	case p.Limit < 0 || p.Limit > MaxLimit:

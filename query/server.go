@@ -100,6 +100,10 @@ type Options struct {
 //	GET /api/trend         articles and issues per period of a search
 //	GET /api/trend.svg     the same as a chart
 //	GET /api/stats         the archive by year, section, district, body, theme; gaps
+//	GET /api/cite          citations of articles (GB/T 7714, RIS, BibTeX, CSL-JSON)
+//	GET /api/cite/search   citations of the hits of a search
+//	GET /api/search.atom   a search as an Atom feed, articles indexed last first
+//	GET /api/kwic          the concordance of a search (JSON or CSV)
 //	GET /api/openapi.json  the OpenAPI 3 description of the above
 //	GET /files/{issue_id}  the source file of an issue, as ingested
 //	GET /healthz           liveness
@@ -137,6 +141,10 @@ var routes = []route{
 	{"GET", "/api/trend", (*Handler).trend},
 	{"GET", "/api/trend.svg", (*Handler).trendSVG},
 	{"GET", "/api/stats", (*Handler).stats},
+	{"GET", "/api/cite", (*Handler).cite},
+	{"GET", "/api/cite/search", (*Handler).citeSearch},
+	{"GET", "/api/search.atom", (*Handler).feed},
+	{"GET", "/api/kwic", (*Handler).kwic},
 	{"GET", "/api/openapi.json", (*Handler).openapi},
 	{"GET", "/files/{issue_id}", (*Handler).file},
 	{"GET", "/healthz", (*Handler).healthz},

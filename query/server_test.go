@@ -393,8 +393,10 @@ func TestOpenAPI(t *testing.T) {
 	if !slices.Equal(docRoutes, codeRoutes) {
 		t.Errorf("document routes %v\nhandler routes %v", docRoutes, codeRoutes)
 	}
+	citeSearch := append(slices.Clone(searchParamNames[:len(searchParamNames)-1]), "format") // no facets
 	for path, want := range map[string][]string{"/api/search": searchParamNames, "/api/facets": searchParamNames,
-		"/api/trend": trendParamNames, "/api/trend.svg": trendParamNames} {
+		"/api/trend": trendParamNames, "/api/trend.svg": trendParamNames, "/api/cite": citeParamNames,
+		"/api/cite/search": citeSearch, "/api/kwic": kwicParamNames, "/api/search.atom": feedParamNames} {
 		var names []string
 		for _, p := range doc.Paths[path]["get"].Parameters {
 			name := p.Name
@@ -421,6 +423,8 @@ func TestOpenAPI(t *testing.T) {
 		for k, v := range ids {
 			path = strings.ReplaceAll(path, k, v)
 		}
+		// Endpoints that need a parameter.
+		path += map[string]string{"/api/cite": "?ids=2021-014-01", "/api/kwic": "?q=文明"}[rt.path]
 		resp, err := http.Get(srv.URL + path)
 		if err != nil {
 			t.Fatal(err)
@@ -434,13 +438,16 @@ func TestOpenAPI(t *testing.T) {
 		}
 	}
 	// Every parameter named in the handler code is documented.
-	src, err := os.ReadFile("server.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range regexp.MustCompile(`v\.Get\("(\w+)"\)`).FindAllStringSubmatch(string(src), -1) {
-		if !slices.Contains(searchParamNames, m[1]) && !slices.Contains(trendParamNames, m[1]) {
-			t.Errorf("handler reads parameter %q that is in neither searchParamNames nor trendParamNames", m[1])
+	for _, file := range []string{"server.go", "research.go"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`v\.Get\("(\w+)"\)`).FindAllStringSubmatch(string(src), -1) {
+			if !slices.ContainsFunc([][]string{searchParamNames, trendParamNames, citeParamNames, kwicParamNames, feedParamNames},
+				func(names []string) bool { return slices.Contains(names, m[1]) }) {
+				t.Errorf("%s reads parameter %q that no parameter list names", file, m[1])
+			}
 		}
 	}
 }

@@ -105,5 +105,7 @@ TXT files) into structured records and a full-text index, and searches it.`,
 	root.AddCommand(newRetagCmd(a))
 	root.AddCommand(newBackupCmd(a))
 	root.AddCommand(newWorkerCmd(a))
+	root.AddCommand(newCiteCmd(a))
+	root.AddCommand(newKWICCmd(a))
 	return root
 }

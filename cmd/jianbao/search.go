@@ -18,10 +18,11 @@ import (
 )
 
 type searchOptions struct {
-	index  string
-	format string
-	color  string
-	params query.Params
+	index   string
+	format  string
+	color   string
+	baseURL string // of the server that feed links point to
+	params  query.Params
 }
 
 func newSearchCmd(a *app) *cobra.Command {
@@ -53,15 +54,24 @@ Output: a table with date, issue, section, reporting body, headline and a
 snippet with the match marked (in colour on a terminal); json prints
 {"total", "took_ms", "hits", "facets"} as GET /api/search does; jsonl one hit
 per line; csv one row per hit, a cell that starts with = + - @, a tab or a
-carriage return prefixed with ' so that a spreadsheet shows it as text.`,
+carriage return prefixed with ' so that a spreadsheet shows it as text. ris,
+bibtex and csl-json print the citations of the hits (see jianbao cite), for a
+reference manager. atom prints the search as an Atom feed, the articles
+indexed last first, with links to the server at --base-url (GET
+/api/search.atom serves the same feed).`,
 		Example: `  jianbao search 文明城区
   jianbao search --district 海淀 --from 2021-01 --to 2021-06 垃圾分类
   jianbao search --sort -date --limit 50 --facets district,year 志愿服务
   jianbao search -- '志愿 -疫情'
   jianbao search --format json --limit 1000 '"复兴路 40 号"' | jq '.hits[].id'
-  jianbao search --format csv --theme 垃圾分类 > 垃圾分类.csv`,
+  jianbao search --format csv --theme 垃圾分类 > 垃圾分类.csv
+  jianbao search --format ris --limit 1000 --district 海淀 垃圾分类 > 海淀垃圾分类.ris
+  jianbao search --format atom 志愿服务 > 志愿服务.atom`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.params.Q = strings.Join(args, " ")
+			if opts.format == "atom" && !cmd.Flags().Changed("limit") {
+				opts.params.Limit = query.DefaultFeedLimit // as many entries as the server's feed
+			}
 			return runSearch(cmd.Context(), a, opts)
 		},
 	}
@@ -72,16 +82,20 @@ carriage return prefixed with ' so that a spreadsheet shows it as text.`,
 	f.IntVarP(&opts.params.Limit, "limit", "n", query.DefaultLimit, fmt.Sprintf("hits to print, at most %d", query.MaxLimit))
 	f.IntVar(&opts.params.Offset, "offset", 0, "hits to skip, for paging")
 	f.StringSliceVar(&opts.params.Facets, "facets", nil, "count hits by "+strings.Join(query.FacetNames, ","))
-	f.StringVarP(&opts.format, "format", "f", "table", "output format: table, json, jsonl or csv")
+	f.StringVarP(&opts.format, "format", "f", "table", "output format: table, json, jsonl, csv; ris, bibtex, csl-json (citations); atom (a feed)")
+	f.StringVar(&opts.baseURL, "base-url", "http://127.0.0.1:8080", "with --format atom: the `URL` of the jianbao server that links point to")
 	f.StringVar(&opts.color, "color", "auto", "mark matches in colour: auto (on a terminal, unless $NO_COLOR), always or never")
 	return cmd
 }
 
 func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 	switch opts.format {
-	case "table", "text", "json", "jsonl", "csv":
+	case "table", "text", "json", "jsonl", "csv", "atom", query.FormatRIS, query.FormatBibTeX, query.FormatCSLJSON:
 	default:
-		return usageError{fmt.Errorf("unknown format %q: want table, json, jsonl or csv", opts.format)}
+		return usageError{fmt.Errorf("unknown format %q: want table, json, jsonl, csv, ris, bibtex, csl-json or atom", opts.format)}
+	}
+	if opts.format == "atom" {
+		opts.params = query.FeedParams(opts.params)
 	}
 	color, err := useColor(opts.color, a.out)
 	if err != nil {
@@ -106,12 +120,14 @@ func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 		return err
 	}
 	var resp *query.Response
+	var issues query.IssueStore = server
 	if server != nil {
 		if resp, err = server.Search(ctx, opts.params); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
 	} else {
 		defer ix.Close()
+		issues = ix
 		res, err := ix.Search(ctx, req)
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
@@ -119,6 +135,22 @@ func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 		resp = query.NewResponse(res)
 	}
 	switch opts.format {
+	case query.FormatRIS, query.FormatBibTeX, query.FormatCSLJSON:
+		base := ""
+		if server != nil {
+			base = server.URL
+		}
+		refs, err := query.References(ctx, issues, query.HitIDs(resp), base)
+		if err != nil {
+			return err
+		}
+		return query.WriteCitations(a.out, refs, opts.format)
+	case "atom":
+		base := opts.baseURL
+		if server != nil {
+			base = server.URL
+		}
+		return query.WriteFeed(a.out, resp, opts.params, base)
 	case "json":
 		return writeIndentedJSON(a.out, resp)
 	case "jsonl":

@@ -44,6 +44,17 @@ function go(p, replace) {
   render();
 }
 
+// apiText fetches a text answer of the API (citations); an error answer is
+// JSON with its message.
+async function apiText(path) {
+  const resp = await fetch(path);
+  if (!resp.ok) {
+    const body = await resp.json().catch(() => ({ error: resp.status + " " + resp.statusText }));
+    throw new Error(body.error || resp.statusText);
+  }
+  return resp.text();
+}
+
 async function api(path) {
   const resp = await fetch(path, { headers: { Accept: "application/json" } });
   const body = await resp.json().catch(() => ({ error: resp.status + " " + resp.statusText }));
@@ -105,6 +116,10 @@ function formParams() {
   if (org) p.set("org", org);
   const by = params().get("by"); // the period of the trend chart
   if (by) p.set("by", by);
+  for (const k of ["view", "width", "ksort"]) { // the concordance view and its settings
+    const v = params().get(k);
+    if (v) p.set(k, v);
+  }
   return p;
 }
 
@@ -113,8 +128,10 @@ async function render() {
   showError(null);
   syncForm(p);
   loadFilterMenus(p);
-  if (p.get("article")) return renderArticle(p.get("article"));
+  if (p.get("article")) { $("kwic-view").hidden = true; return renderArticle(p.get("article")); }
   $("article-view").hidden = true;
+  if (p.get("view") === "kwic") { $("results-view").hidden = true; return renderKWIC(p); }
+  $("kwic-view").hidden = true;
   $("results-view").hidden = false;
   return renderResults(p);
 }
@@ -132,6 +149,7 @@ async function renderResults(p) {
     $("results").replaceChildren();
     $("summary").textContent = "";
     $("pager").replaceChildren();
+    $("tools").hidden = true;
     return;
   }
   renderChips(p);
@@ -140,6 +158,7 @@ async function renderResults(p) {
   $("summary").textContent = res.total === 0 ? "没有找到包含这些词的文章。"
     : `共 ${res.total} 篇，第 ${offset + 1}–${offset + res.hits.length} 篇（${res.took_ms} 毫秒）`;
   $("results").replaceChildren(...res.hits.map((h) => hitItem(h)));
+  renderTools(p, res.total);
   renderPager(p, res.total, offset);
   renderTrend(p, res.total);
 }
@@ -178,8 +197,107 @@ function hitItem(h) {
   const li = el("li", { class: "hit", id: "hit-" + h.id },
     el("h3", {}, link),
     el("div", { class: "meta" }, meta + " ", el("a", { href: fileURL(h.issue_id, h.page), target: "_blank", rel: "noopener" }, "原文")));
+  li.querySelector(".meta").append(citeButton(h.id, li));
   for (const s of h.snippets || []) li.append(el("p", { class: "snippet" }, snippet(s)));
   return li;
+}
+
+// citeButton is the 引用 button of an article: it fetches the article's
+// GB/T 7714 reference, copies it to the clipboard and shows it under box.
+function citeButton(id, box) {
+  return el("button", { type: "button", class: "cite-btn", "data-id": id, title: "复制 GB/T 7714 引文",
+    onclick: async () => {
+      let p = box.querySelector(".citation");
+      if (!p) { p = el("p", { class: "citation" }); box.append(p); }
+      let text;
+      try { text = (await apiText("api/cite?ids=" + encodeURIComponent(id))).trim(); }
+      catch (e) { p.replaceChildren(e.message); return; }
+      let status = "已复制到剪贴板";
+      try { await navigator.clipboard.writeText(text); }
+      catch (e) { status = "请选中后复制"; }
+      p.replaceChildren(el("span", { class: "text" }, text), el("span", { class: "status" }, status));
+    } }, "引用");
+}
+
+const SEARCH_PARAMS = ["q", "district", "section", "org", "theme", "from", "to"];
+
+// searchOnly returns the parameters of the search itself: query and filters.
+function searchOnly(p) {
+  const s = new URLSearchParams();
+  for (const f of SEARCH_PARAMS) if (p.get(f)) s.set(f, p.get(f));
+  return s;
+}
+
+// renderTools sets the links that export every result (up to 1000) as
+// citations, subscribe to the search as a feed, and open its concordance.
+function renderTools(p, total) {
+  const box = $("tools");
+  box.hidden = !total;
+  box.querySelector(".label").textContent = total > 1000 ? "导出前 1000 篇结果：" : "导出这些结果：";
+  const s = searchOnly(p);
+  if (p.get("sort")) s.set("sort", p.get("sort"));
+  for (const a of box.querySelectorAll("a[data-format]")) {
+    const e = new URLSearchParams(s);
+    e.set("format", a.dataset.format);
+    a.href = "api/cite/search?" + e.toString();
+  }
+  $("feed").href = "api/search.atom?" + searchOnly(p).toString();
+  let link = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
+  if (!link) { link = el("link", { rel: "alternate", type: "application/atom+xml" }); document.head.append(link); }
+  link.href = $("feed").href;
+  link.title = document.title;
+  const k = searchOnly(p);
+  k.set("view", "kwic");
+  const toKWIC = $("to-kwic");
+  toKWIC.hidden = !p.get("q");
+  toKWIC.href = "?" + k.toString();
+  toKWIC.onclick = (ev) => { ev.preventDefault(); go(k); };
+}
+
+// renderKWIC shows the concordance of the search: every occurrence aligned
+// on the match, sortable by the left or right context, with counts per year
+// and district and a CSV export of every line.
+let kwicSeq = 0; // the latest concordance asked for: older answers are dropped
+
+async function renderKWIC(p) {
+  const seq = ++kwicSeq;
+  const view = $("kwic-view");
+  view.hidden = false;
+  const width = Math.min(200, Math.max(1, Number(p.get("width")) || 20));
+  const order = ["left", "right", "date"].includes(p.get("ksort")) ? p.get("ksort") : "date";
+  $("kwic-width").value = width;
+  $("kwic-sort").value = order;
+  const back = searchOnly(p);
+  $("kwic-back").href = "?" + back.toString();
+  $("kwic-back").onclick = (ev) => { ev.preventDefault(); go(back); };
+  const a = searchOnly(p);
+  a.set("width", width);
+  a.set("sort", order);
+  const csv = new URLSearchParams(a);
+  csv.set("format", "csv");
+  $("kwic-csv").href = "api/kwic?" + csv.toString();
+  document.title = (p.get("q") || "") + " · 索引行 · 简报检索";
+  const tbody = $("kwic-lines").querySelector("tbody");
+  let c;
+  try { c = await api("api/kwic?" + a.toString()); }
+  catch (e) { if (seq !== kwicSeq) return; showError(e); tbody.replaceChildren(); $("kwic-summary").textContent = ""; $("kwic-counts").replaceChildren(); return; }
+  if (seq !== kwicSeq) return;
+  $("kwic-summary").textContent = c.occurrences === 0 ? "没有找到。"
+    : `共 ${c.occurrences} 处，出现在 ${c.articles} 篇文章中` + (c.lines.length < c.occurrences ? `；显示前 ${c.lines.length} 处，全部见 CSV` : "");
+  const counts = (title, list) => el("div", { class: "counts" }, title + "：",
+    ...list.map((n) => el("span", {}, `${n.value || "市级"} `, el("span", { class: "n" }, String(n.count)), "  ")));
+  $("kwic-counts").replaceChildren(counts("按年", c.by_year), counts("按区", c.by_district));
+  tbody.replaceChildren(...c.lines.map((l) => {
+    const open = new URLSearchParams(params());
+    open.set("article", l.id);
+    return el("tr", { class: "line", "data-id": l.id },
+      el("td", { class: "date" }, l.date),
+      el("td", { class: "id" }, el("a", { href: "?" + open.toString(), onclick: (ev) => { ev.preventDefault(); go(open); } }, l.id)),
+      el("td", { class: "left" }, el("span", {}, l.left)),
+      el("td", { class: "match" }, l.match),
+      el("td", { class: "right" }, l.right));
+  }));
+  tbody.dataset.for = a.toString(); // the request these lines answer
 }
 
 function fileURL(issueID, page) {
@@ -249,7 +367,6 @@ async function renderArticle(id) {
   document.title = a.headline + " · 简报检索";
   const back = new URLSearchParams(params());
   back.delete("article");
-  const cite = `${a.issuer}《${a.title}》${a.special ? a.special + " " : ""}第${a.issue}期（${a.date}），${a.source_org || ""}`;
   const body = el("div", { class: "body" }, ...a.body.split(/\n\n+/).map((t) => el("p", {}, t)));
   view.replaceChildren(
     el("div", { class: "actions" },
@@ -258,8 +375,10 @@ async function renderArticle(id) {
         a.page ? `原文 PDF 第 ${a.page} 页` : "原文")),
     el("h2", { id: "headline" }, a.headline),
     el("p", { class: "meta" }, [a.date, `第${a.issue}期`, a.section, a.source_org, a.district].filter(Boolean).join(" · ")),
-    body,
-    el("p", { class: "meta" }, "引用：" + cite + "。编号 " + a.id));
+    body);
+  const cite = el("div", { class: "meta", id: "cite-box" }, "编号 " + a.id);
+  cite.append(citeButton(a.id, cite));
+  view.append(cite);
   highlight(body, params().get("q") || "");
   window.scrollTo(0, 0);
 }
@@ -293,6 +412,15 @@ function highlight(root, q) {
 document.addEventListener("DOMContentLoaded", () => {
   $("search").addEventListener("submit", (ev) => { ev.preventDefault(); go(formParams()); });
   for (const f of ["district", "section", "theme", "sort"]) $(f).addEventListener("change", () => go(formParams()));
+  $("kwic-width").addEventListener("change", () => {
+    const n = new URLSearchParams(params());
+    if ($("kwic-width").checkValidity()) { n.set("width", $("kwic-width").value); go(n, true); }
+  });
+  $("kwic-sort").addEventListener("change", () => {
+    const n = new URLSearchParams(params());
+    n.set("ksort", $("kwic-sort").value);
+    go(n, true);
+  });
   for (const f of ["from", "to"]) $(f).addEventListener("change", () => { if ($(f).checkValidity()) go(formParams()); });
   $("home").addEventListener("click", (ev) => { ev.preventDefault(); go(new URLSearchParams()); });
   for (const b of $("trend-by").querySelectorAll("button")) {

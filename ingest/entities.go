@@ -1,9 +1,7 @@
 package ingest
 
 import (
-	_ "embed"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -68,52 +66,17 @@ func districtsMentioned(text string) []string {
 	return found
 }
 
-//go:embed orgs.txt
-var orgsFile string
-
-// orgNames is the gazetteer of orgs.txt, expanded.
-var orgNames = loadOrgNames(orgsFile)
-
-// orgGazetteer finds the names of orgNames in text.
-var orgGazetteer = func() *gazetteer {
-	entries := make([]entry, len(orgNames))
-	for i, n := range orgNames {
-		entries[i] = entry{n, n}
+// reportingDistrictOf is reportingDistrict, and for an attribution that
+// names no district the district of the street or town it names
+// (学院路街道 → 海淀区).
+func reportingDistrictOf(org string) string {
+	if d := reportingDistrict(org); d != "" {
+		return d
 	}
-	return newGazetteer(entries)
-}()
-
-func loadOrgNames(src string) []string {
-	var names []string
-	for line := range strings.Lines(src) {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	for _, o := range organisationsIn(org, orgContext{}) {
+		if (o.Type == OrgStreet || o.Type == OrgTown || o.Type == OrgCommunity) && o.District != "" {
+			return o.District
 		}
-		if strings.Contains(line, "{区}") {
-			for _, d := range Districts {
-				names = append(names, strings.ReplaceAll(line, "{区}", d))
-			}
-			continue
-		}
-		names = append(names, line)
 	}
-	sort.SliceStable(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
-	return names
-}
-
-// Organisations returns the gazetteer of organisation names that article
-// bodies are scanned for, longest first.
-func Organisations() []string { return slices.Clone(orgNames) }
-
-// organisationsNamed lists the gazetteer's organisations named in text,
-// leftmost-longest, in order of first mention, each once.
-func organisationsNamed(text string) []string {
-	found := []string{}
-	orgGazetteer.scan(text, func(e entry) {
-		if !slices.Contains(found, e.name) {
-			found = append(found, e.name)
-		}
-	})
-	return found
+	return ""
 }

@@ -201,8 +201,12 @@ func TestDistrictsMentioned(t *testing.T) {
 func TestOrganisationsNamed(t *testing.T) {
 	text := "天安门地区文明委召开会议,首都文明委、清华大学参加;天安门地区管委会和首都文明委再次出席,海淀区文明办、永定路街道"
 	want := []string{"天安门地区文明委", "首都文明委", "清华大学", "天安门地区管委会", "海淀区文明办", "永定路街道"}
-	if got := organisationsNamed(text); !slices.Equal(got, want) {
-		t.Errorf("organisationsNamed = %q, want %q", got, want)
+	var got []string
+	for _, o := range organisationsIn(text, orgContext{}) {
+		got = append(got, o.Name)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("organisationsIn = %q, want %q", got, want)
 	}
 }
 

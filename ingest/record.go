@@ -62,7 +62,11 @@ type Article struct {
 	SourceOrg          string   `json:"source_org"`
 	District           string   `json:"district"` // reporting district from SourceOrg; "" for municipal bodies
 	DistrictsMentioned []string `json:"districts_mentioned"`
-	Organisations      []string `json:"organisations"`
-	Themes             []string `json:"themes"`
-	Page               int      `json:"page,omitempty"` // 1-based PDF page where the article starts; 0 for TXT
+	Organisations      []string `json:"organisations"` // canonical names, in order of first mention
+	// OrgDetails gives each organisation of Organisations, in the same
+	// order, with its type and district; absent in records of earlier
+	// versions.
+	OrgDetails []Organisation `json:"organisation_details,omitempty"`
+	Themes     []string       `json:"themes"`
+	Page       int            `json:"page,omitempty"` // 1-based PDF page where the article starts; 0 for TXT
 }

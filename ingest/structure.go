@@ -325,7 +325,7 @@ func buildArticle(lines []Line, section, org string) Article {
 	a := Article{
 		Section:   section,
 		SourceOrg: org,
-		District:  reportingDistrict(org),
+		District:  reportingDistrictOf(org),
 		Page:      lines[0].Pos.Page,
 		Themes:    []string{},
 	}
@@ -354,7 +354,11 @@ func buildArticle(lines []Line, section, org string) Article {
 		scan = a.Headline + "\n" + a.Body
 	}
 	a.DistrictsMentioned = districtsMentioned(scan)
-	a.Organisations = organisationsNamed(scan)
+	a.OrgDetails = organisationsIn(scan, orgContext{district: a.District, mentioned: a.DistrictsMentioned})
+	a.Organisations = make([]string, len(a.OrgDetails))
+	for i, o := range a.OrgDetails {
+		a.Organisations[i] = o.Name
+	}
 	return a
 }
 

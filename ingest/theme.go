@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 )
@@ -21,6 +23,9 @@ var defaultThemes []byte
 type Taxonomy struct {
 	Version string  `toml:"version"`
 	Themes  []Theme `toml:"theme"`
+	// Ignore lists boilerplate: phrases whose words count for no theme
+	// (培育和践行社会主义核心价值观 as a stock purpose formula).
+	Ignore []string `toml:"ignore"`
 	// Digest identifies the taxonomy's content: a changed file has a new
 	// digest, so an index can tell that its tags are stale.
 	Digest string `toml:"-"`
@@ -34,8 +39,17 @@ type Theme struct {
 	Description string   `toml:"description"`
 	Any         []string `toml:"any"`
 	Min         int      `toml:"min"`
-	All         []string `toml:"all"`
-	Not         []string `toml:"not"`
+	// Strong phrases decide on their own: one occurrence tags the theme
+	// whatever min says.
+	Strong []string `toml:"strong"`
+	All    []string `toml:"all"`
+	Not    []string `toml:"not"`
+	// Ignore lists phrases whose words do not count for this theme
+	// (冬奥冠军 is no 冬奥 service).
+	Ignore []string `toml:"ignore"`
+	// Unlisted phrases do not count where they stand in an enumeration
+	// (文明校园 in 走进机关、文明校园、社区).
+	Unlisted []string `toml:"unlisted"`
 }
 
 // DefaultTaxonomy returns the taxonomy embedded in jianbao (themes.toml).
@@ -85,8 +99,8 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 			return nil, fmt.Errorf("theme %d has no name", i+1)
 		case seen[th.Name]:
 			return nil, fmt.Errorf("theme %q is defined twice", th.Name)
-		case len(th.Any) == 0 && len(th.All) == 0:
-			return nil, fmt.Errorf("theme %q has neither an any nor an all rule", th.Name)
+		case len(th.Any) == 0 && len(th.All) == 0 && len(th.Strong) == 0:
+			return nil, fmt.Errorf("theme %q has neither an any, a strong nor an all rule", th.Name)
 		case th.Min < 0:
 			return nil, fmt.Errorf("theme %q: min must not be negative", th.Name)
 		}
@@ -94,7 +108,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		if th.Min == 0 {
 			th.Min = 1
 		}
-		for _, list := range [][]string{th.Any, th.All, th.Not} {
+		for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted} {
 			for j, p := range list {
 				if list[j] = MatchText(p); list[j] == "" {
 					return nil, fmt.Errorf("theme %q has an empty phrase", th.Name)
@@ -102,13 +116,21 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 			}
 		}
 	}
+	for j, p := range t.Ignore {
+		if t.Ignore[j] = MatchText(p); t.Ignore[j] == "" {
+			return nil, errors.New("ignore has an empty phrase")
+		}
+	}
 	var entries []entry
 	for _, th := range t.Themes {
-		for _, list := range [][]string{th.Any, th.All, th.Not} {
+		for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted} {
 			for _, p := range list {
 				entries = append(entries, entry{p, p})
 			}
 		}
+	}
+	for _, p := range t.Ignore {
+		entries = append(entries, entry{p, p})
 	}
 	t.phrases = newGazetteer(entries)
 	sum := sha256.Sum256(data)
@@ -120,7 +142,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 // with the text around its first occurrence.
 type Reason struct {
 	Theme   string `json:"theme"`
-	Rule    string `json:"rule"` // "any" or "all"
+	Rule    string `json:"rule"` // "any", "strong" or "all"
 	Phrase  string `json:"phrase"`
 	Count   int    `json:"count"`   // occurrences of the phrase
 	Context string `json:"context"` // the first occurrence with up to 12 characters either side
@@ -129,9 +151,9 @@ type Reason struct {
 // Tag returns the names of the themes that text has, in taxonomy order.
 func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
-	counts := t.phrases.count(MatchText(text))
+	occ := t.occurrences(themeText(MatchText(text)))
 	for i := range t.Themes {
-		if t.Themes[i].matches(counts, nil) {
+		if t.Themes[i].matches(occ.counts(&t.Themes[i]), nil) {
 			names = append(names, t.Themes[i].Name)
 		}
 	}
@@ -142,18 +164,180 @@ func (t *Taxonomy) Tag(text string) []string {
 // match.
 func (t *Taxonomy) Explain(text string) []Reason {
 	var reasons []Reason
-	norm := MatchText(text)
-	counts := t.phrases.count(norm)
+	norm := themeText(MatchText(text))
+	occ := t.occurrences(norm)
 	for i := range t.Themes {
 		var rs []Reason
-		if t.Themes[i].matches(counts, &rs) {
+		th := &t.Themes[i]
+		if th.matches(occ.counts(th), &rs) {
 			for j := range rs {
-				rs[j].Context = around(norm, rs[j].Phrase, 12)
+				rs[j].Context = occ.context(th, rs[j].Phrase, 12)
 			}
 			reasons = append(reasons, rs...)
 		}
 	}
 	return reasons
+}
+
+// themeText prepares normalised text for tagging: the titles of works in
+// 《》 are blanked out (a song or a book named 《冰雪梦》 is no theme of the
+// article; laws and rules such as 《北京市文明行为促进条例》 stay), and a
+// sentence that repeats an earlier one word for word is dropped (a slogan
+// said twice is one mention).
+func themeText(text string) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	for rest := text; rest != ""; {
+		i := strings.IndexAny(rest, "。！？!?\n")
+		var sent string
+		if i < 0 {
+			sent, rest = rest, ""
+		} else {
+			_, n := utf8.DecodeRuneInString(rest[i:])
+			sent, rest = rest[:i+n], rest[i+n:]
+		}
+		key := strings.TrimSpace(sent)
+		if utf8.RuneCountInString(key) >= 4 && seen[key] {
+			b.WriteString("\n")
+			continue
+		}
+		seen[key] = true
+		b.WriteString(sent)
+	}
+	return blankTitles(b.String())
+}
+
+// legalTitle ends the titles of laws, rules and plans, which name what an
+// article is about.
+var legalTitle = []string{"条例", "法", "法典", "办法", "规定", "纲要", "意见", "公约", "决定", "通知", "方案", "计划", "体系", "标准", "守则", "规范"}
+
+// blankTitles replaces the text inside 《》 by ○, but for the titles of laws
+// and rules.
+func blankTitles(text string) string {
+	if !strings.Contains(text, "《") {
+		return text
+	}
+	var b strings.Builder
+	for {
+		a := strings.Index(text, "《")
+		if a < 0 {
+			break
+		}
+		z := strings.Index(text[a:], "》")
+		if z < 0 {
+			break
+		}
+		title := text[a+len("《") : a+z]
+		b.WriteString(text[:a+len("《")])
+		legal := false
+		for _, l := range legalTitle {
+			if strings.HasSuffix(strings.TrimRight(title, "()（）0123456789年版—-"), l) {
+				legal = true
+			}
+		}
+		if legal {
+			b.WriteString(title)
+		} else {
+			b.WriteString(strings.Repeat("○", utf8.RuneCountInString(title)))
+		}
+		b.WriteString("》")
+		text = text[a+z+len("》"):]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// occurrences holds where each phrase of a taxonomy occurs in a text.
+type occurrences struct {
+	text    string
+	at      map[string][]int // phrase → byte offsets, overlapping ones too
+	ignored [][2]int         // the spans of the taxonomy's ignore phrases
+}
+
+func (t *Taxonomy) occurrences(text string) *occurrences {
+	o := &occurrences{text: text, at: map[string][]int{}}
+	for i, r := range text {
+		for _, e := range t.phrases.candidates(r) {
+			if strings.HasPrefix(text[i:], e.name) {
+				o.at[e.name] = append(o.at[e.name], i)
+			}
+		}
+	}
+	for _, p := range t.Ignore {
+		for _, i := range o.at[p] {
+			o.ignored = append(o.ignored, [2]int{i, i + len(p)})
+		}
+	}
+	return o
+}
+
+// valid returns the offsets of phrase p that count for th: not inside an
+// ignored phrase, nor, for th's unlisted phrases, in an enumeration.
+func (o *occurrences) valid(th *Theme, p string) []int {
+	var out []int
+	for _, i := range o.at[p] {
+		end := i + len(p)
+		inside := func(spans [][2]int) bool {
+			for _, s := range spans {
+				if i >= s[0] && end <= s[1] {
+					return true
+				}
+			}
+			return false
+		}
+		if inside(o.ignored) {
+			continue
+		}
+		var own [][2]int
+		for _, q := range th.Ignore {
+			for _, j := range o.at[q] {
+				own = append(own, [2]int{j, j + len(q)})
+			}
+		}
+		if inside(own) {
+			continue
+		}
+		if slices.Contains(th.Unlisted, p) && enumerated(o.text, i, end) {
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// enumerated reports whether text[i:end] is an item of an enumeration: a
+// 、 right before or after it.
+func enumerated(text string, i, end int) bool {
+	return strings.HasSuffix(text[:i], "、") || strings.HasPrefix(text[end:], "、") ||
+		strings.HasPrefix(text[end:], "等")
+}
+
+// counts returns the occurrences that count for th, by phrase.
+func (o *occurrences) counts(th *Theme) map[string]int {
+	c := map[string]int{}
+	for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not} {
+		for _, p := range list {
+			if _, done := c[p]; !done {
+				c[p] = len(o.valid(th, p))
+			}
+		}
+	}
+	return c
+}
+
+// context returns the first occurrence of phrase that counts for th with
+// up to n characters either side, the phrase marked with 【】.
+func (o *occurrences) context(th *Theme, phrase string, n int) string {
+	v := o.valid(th, phrase)
+	if len(v) == 0 {
+		return ""
+	}
+	i := v[0]
+	before := []rune(o.text[:i])
+	after := []rune(o.text[i+len(phrase):])
+	before = before[max(0, len(before)-n):]
+	after = after[:min(len(after), n)]
+	return strings.ReplaceAll(string(before)+"【"+phrase+"】"+string(after), "\n", " ")
 }
 
 // TagIssue sets the themes of every article of iss from its headline and body.
@@ -185,6 +369,13 @@ func (th *Theme) matches(counts map[string]int, rs *[]Reason) bool {
 		}
 	}
 	var found []Reason
+	strong := false
+	for _, p := range th.Strong {
+		if n := counts[p]; n > 0 {
+			strong = true
+			found = append(found, Reason{Theme: th.Name, Rule: "strong", Phrase: p, Count: n})
+		}
+	}
 	for _, p := range th.All {
 		if counts[p] == 0 {
 			return false
@@ -199,26 +390,14 @@ func (th *Theme) matches(counts map[string]int, rs *[]Reason) bool {
 				found = append(found, Reason{Theme: th.Name, Rule: "any", Phrase: p, Count: n})
 			}
 		}
-		if total < th.Min {
+		if total < th.Min && !strong {
 			return false
 		}
+	} else if len(th.All) == 0 && !strong {
+		return false
 	}
 	if rs != nil {
 		*rs = append(*rs, found...)
 	}
 	return true
-}
-
-// around returns the first occurrence of phrase in text with up to n
-// characters either side, the phrase marked with 【】.
-func around(text, phrase string, n int) string {
-	i := strings.Index(text, phrase)
-	if i < 0 {
-		return ""
-	}
-	before := []rune(text[:i])
-	after := []rune(text[i+len(phrase):])
-	before = before[max(0, len(before)-n):]
-	after = after[:min(len(after), n)]
-	return strings.ReplaceAll(string(before)+"【"+phrase+"】"+string(after), "\n", " ")
 }

@@ -1,0 +1,820 @@
+package ingest
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Organisation types, the values of Organisation.Type.
+const (
+	OrgStreet    = "街道"     // a street office (街道办事处)
+	OrgTown      = "乡镇"     // a town, township or area office (镇, 乡, 地区)
+	OrgCommunity = "社区村"    // a residents' community or a village, and their committees
+	OrgOffice    = "机关事业单位" // a government office or public institution
+	OrgParty     = "党组织"    // a party committee or its department
+	OrgPeople    = "人民团体"   // a people's organisation (妇联, 工会, 共青团 …)
+	OrgSchool    = "学校"
+	OrgHospital  = "医院"
+	OrgCompany   = "企业"
+	OrgMedia     = "媒体"
+	OrgSocial    = "社会组织" // associations, foundations, volunteer teams
+)
+
+// OrgTypes lists the organisation types in the order pages show them.
+var OrgTypes = []string{OrgStreet, OrgTown, OrgCommunity, OrgOffice, OrgParty, OrgPeople, OrgSchool, OrgHospital, OrgCompany, OrgMedia, OrgSocial}
+
+// Organisation is an organisation an article names: its canonical name, its
+// type, and the district it belongs to when the name or its context tells
+// ("" for municipal and central bodies and when unknown).
+type Organisation struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	District string `json:"district,omitempty"`
+}
+
+//go:embed orgs.txt
+var orgsFile string
+
+//go:embed divisions.txt
+var divisionsFile string
+
+// knownOrg is an organisation of orgs.txt or divisions.txt.
+type knownOrg struct {
+	name, typ string
+	districts []string // one, or several for a division name used in more than one district
+}
+
+// orgData holds the known names: orgs.txt and the divisions of
+// divisions.txt, by every name they are written with.
+type orgData struct {
+	known   map[string]knownOrg // any name → its organisation
+	names   []string            // every name of known, longest first
+	anchors *gazetteer          // names a longer name may start with, by last rune
+	byFirst *gazetteer          // the names of known, by first rune
+}
+
+// orgs is the parsed orgs.txt and divisions.txt.
+var orgs = mustOrgData(orgsFile, divisionsFile)
+
+func mustOrgData(orgsSrc, divSrc string) *orgData {
+	d, err := parseOrgData(orgsSrc, divSrc)
+	if err != nil {
+		panic("ingest: " + err.Error())
+	}
+	return d
+}
+
+// parseOrgData reads orgs.txt and divisions.txt.
+func parseOrgData(orgsSrc, divSrc string) (*orgData, error) {
+	d := &orgData{known: map[string]knownOrg{}}
+	add := func(name string, k knownOrg) {
+		if _, dup := d.known[name]; !dup {
+			d.names = append(d.names, name)
+		}
+		d.known[name] = k
+	}
+	n := 0
+	for line := range strings.Lines(orgsSrc) {
+		n++
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "|")
+		if len(f) < 2 || len(f) > 4 {
+			return nil, fmt.Errorf("orgs.txt:%d: want name | type | other names | district", n)
+		}
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
+		}
+		if !slices.Contains(OrgTypes, f[1]) {
+			return nil, fmt.Errorf("orgs.txt:%d: unknown type %q", n, f[1])
+		}
+		var aliases []string
+		if len(f) > 2 && f[2] != "" {
+			for a := range strings.SplitSeq(f[2], ",") {
+				aliases = append(aliases, strings.TrimSpace(a))
+			}
+		}
+		var district string
+		if len(f) > 3 {
+			district = f[3]
+		}
+		expand := []string{""}
+		if strings.Contains(line, "{区}") {
+			expand = Districts
+		}
+		for _, dist := range expand {
+			sub := func(s string) string {
+				return strings.NewReplacer("{区}", dist, "{短}", ShortDistrict(dist)).Replace(s)
+			}
+			k := knownOrg{name: sub(f[0]), typ: f[1]}
+			switch {
+			case dist != "":
+				k.districts = []string{dist}
+			case district != "":
+				k.districts = []string{district}
+			}
+			add(k.name, k)
+			for _, a := range aliases {
+				add(sub(a), k)
+			}
+		}
+	}
+	n = 0
+	for line := range strings.Lines(divSrc) {
+		n++
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if !slices.Contains(Districts, f[0]) {
+			return nil, fmt.Errorf("divisions.txt:%d: %q is not a district", n, f[0])
+		}
+		for _, div := range f[1:] {
+			alias, name, isAlias := strings.Cut(div, "=")
+			if !isAlias {
+				name = alias
+			}
+			typ := OrgTown
+			if strings.HasSuffix(name, "街道") {
+				typ = OrgStreet
+			}
+			for _, nm := range []string{alias, name} {
+				k, ok := d.known[nm]
+				if !ok {
+					k = knownOrg{name: name, typ: typ}
+				}
+				if !slices.Contains(k.districts, f[0]) {
+					k.districts = append(k.districts, f[0])
+				}
+				add(nm, k)
+			}
+		}
+	}
+	sort.SliceStable(d.names, func(i, j int) bool { return len(d.names[i]) > len(d.names[j]) })
+	var entries []entry
+	for _, nm := range d.names {
+		entries = append(entries, entry{nm, "known"})
+	}
+	d.byFirst = newGazetteer(slices.Clone(entries))
+	for _, dist := range Districts {
+		entries = append(entries, entry{dist, "district"}, entry{ShortDistrict(dist), "district"})
+	}
+	for _, z := range economicZoneNames {
+		entries = append(entries, entry{z, "zone"})
+	}
+	for _, c := range []string{"北京市", "北京", "首都", "中共", "共青团", "中国", "中华", "国家", "全国"} {
+		entries = append(entries, entry{c, "city"})
+	}
+	for _, c := range []string{"市", "区"} {
+		entries = append(entries, entry{c, "relative"})
+	}
+	d.anchors = newSuffixGazetteer(entries)
+	return d, nil
+}
+
+// Organisations returns every name of the known organisations (canonical
+// names and the other names they are written with), longest first.
+func Organisations() []string { return slices.Clone(orgs.names) }
+
+// CanonicalOrganisation returns the canonical name of a known organisation
+// written as name, and whether it is known.
+func CanonicalOrganisation(name string) (string, bool) {
+	k, ok := orgs.known[name]
+	return k.name, ok
+}
+
+// DivisionDistricts returns the districts that have a street, town or
+// township called name (a division's current or former name); most names
+// belong to one district, a few (八里庄街道) to two.
+func DivisionDistricts(name string) []string {
+	k, ok := orgs.known[name]
+	if !ok || (k.typ != OrgStreet && k.typ != OrgTown) {
+		return nil
+	}
+	return slices.Clone(k.districts)
+}
+
+// suffix is a type suffix of organisation names: 委员会, 小学, 社区 ….
+type suffix struct {
+	text string
+	typ  string
+	// anchored suffixes make a name only after a place or body (市, 海淀区,
+	// 学院路街道, 北京市委 …): 卫健委 alone is no name, 区卫健委 is.
+	anchored bool
+	// notBefore lists runes that, right after the suffix, show it to be
+	// part of a longer word (小学生, 学院路).
+	notBefore string
+	maxOwn    int // the most characters of the name's own part
+	// notAfter lists runes that, right before the suffix, show it to
+	// name no body (中小学, 农村, 进社区).
+	notAfter string
+}
+
+// suffixes, longest first within a type where it matters; the longest
+// suffix that ends at a position is the one used.
+var suffixes = func() []suffix {
+	var s []suffix
+	add := func(typ string, anchored bool, maxOwn int, notBefore string, texts ...string) {
+		for _, t := range texts {
+			s = append(s, suffix{text: t, typ: typ, anchored: anchored, notBefore: notBefore, maxOwn: maxOwn})
+		}
+	}
+	add(OrgOffice, true, 12, "员托屈婉", "委员会", "管委会", "委")
+	add(OrgOffice, true, 12, "面势长", "局", "分局", "管理局", "执法局")
+	add(OrgOffice, true, 6, "法理公事好实的学案结完", "办")
+	add(OrgOffice, true, 10, "", "办公室", "政府", "人民政府", "法院", "人民法院", "检察院", "人民检察院",
+		"派出所", "司法所", "支队", "大队", "总队", "办事处", "管理处", "服务站", "工作站", "指挥部",
+		"服务中心", "活动中心", "文化中心", "综治中心", "文化站", "党群服务中心")
+	add(OrgOffice, false, 10, "长员", "图书馆", "文化馆", "博物馆", "纪念馆", "科技馆", "美术馆", "档案馆", "少年宫", "青少年活动中心")
+	add(OrgOffice, false, 8, "", "新时代文明实践中心", "新时代文明实践所", "新时代文明实践站",
+		"文明实践中心", "文明实践所", "文明实践站")
+	add(OrgParty, true, 8, "", "宣传部", "组织部", "统战部", "政法委", "社会工委", "社会工作部", "教育工委",
+		"工委", "党工委", "党委", "党组", "党支部", "党总支", "纪委", "纪委监委", "网信办")
+	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
+	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头", "村")
+	add(OrgCommunity, false, 6, "化", "社区")
+	add(OrgCommunity, false, 6, "", "社区居委会", "居委会", "村委会", "村民委员会", "居民委员会", "社区居民委员会")
+	add(OrgSchool, false, 10, "生路派长", "大学", "学院", "中学", "小学", "学校", "幼儿园", "附中", "附小", "职业学校", "实验学校")
+	for _, n := range []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"} {
+		add(OrgSchool, false, 6, "心国华队央共层级小等间学文", n+"中")
+	}
+	add(OrgHospital, false, 10, "", "医院", "卫生院", "社区卫生服务中心", "社区卫生服务站", "中医院", "妇幼保健院")
+	add(OrgCompany, false, 14, "卡账", "有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "银行", "分行", "支行", "饭店", "酒店")
+	add(OrgMedia, false, 6, "", "融媒体中心", "电视台", "广播电视台", "广播电台", "日报社", "报社", "新闻中心")
+	add(OrgSocial, false, 12, "", "协会", "学会", "研究会", "促进会", "联合会", "基金会", "商会",
+		"志愿服务队", "志愿者服务队", "志愿服务总队", "志愿服务团", "志愿者协会", "志愿服务联合会", "志愿者联合会",
+		"服务队", "志愿队", "理事会", "红白理事会", "事务所", "社工事务所", "服务社", "合作社", "艺术团", "合唱团")
+	notAfter := map[string]string{
+		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订", "社区": "进个型化级各全本该驻邻城", "学校": "各全本该驻进所",
+		"大学": "上考", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
+	}
+	for i := range s {
+		s[i].notAfter = notAfter[s[i].text]
+	}
+	sort.SliceStable(s, func(i, j int) bool { return len(s[i].text) > len(s[j].text) })
+	return s
+}()
+
+// suffixesByLast indexes suffixes by their last rune, longest first.
+var suffixesByLast = func() map[rune][]suffix {
+	m := map[rune][]suffix{}
+	for _, s := range suffixes {
+		r, _ := utf8.DecodeLastRuneInString(s.text)
+		m[r] = append(m[r], s)
+	}
+	return m
+}()
+
+// stopWords end a name on its left: a name never contains them, so the
+// name starts right after the nearest one (组织志愿者走进|和平里社区).
+var stopWords = newSuffixGazetteer(func() []entry {
+	words := strings.Fields(`
+		在 到 与 及 同 向 对 由 把 将 被 让 给 为 是 了 的 等 各 每 该 并 也 都 还 从 于 以 和 或 又 即 其 这 那 此
+		个 名 位 次 项 件 条 户 就 已 均 共 再 请 使 令 经 据 如 若 但 而 且 则 去 来 至 跟 替 往 沿 按 凭 让 啊 吧 呢 吗 着 过
+		进 驻 走进 来到 深入 前往 组织 联合 携手 开展 举办 召开 邀请 依托 位于 辖区 所属 协同 会同 联手
+		指导 带领 动员 发动 督促 推动 支持 慰问 走访 看望 参观 参加 参与 成立 建立 组建 设立 入选 获评
+		荣获 评为 命名 表彰 授予 作为 来自 包括 其中 通过 围绕 针对 结合 面向 进入 进驻 回到 下沉 走出
+		帮助 服务 覆盖 涉及 包含 发布 通报 介绍 表示 主办 承办 协办 牵头 指出 要求 部署 印发 以来 近日
+		日前 今年 目前 同时 此外 先后 分别 相继 陆续 积极 主动 持续 不断 广泛 集中 专门 首批 首届 全体
+		全 本 多 各级 各类 所在 周边 附近 当地 属地 相关 有关 所有 一些 部分 全部 多家 多个 多所 每个
+		文明单位 文明校园 文明社区 文明村镇 文明家庭 称号 荣誉 单位 以及 还有 我们 他们 大家 群众 居民
+		村民 党员 干部 职工 学生 师生 老人 志愿者 市民 游客 同学 孩子 家长 记者 负责人 书记 主任 局长
+		近年 当天 期间 前夕 之际 活动 工作 现场 今天 昨天 上午 下午 晚上 联系 对接 派出 选派 抽调 配合
+		协助 帮扶 结对 共建 到达 赶到 举行 开放 打造 启动 推出 实施 落实 签订 签约 表演 宣传 讲解 讲述
+		建成 建起 建好 按照 依照 遵照 参照 对照 不要 不 倡导 排查 提醒 要 让 请 希望 号召 推进 推广 建设 开设 设置 举行 组成
+		捐赠 捐助 资助 送到 送去 送来 走入 走遍 遍布 辐射 带动 号召 倡议 呼吁 鼓励 引导 培训 培育 
+		`)
+	var e []entry
+	for _, w := range words {
+		e = append(e, entry{w, w})
+	}
+	return e
+}())
+
+// keepWords hold a stop word but belong to names (社会组织服务中心, 和平里).
+var keepWords = []string{"文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
+
+// newSuffixGazetteer indexes entries by their last rune, longest first.
+func newSuffixGazetteer(entries []entry) *gazetteer {
+	g := &gazetteer{byFirst: make(map[rune][]entry)}
+	for _, e := range entries {
+		r, _ := utf8.DecodeLastRuneInString(e.name)
+		g.byFirst[r] = append(g.byFirst[r], e)
+	}
+	for _, list := range g.byFirst {
+		sort.SliceStable(list, func(i, j int) bool { return len(list[i].name) > len(list[j].name) })
+	}
+	return g
+}
+
+// ending returns the longest entry of a suffix gazetteer that text[:j]
+// ends with.
+func (g *gazetteer) ending(text string, j int) (entry, bool) {
+	r, _ := utf8.DecodeLastRuneInString(text[:j])
+	for _, e := range g.byFirst[r] {
+		if strings.HasSuffix(text[:j], e.name) {
+			return e, true
+		}
+	}
+	return entry{}, false
+}
+
+// orgSpan is an organisation found in text, at text[start:end].
+type orgSpan struct {
+	start, end int
+	org        Organisation
+}
+
+// orgContext is what an article tells about the organisations it names.
+type orgContext struct {
+	district  string   // the reporting district, for 区委宣传部 and the like
+	mentioned []string // the districts the article names, for division names of two districts
+}
+
+// organisationsIn lists the organisations text names, in order of first
+// mention, each once: names recognised by their structure (a place or body
+// and a type suffix) and the known names of orgs.txt and divisions.txt.
+// A nested name gives its most specific body (中共北京市委宣传部, not
+// 北京市委).
+func organisationsIn(text string, ctx orgContext) []Organisation {
+	titles := titleSpans(text)
+	var spans []orgSpan
+	for e := 0; e <= len(text); {
+		if sp, ok := structuralAt(text, e, titles, ctx); ok {
+			spans = append(spans, sp)
+		}
+		if e == len(text) {
+			break
+		}
+		_, n := utf8.DecodeRuneInString(text[e:])
+		e += n
+	}
+	spans = append(spans, knownSpans(text, titles, ctx)...)
+	// The longest of overlapping spans wins: it is the most specific body.
+	slices.SortStableFunc(spans, func(a, b orgSpan) int {
+		if la, lb := a.end-a.start, b.end-b.start; la != lb {
+			return lb - la
+		}
+		return a.start - b.start
+	})
+	var chosen []orgSpan
+	for _, sp := range spans {
+		if !slices.ContainsFunc(chosen, func(c orgSpan) bool { return sp.start < c.end && c.start < sp.end }) {
+			chosen = append(chosen, sp)
+		}
+	}
+	slices.SortFunc(chosen, func(a, b orgSpan) int { return a.start - b.start })
+	out := []Organisation{}
+	for _, sp := range chosen {
+		if !slices.ContainsFunc(out, func(o Organisation) bool { return o.Name == sp.org.Name }) {
+			out = append(out, sp.org)
+		}
+	}
+	return out
+}
+
+// titleSpans returns the byte ranges inside 《》: titles of works, whose
+// words name no organisation of the article.
+func titleSpans(text string) [][2]int {
+	var out [][2]int
+	for i := 0; ; {
+		a := strings.Index(text[i:], "《")
+		if a < 0 {
+			return out
+		}
+		a += i
+		b := strings.Index(text[a:], "》")
+		if b < 0 {
+			return out
+		}
+		out = append(out, [2]int{a, a + b + len("》")})
+		i = a + b + len("》")
+	}
+}
+
+func inSpans(spans [][2]int, i int) bool {
+	for _, s := range spans {
+		if i > s[0] && i < s[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// knownSpans finds the known names of text that stand on their own.
+func knownSpans(text string, titles [][2]int, ctx orgContext) []orgSpan {
+	var out []orgSpan
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		found := false
+		for _, c := range orgs.byFirst.candidates(r) {
+			nm := c.name
+			if !strings.HasPrefix(text[i:], nm) {
+				continue
+			}
+			k := orgs.known[nm]
+			if inSpans(titles, i) && k.typ != OrgMedia {
+				break
+			}
+			if (r == '市' || r == '区') && !relativeBoundary(text, i) {
+				break
+			}
+			if !continuesWord(text, i+len(nm)) {
+				out = append(out, orgSpan{i, i + len(nm), Organisation{Name: k.name, Type: k.typ, District: pickDistrict(k.districts, "", ctx)}})
+				i += len(nm)
+				found = true
+			}
+			break
+		}
+		if !found {
+			i += n
+		}
+	}
+	return out
+}
+
+// continuesWord reports whether the name that ends at text[:j] is part of
+// a longer word: a known name followed by 路 or 大街 is a road (学院路).
+func continuesWord(text string, j int) bool {
+	for _, w := range []string{"路", "大街", "街", "桥", "站", "门"} {
+		if strings.HasPrefix(text[j:], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// pickDistrict chooses the district of a name that may be in several:
+// the one a district named with it says, else the reporting district,
+// else a district the article names.
+func pickDistrict(candidates []string, named string, ctx orgContext) string {
+	switch {
+	case len(candidates) == 1:
+		return candidates[0]
+	case len(candidates) == 0:
+		return ""
+	case slices.Contains(candidates, named):
+		return named
+	case slices.Contains(candidates, ctx.district):
+		return ctx.district
+	}
+	for _, d := range ctx.mentioned {
+		if slices.Contains(candidates, d) {
+			return d
+		}
+	}
+	return ""
+}
+
+// relativeBoundary reports whether 市 or 区 at text[i] can begin a name
+// that stands for the city's or the district's body (市卫健委, 区司法局):
+// it must follow punctuation, the start, or a word that ends a name; not
+// 各区, 全市, 本区, 城区.
+func relativeBoundary(text string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	p, _ := utf8.DecodeLastRuneInString(text[:i])
+	if !unicode.Is(unicode.Han, p) {
+		return true
+	}
+	if strings.ContainsRune("各全本该每两多外城社小景园山郊市辖驻街县省乡镇村十六", p) {
+		return false
+	}
+	_, ok := stopWords.ending(text, i)
+	return ok
+}
+
+// level is a place or body a name is built from: 海淀区 | 学院路街道 |
+// 城市学院社区 | 新时代文明实践站.
+type level struct {
+	start, end int
+	kind       string // "district", "zone", "city", "relative", "known", "community"
+}
+
+// structuralAt recognises a name that ends at text[:e] with a type suffix.
+func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan, bool) {
+	if e == 0 || inSpans(titles, e-1) {
+		return orgSpan{}, false
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:e])
+	var suf suffix
+	found := false
+	for _, s := range suffixesByLast[r] {
+		if strings.HasSuffix(text[:e], s.text) {
+			suf, found = s, true
+			break
+		}
+	}
+	if !found {
+		return orgSpan{}, false
+	}
+	if next, _ := utf8.DecodeRuneInString(text[e:]); next != utf8.RuneError && strings.ContainsRune(suf.notBefore, next) {
+		return orgSpan{}, false
+	}
+	s := e - len(suf.text)
+	if prev, _ := utf8.DecodeLastRuneInString(text[:s]); strings.ContainsRune(suf.notAfter, prev) {
+		return orgSpan{}, false
+	}
+	start, levels, own, ok := walkLeft(text, s, suf.maxOwn)
+	if !ok {
+		return orgSpan{}, false
+	}
+	if suf.anchored && len(levels) == 0 {
+		// A community or village anchors a body too: 六渡村党支部.
+		levels = communityLevels(text, start, s, nil)
+	}
+	switch {
+	case own == 0 && len(levels) == 0:
+		return orgSpan{}, false
+	case suf.anchored && len(levels) == 0:
+		return orgSpan{}, false
+	case !suf.anchored && len(levels) == 0 && own < 2:
+		return orgSpan{}, false
+	case !suf.anchored && len(levels) == 0 && genericName(text[start:s]):
+		return orgSpan{}, false
+	case suf.typ == OrgCommunity && own < 2 && !strings.HasSuffix(suf.text, "会"):
+		return orgSpan{}, false
+	case suf.typ == OrgCommunity && own == 0:
+		return orgSpan{}, false
+	}
+	// Communities inside the span are levels too: 城市学院社区 in
+	// 学院路街道城市学院社区新时代文明实践站.
+	if !slices.ContainsFunc(levels, func(l level) bool { return l.kind == "community" }) {
+		levels = append(levels, communityLevels(text, start, s, levels)...)
+	}
+	slices.SortFunc(levels, func(a, b level) int { return a.start - b.start })
+	org := buildOrganisation(text, start, e, suf, levels, ctx)
+	if org.Name == "" {
+		return orgSpan{}, false
+	}
+	return orgSpan{start, e, org}, true
+}
+
+// walkLeft finds where a name that ends before text[s] begins: it goes left
+// over the name's own characters and over the places and bodies it is
+// built on, and stops at punctuation or a stop word. own counts the
+// characters after the last place or body. ok is false when the name would
+// be longer than maxOwn characters of its own.
+func walkLeft(text string, s, maxOwn int) (start int, levels []level, own int, ok bool) {
+	j := s
+	seg := 0 // own characters since the last level met
+	own = -1 // own characters between the nearest level and s, once one is met
+	for j > 0 {
+		if a, found := orgs.anchors.ending(text, j); found {
+			as := j - len(a.name)
+			notDistrict := a.value == "district" && strings.HasPrefix(text[j:], "门")
+			if (a.value != "relative" || relativeBoundary(text, as)) && !notDistrict {
+				levels = append(levels, level{as, j, a.value})
+				if own < 0 {
+					own = seg
+				}
+				seg = 0
+				j = as
+				continue
+			}
+		}
+		if w, found := stopWords.ending(text, j); found && !inKeepWord(text, j-len(w.name), j) {
+			break
+		}
+		r, n := utf8.DecodeLastRuneInString(text[:j])
+		if r == '”' || r == '"' {
+			q := strings.LastIndexAny(text[:j-n], "“\"")
+			if q < 0 || utf8.RuneCountInString(text[q:j]) > 14 {
+				break
+			}
+			seg += utf8.RuneCountInString(text[q:j]) - 2
+			j = q
+			continue
+		}
+		if !unicode.Is(unicode.Han, r) && !(r >= '0' && r <= '9') && !(r >= 'A' && r <= 'Z') && !(r >= 'a' && r <= 'z') {
+			break
+		}
+		seg++
+		if seg > maxOwn {
+			if len(levels) == 0 {
+				return 0, nil, 0, false
+			}
+			// Too long to be part of the name: it starts at its first level.
+			seg = 0
+			j = levels[len(levels)-1].start
+			break
+		}
+		j -= n
+	}
+	if own < 0 {
+		own = seg
+	}
+	slices.Reverse(levels)
+	if len(levels) > 0 {
+		// A name starts at its first place or body: 按照|首都文明委.
+		j = levels[0].start
+	}
+	return j, levels, own, true
+}
+
+// inKeepWord reports whether the stop word at text[a:b] is part of a keep
+// word.
+func inKeepWord(text string, a, b int) bool {
+	for _, k := range keepWords {
+		for off := 0; off < len(k); {
+			if strings.HasPrefix(k[off:], text[a:b]) && a-off >= 0 && strings.HasPrefix(text[a-off:], k) {
+				return true
+			}
+			_, n := utf8.DecodeRuneInString(k[off:])
+			off += n
+		}
+	}
+	return false
+}
+
+// genericNames are words before a suffix that make no name: 各小学,
+// 中小学, 物业公司, 示范社区.
+var genericNames = strings.Fields(`
+	中 大中 中小 大中小 高等 职业 民办 公办 示范 重点 特殊教育 物业 物业服务 快递 外卖 餐饮 家政 保洁
+	互联网 科技 国有 民营 大型 小型 文明 和谐 绿色 智慧 美丽 老旧 试点 城市 农 乡 山 新 渔 古 新农
+	美丽乡 这所 一所 该所 这家 一家 一批 一支 这支 兄弟 友好 周边 附近 结对 共建 传统 特色 生态 旅游
+	民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
+	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
+	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老`)
+
+func genericName(own string) bool {
+	own = strings.Trim(own, "“”\"")
+	return slices.Contains(genericNames, own)
+}
+
+// communityLevels finds communities and villages named inside
+// text[start:s] (not at its end): each 社区 or 村 after at least two
+// characters of its own name.
+func communityLevels(text string, start, s int, levels []level) []level {
+	var out []level
+	from := start
+	for _, l := range levels {
+		if l.end <= s {
+			from = max(from, l.end)
+		}
+	}
+	for i := from; i < s; {
+		rest := text[i:s]
+		k := strings.Index(rest, "社区")
+		w := len("社区")
+		if v := strings.Index(rest, "村"); v >= 0 && (k < 0 || v < k) {
+			k, w = v, len("村")
+		}
+		if k < 0 {
+			break
+		}
+		end := i + k + w
+		if utf8.RuneCountInString(text[i:i+k]) >= 2 && end <= s && !genericName(text[i:i+k]) {
+			out = append(out, level{i, end, "community"})
+		}
+		i = end
+	}
+	return out
+}
+
+// genericHeads are bodies that exist in every place, named by it:
+// 学院路街道新时代文明实践所, 六渡村党支部.
+var genericHeads = strings.Fields(`
+	新时代文明实践中心 新时代文明实践所 新时代文明实践站 文明实践中心 文明实践所 文明实践站 实践站 实践所
+	党工委 工委 党委 党支部 党总支 妇联 工会 总工会 团委 居委会 村委会 居民委员会 村民委员会 司法所
+	派出所 政府 人民政府 办事处 综治中心 文化中心 文化站 社区卫生服务中心 社区卫生服务站 卫生院
+	退役军人服务站 党群服务中心 市民活动中心 红白理事会 志愿服务队 志愿者服务队 志愿服务站 文明办
+	宣传部 组织部 统战部 社会工委 政法委 城管执法队 执法队 社会组织联合会 残联 团工委 纪委 综治办
+	创城办 市民中心 服务中心 便民服务中心 养老驿站 议事会 理事会 协会 商会`)
+
+// buildOrganisation names, types and places the organisation at
+// text[start:e], built on levels, its suffix suf.
+func buildOrganisation(text string, start, e int, suf suffix, levels []level, ctx orgContext) Organisation {
+	org := Organisation{Type: suf.typ}
+	var named string // a district the name says
+	var divDistricts []string
+	// The innermost place that is a street, town, community or village.
+	last := -1
+	for i, l := range levels {
+		switch l.kind {
+		case "district":
+			named = fullDistrict(text[l.start:l.end])
+		case "known":
+			if k := orgs.known[text[l.start:l.end]]; k.typ == OrgStreet || k.typ == OrgTown || k.typ == OrgCommunity {
+				last = i
+				divDistricts = k.districts
+			} else if len(k.districts) == 1 {
+				divDistricts = k.districts
+			}
+		case "community":
+			last = i
+		}
+	}
+	name := text[start:e]
+	if last >= 0 {
+		p := levels[last]
+		rest := text[p.end:e]
+		own := text[p.start:p.end]
+		if k, ok := orgs.known[own]; ok && levels[last].kind == "known" {
+			own = k.name
+		}
+		switch {
+		case slices.Contains(genericHeads, strings.Trim(rest, "“”")):
+			name = own + rest
+		default:
+			name = rest
+		}
+	} else if len(levels) > 0 && levels[0].start > start {
+		// Own characters before the first level: 中国人民抗日战争纪念馆.
+		name = text[start:e]
+	}
+	name = strings.NewReplacer("“", "", "”", "", "\"", "").Replace(name)
+	if _, isDiv := orgs.known[name]; !isDiv || !(orgs.known[name].typ == OrgStreet || orgs.known[name].typ == OrgTown) {
+		name = canonicalForm(name, ctx.district)
+	}
+	org.Name = name
+	// Party committees: 市委, 区委, 海淀区委 and their departments.
+	if suf.typ == OrgOffice && len(levels) > 0 {
+		lv := levels[len(levels)-1]
+		if lv.end == e-len(suf.text) && suf.text == "委" && (lv.kind == "district" || lv.kind == "city" || lv.kind == "relative") {
+			org.Type = OrgParty
+		}
+		if rest := text[lv.end:e]; strings.HasPrefix(rest, "委") && lv.kind != "known" {
+			org.Type = OrgParty
+		}
+	}
+	if k, ok := orgs.known[org.Name]; ok {
+		org.Name, org.Type = k.name, k.typ
+		if len(k.districts) > 0 {
+			divDistricts = k.districts
+		}
+	}
+	switch {
+	case named != "":
+		org.District = named
+	case len(divDistricts) > 0:
+		org.District = pickDistrict(divDistricts, named, ctx)
+	case strings.HasPrefix(org.Name, ctx.district) && ctx.district != "":
+		org.District = ctx.district
+	}
+	if org.District == "" {
+		for _, d := range Districts {
+			if strings.HasPrefix(org.Name, d) || strings.HasPrefix(org.Name, "中共"+d) || strings.HasPrefix(org.Name, "共青团"+d) {
+				org.District = d
+			}
+		}
+	}
+	return org
+}
+
+// fullDistrict returns the full name of a district written in full or
+// short form.
+func fullDistrict(s string) string {
+	for _, d := range Districts {
+		if s == d || s == ShortDistrict(d) {
+			return d
+		}
+	}
+	return ""
+}
+
+// canonicalForm writes a name the way orgs.txt does before it is looked
+// up: a district's short form in full (怀柔公安分局 → 怀柔区公安分局), a
+// body named relative to the reporting district with it (区司法局 →
+// 海淀区司法局, 团区委 → 共青团海淀区委), a municipal one with 北京市
+// (市水务局 → 北京市水务局, 市委X → 中共北京市委X).
+func canonicalForm(name, district string) string {
+	if _, ok := orgs.known[name]; ok {
+		return name
+	}
+	for _, d := range Districts {
+		short := ShortDistrict(d)
+		if strings.HasPrefix(name, short) && !strings.HasPrefix(name, d) && !strings.HasPrefix(name[len(short):], "区") {
+			name = d + name[len(short):]
+			break
+		}
+		if strings.HasPrefix(name, short+"区团区委") || strings.HasPrefix(name, d+"团区委") {
+			return "共青团" + d + "委"
+		}
+	}
+	switch {
+	case name == "团区委" && district != "" && district != EconomicZone:
+		return "共青团" + district + "委"
+	case strings.HasPrefix(name, "区") && district != "" && district != EconomicZone:
+		name = district + name[len("区"):]
+	case strings.HasPrefix(name, "市委"):
+		name = "中共北京" + name
+	case strings.HasPrefix(name, "北京市委"):
+		name = "中共" + name
+	case strings.HasPrefix(name, "市"):
+		name = "北京" + name
+	}
+	if k, ok := orgs.known[name]; ok {
+		return k.name
+	}
+	return name
+}

@@ -39,7 +39,8 @@ import (
 )
 
 // SchemaVersion changes whenever the mapping or the documents change shape.
-const SchemaVersion = 8
+// 9: the orgtype field and organisation_details in the stored record.
+const SchemaVersion = 9
 
 // Options control how an index is opened.
 type Options struct {
@@ -119,7 +120,7 @@ type VersionError struct {
 }
 
 func (e *VersionError) Error() string {
-	return fmt.Sprintf("index %s was built with %s %s, this jianbao uses %s: run `jianbao reindex --index %s` to rebuild it",
+	return fmt.Sprintf("index %s was built with %s %s, this jianbao uses %s: run `jianbao reindex --index %s` to rebuild it (then `jianbao retag` to apply this version's themes and organisation rules)",
 		e.Dir, e.What, orNone(e.Have), orNone(e.Want), e.Dir)
 }
 

@@ -25,6 +25,7 @@ const (
 	fDistrict = "district"
 	fMention  = "district_mentioned"
 	fOrganis  = "organisation"
+	fOrgType  = "orgtype" // the types of the organisations an article names
 	fTheme    = "theme"
 	fSpecial  = "special"
 	fIndexed  = "indexed" // when the article's issue was indexed (RFC 3339, UTC), for feeds
@@ -39,7 +40,7 @@ const (
 )
 
 // keywordFields are the exact-value fields usable in Field expressions.
-var keywordFields = []string{fIssueID, fDate, fYear, fSection, fOrg, fDistrict, fMention, fOrganis, fTheme, fSpecial}
+var keywordFields = []string{fIssueID, fDate, fYear, fSection, fOrg, fDistrict, fMention, fOrganis, fOrgType, fTheme, fSpecial}
 
 // newMapping returns the index mapping: a static mapping of the fields
 // above, with doc values only where sorting needs them and nothing in the
@@ -83,7 +84,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fType, typ)
 	// Facets are counted from postings (facets.go): only the date, which
 	// results are sorted by, needs doc values.
-	for _, name := range []string{fIssueID, fYear, fSection, fOrg, fDistrict, fTheme, fMention, fOrganis, fSpecial} {
+	for _, name := range []string{fIssueID, fYear, fSection, fOrg, fDistrict, fTheme, fMention, fOrganis, fOrgType, fSpecial} {
 		doc.AddFieldMappingsAt(name, kw(false))
 	}
 	date := kw(true)

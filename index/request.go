@@ -17,8 +17,9 @@ type Text struct {
 
 // Field matches the articles whose keyword field Name equals Value.
 // Names: "district" (full form, e.g. 海淀区), "district_mentioned",
-// "section", "org" (source_org), "organisation", "theme", "issue_id", "year",
-// "special".
+// "section", "org" (source_org), "organisation", "orgtype" (the type of an
+// organisation the article names: 街道, 学校 …, see ingest.OrgTypes),
+// "theme", "issue_id", "year", "special".
 type Field struct {
 	Name  string
 	Value string
@@ -64,7 +65,7 @@ type Request struct {
 	Sort   string   // SortRelevance (default), SortDate or SortDateDesc
 	Limit  int      // hits to return; 0 means 10
 	Offset int      // hits to skip
-	Facets []string // facet names: "district", "section", "org", "theme", "year"
+	Facets []string // facet names: "district", "section", "org", "theme", "year", "orgtype", "organisation"
 	// Snippets asks for highlighted KWIC snippets of the Text terms.
 	Snippets bool
 	// Texts asks for each hit's search text (Hit.Text).

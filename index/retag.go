@@ -13,11 +13,13 @@ import (
 const retagBatchDocs = 2000
 
 // Retag applies the taxonomy tax to every stored issue, from the stored
-// records (the source files are not read), and rewrites the issues whose
-// articles' themes change. It writes in batches: after a crash or a
+// records (the source files are not read), with the organisations,
+// districts and reporting district found again by this version's rules
+// (ingest.Article.Recognise), and rewrites the issues whose articles
+// change. It writes in batches: after a crash or a
 // cancellation each batch is in the index entirely or not at all, and a
 // second run finishes the work. It returns the number of articles whose
-// themes changed in the batches it committed.
+// themes or organisations changed in the batches it committed.
 func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, err error) {
 	if ix.ro {
 		return 0, errors.New("retag: index is open read-only")
@@ -42,14 +44,17 @@ func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, 
 		if err != nil {
 			return changed, fmt.Errorf("retag: %w", err)
 		}
-		before := make([][]string, len(iss.Articles))
-		for i, a := range iss.Articles {
-			before[i] = a.Themes
+		before := slices.Clone(iss.Articles)
+		for i := range iss.Articles {
+			iss.Articles[i].Recognise()
 		}
 		tax.TagIssue(&iss.Issue)
 		n := 0
 		for i, a := range iss.Articles {
-			if !slices.Equal(before[i], a.Themes) {
+			b := before[i]
+			if !slices.Equal(b.Themes, a.Themes) || !slices.Equal(b.OrgDetails, a.OrgDetails) ||
+				!slices.Equal(b.Organisations, a.Organisations) || b.District != a.District ||
+				!slices.Equal(b.DistrictsMentioned, a.DistrictsMentioned) {
 				n++
 			}
 		}

@@ -26,12 +26,13 @@ import (
 // facetFields maps the facet names of a Request to fields.
 var facetFields = map[string]string{
 	"district": fDistrict, "section": fSection, "org": fOrg, "theme": fTheme, "year": fYear,
+	"orgtype": fOrgType, "organisation": fOrganis,
 }
 
 // exprFields maps the names of Field expressions to fields.
 var exprFields = map[string]string{
 	"district": fDistrict, "district_mentioned": fMention, "section": fSection, "org": fOrg,
-	"organisation": fOrganis, "theme": fTheme, "issue_id": fIssueID, "year": fYear, "special": fSpecial,
+	"organisation": fOrganis, "orgtype": fOrgType, "theme": fTheme, "issue_id": fIssueID, "year": fYear, "special": fSpecial,
 }
 
 // facetSize is the number of values returned per facet, except issue_id.
@@ -88,7 +89,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 				field, ok = fIssueID, true
 			}
 			if !ok {
-				return nil, &BadRequestError{fmt.Sprintf("unknown facet %q: want district, section, org, theme or year", name)}
+				return nil, &BadRequestError{fmt.Sprintf("unknown facet %q: want district, section, org, theme, year, orgtype or organisation", name)}
 			}
 			facets.fields = append(facets.fields, field)
 		}

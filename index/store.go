@@ -58,7 +58,10 @@ type restFields struct {
 	Body               string   `json:"body"`
 	DistrictsMentioned []string `json:"districts_mentioned"`
 	Organisations      []string `json:"organisations"`
-	Themes             []string `json:"themes"`
+	// OrgDetails is absent in the records of indexes written before
+	// organisation types.
+	OrgDetails []ingest.Organisation `json:"organisation_details,omitempty"`
+	Themes     []string              `json:"themes"`
 }
 
 // articleFields are the stored fields that hold an article's record.
@@ -179,7 +182,7 @@ func sameText(old, new *Issue) bool {
 func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article, indexed string) error {
 	text, m, inMatch := encodeMatch(a.Headline, a.SourceOrg, a.Body)
 	rest := restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
-		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, Themes: a.Themes}
+		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, OrgDetails: a.OrgDetails, Themes: a.Themes}
 	if inMatch {
 		rest.Body = ""
 	}
@@ -192,7 +195,7 @@ func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article, indexed string) 
 	doc := map[string]any{
 		fType: typeArticle, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
 		fSection: a.Section, fOrg: a.SourceOrg, fDistrict: a.District,
-		fMention: a.DistrictsMentioned, fOrganis: a.Organisations, fTheme: a.Themes,
+		fMention: a.DistrictsMentioned, fOrganis: a.Organisations, fOrgType: orgTypes(a.OrgDetails), fTheme: a.Themes,
 		fSpecial: iss.Special,
 		fIndexed: indexed,
 		fText:    text,
@@ -442,4 +445,15 @@ func decodeRecord(raw []byte, v any) error {
 		return fmt.Errorf("decode record: %w", err)
 	}
 	return nil
+}
+
+// orgTypes returns the distinct types of orgs, in order of first mention.
+func orgTypes(orgs []ingest.Organisation) []string {
+	types := []string{}
+	for _, o := range orgs {
+		if o.Type != "" && !slices.Contains(types, o.Type) {
+			types = append(types, o.Type)
+		}
+	}
+	return types
 }

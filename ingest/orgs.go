@@ -253,7 +253,7 @@ var suffixes = func() []suffix {
 		"志愿服务队", "志愿者服务队", "志愿服务总队", "志愿服务团", "志愿者协会", "志愿服务联合会", "志愿者联合会",
 		"服务队", "志愿队", "理事会", "红白理事会", "事务所", "社工事务所", "服务社", "合作社", "艺术团", "合唱团")
 	notAfter := map[string]string{
-		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订", "社区": "进个型化级各全本该驻邻城", "学校": "各全本该驻进所",
+		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻城式性”", "学校": "各全本该驻进所",
 		"大学": "上考", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
 	}
 	for i := range s {
@@ -289,7 +289,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 		村民 党员 干部 职工 学生 师生 老人 志愿者 市民 游客 同学 孩子 家长 记者 负责人 书记 主任 局长
 		近年 当天 期间 前夕 之际 活动 工作 现场 今天 昨天 上午 下午 晚上 联系 对接 派出 选派 抽调 配合
 		协助 帮扶 结对 共建 到达 赶到 举行 开放 打造 启动 推出 实施 落实 签订 签约 表演 宣传 讲解 讲述
-		建成 建起 建好 按照 依照 遵照 参照 对照 不要 不 倡导 排查 提醒 要 让 请 希望 号召 推进 推广 建设 开设 设置 举行 组成
+		支援 定向 制定 建成 建起 建好 按照 依照 遵照 参照 对照 不要 不 倡导 排查 提醒 要 让 请 希望 号召 推进 推广 建设 开设 设置 举行 组成
 		捐赠 捐助 资助 送到 送去 送来 走入 走遍 遍布 辐射 带动 号召 倡议 呼吁 鼓励 引导 培训 培育 
 		`)
 	var e []entry
@@ -300,7 +300,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 }())
 
 // keepWords hold a stop word but belong to names (社会组织服务中心, 和平里).
-var keepWords = []string{"文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
+var keepWords = []string{"各庄", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
 
 // newSuffixGazetteer indexes entries by their last rune, longest first.
 func newSuffixGazetteer(entries []entry) *gazetteer {
@@ -572,6 +572,9 @@ func walkLeft(text string, s, maxOwn int) (start int, levels []level, own int, o
 		if a, found := orgs.anchors.ending(text, j); found {
 			as := j - len(a.name)
 			notDistrict := a.value == "district" && strings.HasPrefix(text[j:], "门")
+			if a.value == "relative" && (strings.HasPrefix(text[j:], "场") || strings.HasPrefix(text[j:], "域")) {
+				notDistrict = true // 市场, 区域
+			}
 			if (a.value != "relative" || relativeBoundary(text, as)) && !notDistrict {
 				levels = append(levels, level{as, j, a.value})
 				if own < 0 {

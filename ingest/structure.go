@@ -325,7 +325,6 @@ func buildArticle(lines []Line, section, org string) Article {
 	a := Article{
 		Section:   section,
 		SourceOrg: org,
-		District:  reportingDistrictOf(org),
 		Page:      lines[0].Pos.Page,
 		Themes:    []string{},
 	}
@@ -349,6 +348,16 @@ func buildArticle(lines []Line, section, org string) Article {
 	if a.Headline == "" && len(paras) > 0 {
 		a.Headline = firstSentence(paras[0])
 	}
+	a.Recognise()
+	return a
+}
+
+// Recognise sets the fields that jianbao derives from an article's
+// headline, body and attribution (District, DistrictsMentioned,
+// Organisations, OrgDetails) as parsing does; retag applies it to the
+// records of an index written by an earlier version.
+func (a *Article) Recognise() {
+	a.District = reportingDistrictOf(a.SourceOrg)
 	scan := a.Body
 	if !strings.HasPrefix(a.Body, a.Headline) {
 		scan = a.Headline + "\n" + a.Body
@@ -359,7 +368,9 @@ func buildArticle(lines []Line, section, org string) Article {
 	for i, o := range a.OrgDetails {
 		a.Organisations[i] = o.Name
 	}
-	return a
+	if len(a.OrgDetails) == 0 {
+		a.OrgDetails = nil // omitted from the record, as it reads back
+	}
 }
 
 // Title lines: a page holds at least one full line of about 26 characters

@@ -341,7 +341,7 @@ func (c *Client) Ingest(ctx context.Context, paths []string, prune bool) (*index
 func (p Params) urlValues() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"q": p.Q, "district": p.District, "section": p.Section, "org": p.Org,
-		"theme": p.Theme, "from": p.From, "to": p.To, "sort": p.Sort, "facets": strings.Join(p.Facets, ",")} {
+		"theme": p.Theme, "orgtype": p.OrgType, "from": p.From, "to": p.To, "sort": p.Sort, "facets": strings.Join(p.Facets, ",")} {
 		if s != "" {
 			v.Set(k, s)
 		}

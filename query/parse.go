@@ -73,6 +73,8 @@ func displayWidth(r rune) int {
 //	海淀 OR 密云      either; OR binds tighter than the implicit AND
 //	(a OR b) -c       parentheses group
 //	district:海淀区   (海淀 and 经开区/亦庄 accepted), section:, org:, theme:,
+//	orgname:学院路街道 (an organisation the article names), orgtype:学校 (the
+//	type of one: 街道 乡镇 社区村 机关事业单位 党组织 人民团体 学校 医院 企业 媒体 社会组织),
 //	mentions:海淀     a district named in the body, issue:2021-014,
 //	date:2021-01..2021-06 (months or days, open ends "..2021-06", "2021-01.."),
 //	year:2021
@@ -355,6 +357,8 @@ var fields = map[string]string{
 	"section":  "section",
 	"org":      "org",
 	"theme":    "theme",
+	"orgtype":  "orgtype",
+	"orgname":  "organisation",
 	"issue":    "issue_id",
 	"date":     "",
 	"year":     "",
@@ -385,7 +389,7 @@ func (p *parser) fieldName() (string, bool) {
 func (p *parser) parseField(start int, name string) (index.Expr, error) {
 	field, ok := fields[name]
 	if !ok {
-		return nil, p.errAt(start, "unknown filter %q: use district:, mentions:, section:, org:, theme:, issue:, date: or year:, or quote the text", name)
+		return nil, p.errAt(start, "unknown filter %q: use district:, mentions:, section:, org:, orgname:, orgtype:, theme:, issue:, date: or year:, or quote the text", name)
 	}
 	if err := p.count(start); err != nil {
 		return nil, err

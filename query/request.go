@@ -19,7 +19,7 @@ const (
 )
 
 // FacetNames are the facets a search can count.
-var FacetNames = []string{"district", "section", "org", "theme", "year"}
+var FacetNames = []string{"district", "section", "org", "theme", "year", "orgtype", "organisation"}
 
 // Params is a search as users state it, on the command line or in the URL:
 // a query in the language of Parse plus filters that narrow it.
@@ -29,6 +29,7 @@ type Params struct {
 	Section  string   // section heading, with or without 【】
 	Org      string   // reporting body (source_org), exactly
 	Theme    string   // theme of the taxonomy
+	OrgType  string   // type of an organisation the article names (ingest.OrgTypes)
 	From, To string   // dates: YYYY, YYYY-MM or YYYY-MM-DD, inclusive
 	Sort     string   // "relevance" (default), "date", "-date" or "-indexed" (indexed last first)
 	Limit    int      // 0 means DefaultLimit
@@ -75,6 +76,12 @@ func (p Params) Request() (index.Request, error) {
 	}
 	if v := strings.TrimSpace(p.Theme); v != "" {
 		filters = append(filters, index.Field{Name: "theme", Value: v})
+	}
+	if v := strings.TrimSpace(p.OrgType); v != "" {
+		if !slices.Contains(ingest.OrgTypes, v) {
+			return index.Request{}, &ParamError{"orgtype", fmt.Sprintf("unknown organisation type %q: want one of %s", v, strings.Join(ingest.OrgTypes, " "))}
+		}
+		filters = append(filters, index.Field{Name: "orgtype", Value: v})
 	}
 	if p.From != "" || p.To != "" {
 		var from, to string

@@ -271,16 +271,16 @@ func pageHeaders(next http.Handler) http.Handler {
 }
 
 // searchParamNames are the URL parameters of /api/search and /api/facets.
-var searchParamNames = []string{"q", "district", "section", "org", "theme", "from", "to", "sort", "limit", "offset", "facets"}
+var searchParamNames = []string{"q", "district", "section", "org", "theme", "orgtype", "from", "to", "sort", "limit", "offset", "facets"}
 
 // trendParamNames are the URL parameters of /api/trend and /api/trend.svg.
-var trendParamNames = []string{"q", "district", "section", "org", "theme", "from", "to", "by", "split"}
+var trendParamNames = []string{"q", "district", "section", "org", "theme", "orgtype", "from", "to", "by", "split"}
 
 // paramsFromURL reads Params from URL parameters.
 func paramsFromURL(v url.Values) (Params, error) {
 	p := Params{
 		Q: v.Get("q"), District: v.Get("district"), Section: v.Get("section"),
-		Org: v.Get("org"), Theme: v.Get("theme"), From: v.Get("from"), To: v.Get("to"),
+		Org: v.Get("org"), Theme: v.Get("theme"), OrgType: v.Get("orgtype"), From: v.Get("from"), To: v.Get("to"),
 		Sort: v.Get("sort"),
 	}
 	for _, n := range []struct {

@@ -19,6 +19,7 @@ func addFilterFlags(f *pflag.FlagSet, p *query.Params) {
 	f.StringVar(&p.Section, "section", "", "section heading, e.g. 工作交流")
 	f.StringVar(&p.Org, "org", "", "reporting body, exactly, e.g. 海淀区文明办")
 	f.StringVar(&p.Theme, "theme", "", "theme, e.g. 垃圾分类")
+	f.StringVar(&p.OrgType, "orgtype", "", "type of an organisation the article names, e.g. 学校 or 街道")
 	f.StringVar(&p.From, "from", "", "first date: YYYY, YYYY-MM or YYYY-MM-DD")
 	f.StringVar(&p.To, "to", "", "last date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD")
 }

@@ -185,7 +185,13 @@ func writeIssueText(w io.Writer, iss *ingest.Issue) error {
 		if len(art.DistrictsMentioned) > 0 {
 			fmt.Fprintf(&b, "      提及: %s\n", strings.Join(art.DistrictsMentioned, " "))
 		}
-		if len(art.Organisations) > 0 {
+		if len(art.OrgDetails) > 0 {
+			names := make([]string, len(art.OrgDetails))
+			for i, o := range art.OrgDetails {
+				names[i] = o.Name + "(" + o.Type + ")"
+			}
+			fmt.Fprintf(&b, "      机构: %s\n", strings.Join(names, " "))
+		} else if len(art.Organisations) > 0 {
 			fmt.Fprintf(&b, "      机构: %s\n", strings.Join(art.Organisations, " "))
 		}
 	}

@@ -20,12 +20,15 @@ func newRetagCmd(a *app) *cobra.Command {
 	opts := retagOptions{}
 	cmd := &cobra.Command{
 		Use:   "retag",
-		Short: "Re-apply a theme taxonomy to every article of the index",
+		Short: "Re-apply a theme taxonomy and the organisation rules to every article of the index",
 		Long: `retag tags every article of the index again with the theme taxonomy of
---themes FILE (default: the one built into jianbao), from the records stored
-in the index; the source files are not read. Run it after changing the
-taxonomy, so that theme: searches, trends and stats follow the new rules.
-Issues whose themes do not change are left alone. The index is written in
+--themes FILE (default: the one built into jianbao), and finds its
+organisations (with their types), districts and reporting district again
+with this version's rules, from the records stored in the index; the source
+files are not read. Run it after changing the taxonomy, and after upgrading
+jianbao (after 'jianbao reindex' when it asks for one), so that theme:,
+orgtype: and orgname: searches, trends and stats follow the new rules.
+Issues whose articles do not change are left alone. The index is written in
 batches; an interrupted retag leaves each batch complete or absent, and
 running it again finishes the work.
 

@@ -165,7 +165,7 @@ func TestShowWhy(t *testing.T) {
 		if !slices.Contains(explained, r.Theme) {
 			explained = append(explained, r.Theme)
 		}
-		if r.Count < 1 || (r.Rule != "any" && r.Rule != "all") || !strings.Contains(r.Context, "【"+r.Phrase+"】") {
+		if r.Count < 1 || (r.Rule != "any" && r.Rule != "all" && r.Rule != "strong") || !strings.Contains(r.Context, "【"+r.Phrase+"】") {
 			t.Errorf("reason %+v", r)
 		}
 	}
@@ -173,7 +173,7 @@ func TestShowWhy(t *testing.T) {
 		t.Errorf("explained %v, the article has %v", explained, v.Themes)
 	}
 	code, out, _ = run(t, "show", "--index", dir, "--why", "2021-014-02")
-	if code != 0 || !strings.Contains(out, "\n垃圾分类\n  any ") || !strings.Contains(out, "any \"桶站\" ×") || !strings.Contains(out, "【桶站】") || strings.Contains(out, "note:") {
+	if code != 0 || !strings.Contains(out, "\n垃圾分类\n  strong ") || !strings.Contains(out, "strong \"桶站\" ×") || !strings.Contains(out, "【桶站】") || strings.Contains(out, "note:") {
 		t.Errorf("text:\n%s", out)
 	}
 	// Another taxonomy explains other themes, and says that the index's differ.

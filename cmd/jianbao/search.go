@@ -44,6 +44,7 @@ The query language:
   -疫情  -"三八"         exclude (put the query after -- or in quotes)
   海淀 OR 密云           either; (a OR b) c groups
   district:海淀 section:工作交流 org:海淀区文明办 theme:垃圾分类
+  orgtype:学校 orgname:学院路街道
   mentions:延庆 issue:2021-014 date:2021-01..2021-06 date:..2021-06 year:2021
 
 The flags narrow the query the same way. Several QUERY arguments are joined

@@ -33,7 +33,7 @@ sequence number) or, given an issue id (such as 2021-014), the whole issue:
 header, and every article with its full text. --format json prints the record,
 as the HTTP API returns it.
 
---why explains the themes of an article: for each theme, the rule (any or all)
+--why explains the themes of an article: for each theme, the rule (strong, any or all)
 and every phrase that matched, how often, and its first occurrence in
 context. The rules are those of the built-in taxonomy or of --themes FILE.`,
 		Example: `  jianbao show 2021-014-02

@@ -4,9 +4,9 @@
 "use strict";
 
 const PAGE = 10;
-const FILTERS = ["district", "section", "theme", "from", "to", "sort"];
-const FACETS = ["district", "section", "org", "theme", "year"];
-const FACET_TITLES = { district: "区", section: "栏目", org: "报送单位", theme: "主题", year: "年份" };
+const FILTERS = ["district", "section", "theme", "orgtype", "from", "to", "sort"];
+const FACETS = ["district", "section", "org", "theme", "orgtype", "year"];
+const FACET_TITLES = { district: "区", section: "栏目", org: "报送单位", theme: "主题", orgtype: "机构类型", year: "年份" };
 const DISTRICTS = ["东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区",
   "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区", "经开区"];
 
@@ -87,7 +87,7 @@ let allFacets = null; // counts over the whole archive, for the filter menus
 
 async function loadFilterMenus(p) {
   if (!allFacets) {
-    try { allFacets = (await api("api/facets?facets=district,section,theme")).facets || {}; }
+    try { allFacets = (await api("api/facets?facets=district,section,theme,orgtype")).facets || {}; }
     catch (e) { allFacets = {}; }
   }
   const counts = new Map((allFacets.district || []).map((f) => [f.value, f.count]));
@@ -95,6 +95,7 @@ async function loadFilterMenus(p) {
     .filter((d) => d.count > 0 || d.value === p.get("district")), p.get("district"));
   fillSelect($("section"), allFacets.section || [], p.get("section"));
   fillSelect($("theme"), allFacets.theme || [], p.get("theme"));
+  fillSelect($("orgtype"), allFacets.orgtype || [], p.get("orgtype"));
 }
 
 function syncForm(p) {
@@ -163,7 +164,7 @@ async function renderResults(p) {
   renderTrend(p, res.total);
 }
 
-const TREND_PARAMS = ["q", "district", "section", "org", "theme", "from", "to"];
+const TREND_PARAMS = ["q", "district", "section", "org", "theme", "orgtype", "from", "to"];
 const BY_TITLES = { year: "按年", quarter: "按季", month: "按月" };
 
 // renderTrend shows the trend of the current search as the server's chart
@@ -306,7 +307,7 @@ function fileURL(issueID, page) {
 
 function renderChips(p) {
   const chips = [];
-  for (const f of ["district", "section", "org", "theme", "from", "to"]) {
+  for (const f of ["district", "section", "org", "theme", "orgtype", "from", "to"]) {
     const v = p.get(f);
     if (!v) continue;
     chips.push(el("button", { type: "button", class: "chip", "data-filter": f, title: "取消此筛选",
@@ -411,7 +412,7 @@ function highlight(root, q) {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("search").addEventListener("submit", (ev) => { ev.preventDefault(); go(formParams()); });
-  for (const f of ["district", "section", "theme", "sort"]) $(f).addEventListener("change", () => go(formParams()));
+  for (const f of ["district", "section", "theme", "orgtype", "sort"]) $(f).addEventListener("change", () => go(formParams()));
   $("kwic-width").addEventListener("change", () => {
     const n = new URLSearchParams(params());
     if ($("kwic-width").checkValidity()) { n.set("width", $("kwic-width").value); go(n, true); }

@@ -191,6 +191,21 @@ func CanonicalOrganisation(name string) (string, bool) {
 	return k.name, ok
 }
 
+// KnownOrganisation returns the organisation of orgs.txt or divisions.txt
+// written as name: its canonical name, its type, and its district when the
+// name belongs to one district only.
+func KnownOrganisation(name string) (Organisation, bool) {
+	k, ok := orgs.known[name]
+	if !ok {
+		return Organisation{}, false
+	}
+	o := Organisation{Name: k.name, Type: k.typ}
+	if len(k.districts) == 1 {
+		o.District = k.districts[0]
+	}
+	return o, true
+}
+
 // DivisionDistricts returns the districts that have a street, town or
 // township called name (a division's current or former name); most names
 // belong to one district, a few (八里庄街道) to two.
@@ -234,7 +249,7 @@ var suffixes = func() []suffix {
 		"派出所", "司法所", "支队", "大队", "总队", "办事处", "管理处", "服务站", "工作站", "指挥部",
 		"服务中心", "活动中心", "文化中心", "综治中心", "文化站", "党群服务中心")
 	add(OrgOffice, false, 10, "长员", "图书馆", "文化馆", "博物馆", "纪念馆", "科技馆", "美术馆", "档案馆", "少年宫", "青少年活动中心")
-	add(OrgOffice, false, 8, "", "新时代文明实践中心", "新时代文明实践所", "新时代文明实践站",
+	add(OrgOffice, false, 5, "", "新时代文明实践中心", "新时代文明实践所", "新时代文明实践站",
 		"文明实践中心", "文明实践所", "文明实践站")
 	add(OrgParty, true, 8, "", "宣传部", "组织部", "统战部", "政法委", "社会工委", "社会工作部", "教育工委",
 		"工委", "党工委", "党委", "党组", "党支部", "党总支", "纪委", "纪委监委", "网信办")
@@ -289,6 +304,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 		村民 党员 干部 职工 学生 师生 老人 志愿者 市民 游客 同学 孩子 家长 记者 负责人 书记 主任 局长
 		近年 当天 期间 前夕 之际 活动 工作 现场 今天 昨天 上午 下午 晚上 联系 对接 派出 选派 抽调 配合
 		协助 帮扶 结对 共建 到达 赶到 举行 开放 打造 启动 推出 实施 落实 签订 签约 表演 宣传 讲解 讲述
+		筑牢 守好 守牢 织密 扎牢 构筑 夯实 支 批 座 壮大 发展 扩大 加强 建强 充实 依靠 深化 提升 完善 加快 优化 规范 全面 做好 抓好 用好 管好 推进
 		支援 定向 制定 建成 建起 建好 按照 依照 遵照 参照 对照 不要 不 倡导 排查 提醒 要 让 请 希望 号召 推进 推广 建设 开设 设置 举行 组成
 		捐赠 捐助 资助 送到 送去 送来 走入 走遍 遍布 辐射 带动 号召 倡议 呼吁 鼓励 引导 培训 培育 
 		`)
@@ -575,7 +591,15 @@ func walkLeft(text string, s, maxOwn int) (start int, levels []level, own int, o
 			if a.value == "relative" && (strings.HasPrefix(text[j:], "场") || strings.HasPrefix(text[j:], "域")) {
 				notDistrict = true // 市场, 区域
 			}
-			if (a.value != "relative" || relativeBoundary(text, as)) && !notDistrict {
+			quantified := false // 全区, 各市: no name starts with them
+			if as > 0 {
+				p, _ := utf8.DecodeLastRuneInString(text[:as])
+				quantified = strings.ContainsRune("各全本该每两多", p)
+			}
+			if a.value == "relative" && !notDistrict && quantified {
+				break
+			}
+			if !notDistrict && (a.value != "relative" || relativeBoundary(text, as)) {
 				levels = append(levels, level{as, j, a.value})
 				if own < 0 {
 					own = seg
@@ -690,7 +714,7 @@ var genericHeads = strings.Fields(`
 	新时代文明实践中心 新时代文明实践所 新时代文明实践站 文明实践中心 文明实践所 文明实践站 实践站 实践所
 	党工委 工委 党委 党支部 党总支 妇联 工会 总工会 团委 居委会 村委会 居民委员会 村民委员会 司法所
 	派出所 政府 人民政府 办事处 综治中心 文化中心 文化站 社区卫生服务中心 社区卫生服务站 卫生院
-	退役军人服务站 党群服务中心 市民活动中心 红白理事会 志愿服务队 志愿者服务队 志愿服务站 文明办
+	退役军人服务站 学雷锋服务站 学雷锋志愿服务站 党群服务中心 市民活动中心 红白理事会 志愿服务队 志愿者服务队 志愿服务站 文明办
 	宣传部 组织部 统战部 社会工委 政法委 城管执法队 执法队 社会组织联合会 残联 团工委 纪委 综治办
 	创城办 市民中心 服务中心 便民服务中心 养老驿站 议事会 理事会 协会 商会`)
 

@@ -69,7 +69,7 @@ func TestParseTaxonomyErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"", "no [[theme]] tables"},
 		{"[[theme]]\nname = \"a\"\nany = [\"x\"]\n[[theme]]\nname = \"a\"\nany = [\"y\"]", `theme "a" is defined twice`},
-		{"[[theme]]\nname = \"a\"", `theme "a" has neither an any nor an all rule`},
+		{"[[theme]]\nname = \"a\"", `theme "a" has neither an any, a strong nor an all rule`},
 		{"[[theme]]\nany = [\"x\"]", "theme 1 has no name"},
 		{"[[theme]]\nname = \"a\"\nanny = [\"x\"]", `unknown key "theme.anny"`},
 		{"[[theme]]\nname = \"a\"\nany = [\" \"]", `theme "a" has an empty phrase`},

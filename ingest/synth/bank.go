@@ -1,5 +1,7 @@
 package synth
 
+import "jianbao/ingest"
+
 // The word banks the generator draws from. Templates are written with
 // half-width , ( ) : ; which a file using full-width punctuation turns into
 // ，（）：；. Other punctuation (。、“”《》) is always full-width. Every
@@ -11,11 +13,15 @@ package synth
 //
 //	{D}   the article's district, full form (海淀区)
 //	{D2}  another district, full form
-//	{d}   the article's district, short form (海淀), followed by a word
+//	{d}   the article's district, short form (海淀), followed by a word;
+//	      {D:餐饮行业协会}, {d:街坊志愿服务队} a body of the district
+//	      (districtBodies), which the record names (海淀区餐饮行业协会)
 //	{DO}  a body of the article's district from the gazetteer (海淀区文明办);
 //	      {DO:妇联} one with a given suffix of districtOrgSuffixes
 //	{S}   a street or town of the article's district from the gazetteer,
-//	      sometimes after its district (海淀区永定路街道); {DS} always after it
+//	      sometimes after its district (海淀区永定路街道); {DS} always after it;
+//	      {S:文明实践站} a body of the street or town (streetBodies), which
+//	      the record names instead of the street (古城街道文明实践站)
 //	{O}   a municipal body from the gazetteer; {O:name} a given one
 //	{U}   a university from the gazetteer
 //	{F}   a traditional festival
@@ -140,7 +146,7 @@ var sentences = []string{
 	"参加培训的同志纷纷表示,将把所学所得运用到实际工作中。",
 	"{O}与{D}签订了共建协议,双方将在基层治理、文化建设等方面深化合作。",
 	"下一步,{D}将继续完善工作机制,推动形成崇德向善的良好社会风尚。",
-	"朝阳门街道的社区工作者也参与其中,为居民提供便民服务。",
+	"{O:朝阳门街道}的社区工作者也参与其中,为居民提供便民服务。",
 	"北京经济技术开发区同步开展了相关活动。",
 	"{U}的师生也参与其中。",
 	"此外,{D}还与{D2}建立了结对帮扶机制,共享优质资源。",
@@ -237,9 +243,9 @@ var themeBanks = map[string]themeBank{
 			"理论宣讲小分队走进田间地头,用群众听得懂的语言讲政策、话发展。",
 			"{D}将文明实践阵地建设纳入区重点工作,定期调度推进。",
 		},
-		headlines: []string{"{D}深化新时代文明实践中心建设", "{S}文明实践站成了居民的家", "文明实践活动走进千家万户"},
+		headlines: []string{"{D}深化新时代文明实践中心建设", "{S:文明实践站}成了居民的家", "文明实践活动走进千家万户"},
 		briefs: []string{
-			"{DS}新时代文明实践站举办“文化大讲堂”活动,{N}余名居民参加。",
+			"{DS:新时代文明实践站}举办“文化大讲堂”活动,{N}余名居民参加。",
 			"近日,{D}召开新时代文明实践工作推进会。",
 		},
 	},
@@ -247,7 +253,7 @@ var themeBanks = map[string]themeBank{
 		leads: []string{
 			"{S}创新推出志愿服务积分兑换机制,激发居民参与社区治理的热情。",
 			"{O}联合{U}举办志愿服务骨干培训班。",
-			"{d}街坊志愿服务队在社区治理中发挥了重要作用。",
+			"{d:街坊志愿服务队}在社区治理中发挥了重要作用。",
 			"{U}志愿者走进{DS},开展“文明实践进社区”志愿服务活动。",
 			"{S}充分发挥党建引领作用,打造“红色管家”志愿服务品牌。",
 			"{d}街坊们常说:“有事找志愿者,准没错！”",
@@ -260,13 +266,13 @@ var themeBanks = map[string]themeBank{
 			"通过红色引领力激发志愿服务源动力,壮大志愿服务队伍。",
 			"全区{N}支志愿服务队伍、{N}余名志愿者参与其中。",
 			"此外,{D}还与{D2}建立了结对帮扶机制,共享志愿服务资源。",
-			"亦庄地区的企业职工也纷纷加入志愿者队伍。",
+			"{O:亦庄地区}的企业职工也纷纷加入志愿者队伍。",
 			"{D}建立志愿者星级评定和礼遇回馈制度,让奉献者得到尊重。",
-			"朝阳门街道的志愿者也参与其中,为居民提供义诊、理发等便民服务。",
+			"{O:朝阳门街道}的志愿者也参与其中,为居民提供义诊、理发等便民服务。",
 			"{U}的师生志愿者带来了精彩的文艺演出。",
 			"注册志愿者人数持续增长,人均服务时长不断攀升。",
 		},
-		headlines: []string{"{S}打造志愿服务新品牌", "{d}街坊志愿服务队风采", "{U}志愿者走进社区"},
+		headlines: []string{"{S}打造志愿服务新品牌", "{d:街坊志愿服务队}风采", "{U}志愿者走进社区"},
 		briefs: []string{
 			"近日,{D}召开志愿服务工作推进会,部署志愿服务重点任务。",
 			"{U}组织{N}名大学生志愿者赴{D}开展支教活动。",
@@ -391,7 +397,7 @@ var themeBanks = map[string]themeBank{
 	"学雷锋": {
 		leads: []string{
 			"3月5日是学雷锋纪念日,{D}各界开展了形式多样的纪念活动。",
-			"{S}学雷锋服务站常年为居民提供便民服务。",
+			"{S:学雷锋服务站}常年为居民提供便民服务。",
 			"{DO}组织开展学雷锋主题活动,弘扬雷锋精神。",
 		},
 		sentences: []string{
@@ -403,7 +409,7 @@ var themeBanks = map[string]themeBank{
 			"学生们通过讲雷锋故事、唱雷锋歌曲,感受“钉子精神”的时代内涵。",
 			"各单位结合自身职能,开展了义诊咨询、家电维修、科普宣传等服务。",
 		},
-		headlines: []string{"{D}掀起学雷锋活动热潮", "{S}学雷锋服务站温暖人心"},
+		headlines: []string{"{D}掀起学雷锋活动热潮", "{S:学雷锋服务站}温暖人心"},
 		briefs: []string{
 			"{S}组织开展学雷锋便民服务活动,服务居民{N}余人次。",
 			"{DO}举办学雷锋主题座谈会。",
@@ -477,7 +483,7 @@ var themeBanks = map[string]themeBank{
 		leads: []string{
 			"{D}持续深化“光盘行动”,倡导文明餐桌新风尚。",
 			"{DO}联合辖区单位开展“文明餐桌”主题宣传活动,倡导节约用餐。",
-			"{D}餐饮行业协会向全区餐饮企业发出“厉行节约、反对浪费”倡议。",
+			"{D:餐饮行业协会}向全区餐饮企业发出“厉行节约、反对浪费”倡议。",
 		},
 		sentences: []string{
 			"下一步,将持续深化“光盘行动”,让节约用餐成为自觉。",
@@ -492,6 +498,48 @@ var themeBanks = map[string]themeBank{
 		briefs: []string{
 			"{S}开展“光盘行动”进餐馆活动。",
 			"{DO}向辖区餐饮企业发放节约用餐提示牌{N}余个。",
+		},
+	},
+	"移风易俗": {
+		leads: []string{
+			"{D}深入推进移风易俗,倡导婚事新办、丧事简办。",
+			"{S}把移风易俗写进村规民约,抵制高价彩礼和大操大办。",
+			"清明节前,{DO}倡导文明祭扫、绿色祭扫。",
+		},
+		sentences: []string{
+			"各村成立了红白理事会,为村民操办婚丧事宜提供指导。",
+			"村里的婚礼不再攀比排场,彩礼也降了下来。",
+			"倡导鲜花祭扫、网络祭扫等绿色祭扫方式,减少焚烧祭品。",
+			"不少村民主动签订了婚事新办承诺书。",
+			"红白理事会成员逐户走访,宣传厚养薄葬的新风尚。",
+			"节地生态安葬的做法得到越来越多家庭的认可。",
+			"大操大办、人情攀比等陈规陋习明显减少。",
+		},
+		headlines: []string{"{D}移风易俗树新风", "{S:红白理事会}管出好风气"},
+		briefs: []string{
+			"{S:红白理事会}召开工作会,推动婚事新办、丧事简办。",
+			"{D}开展文明祭扫宣传,倡导绿色殡葬。",
+		},
+	},
+	"诚信建设": {
+		leads: []string{
+			"{D}深入开展诚信建设,营造诚实守信的社会氛围。",
+			"{DO}组织辖区商户签订诚信经营承诺书。",
+			"{D}启动“诚信兴商宣传月”活动。",
+		},
+		sentences: []string{
+			"商户们在承诺书上郑重签名,承诺明码标价、不欺客宰客。",
+			"失信被执行人名单定期公布,守信激励、失信惩戒的机制不断完善。",
+			"现场设置咨询台,向市民讲解信用修复的办理流程。",
+			"诚信经营的商户门前挂上了“诚信示范店”的牌子。",
+			"社会信用体系建设工作稳步推进。",
+			"居民说,在诚信商户买东西放心。",
+			"{D}评选出诚信示范商户{N}家。",
+		},
+		headlines: []string{"{D}诚信建设见实效", "{S}商户签订诚信经营承诺书"},
+		briefs: []string{
+			"{S}开展诚信建设宣传活动。",
+			"{DO}发布诚信经营倡议书。",
 		},
 	},
 	"背街小巷环境整治": {
@@ -750,4 +798,20 @@ var passingMentions = map[string][]string{
 	"未成年人思想道德建设": {"不少家长带着上中小学的孩子一同参加。"},
 	"妇女与家庭":      {"参加活动的多是社区里的妇女和老人。"},
 	"新时代文明实践":    {"活动在社区的新时代文明实践站举行。"},
+}
+
+// streetBodies are bodies that every street or town has, named after it
+// ({S:文明实践站} → 古城街道文明实践站), with their organisation type.
+var streetBodies = map[string]string{
+	"文明实践站":    ingest.OrgOffice,
+	"新时代文明实践站": ingest.OrgOffice,
+	"学雷锋服务站":   ingest.OrgOffice,
+	"红白理事会":    ingest.OrgSocial,
+}
+
+// districtBodies are bodies named after their district that the gazetteer
+// does not list ({D:餐饮行业协会} → 海淀区餐饮行业协会), with their type.
+var districtBodies = map[string]string{
+	"餐饮行业协会":  ingest.OrgSocial,
+	"街坊志愿服务队": ingest.OrgSocial,
 }

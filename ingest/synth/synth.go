@@ -316,6 +316,7 @@ func (g *generator) bulletin(s issueSlot) File {
 			w.line("【" + section + "】")
 		}
 		w.article(a)
+		orgNames, orgDetails := a.m.organisations()
 		iss.Articles = append(iss.Articles, ingest.Article{
 			ID:                 fmt.Sprintf("%s-%02d", s.id, i+1),
 			Seq:                i + 1,
@@ -325,7 +326,8 @@ func (g *generator) bulletin(s issueSlot) File {
 			SourceOrg:          a.org,
 			District:           a.district,
 			DistrictsMentioned: unique(a.m.districts),
-			Organisations:      unique(a.m.orgs),
+			Organisations:      orgNames,
+			OrgDetails:         orgDetails,
 			Themes:             a.themes,
 		})
 	}

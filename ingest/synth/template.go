@@ -49,7 +49,15 @@ func parseTemplate(s string) template {
 		}
 		name, arg, _ := strings.Cut(s[i+1:i+j], ":")
 		switch name {
-		case "D", "D2", "d", "S", "DS", "U", "F", "N", "Y", "Y2", "M", "DD":
+		case "S", "DS":
+			if _, ok := streetBodies[arg]; arg != "" && !ok {
+				panic(fmt.Sprintf("synth: %q is not a body of streetBodies", arg))
+			}
+		case "D", "d":
+			if _, ok := districtBodies[arg]; arg != "" && !ok {
+				panic(fmt.Sprintf("synth: %q is not a body of districtBodies", arg))
+			}
+		case "D2", "U", "F", "N", "Y", "Y2", "M", "DD":
 		case "DO":
 			if arg != "" && !slices.Contains(districtOrgSuffixes, arg) {
 				panic(fmt.Sprintf("synth: %q is not a suffix of district bodies", arg))
@@ -68,14 +76,73 @@ func parseTemplate(s string) template {
 }
 
 // mentions records, in order, the districts and gazetteer organisations
-// that rendered text names.
+// that rendered text names, and the district of each street or town.
 type mentions struct {
 	districts []string
 	orgs      []string
+	orgIn     map[string]string // street or town → its district
+	nested    map[string]ingest.Organisation
 }
 
 func (m *mentions) district(d string) { m.districts = append(m.districts, d) }
 func (m *mentions) org(o string)      { m.orgs = append(m.orgs, o) }
+
+// street records a street or town of district d.
+func (m *mentions) street(s, d string) {
+	m.org(s)
+	if m.orgIn == nil {
+		m.orgIn = map[string]string{}
+	}
+	m.orgIn[s] = d
+}
+
+// body records the body of street s (in district d) named after it.
+func (m *mentions) body(s, body, d string) {
+	st, ok := ingest.KnownOrganisation(s)
+	if !ok {
+		panic(fmt.Sprintf("synth: %q is not in the gazetteer", s))
+	}
+	o := ingest.Organisation{Name: st.Name + body, Type: streetBodies[body], District: d}
+	m.orgs = append(m.orgs, o.Name)
+	if m.nested == nil {
+		m.nested = map[string]ingest.Organisation{}
+	}
+	m.nested[o.Name] = o
+}
+
+// districtBody records the body of district d named after it.
+func (m *mentions) districtBody(d, body string) {
+	o := ingest.Organisation{Name: d + body, Type: districtBodies[body], District: d}
+	m.orgs = append(m.orgs, o.Name)
+	if m.nested == nil {
+		m.nested = map[string]ingest.Organisation{}
+	}
+	m.nested[o.Name] = o
+}
+
+// organisations returns the record's organisations and their details:
+// the canonical names of the gazetteer names m holds, each once, in order.
+func (m *mentions) organisations() ([]string, []ingest.Organisation) {
+	names := []string{}
+	var details []ingest.Organisation
+	for _, n := range m.orgs {
+		o, ok := ingest.KnownOrganisation(n)
+		if nb, isBody := m.nested[n]; isBody {
+			o, ok = nb, true
+		}
+		if !ok {
+			panic(fmt.Sprintf("synth: %q is not in the gazetteer", n))
+		}
+		if d, ok := m.orgIn[n]; ok {
+			o.District = d
+		}
+		if !slices.Contains(names, o.Name) {
+			names = append(names, o.Name)
+			details = append(details, o)
+		}
+	}
+	return names, details
+}
 
 // unique returns the distinct elements of s in order of first appearance,
 // as a non-nil slice.
@@ -124,6 +191,10 @@ func (sc *scene) render(b *strings.Builder, t template, m *mentions) {
 		case "D":
 			b.WriteString(sc.district)
 			m.district(sc.district)
+			if seg.arg != "" {
+				b.WriteString(seg.arg)
+				m.districtBody(sc.district, seg.arg)
+			}
 		case "D2":
 			d := sc.district
 			for d == sc.district {
@@ -134,6 +205,10 @@ func (sc *scene) render(b *strings.Builder, t template, m *mentions) {
 		case "d":
 			b.WriteString(ingest.ShortDistrict(sc.district))
 			m.district(sc.district)
+			if seg.arg != "" {
+				b.WriteString(seg.arg)
+				m.districtBody(sc.district, seg.arg)
+			}
 		case "DO":
 			suffix := seg.arg
 			if suffix == "" {
@@ -153,7 +228,12 @@ func (sc *scene) render(b *strings.Builder, t template, m *mentions) {
 			if strings.HasPrefix(s, ingest.ShortDistrict(sc.district)) {
 				m.district(sc.district) // 怀柔镇 names 怀柔区
 			}
-			m.org(s)
+			if seg.arg != "" {
+				b.WriteString(seg.arg)
+				m.body(s, seg.arg, sc.district)
+			} else {
+				m.street(s, sc.district)
+			}
 		case "O":
 			o := seg.arg
 			if o == "" {

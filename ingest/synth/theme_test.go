@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,12 +103,13 @@ func falsePhrases(cases []themeCase) string {
 }
 
 // tagFloor is the least precision and recall the default taxonomy must
-// reach on the generated archive (themes.toml 2026.11.2 reaches 0.92 and
-// 0.97). The generator's sentences were written without the taxonomy's
-// phrase lists, so the figures measure how well the phrases recognise
-// natural text; the phrases added in 2026.11.2 were found from this
-// generator's misses, so real text will score lower.
-const tagFloor = 0.90
+// reach on the generated archive. The generator's intended themes leave
+// out a theme named once in passing (a volunteer in an article about
+// traffic), while since themes.toml 2026.12.1 one decisive mention tags a
+// theme, as readers of real bulletins judge it: the judged set
+// (ingest/testdata/judged, TestJudged) is the measure of quality, this
+// one guards against regressions. 2026.12.1 reaches 0.81 and 0.97 here.
+const tagFloor = 0.78
 
 // TestThemeTagging tags 500 generated bulletins and compares the parser's
 // themes with the themes the articles were written about: micro-averaged
@@ -208,6 +210,9 @@ func TestIntendedThemes(t *testing.T) {
 	t.Logf("%d articles with 0/1/2 themes: %v; %d name a theme in passing", st.articles, byCount, st.passing)
 }
 
+// slotRe matches the slots of a template, {S:文明实践站} and the like.
+var slotRe = regexp.MustCompile(`\{[^}]*\}`)
+
 // TestThemeBanks checks the banks against the default taxonomy: a bank for
 // every theme with enough text, pairs and passing mentions of known themes,
 // bodies tied to known themes, and neutral filler that names no theme.
@@ -226,7 +231,7 @@ func TestThemeBanks(t *testing.T) {
 				th.Name, len(b.leads), len(b.sentences), len(b.headlines), len(b.briefs))
 		}
 		for _, h := range b.headlines {
-			if strings.ContainsAny(h, ",。，、“”！？:;") {
+			if strings.ContainsAny(slotRe.ReplaceAllString(h, ""), ",。，、“”！？:;") {
 				t.Errorf("headline %q of %s holds punctuation", h, th.Name)
 			}
 		}

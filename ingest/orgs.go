@@ -3,6 +3,7 @@ package ingest
 import (
 	_ "embed"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -254,10 +255,10 @@ var suffixes = func() []suffix {
 	add(OrgParty, true, 8, "", "宣传部", "组织部", "统战部", "政法委", "社会工委", "社会工作部", "教育工委",
 		"工委", "党工委", "党委", "党组", "党支部", "党总支", "纪委", "纪委监委", "网信办")
 	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
-	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头", "村")
+	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头大", "村")
 	add(OrgCommunity, false, 6, "化", "社区")
 	add(OrgCommunity, false, 6, "", "社区居委会", "居委会", "村委会", "村民委员会", "居民委员会", "社区居民委员会")
-	add(OrgSchool, false, 10, "生路派长", "大学", "学院", "中学", "小学", "学校", "幼儿园", "附中", "附小", "职业学校", "实验学校")
+	add(OrgSchool, false, 10, "生路派长", "校区", "分校", "大学", "学院", "中学", "小学", "学校", "幼儿园", "附中", "附小", "职业学校", "实验学校")
 	for _, n := range []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"} {
 		add(OrgSchool, false, 6, "心国华队央共层级小等间学文", n+"中")
 	}
@@ -268,8 +269,8 @@ var suffixes = func() []suffix {
 		"志愿服务队", "志愿者服务队", "志愿服务总队", "志愿服务团", "志愿者协会", "志愿服务联合会", "志愿者联合会",
 		"服务队", "志愿队", "理事会", "红白理事会", "事务所", "社工事务所", "服务社", "合作社", "艺术团", "合唱团")
 	notAfter := map[string]string{
-		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻城式性”", "学校": "各全本该驻进所",
-		"大学": "上考", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
+		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻城式性”届", "学校": "各全本该驻进所",
+		"大学": "上考", "银行": "间", "社区合唱团": "", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
 	}
 	for i := range s {
 		s[i].notAfter = notAfter[s[i].text]
@@ -316,7 +317,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 }())
 
 // keepWords hold a stop word but belong to names (社会组织服务中心, 和平里).
-var keepWords = []string{"各庄", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
+var keepWords = []string{"各庄", "发展改革", "发展和改革", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
 
 // newSuffixGazetteer indexes entries by their last rune, longest first.
 func newSuffixGazetteer(entries []entry) *gazetteer {
@@ -561,6 +562,8 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 		return orgSpan{}, false
 	case suf.typ == OrgCommunity && own == 0:
 		return orgSpan{}, false
+	case suf.typ == OrgCommunity && genericName(text[s-ownBytes(text, s, own):s]):
+		return orgSpan{}, false
 	}
 	// Communities inside the span are levels too: 城市学院社区 in
 	// 学院路街道城市学院社区新时代文明实践站.
@@ -669,7 +672,7 @@ var genericNames = strings.Fields(`
 	中 大中 中小 大中小 高等 职业 民办 公办 示范 重点 特殊教育 物业 物业服务 快递 外卖 餐饮 家政 保洁
 	互联网 科技 国有 民营 大型 小型 文明 和谐 绿色 智慧 美丽 老旧 试点 城市 农 乡 山 新 渔 古 新农
 	美丽乡 这所 一所 该所 这家 一家 一批 一支 这支 兄弟 友好 周边 附近 结对 共建 传统 特色 生态 旅游
-	民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
+	证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
 	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
 	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老`)
 
@@ -700,13 +703,38 @@ func communityLevels(text string, start, s int, levels []level) []level {
 			break
 		}
 		end := i + k + w
-		if utf8.RuneCountInString(text[i:i+k]) >= 2 && end <= s && !genericName(text[i:i+k]) {
+		prev, _ := utf8.DecodeLastRuneInString(text[:i+k])
+		notAfter := suffixNotAfter(text[i+k : end])
+		if utf8.RuneCountInString(text[i:i+k]) >= 2 && end <= s && !genericName(text[i:i+k]) && !strings.ContainsRune(notAfter, prev) {
 			out = append(out, level{i, end, "community"})
 		}
 		i = end
 	}
 	return out
 }
+
+// ownBytes returns the length in bytes of the n runes before text[s].
+func ownBytes(text string, s, n int) int {
+	i := s
+	for ; n > 0 && i > 0; n-- {
+		_, w := utf8.DecodeLastRuneInString(text[:i])
+		i -= w
+	}
+	return s - i
+}
+
+// suffixNotAfter returns the notAfter runes of the suffix text.
+func suffixNotAfter(text string) string {
+	for _, s := range suffixes {
+		if s.text == text {
+			return s.notAfter
+		}
+	}
+	return ""
+}
+
+// ordinalRe matches a name's own part that only numbers it: 第三 (小学).
+var ordinalRe = regexp.MustCompile(`^第?[一二三四五六七八九十百零〇0-9]+$`)
 
 // genericHeads are bodies that exist in every place, named by it:
 // 学院路街道新时代文明实践所, 六渡村党支部.
@@ -749,8 +777,9 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		if k, ok := orgs.known[own]; ok && levels[last].kind == "known" {
 			own = k.name
 		}
+		restOwn := strings.TrimSuffix(rest, suf.text)
 		switch {
-		case slices.Contains(genericHeads, strings.Trim(rest, "“”")):
+		case slices.Contains(genericHeads, strings.Trim(rest, "“”")), restOwn == "", ordinalRe.MatchString(restOwn):
 			name = own + rest
 		default:
 			name = rest
@@ -761,7 +790,7 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 	}
 	name = strings.NewReplacer("“", "", "”", "", "\"", "").Replace(name)
 	if _, isDiv := orgs.known[name]; !isDiv || !(orgs.known[name].typ == OrgStreet || orgs.known[name].typ == OrgTown) {
-		name = canonicalForm(name, ctx.district)
+		name = canonicalForm(name, ctx.district, suf.anchored)
 	}
 	org.Name = name
 	// Party committees: 市委, 区委, 海淀区委 and their departments.
@@ -798,6 +827,17 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 	return org
 }
 
+// districtCommittee reports whether name is a department of a district's
+// party committee: 大兴区委网信办.
+func districtCommittee(name string) bool {
+	for _, d := range Districts {
+		if rest, ok := strings.CutPrefix(name, d+"委"); ok && rest != "" && !strings.HasPrefix(rest, "员") {
+			return true
+		}
+	}
+	return false
+}
+
 // fullDistrict returns the full name of a district written in full or
 // short form.
 func fullDistrict(s string) string {
@@ -814,13 +854,13 @@ func fullDistrict(s string) string {
 // body named relative to the reporting district with it (区司法局 →
 // 海淀区司法局, 团区委 → 共青团海淀区委), a municipal one with 北京市
 // (市水务局 → 北京市水务局, 市委X → 中共北京市委X).
-func canonicalForm(name, district string) string {
+func canonicalForm(name, district string, body bool) string {
 	if _, ok := orgs.known[name]; ok {
 		return name
 	}
 	for _, d := range Districts {
 		short := ShortDistrict(d)
-		if strings.HasPrefix(name, short) && !strings.HasPrefix(name, d) && !strings.HasPrefix(name[len(short):], "区") {
+		if body && strings.HasPrefix(name, short) && !strings.HasPrefix(name, d) && !strings.HasPrefix(name[len(short):], "区") {
 			name = d + name[len(short):]
 			break
 		}
@@ -836,6 +876,8 @@ func canonicalForm(name, district string) string {
 	case strings.HasPrefix(name, "市委"):
 		name = "中共北京" + name
 	case strings.HasPrefix(name, "北京市委"):
+		name = "中共" + name
+	case body && districtCommittee(name):
 		name = "中共" + name
 	case strings.HasPrefix(name, "市"):
 		name = "北京" + name

@@ -306,10 +306,18 @@ func (o *occurrences) valid(th *Theme, p string) []int {
 }
 
 // enumerated reports whether text[i:end] is an item of an enumeration: a
-// 、 right before or after it.
+// 、 right before or after it, 等 after it, or quoted next to another
+// quoted item.
 func enumerated(text string, i, end int) bool {
-	return strings.HasSuffix(text[:i], "、") || strings.HasPrefix(text[end:], "、") ||
-		strings.HasPrefix(text[end:], "等")
+	before, after := text[:i], text[end:]
+	if strings.HasPrefix(after, "”") && strings.HasSuffix(before, "“") {
+		// A quoted item: “垃圾分类”“文明礼让”等标语.
+		before, after = strings.TrimSuffix(before, "“"), strings.TrimPrefix(after, "”")
+		if strings.HasPrefix(after, "“") || strings.HasSuffix(before, "”") {
+			return true
+		}
+	}
+	return strings.HasSuffix(before, "、") || strings.HasPrefix(after, "、") || strings.HasPrefix(after, "等")
 }
 
 // counts returns the occurrences that count for th, by phrase.

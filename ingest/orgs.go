@@ -262,6 +262,9 @@ var suffixes = func() []suffix {
 	for _, n := range []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"} {
 		add(OrgSchool, false, 6, "心国华队央共层级小等间学文", n+"中")
 	}
+	add(OrgOffice, false, 10, "", "科学院", "研究院", "研究所", "研究中心", "剧院", "歌剧院", "话剧院")
+	add(OrgCompany, false, 12, "", "律师事务所", "会计师事务所")
+	add(OrgPeople, false, 6, "", "科学技术协会")
 	add(OrgHospital, false, 10, "", "医院", "卫生院", "社区卫生服务中心", "社区卫生服务站", "中医院", "妇幼保健院")
 	add(OrgCompany, false, 14, "卡账", "有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "银行", "分行", "支行", "饭店", "酒店")
 	add(OrgMedia, false, 6, "", "融媒体中心", "电视台", "广播电视台", "广播电台", "日报社", "报社", "新闻中心")
@@ -270,7 +273,7 @@ var suffixes = func() []suffix {
 		"服务队", "志愿队", "理事会", "红白理事会", "事务所", "社工事务所", "服务社", "合作社", "艺术团", "合唱团")
 	notAfter := map[string]string{
 		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻城式性”届", "学校": "各全本该驻进所",
-		"大学": "上考", "银行": "间", "社区合唱团": "", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
+		"大学": "上考", "商会": "协", "银行": "间", "社区合唱团": "", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
 	}
 	for i := range s {
 		s[i].notAfter = notAfter[s[i].text]
@@ -305,7 +308,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 		村民 党员 干部 职工 学生 师生 老人 志愿者 市民 游客 同学 孩子 家长 记者 负责人 书记 主任 局长
 		近年 当天 期间 前夕 之际 活动 工作 现场 今天 昨天 上午 下午 晚上 联系 对接 派出 选派 抽调 配合
 		协助 帮扶 结对 共建 到达 赶到 举行 开放 打造 启动 推出 实施 落实 签订 签约 表演 宣传 讲解 讲述
-		筑牢 守好 守牢 织密 扎牢 构筑 夯实 支 批 座 壮大 发展 扩大 加强 建强 充实 依靠 深化 提升 完善 加快 优化 规范 全面 做好 抓好 用好 管好 推进
+		展出 展示 展演 走入 筑牢 守好 守牢 织密 扎牢 构筑 夯实 支 批 座 壮大 发展 扩大 加强 建强 充实 依靠 深化 提升 完善 加快 优化 规范 全面 做好 抓好 用好 管好 推进
 		支援 定向 制定 建成 建起 建好 按照 依照 遵照 参照 对照 不要 不 倡导 排查 提醒 要 让 请 希望 号召 推进 推广 建设 开设 设置 举行 组成
 		捐赠 捐助 资助 送到 送去 送来 走入 走遍 遍布 辐射 带动 号召 倡议 呼吁 鼓励 引导 培训 培育 
 		`)
@@ -317,7 +320,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 }())
 
 // keepWords hold a stop word but belong to names (社会组织服务中心, 和平里).
-var keepWords = []string{"各庄", "发展改革", "发展和改革", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
+var keepWords = []string{"各庄", "法律服务", "政务服务", "社区服务", "便民服务", "为民服务", "发展改革", "发展和改革", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
 
 // newSuffixGazetteer indexes entries by their last rune, longest first.
 func newSuffixGazetteer(entries []entry) *gazetteer {
@@ -672,7 +675,7 @@ var genericNames = strings.Fields(`
 	中 大中 中小 大中小 高等 职业 民办 公办 示范 重点 特殊教育 物业 物业服务 快递 外卖 餐饮 家政 保洁
 	互联网 科技 国有 民营 大型 小型 文明 和谐 绿色 智慧 美丽 老旧 试点 城市 农 乡 山 新 渔 古 新农
 	美丽乡 这所 一所 该所 这家 一家 一批 一支 这支 兄弟 友好 周边 附近 结对 共建 传统 特色 生态 旅游
-	证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
+	蔬菜 果品 农机 养殖 种植 农民专业 专业 证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
 	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
 	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老`)
 
@@ -744,7 +747,7 @@ var genericHeads = strings.Fields(`
 	派出所 政府 人民政府 办事处 综治中心 文化中心 文化站 社区卫生服务中心 社区卫生服务站 卫生院
 	退役军人服务站 学雷锋服务站 学雷锋志愿服务站 党群服务中心 市民活动中心 红白理事会 志愿服务队 志愿者服务队 志愿服务站 文明办
 	宣传部 组织部 统战部 社会工委 政法委 城管执法队 执法队 社会组织联合会 残联 团工委 纪委 综治办
-	创城办 市民中心 服务中心 便民服务中心 养老驿站 议事会 理事会 协会 商会`)
+	社区服务中心 创城办 市民中心 服务中心 便民服务中心 养老驿站 议事会 理事会 协会 商会`)
 
 // buildOrganisation names, types and places the organisation at
 // text[start:e], built on levels, its suffix suf.
@@ -762,8 +765,6 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 			if k := orgs.known[text[l.start:l.end]]; k.typ == OrgStreet || k.typ == OrgTown || k.typ == OrgCommunity {
 				last = i
 				divDistricts = k.districts
-			} else if len(k.districts) == 1 {
-				divDistricts = k.districts
 			}
 		case "community":
 			last = i
@@ -779,7 +780,9 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		}
 		restOwn := strings.TrimSuffix(rest, suf.text)
 		switch {
-		case slices.Contains(genericHeads, strings.Trim(rest, "“”")), restOwn == "", ordinalRe.MatchString(restOwn):
+		case slices.Contains(genericHeads, strings.Trim(rest, "“”")), restOwn == "", ordinalRe.MatchString(restOwn),
+			suf.anchored && !strings.Contains(rest, "“"):
+			// The offices of a place are its bodies: 霍营街道城市管理办公室.
 			name = own + rest
 		default:
 			name = rest

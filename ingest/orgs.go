@@ -262,6 +262,9 @@ var suffixes = func() []suffix {
 	for _, n := range []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"} {
 		add(OrgSchool, false, 6, "心国华队央共层级小等间学文", n+"中")
 	}
+	add(OrgOffice, false, 6, "", "党校", "天文馆", "科学技术馆", "展览馆", "艺术馆")
+	add(OrgOffice, true, 8, "有以在属谓得", "所")
+	add(OrgOffice, true, 8, "", "中队")
 	add(OrgOffice, false, 10, "", "科学院", "研究院", "研究所", "研究中心", "剧院", "歌剧院", "话剧院")
 	add(OrgCompany, false, 12, "", "律师事务所", "会计师事务所")
 	add(OrgPeople, false, 6, "", "科学技术协会")
@@ -272,8 +275,8 @@ var suffixes = func() []suffix {
 		"志愿服务队", "志愿者服务队", "志愿服务总队", "志愿服务团", "志愿者协会", "志愿服务联合会", "志愿者联合会",
 		"服务队", "志愿队", "理事会", "红白理事会", "事务所", "社工事务所", "服务社", "合作社", "艺术团", "合唱团")
 	notAfter := map[string]string{
-		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻城式性”届", "学校": "各全本该驻进所",
-		"大学": "上考", "商会": "协", "银行": "间", "社区合唱团": "", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
+		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻式性”届", "学校": "各全本该驻进所",
+		"大学": "上考", "所": "场厕住诊务究践法出",  "商会": "协", "银行": "间", "社区合唱团": "", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
 	}
 	for i := range s {
 		s[i].notAfter = notAfter[s[i].text]
@@ -296,8 +299,8 @@ var suffixesByLast = func() map[rune][]suffix {
 // name starts right after the nearest one (组织志愿者走进|和平里社区).
 var stopWords = newSuffixGazetteer(func() []entry {
 	words := strings.Fields(`
-		在 到 与 及 同 向 对 由 把 将 被 让 给 为 是 了 的 等 各 每 该 并 也 都 还 从 于 以 和 或 又 即 其 这 那 此
-		个 名 位 次 项 件 条 户 就 已 均 共 再 请 使 令 经 据 如 若 但 而 且 则 去 来 至 跟 替 往 沿 按 凭 让 啊 吧 呢 吗 着 过
+		在 到 与 及 同 向 对 由 把 将 被 让 给 为 是 了 的 等 各 每 该 并 也 都 还 从 以 和 或 又 即 其 这 那 此
+		个 名 位 次 项 件 就 已 均 再 请 使 令 据 若 但 而 且 则 去 跟 替 往 沿 按 凭 啊 吧 呢 吗 着 经过 位于 至于 对于 关于 由于
 		进 驻 走进 来到 深入 前往 组织 联合 携手 开展 举办 召开 邀请 依托 位于 辖区 所属 协同 会同 联手
 		指导 带领 动员 发动 督促 推动 支持 慰问 走访 看望 参观 参加 参与 成立 建立 组建 设立 入选 获评
 		荣获 评为 命名 表彰 授予 作为 来自 包括 其中 通过 围绕 针对 结合 面向 进入 进驻 回到 下沉 走出
@@ -308,7 +311,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 		村民 党员 干部 职工 学生 师生 老人 志愿者 市民 游客 同学 孩子 家长 记者 负责人 书记 主任 局长
 		近年 当天 期间 前夕 之际 活动 工作 现场 今天 昨天 上午 下午 晚上 联系 对接 派出 选派 抽调 配合
 		协助 帮扶 结对 共建 到达 赶到 举行 开放 打造 启动 推出 实施 落实 签订 签约 表演 宣传 讲解 讲述
-		展出 展示 展演 走入 筑牢 守好 守牢 织密 扎牢 构筑 夯实 支 批 座 壮大 发展 扩大 加强 建强 充实 依靠 深化 提升 完善 加快 优化 规范 全面 做好 抓好 用好 管好 推进
+		创建 无障碍 展出 展示 展演 走入 筑牢 守好 守牢 织密 扎牢 构筑 夯实 批 座 壮大 发展 扩大 加强 建强 充实 依靠 深化 提升 完善 加快 优化 规范 全面 做好 抓好 用好 管好 推进
 		支援 定向 制定 建成 建起 建好 按照 依照 遵照 参照 对照 不要 不 倡导 排查 提醒 要 让 请 希望 号召 推进 推广 建设 开设 设置 举行 组成
 		捐赠 捐助 资助 送到 送去 送来 走入 走遍 遍布 辐射 带动 号召 倡议 呼吁 鼓励 引导 培训 培育 
 		`)
@@ -447,6 +450,9 @@ func knownSpans(text string, titles [][2]int, ctx orgContext) []orgSpan {
 			if (r == '市' || r == '区') && !relativeBoundary(text, i) {
 				break
 			}
+			if k.typ == OrgCompany && !strings.HasSuffix(nm, "公司") && !strings.HasSuffix(nm, "集团") && runOn(text, i+len(nm)) {
+				break // 京东物流, 京东方: a longer name
+			}
 			if !continuesWord(text, i+len(nm)) {
 				out = append(out, orgSpan{i, i + len(nm), Organisation{Name: k.name, Type: k.typ, District: pickDistrict(k.districts, "", ctx)}})
 				i += len(nm)
@@ -459,6 +465,26 @@ func knownSpans(text string, titles [][2]int, ctx orgContext) []orgSpan {
 		}
 	}
 	return out
+}
+
+// runOn reports whether a name that ends at text[:j] runs on into more
+// characters of a name: a Han character that starts no stop word.
+func runOn(text string, j int) bool {
+	r, _ := utf8.DecodeRuneInString(text[j:])
+	if !unicode.Is(unicode.Han, r) {
+		return false
+	}
+	for k := j + utf8.RuneLen(r); k <= len(text) && k <= j+12; {
+		if w, ok := stopWords.ending(text, k); ok && k-len(w.name) == j {
+			return false
+		}
+		_, n := utf8.DecodeRuneInString(text[k:])
+		if n == 0 {
+			break
+		}
+		k += n
+	}
+	return true
 }
 
 // continuesWord reports whether the name that ends at text[:j] is part of
@@ -544,7 +570,8 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 	if prev, _ := utf8.DecodeLastRuneInString(text[:s]); strings.ContainsRune(suf.notAfter, prev) {
 		return orgSpan{}, false
 	}
-	start, levels, own, ok := walkLeft(text, s, suf.maxOwn)
+	digits := suf.typ == OrgSchool || suf.typ == OrgCompany || suf.typ == OrgCommunity
+	start, levels, own, ok := walkLeft(text, s, suf.maxOwn, digits)
 	if !ok {
 		return orgSpan{}, false
 	}
@@ -583,10 +610,12 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 
 // walkLeft finds where a name that ends before text[s] begins: it goes left
 // over the name's own characters and over the places and bodies it is
-// built on, and stops at punctuation or a stop word. own counts the
+// built on, and stops at punctuation or a stop word (and at Latin letters
+// and digits unless digits is set: schools, companies and communities
+// have them, 101中学, 复兴路40号社区). own counts the
 // characters after the last place or body. ok is false when the name would
 // be longer than maxOwn characters of its own.
-func walkLeft(text string, s, maxOwn int) (start int, levels []level, own int, ok bool) {
+func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []level, own int, ok bool) {
 	j := s
 	seg := 0 // own characters since the last level met
 	own = -1 // own characters between the nearest level and s, once one is met
@@ -628,7 +657,7 @@ func walkLeft(text string, s, maxOwn int) (start int, levels []level, own int, o
 			j = q
 			continue
 		}
-		if !unicode.Is(unicode.Han, r) && !(r >= '0' && r <= '9') && !(r >= 'A' && r <= 'Z') && !(r >= 'a' && r <= 'z') {
+		if !unicode.Is(unicode.Han, r) && !(digits && (r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')) {
 			break
 		}
 		seg++
@@ -647,8 +676,9 @@ func walkLeft(text string, s, maxOwn int) (start int, levels []level, own int, o
 		own = seg
 	}
 	slices.Reverse(levels)
-	if len(levels) > 0 {
-		// A name starts at its first place or body: 按照|首都文明委.
+	if len(levels) > 0 && utf8.RuneCountInString(text[j:levels[0].start]) < 2 {
+		// A name starts at its first place or body (按照|首都文明委) or
+		// at two characters of its own before it (周口店北京人遗址博物馆).
 		j = levels[0].start
 	}
 	return j, levels, own, true
@@ -681,7 +711,15 @@ var genericNames = strings.Fields(`
 
 func genericName(own string) bool {
 	own = strings.Trim(own, "“”\"")
-	return slices.Contains(genericNames, own)
+	if slices.Contains(genericNames, own) {
+		return true
+	}
+	for _, g := range []string{"文明", "示范", "先进", "美丽", "特色", "和谐", "绿色", "无障碍"} {
+		if strings.HasSuffix(own, g) {
+			return true
+		}
+	}
+	return false
 }
 
 // communityLevels finds communities and villages named inside

@@ -315,6 +315,9 @@ func TestJudged(t *testing.T) {
 	if n := len(dev) + len(held); n < 150 {
 		t.Errorf("the judged set has %d articles, want at least 150", n)
 	}
+	if len(held) < 50 {
+		t.Errorf("the held-out part has %d articles, want at least 50", len(held))
+	}
 	sd := scoreJudged(t, dev)
 	sd.report(t, "development part", len(dev))
 	sh := scoreJudged(t, held)

@@ -246,11 +246,12 @@ var suffixes = func() []suffix {
 	add(OrgOffice, true, 12, "员托屈婉", "委员会", "管委会", "委")
 	add(OrgOffice, true, 12, "面势长", "局", "分局", "管理局", "执法局")
 	add(OrgOffice, true, 6, "法理公事好实的学案结完", "办")
+	add(OrgOffice, false, 6, "", "派出所", "推广站", "管理站", "监测站")
 	add(OrgOffice, true, 10, "", "办公室", "政府", "人民政府", "法院", "人民法院", "检察院", "人民检察院",
-		"派出所", "司法所", "支队", "大队", "总队", "办事处", "管理处", "服务站", "工作站", "指挥部",
+		"司法所", "支队", "大队", "总队", "办事处", "管理处", "服务站", "工作站", "指挥部",
 		"服务中心", "活动中心", "文化中心", "综治中心", "文化站", "党群服务中心")
 	add(OrgOffice, false, 10, "长员", "图书馆", "文化馆", "博物馆", "纪念馆", "科技馆", "美术馆", "档案馆", "少年宫", "青少年活动中心")
-	add(OrgOffice, false, 5, "", "新时代文明实践中心", "新时代文明实践所", "新时代文明实践站",
+	add(OrgOffice, false, 10, "", "新时代文明实践中心", "新时代文明实践所", "新时代文明实践站",
 		"文明实践中心", "文明实践所", "文明实践站")
 	add(OrgParty, true, 8, "", "宣传部", "组织部", "统战部", "政法委", "社会工委", "社会工作部", "教育工委",
 		"工委", "党工委", "党委", "党组", "党支部", "党总支", "纪委", "纪委监委", "网信办")
@@ -273,9 +274,9 @@ var suffixes = func() []suffix {
 	add(OrgMedia, false, 6, "", "融媒体中心", "电视台", "广播电视台", "广播电台", "日报社", "报社", "新闻中心")
 	add(OrgSocial, false, 12, "", "协会", "学会", "研究会", "促进会", "联合会", "基金会", "商会",
 		"志愿服务队", "志愿者服务队", "志愿服务总队", "志愿服务团", "志愿者协会", "志愿服务联合会", "志愿者联合会",
-		"服务队", "志愿队", "理事会", "红白理事会", "事务所", "社工事务所", "服务社", "合作社", "艺术团", "合唱团")
+		"服务队", "志愿队", "舞蹈队", "秧歌队", "合唱队", "文艺队", "理事会", "红白理事会", "事务所", "社工事务所", "服务社", "合作社", "艺术团", "合唱团")
 	notAfter := map[string]string{
-		"小学": "中", "中学": "初高大", "村": "乡农山渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻式性”届", "学校": "各全本该驻进所",
+		"小学": "中", "中学": "初高大", "村": "乡农渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻式性”届", "学校": "各全本该驻进所",
 		"大学": "上考", "所": "场厕住诊务究践法出", "商会": "协", "银行": "间", "社区合唱团": "", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
 	}
 	for i := range s {
@@ -300,7 +301,7 @@ var suffixesByLast = func() map[rune][]suffix {
 var stopWords = newSuffixGazetteer(func() []entry {
 	words := strings.Fields(`
 		在 到 与 及 同 向 对 由 把 将 被 让 给 为 是 了 的 等 各 每 该 并 也 都 还 从 以 和 或 又 即 其 这 那 此
-		个 名 位 次 项 件 就 已 均 再 请 使 令 据 若 但 而 且 则 去 跟 替 往 沿 按 凭 啊 吧 呢 吗 着 经过 位于 至于 对于 关于 由于
+		个 名 位 次 项 件 就 已 均 再 请 使 据 若 但 而 且 则 去 跟 替 往 沿 按 凭 啊 吧 呢 吗 着 经过 位于 至于 对于 关于 由于
 		进 驻 走进 来到 深入 前往 组织 联合 携手 开展 举办 召开 邀请 依托 位于 辖区 所属 协同 会同 联手
 		指导 带领 动员 发动 督促 推动 支持 慰问 走访 看望 参观 参加 参与 成立 建立 组建 设立 入选 获评
 		荣获 评为 命名 表彰 授予 作为 来自 包括 其中 通过 围绕 针对 结合 面向 进入 进驻 回到 下沉 走出
@@ -705,7 +706,7 @@ var genericNames = strings.Fields(`
 	中 大中 中小 大中小 高等 职业 民办 公办 示范 重点 特殊教育 物业 物业服务 快递 外卖 餐饮 家政 保洁
 	互联网 科技 国有 民营 大型 小型 文明 和谐 绿色 智慧 美丽 老旧 试点 城市 农 乡 山 新 渔 古 新农
 	美丽乡 这所 一所 该所 这家 一家 一批 一支 这支 兄弟 友好 周边 附近 结对 共建 传统 特色 生态 旅游
-	蔬菜 果品 农机 养殖 种植 农民专业 专业 证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
+	无废 蔬菜 果品 农机 养殖 种植 农民专业 专业 证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
 	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
 	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老`)
 
@@ -746,7 +747,9 @@ func communityLevels(text string, start, s int, levels []level) []level {
 		end := i + k + w
 		prev, _ := utf8.DecodeLastRuneInString(text[:i+k])
 		notAfter := suffixNotAfter(text[i+k : end])
-		if utf8.RuneCountInString(text[i:i+k]) >= 2 && end <= s && !genericName(text[i:i+k]) && !strings.ContainsRune(notAfter, prev) {
+		name := text[i : i+k]
+		if n := utf8.RuneCountInString(name); n >= 2 && n <= 6 && end <= s && !genericName(name) &&
+			!strings.ContainsRune(notAfter, prev) && !strings.ContainsAny(name, "局委办院所队会司部厅") {
 			out = append(out, level{i, end, "community"})
 		}
 		i = end
@@ -818,6 +821,8 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		}
 		restOwn := strings.TrimSuffix(rest, suf.text)
 		switch {
+		case suf.typ == OrgCompany:
+			// A company's name holds its places: 北京花乡花木集团有限公司.
 		case slices.Contains(genericHeads, strings.Trim(rest, "“”")), restOwn == "", ordinalRe.MatchString(restOwn),
 			suf.anchored && !strings.Contains(rest, "“"):
 			// The offices of a place are its bodies: 霍营街道城市管理办公室.

@@ -445,8 +445,8 @@ func knownSpans(text string, titles [][2]int, ctx orgContext) []orgSpan {
 				continue
 			}
 			k := orgs.known[nm]
-			if inSpans(titles, i) && k.typ != OrgMedia {
-				break
+			if inSpans(titles, i) && !(k.typ == OrgMedia && strings.HasSuffix(text[:i], "《") && strings.HasPrefix(text[i+len(nm):], "》")) {
+				break // a title of a work, but for a newspaper's: 《北京日报》
 			}
 			if (r == '市' || r == '区') && !relativeBoundary(text, i) {
 				break
@@ -535,6 +535,9 @@ func relativeBoundary(text string, i int) bool {
 	}
 	if strings.ContainsRune("各全本该每两多外城社小景园山郊市辖驻街县省乡镇村十六", p) {
 		return false
+	}
+	if p == '团' {
+		return true // 团区委, 团市委
 	}
 	_, ok := stopWords.ending(text, i)
 	return ok
@@ -677,7 +680,7 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 		own = seg
 	}
 	slices.Reverse(levels)
-	if len(levels) > 0 && utf8.RuneCountInString(text[j:levels[0].start]) < 2 {
+	if len(levels) > 0 && utf8.RuneCountInString(text[j:levels[0].start]) < 2 && text[j:levels[0].start] != "团" {
 		// A name starts at its first place or body (按照|首都文明委) or
 		// at two characters of its own before it (周口店北京人遗址博物馆).
 		j = levels[0].start

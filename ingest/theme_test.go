@@ -97,3 +97,75 @@ func TestDefaultTaxonomy(t *testing.T) {
 		t.Errorf("digest %q version %q", tax.Digest, tax.Version)
 	}
 }
+
+const contextTaxonomy = `
+version = "t2"
+ignore = ["培育和践行社会主义核心价值观"]
+[[theme]]
+name = "核心价值观"
+strong = ["核心价值观"]
+[[theme]]
+name = "志愿服务"
+strong = ["志愿服务"]
+any = ["志愿者"]
+min = 2
+unlisted = ["志愿服务"]
+[[theme]]
+name = "冬奥"
+strong = ["冬奥"]
+ignore = ["冬奥冠军"]
+[[theme]]
+name = "垃圾分类"
+strong = ["垃圾分类"]
+unlisted = ["垃圾分类"]
+`
+
+// TestTaxonomyContext checks the rules that read context: strong phrases,
+// ignored boilerplate and phrases, enumerations, titles of works and
+// repeated sentences.
+func TestTaxonomyContext(t *testing.T) {
+	tax, err := ParseTaxonomy([]byte(contextTaxonomy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"boilerplate", "为培育和践行社会主义核心价值观，街道举办了运动会。", []string{}},
+		{"outside boilerplate", "核心价值观主题公园开园。", []string{"核心价值观"}},
+		{"one strong mention", "街道开展志愿服务。", []string{"志愿服务"}},
+		{"one weak mention", "志愿者也来了。", []string{}},
+		{"enumerated", "要求在垃圾分类、志愿服务等方面作表率。", []string{}},
+		{"quoted items", "道具上印着“垃圾分类”“文明礼让”等标语。", []string{}},
+		{"not enumerated", "社区开展垃圾分类宣传。", []string{"垃圾分类"}},
+		{"ignored for one theme", "冬奥冠军走进校园。", []string{}},
+		{"title of a work", "演出了情景剧《垃圾分类我先行》。", []string{}},
+		{"slogan said twice", "志愿者加油。志愿者加油。", []string{}},
+		{"two sentences", "志愿者加油。志愿者来了。", []string{"志愿服务"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+				t.Errorf("Tag(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+	rs := tax.Explain("街道开展志愿服务，志愿者参加。")
+	if len(rs) != 2 || rs[0].Rule != "strong" || rs[0].Phrase != "志愿服务" || rs[1].Rule != "any" || !strings.Contains(rs[0].Context, "【志愿服务】") {
+		t.Errorf("Explain = %+v", rs)
+	}
+}
+
+func TestBlankTitles(t *testing.T) {
+	for in, want := range map[string]string{
+		"学习《北京市文明行为促进条例》": "学习《北京市文明行为促进条例》",
+		"表演《冰雪梦》":           "表演《○○○》",
+		"《民法典》与《红岩》":        "《民法典》与《○○》",
+		"《未闭合":              "《未闭合",
+	} {
+		if got := blankTitles(in); got != want {
+			t.Errorf("blankTitles(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

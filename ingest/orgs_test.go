@@ -1,0 +1,133 @@
+package ingest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestOrganisationsIn(t *testing.T) {
+	tests := []struct {
+		name, text, district string
+		want                 []Organisation
+	}{
+		{"nested party organ", "中共北京市委宣传部召开会议。", "",
+			[]Organisation{{"中共北京市委宣传部", OrgParty, ""}}},
+		{"short form to canonical", "市卫健委联合市城管委开展活动。", "",
+			[]Organisation{{"北京市卫生健康委员会", OrgOffice, ""}, {"北京市城市管理委员会", OrgOffice, ""}}},
+		{"relative to the reporting district", "区司法局和团区委走进社区。", "石景山区",
+			[]Organisation{{"石景山区司法局", OrgOffice, "石景山区"}, {"共青团石景山区委", OrgPeople, "石景山区"}}},
+		{"street and community", "组织志愿者走进西潞街道苏庄三里社区。", "",
+			[]Organisation{{"苏庄三里社区", OrgCommunity, "房山区"}}},
+		{"practice station of a town", "宋庄镇新时代文明实践所开展活动。", "",
+			[]Organisation{{"宋庄镇新时代文明实践所", OrgOffice, "通州区"}}},
+		{"former town name", "回龙观镇召开会议。", "",
+			[]Organisation{{"回龙观街道", OrgStreet, "昌平区"}}},
+		{"division of two districts", "八里庄街道开展活动。", "海淀区",
+			[]Organisation{{"八里庄街道", OrgStreet, "海淀区"}}},
+		{"division of two districts, no context", "八里庄街道开展活动。", "",
+			[]Organisation{{"八里庄街道", OrgStreet, ""}}},
+		{"school, hospital, company", "北京协和医院、北京同仁堂股份有限公司和清华大学附属小学参加。", "",
+			[]Organisation{{"北京协和医院", OrgHospital, ""}, {"北京同仁堂股份有限公司", OrgCompany, ""}, {"清华大学附属小学", OrgSchool, "海淀区"}}},
+		{"media and social organisation", "海淀区融媒体中心报道了大兴区见义勇为基金会的表彰。", "",
+			[]Organisation{{"海淀区融媒体中心", OrgMedia, "海淀区"}, {"大兴区见义勇为基金会", OrgSocial, "大兴区"}}},
+		{"quoted team name", "在社区，“回天有我”志愿服务队每周服务。", "",
+			[]Organisation{{"回天有我志愿服务队", OrgSocial, ""}}},
+		{"post names its body", "延庆区委常委出席。", "",
+			[]Organisation{{"中共延庆区委", OrgParty, "延庆区"}}},
+		{"generic mentions", "各社区、辖区学校和物业公司参加，走进社区，推进农村环境整治，中小学生参加。", "", []Organisation{}},
+		{"no district from 朝阳门", "朝阳门街道开展活动。", "",
+			[]Organisation{{"朝阳门街道", OrgStreet, "东城区"}}},
+		{"titles of works name none", "演出了《北京日报社的故事》和《学院路小学》。", "", []Organisation{}},
+		{"road is no school", "学院路街道位于学院路。", "",
+			[]Organisation{{"学院路街道", OrgStreet, "海淀区"}}},
+		{"each once, first mention first", "首都文明办、首都精神文明办和首都文明委。", "",
+			[]Organisation{{"首都文明办", OrgOffice, ""}, {"首都文明委", OrgOffice, ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := organisationsIn(tt.text, orgContext{district: tt.district})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("organisationsIn(%q) =\n %v, want\n %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRecognise(t *testing.T) {
+	a := Article{Headline: "学院路街道开展活动", Body: "区妇联和学院路街道城市学院社区参加。", SourceOrg: "学院路街道"}
+	a.Recognise()
+	if a.District != "海淀区" {
+		t.Errorf("district %q: a street's attribution places the article in its district", a.District)
+	}
+	want := []string{"学院路街道", "海淀区妇联", "城市学院社区"}
+	if !slices.Equal(a.Organisations, want) || len(a.OrgDetails) != len(want) {
+		t.Errorf("organisations %q (%v), want %q", a.Organisations, a.OrgDetails, want)
+	}
+	b := Article{Body: "没有机构。"}
+	b.Recognise()
+	if b.OrgDetails != nil || b.Organisations == nil {
+		t.Errorf("no organisations: details %v (want nil), names %v (want empty)", b.OrgDetails, b.Organisations)
+	}
+}
+
+func TestOrgData(t *testing.T) {
+	for _, tt := range []struct{ orgs, divs, err string }{
+		{"甲 | 学校 | 乙 | 海淀区\n", "海淀区 甲街道\n", ""},
+		{"甲 | 学堂\n", "", "unknown type"},
+		{"甲\n", "", "want name | type"},
+		{"", "海淀 甲街道\n", "not a district"},
+	} {
+		_, err := parseOrgData(tt.orgs, tt.divs)
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("parseOrgData(%q, %q) error %v, want %q", tt.orgs, tt.divs, err, tt.err)
+		}
+	}
+	if got := DivisionDistricts("八里庄街道"); !slices.Equal(got, []string{"朝阳区", "海淀区"}) {
+		t.Errorf("八里庄街道 in %v", got)
+	}
+	if got := DivisionDistricts("清华大学"); got != nil {
+		t.Errorf("清华大学 is no division: %v", got)
+	}
+	if o, ok := KnownOrganisation("市委宣传部"); !ok || o.Name != "中共北京市委宣传部" || o.Type != OrgParty {
+		t.Errorf("市委宣传部: %v %v", o, ok)
+	}
+	if c, ok := CanonicalOrganisation("团市委"); !ok || c != "共青团北京市委员会" {
+		t.Errorf("团市委 → %q %v", c, ok)
+	}
+	// Every district has its streets and towns, each of one type.
+	for _, d := range Districts {
+		n := 0
+		for name, k := range orgs.known {
+			if slices.Contains(k.districts, d) && (k.typ == OrgStreet || k.typ == OrgTown) && name == k.name {
+				n++
+			}
+		}
+		if n < 3 {
+			t.Errorf("%s has %d streets and towns in divisions.txt", d, n)
+		}
+	}
+}
+
+// FuzzOrganisations checks the recogniser on any text: no panic, and every
+// organisation has a name found in the text or canonical, a known type and
+// a district of Beijing or none.
+func FuzzOrganisations(f *testing.F) {
+	for _, s := range []string{"中共北京市委宣传部", "区司法局联合西潞街道苏庄三里社区", "“回天有我”志愿服务队", "《北京日报》", "市", "区委", "村"} {
+		f.Add(s, "海淀区")
+	}
+	f.Fuzz(func(t *testing.T, text, district string) {
+		if !utf8.ValidString(text) {
+			return
+		}
+		for _, o := range organisationsIn(text, orgContext{district: district}) {
+			if o.Name == "" || !slices.Contains(OrgTypes, o.Type) {
+				t.Fatalf("%q: organisation %+v", text, o)
+			}
+			if o.District != "" && !slices.Contains(Districts, o.District) && o.District != district {
+				t.Fatalf("%q: district %q", text, o.District)
+			}
+		}
+	})
+}

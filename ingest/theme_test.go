@@ -160,9 +160,9 @@ func TestTaxonomyContext(t *testing.T) {
 func TestBlankTitles(t *testing.T) {
 	for in, want := range map[string]string{
 		"学习《北京市文明行为促进条例》": "学习《北京市文明行为促进条例》",
-		"表演《冰雪梦》":           "表演《○○○》",
-		"《民法典》与《红岩》":        "《民法典》与《○○》",
-		"《未闭合":              "《未闭合",
+		"表演《冰雪梦》":         "表演《○○○》",
+		"《民法典》与《红岩》":      "《民法典》与《○○》",
+		"《未闭合":            "《未闭合",
 	} {
 		if got := blankTitles(in); got != want {
 			t.Errorf("blankTitles(%q) = %q, want %q", in, got, want)

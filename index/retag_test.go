@@ -122,3 +122,60 @@ func TestTaxonomyRecorded(t *testing.T) {
 		t.Errorf("ingest with the retagged taxonomy: %q", sum.StaleThemes)
 	}
 }
+
+// TestRetagOrganisations rewrites stored records as an earlier version
+// wrote them (organisation names only, no types) and checks that retag finds
+// the organisations again with their types, so orgtype: works.
+func TestRetagOrganisations(t *testing.T) {
+	paths, ix := smallArchive(t, 20, 3)
+	ctx := context.Background()
+	mustIngest(t, ix, paths, IngestOptions{})
+	list, err := ix.Issues(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{} // type → articles
+	b := ix.NewBatch()
+	for _, it := range list {
+		iss, err := ix.Issue(ctx, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range iss.Articles {
+			a := &iss.Articles[i]
+			for _, o := range a.OrgDetails {
+				if !slices.Contains(want[o.Type], a.ID) {
+					want[o.Type] = append(want[o.Type], a.ID)
+				}
+			}
+			a.OrgDetails = nil
+		}
+		if err := b.Put(iss); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Commit(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 2 {
+		t.Fatalf("the archive names organisations of %d types", len(want))
+	}
+	for typ := range want {
+		if got := allIDs(t, ix, Field{Name: "orgtype", Value: typ}); len(got) != 0 {
+			t.Fatalf("orgtype:%s finds %d articles before retag", typ, len(got))
+		}
+	}
+	changed, err := ix.Retag(ctx, ingest.DefaultTaxonomy())
+	if err != nil || changed == 0 {
+		t.Fatalf("retag: %d changed, %v", changed, err)
+	}
+	for typ, w := range want {
+		slices.Sort(w)
+		if got := allIDs(t, ix, Field{Name: "orgtype", Value: typ}); !slices.Equal(got, w) {
+			t.Errorf("orgtype:%s finds %d articles after retag, want %d", typ, len(got), len(w))
+		}
+	}
+	if changed, err := ix.Retag(ctx, ingest.DefaultTaxonomy()); err != nil || changed != 0 {
+		t.Errorf("a second retag changed %d articles (%v), want 0", changed, err)
+	}
+}

@@ -219,6 +219,28 @@ func TestPageInBrowser(t *testing.T) {
 	waitFor(t, ctx, "count in "+other, summaryIs(len(wantOther)))
 	checkPage(t, q+" in "+other, run(t, ctx, "read results", chromedp.Evaluate[[]string](hitIDs)), wantOther)
 
+	// Narrow to an organisation type in its menu: the type of the most
+	// articles of the query that name an organisation.
+	typ, wantType := "", []string(nil)
+	for _, ot := range ingest.OrgTypes {
+		if w := grep(recs, index.And{index.Text{Value: q}, index.Field{Name: "district", Value: other}, index.Field{Name: "orgtype", Value: ot}}); len(w) > len(wantType) {
+			typ, wantType = ot, w
+		}
+	}
+	if typ == "" {
+		t.Fatalf("no article of %s in %s names an organisation", q, other)
+	}
+	chosen = run(t, ctx, "choose "+typ, chromedp.Evaluate[string](`(() => { const s = document.getElementById("orgtype"); s.value = "`+typ+`"; s.dispatchEvent(new Event("change")); return s.value; })()`))
+	if chosen != typ {
+		t.Fatalf("the organisation type menu has no %s (value %q)", typ, chosen)
+	}
+	waitFor(t, ctx, "results of "+typ, `document.querySelector('#chips .chip[data-filter="orgtype"]') !== null`)
+	waitFor(t, ctx, "count of "+typ, summaryIs(len(wantType)))
+	checkPage(t, q+" in "+other+" naming a "+typ, run(t, ctx, "read results", chromedp.Evaluate[[]string](hitIDs)), wantType)
+	if n := run(t, ctx, "orgtype facet", chromedp.Evaluate[int](`document.querySelectorAll('#facets button.facet[data-facet="orgtype"]').length`)); n == 0 {
+		t.Errorf("no organisation type facet on the page")
+	}
+
 	// Back to the results, then on a phone: nothing wider than the screen.
 	do(t, ctx, "phone",
 		chromedp.EmulateViewport(390, 844),

@@ -226,6 +226,10 @@ func matches(r record, e index.Expr) bool {
 			return r.art.SourceOrg == e.Value
 		case "theme":
 			return slices.Contains(r.art.Themes, e.Value)
+		case "organisation":
+			return slices.Contains(r.art.Organisations, e.Value)
+		case "orgtype":
+			return slices.ContainsFunc(r.art.OrgDetails, func(o ingest.Organisation) bool { return o.Type == e.Value })
 		case "issue_id":
 			return r.issue.ID == e.Value
 		case "year":

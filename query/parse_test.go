@@ -61,6 +61,8 @@ func TestParse(t *testing.T) {
 		{`org:"海淀区文明办"`, f("org", "海淀区文明办")},
 		{"org:北京市重点站区管委会", f("org", "北京市重点站区管委会")},
 		{"theme:垃圾分类", f("theme", "垃圾分类")},
+		{"orgtype:学校", f("orgtype", "学校")},
+		{"orgname:学院路街道", f("organisation", "学院路街道")},
 		{"issue:2021-014", f("issue_id", "2021-014")},
 		{"issue:2021-14", f("issue_id", "2021-014")},
 		{"issue:２０２１-０１４", f("issue_id", "2021-014")},
@@ -183,6 +185,8 @@ func TestParams(t *testing.T) {
 		{"exclusion and a filter", Params{Q: "-疫情", Org: "海淀区文明办", Theme: "垃圾分类"},
 			index.Request{Expr: A{n(T{Value: "疫情"}), f("org", "海淀区文明办"), f("theme", "垃圾分类")}, Sort: "relevance", Limit: 10, Snippets: true}},
 		{"open end", Params{To: "2021-03-23", Sort: "date"}, index.Request{Expr: d("", "2021-03-23"), Sort: "date", Limit: 10, Snippets: true}},
+		{"organisation type", Params{OrgType: " 学校 ", Facets: []string{"orgtype", "organisation"}},
+			index.Request{Expr: f("orgtype", "学校"), Sort: "relevance", Limit: 10, Facets: []string{"orgtype", "organisation"}, Snippets: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,6 +216,7 @@ func TestParamsErrors(t *testing.T) {
 		{Params{Offset: -1}, "offset"},
 		{Params{Offset: MaxOffset + 1}, "offset"},
 		{Params{Facets: []string{"colour"}}, "facets"},
+		{Params{OrgType: "学堂"}, "orgtype"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%+v", tt.p), func(t *testing.T) {

@@ -352,6 +352,59 @@ func TestFacetsEndpoint(t *testing.T) {
 	}
 }
 
+// TestOrgTypeFacetAndFilter checks the orgtype facet and filter of the API
+// against the parsed records: the count of each type is the number of
+// articles naming an organisation of it, and the filter finds exactly them.
+func TestOrgTypeFacetAndFilter(t *testing.T) {
+	srv := newTestServer(t, sharedIndex(t))
+	recs := parseArchive(t, archive(t))
+	want := map[string][]string{}
+	for _, rec := range recs {
+		seen := map[string]bool{}
+		for _, o := range rec.art.OrgDetails {
+			if !seen[o.Type] {
+				seen[o.Type] = true
+				want[o.Type] = append(want[o.Type], rec.art.ID)
+			}
+		}
+	}
+	if len(want) < 3 {
+		t.Fatalf("the archive names organisations of %d types, want at least 3", len(want))
+	}
+	var r struct {
+		Facets map[string][]index.FacetCount `json:"facets"`
+	}
+	getJSON(t, srv.URL+"/api/facets?facets=orgtype", &r)
+	got := map[string]int{}
+	for _, f := range r.Facets["orgtype"] {
+		got[f.Value] = f.Count
+	}
+	for typ, ids := range want {
+		if got[typ] != len(ids) {
+			t.Errorf("orgtype %s: %d, want %d", typ, got[typ], len(ids))
+		}
+	}
+	for typ, ids := range want {
+		for _, q := range []string{"orgtype=" + url.QueryEscape(typ), "q=" + url.QueryEscape("orgtype:"+typ)} {
+			var s struct {
+				Total int `json:"total"`
+			}
+			getJSON(t, srv.URL+"/api/search?limit=1&"+q, &s)
+			if s.Total != len(ids) {
+				t.Errorf("%s: %d hits, want %d", q, s.Total, len(ids))
+			}
+		}
+	}
+	resp, err := http.Get(srv.URL + "/api/search?orgtype=" + url.QueryEscape("学堂"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Errorf("unknown organisation type: status %d, want 400", resp.StatusCode)
+	}
+}
+
 // TestOpenAPI checks the OpenAPI document against the routes: the same
 // paths and methods, the search parameters of the handler, and every path
 // answering 200.

@@ -92,6 +92,7 @@ func TestSearchFlags(t *testing.T) {
 		{[]string{"--section", "工作交流", "文明"}, []string{"section:工作交流 文明"}},
 		{[]string{"--from", "2021-01", "--to", "2021-03", "文明"}, []string{"date:2021-01..2021-03 文明"}},
 		{[]string{"--org", "海淀区文明办"}, []string{"org:海淀区文明办"}},
+		{[]string{"--orgtype", "街道", "志愿"}, []string{"orgtype:街道 志愿"}},
 	}
 	for _, p := range pairs {
 		a := searchJSONOf(t, append([]string{"--index", dir, "--limit", "1000"}, p.flags...)...)

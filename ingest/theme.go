@@ -272,10 +272,15 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 }
 
 // valid returns the offsets of phrase p that count for th: not inside an
-// ignored phrase, nor, for th's unlisted phrases, in an enumeration.
-func (o *occurrences) valid(th *Theme, p string) []int {
+// ignored phrase of the taxonomy or of th (own, th's ignore spans), nor, for
+// th's unlisted phrases, in an enumeration.
+func (o *occurrences) valid(th *Theme, own [][2]int, p string) []int {
+	at := o.at[p]
+	if len(at) == 0 {
+		return nil
+	}
 	var out []int
-	for _, i := range o.at[p] {
+	for _, i := range at {
 		end := i + len(p)
 		inside := func(spans [][2]int) bool {
 			for _, s := range spans {
@@ -285,16 +290,7 @@ func (o *occurrences) valid(th *Theme, p string) []int {
 			}
 			return false
 		}
-		if inside(o.ignored) {
-			continue
-		}
-		var own [][2]int
-		for _, q := range th.Ignore {
-			for _, j := range o.at[q] {
-				own = append(own, [2]int{j, j + len(q)})
-			}
-		}
-		if inside(own) {
+		if inside(o.ignored) || inside(own) {
 			continue
 		}
 		if slices.Contains(th.Unlisted, p) && enumerated(o.text, i, end) {
@@ -303,6 +299,17 @@ func (o *occurrences) valid(th *Theme, p string) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// ignoredBy returns the spans of th's ignore phrases in the text.
+func (o *occurrences) ignoredBy(th *Theme) [][2]int {
+	var own [][2]int
+	for _, q := range th.Ignore {
+		for _, j := range o.at[q] {
+			own = append(own, [2]int{j, j + len(q)})
+		}
+	}
+	return own
 }
 
 // enumerated reports whether text[i:end] is an item of an enumeration: a
@@ -320,13 +327,15 @@ func enumerated(text string, i, end int) bool {
 	return strings.HasSuffix(before, "、") || strings.HasPrefix(after, "、") || strings.HasPrefix(after, "等")
 }
 
-// counts returns the occurrences that count for th, by phrase.
+// counts returns the occurrences that count for th, by phrase; phrases
+// that do not occur are absent.
 func (o *occurrences) counts(th *Theme) map[string]int {
 	c := map[string]int{}
+	own := o.ignoredBy(th)
 	for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not} {
 		for _, p := range list {
-			if _, done := c[p]; !done {
-				c[p] = len(o.valid(th, p))
+			if _, done := c[p]; !done && len(o.at[p]) > 0 {
+				c[p] = len(o.valid(th, own, p))
 			}
 		}
 	}
@@ -336,7 +345,7 @@ func (o *occurrences) counts(th *Theme) map[string]int {
 // context returns the first occurrence of phrase that counts for th with
 // up to n characters either side, the phrase marked with 【】.
 func (o *occurrences) context(th *Theme, phrase string, n int) string {
-	v := o.valid(th, phrase)
+	v := o.valid(th, o.ignoredBy(th), phrase)
 	if len(v) == 0 {
 		return ""
 	}

@@ -371,15 +371,14 @@ type orgContext struct {
 func organisationsIn(text string, ctx orgContext) []Organisation {
 	titles := titleSpans(text)
 	var spans []orgSpan
-	for e := 0; e <= len(text); {
-		if sp, ok := structuralAt(text, e, titles, ctx); ok {
+	for i, r := range text {
+		// A suffix ends after r.
+		if _, ok := suffixesByLast[r]; !ok {
+			continue
+		}
+		if sp, ok := structuralAt(text, i+utf8.RuneLen(r), titles, ctx); ok {
 			spans = append(spans, sp)
 		}
-		if e == len(text) {
-			break
-		}
-		_, n := utf8.DecodeRuneInString(text[e:])
-		e += n
 	}
 	spans = append(spans, knownSpans(text, titles, ctx)...)
 	// The longest of overlapping spans wins: it is the most specific body.
@@ -556,9 +555,13 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 		return orgSpan{}, false
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:e])
+	cands := suffixesByLast[r]
+	if len(cands) == 0 {
+		return orgSpan{}, false
+	}
 	var suf suffix
 	found := false
-	for _, s := range suffixesByLast[r] {
+	for _, s := range cands {
 		if strings.HasSuffix(text[:e], s.text) {
 			suf, found = s, true
 			break

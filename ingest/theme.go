@@ -186,7 +186,8 @@ func (t *Taxonomy) Explain(text string) []Reason {
 // said twice is one mention).
 func themeText(text string) string {
 	var b strings.Builder
-	seen := map[string]bool{}
+	b.Grow(len(text))
+	seen := make(map[string]bool, 16)
 	for rest := text; rest != ""; {
 		i := strings.IndexAny(rest, "。！？!?\n")
 		var sent string

@@ -890,6 +890,16 @@ func districtCommittee(name string) bool {
 	return false
 }
 
+// districtPrefix returns the full district name that s starts with, or "".
+func districtPrefix(s string) string {
+	for _, d := range Districts {
+		if strings.HasPrefix(s, d) {
+			return d
+		}
+	}
+	return ""
+}
+
 // fullDistrict returns the full name of a district written in full or
 // short form.
 func fullDistrict(s string) string {
@@ -905,10 +915,14 @@ func fullDistrict(s string) string {
 // up: a district's short form in full (怀柔公安分局 → 怀柔区公安分局), a
 // body named relative to the reporting district with it (区司法局 →
 // 海淀区司法局, 团区委 → 共青团海淀区委), a municipal one with 北京市
-// (市水务局 → 北京市水务局, 市委X → 中共北京市委X).
+// (市水务局 → 北京市水务局, 市委X → 中共北京市委X), and a district's body
+// without 北京市 (北京市房山区生态环境局 → 房山区生态环境局).
 func canonicalForm(name, district string, body bool) string {
 	if _, ok := orgs.known[name]; ok {
 		return name
+	}
+	if rest, ok := strings.CutPrefix(name, "北京市"); ok && body && fullDistrict(districtPrefix(rest)) != "" {
+		name = rest // 北京市房山区生态环境局 is 房山区生态环境局
 	}
 	for _, d := range Districts {
 		short := ShortDistrict(d)

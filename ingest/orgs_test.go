@@ -42,6 +42,10 @@ func TestOrganisationsIn(t *testing.T) {
 		{"titles of works name none", "演出了《北京日报社的故事》和《学院路小学》。", "", []Organisation{}},
 		{"road is no school", "学院路街道位于学院路。", "",
 			[]Organisation{{"学院路街道", OrgStreet, "海淀区"}}},
+		{"a district body with and without 北京市", "北京市房山区生态环境局联合社区，区生态环境局表示。", "房山区",
+			[]Organisation{{"房山区生态环境局", OrgOffice, "房山区"}}},
+		{"short name of a street", "西城区广内街道开展活动。", "",
+			[]Organisation{{"广安门内街道", OrgStreet, "西城区"}}},
 		{"each once, first mention first", "首都文明办、首都精神文明办和首都文明委。", "",
 			[]Organisation{{"首都文明办", OrgOffice, ""}, {"首都文明委", OrgOffice, ""}}},
 	}

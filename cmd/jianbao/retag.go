@@ -76,7 +76,7 @@ func runRetag(ctx context.Context, a *app, opts retagOptions) error {
 	if err := ix.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "%s: themes of %d articles changed (taxonomy %s, %d themes)\n", dir, n, orDash(tax.Version), len(tax.Themes))
+	fmt.Fprintf(a.out, "%s: themes or organisations of %d articles changed (taxonomy %s, %d themes)\n", dir, n, orDash(tax.Version), len(tax.Themes))
 	return nil
 }
 

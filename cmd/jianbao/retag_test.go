@@ -87,7 +87,7 @@ func TestRetagChangesThemeSearches(t *testing.T) {
 		t.Errorf("theme:垃圾分类 still finds %v", got)
 	}
 	code, out, _ = run(t, "retag", "--index", dir, "--themes", themes)
-	if code != 0 || !strings.Contains(out, "themes of 0 articles changed") {
+	if code != 0 || !strings.Contains(out, "themes or organisations of 0 articles changed") {
 		t.Errorf("second retag: %s", out)
 	}
 	if code, _, stderr := run(t, "retag", "--index", dir); code != 0 {

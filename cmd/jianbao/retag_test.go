@@ -59,7 +59,7 @@ func TestRetagChangesThemeSearches(t *testing.T) {
 		t.Fatal("the built-in taxonomy has a theme 街道工作")
 	}
 	code, out, stderr := run(t, "retag", "--index", dir, "--themes", themes)
-	if code != 0 || !strings.Contains(out, "themes of ") || !strings.Contains(out, "test-1") {
+	if code != 0 || !strings.Contains(out, "organisations of ") || !strings.Contains(out, "test-1") {
 		t.Fatalf("retag: exit %d: %s%s", code, out, stderr)
 	}
 	// The rules read the headline and body (not the attribution).

@@ -241,6 +241,33 @@ func TestPageInBrowser(t *testing.T) {
 		t.Errorf("no organisation type facet on the page")
 	}
 
+	// An article's organisations link to the articles that name them.
+	var withOrgs record
+	for _, r := range recs {
+		if len(r.art.OrgDetails) >= 2 {
+			withOrgs = r
+			break
+		}
+	}
+	if withOrgs.issue == nil {
+		t.Fatal("no article of the archive names two organisations")
+	}
+	do(t, ctx, "open an article naming organisations",
+		chromedp.Navigate(srv.URL+"/?article="+withOrgs.art.ID),
+		chromedp.WaitVisible(css(`#orgs a.org`)))
+	links := run(t, ctx, "organisations", chromedp.Evaluate[[]string](`[...document.querySelectorAll("#orgs a.org")].map((a) => a.textContent + "|" + a.title)`))
+	var wantLinks []string
+	for _, o := range withOrgs.art.OrgDetails {
+		wantLinks = append(wantLinks, o.Name+"|"+strings.Join(slices.DeleteFunc([]string{o.Type, o.District}, func(s string) bool { return s == "" }), " · "))
+	}
+	if !slices.Equal(links, wantLinks) {
+		t.Errorf("organisations of %s: %q, want %q", withOrgs.art.ID, links, wantLinks)
+	}
+	org := withOrgs.art.OrgDetails[0].Name
+	wantOrg := grep(recs, index.Field{Name: "organisation", Value: org})
+	do(t, ctx, "follow an organisation", chromedp.Click(css(`#orgs a.org`)), chromedp.WaitVisible(css(`#results li.hit`)))
+	waitFor(t, ctx, "articles naming "+org, summaryIs(len(wantOrg)))
+
 	// Back to the results, then on a phone: nothing wider than the screen.
 	do(t, ctx, "phone",
 		chromedp.EmulateViewport(390, 844),

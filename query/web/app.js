@@ -369,6 +369,14 @@ async function renderArticle(id) {
   const back = new URLSearchParams(params());
   back.delete("article");
   const body = el("div", { class: "body" }, ...a.body.split(/\n\n+/).map((t) => el("p", {}, t)));
+  // The organisations the article names, each a search for the articles
+  // that name it; its type and district in the tooltip.
+  const orgLinks = [];
+  for (const o of a.organisation_details || []) {
+    if (orgLinks.length) orgLinks.push("、");
+    orgLinks.push(el("a", { href: "?q=" + encodeURIComponent(`orgname:"${o.name}"`), class: "org",
+      title: [o.type, o.district].filter(Boolean).join(" · ") }, o.name));
+  }
   view.replaceChildren(
     el("div", { class: "actions" },
       el("a", { href: "?" + back.toString(), id: "back", onclick: (ev) => { ev.preventDefault(); go(back); } }, "← 返回结果"),
@@ -377,6 +385,7 @@ async function renderArticle(id) {
     el("h2", { id: "headline" }, a.headline),
     el("p", { class: "meta" }, [a.date, `第${a.issue}期`, a.section, a.source_org, a.district].filter(Boolean).join(" · ")),
     body);
+  if (orgLinks.length) view.append(el("p", { class: "meta", id: "orgs" }, "机构：", ...orgLinks));
   const cite = el("div", { class: "meta", id: "cite-box" }, "编号 " + a.id);
   cite.append(citeButton(a.id, cite));
   view.append(cite);

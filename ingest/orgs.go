@@ -326,7 +326,9 @@ var stopWords = newSuffixGazetteer(func() []entry {
 // keepWords hold a stop word but belong to names (社会组织服务中心, 和平里).
 var keepWords = []string{"各庄", "法律服务", "政务服务", "社区服务", "便民服务", "为民服务", "发展改革", "发展和改革", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
 
-// newSuffixGazetteer indexes entries by their last rune, longest first.
+// newSuffixGazetteer indexes entries by their last rune, longest first, for
+// ending; byFirst then holds last runes and bmp is unused, so the prefix
+// methods (candidates, longest, scan, count) do not apply to it.
 func newSuffixGazetteer(entries []entry) *gazetteer {
 	g := &gazetteer{byFirst: make(map[rune][]entry)}
 	for _, e := range entries {

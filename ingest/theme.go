@@ -152,8 +152,9 @@ type Reason struct {
 func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
 	occ := t.occurrences(themeText(MatchText(text)))
+	c := map[string]int{}
 	for i := range t.Themes {
-		if t.Themes[i].matches(occ.counts(&t.Themes[i]), nil) {
+		if t.Themes[i].matches(occ.countsInto(c, &t.Themes[i]), nil) {
 			names = append(names, t.Themes[i].Name)
 		}
 	}
@@ -169,7 +170,7 @@ func (t *Taxonomy) Explain(text string) []Reason {
 	for i := range t.Themes {
 		var rs []Reason
 		th := &t.Themes[i]
-		if th.matches(occ.counts(th), &rs) {
+		if th.matches(occ.countsInto(map[string]int{}, th), &rs) {
 			for j := range rs {
 				rs[j].Context = occ.context(th, rs[j].Phrase, 12)
 			}
@@ -256,7 +257,7 @@ type occurrences struct {
 }
 
 func (t *Taxonomy) occurrences(text string) *occurrences {
-	o := &occurrences{text: text, at: map[string][]int{}}
+	o := &occurrences{text: text, at: make(map[string][]int, 32)}
 	for i, r := range text {
 		for _, e := range t.phrases.candidates(r) {
 			if strings.HasPrefix(text[i:], e.name) {
@@ -328,10 +329,13 @@ func enumerated(text string, i, end int) bool {
 	return strings.HasSuffix(before, "、") || strings.HasPrefix(after, "、") || strings.HasPrefix(after, "等")
 }
 
-// counts returns the occurrences that count for th, by phrase; phrases
-// that do not occur are absent.
-func (o *occurrences) counts(th *Theme) map[string]int {
-	c := map[string]int{}
+// countsInto clears c and fills it with the occurrences that count for th,
+// by phrase; phrases that do not occur are absent. It returns c.
+func (o *occurrences) countsInto(c map[string]int, th *Theme) map[string]int {
+	clear(c)
+	if len(o.at) == 0 {
+		return c
+	}
 	own := o.ignoredBy(th)
 	for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not} {
 		for _, p := range list {

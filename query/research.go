@@ -22,10 +22,10 @@ import (
 var citeParamNames = []string{"ids", "format"}
 
 // kwicParamNames are the URL parameters of /api/kwic.
-var kwicParamNames = []string{"q", "district", "section", "org", "theme", "from", "to", "width", "sort", "limit", "offset", "format"}
+var kwicParamNames = []string{"q", "district", "section", "org", "theme", "orgtype", "from", "to", "width", "sort", "limit", "offset", "format"}
 
 // feedParamNames are the URL parameters of /api/search.atom.
-var feedParamNames = []string{"q", "district", "section", "org", "theme", "from", "to", "limit"}
+var feedParamNames = []string{"q", "district", "section", "org", "theme", "orgtype", "from", "to", "limit"}
 
 // baseURL is the address the client reached the server at, for links.
 func baseURL(r *http.Request) string {

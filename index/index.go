@@ -199,10 +199,18 @@ func (ix *Index) create(words []segment.Word) error {
 	}
 	ix.bi = bi
 	b := bi.NewBatch()
-	m, _ := json.Marshal(currentMeta(words))
+	m, err := json.Marshal(currentMeta(words))
+	if err != nil {
+		bi.Close()
+		return fmt.Errorf("create index %s: %w", ix.dir, err)
+	}
 	b.SetInternal(metaKey, m)
 	if len(words) > 0 {
-		w, _ := json.Marshal(words)
+		w, err := json.Marshal(words)
+		if err != nil {
+			bi.Close()
+			return fmt.Errorf("create index %s: %w", ix.dir, err)
+		}
 		b.SetInternal(wordsKey, w)
 	}
 	if err := bi.Batch(b); err != nil {

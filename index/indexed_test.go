@@ -21,7 +21,7 @@ func TestIndexedTime(t *testing.T) {
 	put := func(iss *Issue) {
 		t.Helper()
 		b := ix.NewBatch()
-		if err := b.Put(iss); err != nil {
+		if err := b.Put(context.Background(), iss); err != nil {
 			t.Fatal(err)
 		}
 		if err := ix.Commit(ctx, b); err != nil {

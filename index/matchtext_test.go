@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/binary"
 	"strings"
 	"testing"
@@ -80,7 +81,7 @@ func TestDecodeArticleFromMatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := ix.NewBatch()
-		if err := b.Put(iss); err != nil {
+		if err := b.Put(context.Background(), iss); err != nil {
 			t.Fatal(err)
 		}
 		if err := ix.Commit(t.Context(), b); err != nil {

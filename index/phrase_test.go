@@ -36,7 +36,7 @@ func TestBigramPhrase(t *testing.T) {
 	}
 	defer ix.Close()
 	b := ix.NewBatch()
-	if err := b.Put(iss); err != nil {
+	if err := b.Put(context.Background(), iss); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Commit(context.Background(), b); err != nil {
@@ -101,7 +101,7 @@ func TestBigramPhrase(t *testing.T) {
 	}
 	iss.Articles = kept
 	b = ix.NewBatch()
-	if err := b.Put(iss); err != nil {
+	if err := b.Put(context.Background(), iss); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Commit(context.Background(), b); err != nil {

@@ -51,7 +51,7 @@ func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
 			nix.Close()
 			return 0, fmt.Errorf("reindex %s: %w", dir, err)
 		}
-		if err := b.Put(iss); err != nil {
+		if err := b.Put(ctx, iss); err != nil {
 			nix.Close()
 			return 0, fmt.Errorf("reindex %s: %w", dir, err)
 		}
@@ -73,7 +73,10 @@ func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
 			return 0, fmt.Errorf("reindex %s: %w", dir, err)
 		}
 	}
-	nix.compact(ctx)
+	if err := nix.compact(ctx); err != nil {
+		nix.Close()
+		return 0, fmt.Errorf("reindex %s: %w", dir, err)
+	}
 	if err := nix.Close(); err != nil {
 		return 0, err
 	}

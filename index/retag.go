@@ -61,7 +61,7 @@ func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, 
 		if n == 0 {
 			continue
 		}
-		if err := b.Put(iss); err != nil {
+		if err := b.Put(ctx, iss); err != nil {
 			return changed, fmt.Errorf("retag: %w", err)
 		}
 		pending += n

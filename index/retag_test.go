@@ -150,7 +150,7 @@ func TestRetagOrganisations(t *testing.T) {
 			}
 			a.OrgDetails = nil
 		}
-		if err := b.Put(iss); err != nil {
+		if err := b.Put(context.Background(), iss); err != nil {
 			t.Fatal(err)
 		}
 	}

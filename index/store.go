@@ -121,12 +121,12 @@ func (b *Batch) Len() int { return b.docs }
 
 // Put adds iss, replacing the issue of the same ID and its articles
 // (articles that the new record no longer has are deleted).
-func (b *Batch) Put(iss *Issue) error {
+func (b *Batch) Put(ctx context.Context, iss *Issue) error {
 	if iss.ID == "" {
 		return errors.New("put issue: empty id")
 	}
 	indexed := iss.Indexed
-	old, err := b.ix.Issue(context.Background(), iss.ID)
+	old, err := b.ix.Issue(ctx, iss.ID)
 	if err == nil {
 		if indexed.IsZero() && sameText(old, iss) {
 			indexed = old.Indexed
@@ -154,7 +154,10 @@ func (b *Batch) Put(iss *Issue) error {
 	if err != nil {
 		return fmt.Errorf("put issue %s: %w", iss.ID, err)
 	}
-	files, _ := json.Marshal(iss.Files)
+	files, err := json.Marshal(iss.Files)
+	if err != nil {
+		return fmt.Errorf("put issue %s: %w", iss.ID, err)
+	}
 	if err := b.b.Index(iss.ID, map[string]any{
 		fType: typeIssue, fIssueID: iss.ID, fDate: iss.Date, fYear: year(iss.Date),
 		fRecord: rec, fFiles: string(files),
@@ -213,8 +216,8 @@ func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article, indexed string) 
 }
 
 // Delete removes the issue id and its articles.
-func (b *Batch) Delete(id string) error {
-	old, err := b.ix.Issue(context.Background(), id)
+func (b *Batch) Delete(ctx context.Context, id string) error {
+	old, err := b.ix.Issue(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -406,7 +409,9 @@ func encodeRecord(v any) (string, error) {
 	w := flateWriters.Get().(*flate.Writer)
 	defer flateWriters.Put(w)
 	w.Reset(&b)
-	w.Write(js)
+	if _, err := w.Write(js); err != nil {
+		return "", err
+	}
 	if err := w.Close(); err != nil {
 		return "", err
 	}

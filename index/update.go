@@ -429,7 +429,7 @@ func (w *writer) remove(path, id string) error {
 		if err := w.flush(); err != nil { // keep the order: earlier puts first
 			return err
 		}
-		if err := w.batch.Delete(id); err != nil {
+		if err := w.batch.Delete(w.ctx, id); err != nil {
 			return err
 		}
 		return w.flush()
@@ -458,7 +458,7 @@ func (w *writer) remove(path, id string) error {
 		if err := w.flush(); err != nil {
 			return err
 		}
-		if err := w.batch.Delete(id); err != nil {
+		if err := w.batch.Delete(w.ctx, id); err != nil {
 			return err
 		}
 		return w.flush()
@@ -490,7 +490,7 @@ func (w *writer) flush() error {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		if err := w.batch.Put(w.pending[id]); err != nil {
+		if err := w.batch.Put(w.ctx, w.pending[id]); err != nil {
 			return err
 		}
 	}

@@ -168,7 +168,7 @@ func TestPutDropsArticles(t *testing.T) {
 	for _, n := range []int{3, 2} {
 		iss.Articles = iss.Articles[:n]
 		b := ix.NewBatch()
-		if err := b.Put(iss); err != nil {
+		if err := b.Put(context.Background(), iss); err != nil {
 			t.Fatal(err)
 		}
 		if err := ix.Commit(ctx, b); err != nil {
@@ -183,7 +183,7 @@ func TestPutDropsArticles(t *testing.T) {
 		t.Errorf("dropped article: %v", err)
 	}
 	b := ix.NewBatch()
-	if err := b.Delete("2021-001"); err != nil {
+	if err := b.Delete(context.Background(), "2021-001"); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Commit(ctx, b); err != nil {
@@ -452,7 +452,7 @@ func TestRanking(t *testing.T) {
 		{ID: "2021-002-04", Seq: 4, Headline: "垃圾", Body: "分类收运。"},
 	}}}
 	b := ix.NewBatch()
-	if err := b.Put(iss); err != nil {
+	if err := b.Put(context.Background(), iss); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Commit(ctx, b); err != nil {
@@ -507,7 +507,7 @@ func TestFacetsFollowChanges(t *testing.T) {
 			iss.Articles = append(iss.Articles, ingest.Article{ID: aid, Seq: i + 1, Body: "正文", District: district})
 		}
 		b := ix.NewBatch()
-		if err := b.Put(iss); err != nil {
+		if err := b.Put(context.Background(), iss); err != nil {
 			t.Fatal(err)
 		}
 		if err := ix.Commit(ctx, b); err != nil {
@@ -527,7 +527,7 @@ func TestFacetsFollowChanges(t *testing.T) {
 		t.Errorf("after replacing an issue: 海淀区 %d, 朝阳区 %d; want 3 and 1", got, got2)
 	}
 	b := ix.NewBatch()
-	if err := b.Delete("2022-001"); err != nil {
+	if err := b.Delete(context.Background(), "2022-001"); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Commit(ctx, b); err != nil {

@@ -42,7 +42,7 @@ func oddIndex(t *testing.T, sections int) *index.Index {
 		for i := range iss.Articles {
 			iss.Articles[i].ID = fmt.Sprintf("%s-%02d", iss.ID, i+1)
 		}
-		if err := b.Put(&index.Issue{Issue: *iss}); err != nil {
+		if err := b.Put(context.Background(), &index.Issue{Issue: *iss}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -35,7 +35,7 @@ func controlIndex(t *testing.T) string {
 	}
 	defer ix.Close()
 	b := ix.NewBatch()
-	if err := b.Put(&index.Issue{Issue: *iss}); err != nil {
+	if err := b.Put(context.Background(), &index.Issue{Issue: *iss}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Commit(context.Background(), b); err != nil {

@@ -8,20 +8,19 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// Names under which the tokenizers and analyzers are registered with bleve.
-// The text reaching them is already normalised (ingest.MatchText), and
-// nothing may move its offsets, so each analyzer is its tokenizer alone.
+// Names under which the analyzers are registered with bleve. The text
+// reaching them is already normalised (ingest.MatchText), and nothing may
+// move its offsets, so each analyzer is its tokenizer alone.
 const (
 	// Words emits the dictionary words of gse's Cut that contain a letter or
-	// a digit, positions counting the words emitted.
+	// a digit, positions counting the words emitted, with their byte
+	// offsets.
 	Words = "jianbao_words"
-	// Bigrams emits every pair of adjacent characters at the position of
-	// its first character: a phrase of a query's bigrams matches exactly
-	// where the text contains the query, and the bigrams starting with a
-	// character are where it occurs.
-	Bigrams = "jianbao_bigrams"
-	// BigramPositions is Bigrams with the byte offsets left out (zero),
-	// for fields that keep no offsets.
+	// BigramPositions emits every pair of adjacent characters at the
+	// position of its first character, without offsets (the fields it
+	// analyses keep none): the documents holding every bigram of a query
+	// are the candidates that may contain it, and the bigrams starting with
+	// a character are where it occurs.
 	BigramPositions = "jianbao_bigram_positions"
 )
 
@@ -38,26 +37,21 @@ const Separator = '\x1f'
 func init() {
 	for name, a := range map[string]analysis.Analyzer{
 		Words:           &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}},
-		Bigrams:         &analysis.DefaultAnalyzer{Tokenizer: bigramTokenizer{}},
-		BigramPositions: &analysis.DefaultAnalyzer{Tokenizer: bigramTokenizer{noOffsets: true}},
+		BigramPositions: &analysis.DefaultAnalyzer{Tokenizer: bigramTokenizer{}},
 	} {
-		if tok, ok := a.(*analysis.DefaultAnalyzer); ok && name != BigramPositions {
-			registry.RegisterTokenizer(name, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
-				return tok.Tokenizer, nil
-			})
-		}
 		registry.RegisterAnalyzer(name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
 			return a, nil
 		})
 	}
 }
 
-// bigramTokenizer emits the bigrams of its input. Position i (1-based) is
-// the bigram starting at the i-th character, so the bigrams of a text sit
-// at consecutive positions; the last character starts none.
-type bigramTokenizer struct{ noOffsets bool }
+// bigramTokenizer emits the bigrams of its input, without offsets.
+// Position i (1-based) is the bigram starting at the i-th character, so the
+// bigrams of a text sit at consecutive positions; the last character starts
+// none.
+type bigramTokenizer struct{}
 
-func (g bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
+func (bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	n := utf8.RuneCount(input)
 	if n < 2 {
 		return analysis.TokenStream{}
@@ -72,9 +66,6 @@ func (g bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		t := &toks[pos]
 		pos++
 		t.Term, t.Position, t.Type = input[i:end+size2], pos, analysis.Ideographic
-		if !g.noOffsets {
-			t.Start, t.End = i, end+size2
-		}
 		out[pos-1] = t
 		i, end = end, end+size2
 	}
@@ -111,8 +102,8 @@ func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
-// Bigram returns the bigram terms of s in order: the terms of the phrase
-// that matches s under the Bigrams analyzer. A text of fewer than two
+// Bigram returns the bigram terms of s in order: the terms that the
+// BigramPositions analyzer emits for s. A text of fewer than two
 // characters has none.
 func Bigram(s string) []string {
 	var terms []string

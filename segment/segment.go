@@ -2,10 +2,10 @@
 // analysis jianbao indexes with.
 //
 // In: text already normalised by ingest.MatchText. Out: words (Cut) and
-// bleve token streams with exact UTF-8 byte offsets and 1-based positions,
-// from three analyzers registered in init under exported names: Words (gse
-// dictionary words, for ranking), Bigrams and Unigrams (every pair and every
-// single character, for exact substring recall).
+// bleve token streams with 1-based positions, from two analyzers registered
+// in init under exported names: Words (gse dictionary words with their
+// exact UTF-8 byte offsets, for ranking) and BigramPositions (every pair of
+// adjacent characters, for exact substring candidates).
 //
 // One gse segmenter is shared by the process and loaded on first use only,
 // from an embedded simplified-Chinese dictionary (gse's zh_s, entries of
@@ -178,14 +178,17 @@ var (
 // index records it: words indexed with one dictionary are not those another
 // would give, so a change needs a reindex.
 func DictVersion() string {
-	versionOnce.Do(func() {
-		h := sha256.New()
-		h.Write([]byte(zhS))
-		h.Write([]byte{0})
-		h.Write([]byte(domain))
-		version = "zh_s16+" + hex.EncodeToString(h.Sum(nil))[:12]
-	})
+	versionOnce.Do(func() { version = dictVersion(zhS, domain) })
 	return version
+}
+
+// dictVersion names the dictionaries general and domain by their content.
+func dictVersion(general, domain string) string {
+	h := sha256.New()
+	h.Write([]byte(general))
+	h.Write([]byte{0})
+	h.Write([]byte(domain))
+	return "zh_s16+" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // isWordToken reports whether a piece of Cut's output is worth indexing as a

@@ -36,12 +36,11 @@ func TestGramAnalyzers(t *testing.T) {
 		name, analyzer, in string
 		want               []tok
 	}{
-		{"bigrams repeated", Bigrams, "文明文明", []tok{{"文明", 0, 6, 1}, {"明文", 3, 9, 2}, {"文明", 6, 12, 3}}},
-		{"bigrams mixed widths", Bigrams, "a1万,", []tok{{"a1", 0, 2, 1}, {"1万", 1, 5, 2}, {"万,", 2, 6, 3}}},
-		{"bigrams one char", Bigrams, "实", []tok{}},
-		{"bigrams empty", Bigrams, "", []tok{}},
-		{"bigrams separator", Bigrams, "区委\x1f文明\x1f", []tok{{"区委", 0, 6, 1}, {"委\x1f", 3, 7, 2}, {"\x1f文", 6, 10, 3}, {"文明", 7, 13, 4}, {"明\x1f", 10, 14, 5}}},
-		{"positions only", BigramPositions, "文明文明", []tok{{"文明", 0, 0, 1}, {"明文", 0, 0, 2}, {"文明", 0, 0, 3}}},
+		{"bigrams repeated", BigramPositions, "文明文明", []tok{{"文明", 0, 0, 1}, {"明文", 0, 0, 2}, {"文明", 0, 0, 3}}},
+		{"bigrams mixed widths", BigramPositions, "a1万,", []tok{{"a1", 0, 0, 1}, {"1万", 0, 0, 2}, {"万,", 0, 0, 3}}},
+		{"bigrams one char", BigramPositions, "实", []tok{}},
+		{"bigrams empty", BigramPositions, "", []tok{}},
+		{"bigrams separator", BigramPositions, "区委\x1f文明\x1f", []tok{{"区委", 0, 0, 1}, {"委\x1f", 0, 0, 2}, {"\x1f文", 0, 0, 3}, {"文明", 0, 0, 4}, {"明\x1f", 0, 0, 5}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,9 +161,22 @@ func TestBigram(t *testing.T) {
 	}
 }
 
-func TestDictVersionStable(t *testing.T) {
-	if v := DictVersion(); v != DictVersion() || !strings.HasPrefix(v, "zh_s16+") {
-		t.Errorf("DictVersion = %q", v)
+// TestDictVersion: the version names the embedded dictionaries, and any
+// change to either (one word more, a frequency changed) changes it.
+func TestDictVersion(t *testing.T) {
+	if got, want := DictVersion(), dictVersion(zhS, domain); got != want || !strings.HasPrefix(got, "zh_s16+") {
+		t.Errorf("DictVersion = %q, want %q", got, want)
+	}
+	base := dictVersion(zhS, domain)
+	for name, v := range map[string]string{
+		"a domain word more":      dictVersion(zhS, domain+"街坊议事厅 3000\n"),
+		"a general frequency":     dictVersion(strings.Replace(zhS, "1", "2", 1), domain),
+		"a word moved across":     dictVersion(zhS+"文明城区 100\n", strings.Replace(domain, "文明城区", "", 1)),
+		"the two swapped, joined": dictVersion(zhS+domain, ""),
+	} {
+		if v == base {
+			t.Errorf("%s: the version stays %s", name, v)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"jianbao/index"
+	"jianbao/ingest"
 )
 
 // Citation formats of WriteCitations.
@@ -54,7 +55,7 @@ func NewReference(v *ArticleView, source, base string) Reference {
 	if source == "" {
 		r.File = ""
 	}
-	if v.Format == "pdf" {
+	if v.Format == ingest.FormatPDF {
 		r.Page = v.Page
 	}
 	if base != "" {

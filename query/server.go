@@ -382,7 +382,7 @@ func FindArticle(iss *index.Issue, id string) (*ArticleView, error) {
 		v := &ArticleView{Article: a, IssueID: rec.ID, Title: rec.Title, Issue: rec.Issue,
 			TotalIssue: rec.TotalIssue, Special: rec.Special, Date: rec.Date, Issuer: rec.Issuer,
 			Format: src.Format, File: "/files/" + rec.ID}
-		if a.Page > 0 && src.Format == "pdf" {
+		if a.Page > 0 && src.Format == ingest.FormatPDF {
 			v.File += "#page=" + strconv.Itoa(a.Page)
 		}
 		return v, nil
@@ -536,7 +536,7 @@ func (h *Handler) file(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	name := iss.ID + strings.ToLower(filepath.Ext(path))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name))
-	if src.Format == "txt" {
+	if src.Format == ingest.FormatTXT {
 		if st.Size() > ingest.DefaultMaxFileBytes {
 			return fmt.Errorf("source of %s has grown to %d bytes, more than a bulletin: %w", iss.ID, st.Size(), ErrNotFound)
 		}
@@ -591,7 +591,7 @@ func realSource(path string) (string, error) {
 // PDF when there is one (it opens at an article's page), else its TXT.
 func SourceOf(iss *index.Issue) ingest.Source {
 	for _, f := range iss.Files {
-		if f.Format == "pdf" {
+		if f.Format == ingest.FormatPDF {
 			return f.Source
 		}
 	}

@@ -83,6 +83,9 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) e
 			OCR:      h.OCR,
 			Untagged: true,
 			Progress: func(format string, pages int) {
+				if format != ingest.FormatPDF {
+					return // only a PDF's progress moves the limits or names a crash
+				}
 				if pages > 0 {
 					// A limit the kernel cannot set leaves the one set
 					// for the file: stricter, not looser.

@@ -164,3 +164,40 @@ func TestIngestStopsReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// fileSize is an os.FileInfo of a size only.
+type fileSize int64
+
+func (s fileSize) Name() string       { return "f" }
+func (s fileSize) Size() int64        { return int64(s) }
+func (s fileSize) Mode() os.FileMode  { return 0 }
+func (s fileSize) ModTime() time.Time { return time.Time{} }
+func (s fileSize) IsDir() bool        { return false }
+func (s fileSize) Sys() any           { return nil }
+
+// TestReaders: one reader per megabyte of input, at least one, at most the
+// number asked for.
+func TestReaders(t *testing.T) {
+	files := func(sizes ...int64) map[string]os.FileInfo {
+		m := map[string]os.FileInfo{}
+		for i, s := range sizes {
+			m[string(rune('a'+i))] = fileSize(s)
+		}
+		return m
+	}
+	for _, tt := range []struct {
+		max   int
+		files map[string]os.FileInfo
+		want  int
+	}{
+		{4, files(), 1},
+		{4, files(10 << 10), 1},
+		{4, files(600<<10, 600<<10), 2},
+		{4, files(5<<20, 3<<20), 4},
+		{2, files(64 << 20), 2},
+	} {
+		if got := readers(tt.max, tt.files); got != tt.want {
+			t.Errorf("readers(%d, %d files) = %d, want %d", tt.max, len(tt.files), got, tt.want)
+		}
+	}
+}

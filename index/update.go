@@ -178,7 +178,7 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 	// The readers stop when Ingest returns, whatever the reason, and are
 	// waited for.
 	rctx, cancel := context.WithCancel(ctx)
-	results := readAll(rctx, reader, todo, opts.Workers)
+	results := readAll(rctx, reader, todo, readers(opts.Workers, stats))
 	defer func() {
 		cancel()
 		for range results {
@@ -260,6 +260,22 @@ type knownFile struct {
 func (s *Summary) fail(path string, err error) {
 	s.Failed++
 	s.Failures = append(s.Failures, Failure{Path: path, Err: err.Error()})
+}
+
+// bytesPerReader is how much input makes another reader worth starting:
+// a reader may be a worker process, whose start costs about what reading
+// a megabyte of bulletins does, and a small batch is read while the word
+// segmenter loads anyway.
+const bytesPerReader = 1 << 20
+
+// readers returns how many files to read at once: one per bytesPerReader
+// of the files, at most max.
+func readers(max int, files map[string]os.FileInfo) int {
+	var total int64
+	for _, st := range files {
+		total += st.Size()
+	}
+	return int(min(int64(max), 1+total/bytesPerReader))
 }
 
 // readAll reads paths with n goroutines and yields the results in the order

@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search bench-scale bench-kwic soak clean testdata-pdf
+.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search bench-scale bench-kwic soak clean testdata-pdf testdata-scans scans
 
 all: build
 
@@ -40,6 +40,7 @@ fuzz:
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParsePDF$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzOrganisations$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzOCRText$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest/synth -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./segment -run '^$$' -fuzz '^FuzzTokenize$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./index -run '^$$' -fuzz '^FuzzStoredMatch$$' -fuzztime $(FUZZTIME)
@@ -96,6 +97,18 @@ soak:
 ## libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gbsn00lp poppler-utils qpdf).
 testdata-pdf:
 	bash ingest/testdata/pdf/make.sh
+
+## testdata-scans: regenerate the degraded scans of the OCR tests and their
+## OCR cache (needs poppler-utils imagemagick libtiff-tools qpdf, and
+## tesseract-ocr tesseract-ocr-chi-sim for the cache).
+testdata-scans:
+	bash ingest/testdata/scans/make.sh
+
+## scans: OCR every degraded scan with tesseract, uncached then cached, and
+## score the records field by field (minutes; make test scores them from
+## the committed OCR cache).
+scans:
+	JIANBAO_SCANS=1 $(GO) test ./ingest -run '^TestScans(Live|WithoutCorrection)$$' -count 1 -timeout 60m -v
 
 clean:
 	rm -rf bin

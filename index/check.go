@@ -56,7 +56,7 @@ func (e *ForeignError) Unwrap() error { return ErrNotExist }
 // indexEntries are the names an index directory may hold before its
 // creation is complete: a lock, a store left by an interrupted creation,
 // the server's info file, and what a new file system brings.
-var indexEntries = []string{lockName, "store", "index_meta.json", "serve.json", "serve.json.tmp", "lost+found"}
+var indexEntries = []string{lockName, "store", "index_meta.json", "serve.json", "serve.json.tmp", "lost+found", OCRCacheName}
 
 // checkForeign returns a *ForeignError when dir exists and holds files
 // that are not part of an index.

@@ -105,6 +105,7 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 	if opts.BatchDocs <= 0 {
 		opts.BatchDocs = 2000
 	}
+	ocrDefaults(&opts, ix.dir)
 	reader := cmp.Or[FileReader](opts.Reader, ix.reader)
 	if reader == nil {
 		parse := opts.ParseOptions

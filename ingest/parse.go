@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -43,6 +44,16 @@ type Options struct {
 	// known (pages 0), and for a PDF again with its number of pages once
 	// they are counted, before they are read.
 	Progress func(format string, pages int)
+	// OCRCacheDir keeps the results of OCR by page image, so that a page
+	// is read by tesseract once; "" reads every time.
+	OCRCacheDir string
+	// OCRWorkers is the number of pages of one PDF read by OCR at once;
+	// 0 means GOMAXPROCS.
+	OCRWorkers int
+	// OCRRaw keeps text read by OCR as tesseract gives it: no correction
+	// of its structure and no partial record of a scan whose masthead is
+	// not read. It is for measuring what those add.
+	OCRRaw bool
 	// LookPath finds the optional external tools (pdftotext, pdftoppm,
 	// tesseract); nil means exec.LookPath.
 	LookPath func(file string) (string, error)
@@ -102,6 +113,7 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		src.Pages, src.PageNotes, pageErrs = info.pages, info.notes, info.warns
+		src.Corrections = info.corrections
 		opts.logger().Debug("read pdf", "file", name, "pages", info.pages, "notes", len(info.notes))
 	default:
 		return nil, fmt.Errorf("%s: reading %s files is not supported", name, src.Format)
@@ -109,7 +121,12 @@ func Parse(ctx context.Context, name string, data []byte, opts Options) (*Issue,
 	if err := checkLines(pages); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	iss, err := Structure(Normalize(pages))
+	lines := Normalize(pages)
+	iss, err := Structure(lines)
+	if iss == nil && errors.Is(err, ErrNotBulletin) && readByOCR(src.PageNotes) && !opts.OCRRaw {
+		// A scan whose masthead OCR could not read is kept, in part.
+		iss, err = structurePartial(lines, name, src.SHA256, err)
+	}
 	if iss == nil {
 		if len(pageErrs) > 0 {
 			return nil, fmt.Errorf("%s: %w (%w)", name, err, pageErrs)

@@ -10,8 +10,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -44,9 +47,10 @@ var ErrPDF = errors.New("unreadable PDF")
 
 // pdfInfo is what reading a PDF adds to a record and its warnings.
 type pdfInfo struct {
-	pages int
-	notes []PageNote
-	warns ErrorList
+	pages       int
+	notes       []PageNote
+	warns       ErrorList
+	corrections []Correction // of lines read by OCR
 }
 
 // readPDF extracts the pages of a PDF as text for Normalize: one line per
@@ -109,12 +113,14 @@ func readPDF(ctx context.Context, data []byte, opts Options) ([]Page, pdfInfo, e
 }
 
 // repairPDF returns data, or a repaired copy: bytes before "%PDF-" (a BOM,
-// white space, mail headers) and after the last "%%EOF" dropped, and a
-// "%PDF-2.x" header read as 1.7, whose syntax the library knows.
+// white space, mail headers) and after the last "%%EOF" dropped, a
+// "%PDF-2.x" header read as 1.7, whose syntax the library knows, and a
+// header followed by a space (as libtiff's tiff2pdf writes) by a newline.
 func repairPDF(data []byte) []byte {
 	start := bytes.Index(data[:min(len(data), 4096)], []byte("%PDF-"))
 	end := bytes.LastIndex(data, []byte("%%EOF"))
-	if start <= 0 && (end < 0 || len(bytes.TrimRight(data[end+5:], "\r\n")) == 0) && !bytes.HasPrefix(data, []byte("%PDF-2.")) {
+	spaced := start == 0 && len(data) > 8 && (data[8] == ' ' || data[8] == '\t')
+	if start <= 0 && (end < 0 || len(bytes.TrimRight(data[end+5:], "\r\n")) == 0) && !bytes.HasPrefix(data, []byte("%PDF-2.")) && !spaced {
 		return data
 	}
 	if start < 0 {
@@ -127,6 +133,9 @@ func repairPDF(data []byte) []byte {
 	out = append([]byte(nil), out...)
 	if bytes.HasPrefix(out, []byte("%PDF-2.")) {
 		copy(out, "%PDF-1.7")
+	}
+	if len(out) > 8 && (out[8] == ' ' || out[8] == '\t') {
+		out[8] = '\n'
 	}
 	if end >= start {
 		out = append(out, '\n')
@@ -248,6 +257,9 @@ func (x *pdfExtractor) openPages() ([]pageRef, error) {
 }
 
 // readPages reads each listed page from its text layer, or by a fallback.
+// Pages that need OCR are read after the others, several at once
+// (opts.OCRWorkers), and their lines are corrected where the structure of
+// a bulletin is misread (see fixOCRLines).
 func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, pdfInfo, error) {
 	var info pdfInfo
 	n := len(list)
@@ -258,12 +270,18 @@ func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, p
 	}
 	pages := make([][]visualLine, n)
 	fromTool := make([]bool, n)
+	notes := make([]*PageNote, n)
 	note := func(no int, status, reason string) {
-		info.notes = append(info.notes, PageNote{Page: no, Status: status, Reason: reason})
-		if status == PageStatusMissing {
-			info.warns.Add(Pos{Page: no}, "page not read: %s", reason)
-		}
+		notes[no-1] = &PageNote{Page: no, Status: status, Reason: reason}
 	}
+	// textLayer says, for a page to OCR, whether its text layer is a
+	// usable fallback.
+	type ocrJob struct {
+		page      int
+		reason    string
+		textLayer bool
+	}
+	var jobs []ocrJob
 	for i := 1; i <= n; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, info, err
@@ -280,21 +298,7 @@ func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, p
 		}
 		switch {
 		case mode == OCRForce:
-			text, err := x.ocr(ctx, i)
-			if err != nil {
-				if ctx.Err() != nil {
-					return nil, info, ctx.Err()
-				}
-				if class == pageText {
-					x.log.Warn("ocr failed, text layer used", "page", i, "err", err)
-					break
-				}
-				note(i, PageStatusMissing, err.Error())
-				lines = nil
-				break
-			}
-			lines, fromTool[i-1] = textLines(i, text), true
-			note(i, PageStatusOCR, "OCR forced")
+			jobs = append(jobs, ocrJob{page: i, reason: "OCR forced", textLayer: class == pageText})
 		case class == pageGarbled:
 			text, err := x.pdftotext(ctx, i)
 			if err == nil && classify(text) == pageText {
@@ -319,21 +323,117 @@ func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, p
 				lines = nil
 				break
 			}
-			text, err := x.ocr(ctx, i)
-			if err != nil {
-				if ctx.Err() != nil {
-					return nil, info, ctx.Err()
-				}
-				note(i, PageStatusMissing, "no text layer (scanned image); "+err.Error())
-				lines = nil
-				break
-			}
-			lines, fromTool[i-1] = textLines(i, text), true
-			note(i, PageStatusOCR, "no text layer (scanned image)")
+			jobs = append(jobs, ocrJob{page: i, reason: "no text layer (scanned image)"})
+			lines = nil
 		}
 		pages[i-1] = lines
 	}
-	return assemble(pages, fromTool), info, nil
+	if len(jobs) > 0 {
+		if _, err := x.pdfPath(); err != nil {
+			return nil, info, err
+		}
+		nums := make([]int, len(jobs))
+		for k, j := range jobs {
+			nums[k] = j.page
+		}
+		results := x.ocrPages(ctx, nums)
+		if err := ctx.Err(); err != nil {
+			return nil, info, err
+		}
+		ocrPage := make([]bool, n)
+		for k, j := range jobs {
+			r, err := results[k].r, results[k].err
+			if err == nil && classify(r.Text) != pageText {
+				err = errNoOCRText
+			}
+			if err != nil {
+				if j.textLayer {
+					x.log.Warn("ocr failed, text layer used", "page", j.page, "err", err)
+					continue
+				}
+				why := err.Error()
+				if j.reason != "OCR forced" {
+					why = j.reason + "; " + why
+				}
+				note(j.page, PageStatusMissing, why)
+				pages[j.page-1] = nil
+				continue
+			}
+			pages[j.page-1], fromTool[j.page-1], ocrPage[j.page-1] = r.visualLines(j.page), true, true
+			pn := &PageNote{Page: j.page, Status: PageStatusOCR, Reason: j.reason,
+				Confidence: r.Confidence, Doubtful: r.Doubtful, Cleaned: r.Cleaned}
+			pn.LowConfidence = r.Confidence < LowConfidence
+			if r.Cleaned != "" {
+				pn.Reason += "; image " + r.Cleaned
+			}
+			notes[j.page-1] = pn
+			x.log.Debug("ocr page", "page", j.page, "confidence", r.Confidence, "cached", r.cached, "despeckled", r.Cleaned)
+		}
+		if !x.opts.OCRRaw {
+			info.corrections = fixOCRLines(pages, ocrPage)
+		}
+	}
+	for _, pn := range notes {
+		if pn == nil {
+			continue
+		}
+		info.notes = append(info.notes, *pn)
+		if pn.Status == PageStatusMissing {
+			info.warns.Add(Pos{Page: pn.Page}, "page not read: %s", pn.Reason)
+		}
+		if pn.LowConfidence {
+			info.warns.Add(Pos{Page: pn.Page}, "page read by OCR with low confidence (%.0f of 100): check its text", pn.Confidence)
+		}
+	}
+	out := assemble(pages, fromTool)
+	if len(jobs) > 0 && !x.opts.OCRRaw {
+		ocr := make([]bool, n)
+		for _, pn := range info.notes {
+			ocr[pn.Page-1] = pn.Status == PageStatusOCR
+		}
+		info.corrections = append(info.corrections, fixOCRParagraphs(out, ocr)...)
+		slices.SortStableFunc(info.corrections, func(a, b Correction) int { return a.Page - b.Page })
+	}
+	return out, info, nil
+}
+
+// ocrOutcome is the result of OCR of one page.
+type ocrOutcome struct {
+	r   ocrResult
+	err error
+}
+
+// ocrPages reads the pages numbered nums by OCR, opts.OCRWorkers at once
+// (GOMAXPROCS when 0), and returns their outcomes in the same order. It
+// returns when every page is done or ctx is cancelled.
+func (x *pdfExtractor) ocrPages(ctx context.Context, nums []int) []ocrOutcome {
+	out := make([]ocrOutcome, len(nums))
+	workers := x.opts.OCRWorkers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(nums))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				r, err := x.ocrPage(ctx, nums[k])
+				out[k] = ocrOutcome{r, err}
+			}
+		}()
+	}
+	for k := range nums {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // wholeFile reads the whole file with pdftotext, for a PDF the library
@@ -398,7 +498,10 @@ func assemble(pages [][]visualLine, fromTool []bool) []Page {
 	left, right := margins(layoutLines)
 	for i, p := range pages {
 		l, r := left, right
-		if fromTool[i] {
+		switch {
+		case fromTool[i] && len(p) > 0 && p[0].right > 0:
+			l, r = p[0].left, p[0].right // OCR lines know their text block
+		case fromTool[i]:
 			l, r = margins(p)
 		}
 		for j := range p {
@@ -797,44 +900,32 @@ func (x *pdfExtractor) pdftotext(ctx context.Context, i int) (string, error) {
 	return string(out), nil
 }
 
-// ocrDPI is the resolution pages are rendered at for OCR.
-const ocrDPI = 200
-
-// ocr renders page i with pdftoppm and reads it with tesseract (chi_sim).
-func (x *pdfExtractor) ocr(ctx context.Context, i int) (string, error) {
-	tess, err := x.lookPath(ToolTesseract)
-	if err != nil {
-		return "", err
-	}
-	ppm, err := x.lookPath(ToolPDFToPPM)
-	if err != nil {
-		return "", err
-	}
-	f, err := x.pdfPath()
-	if err != nil {
-		return "", err
-	}
-	page := fmt.Sprint(i)
-	prefix := filepath.Join(x.tmpDir, "page"+page)
-	if _, err := runTool(ctx, ppm, "-q", "-f", page, "-l", page, "-r", fmt.Sprint(ocrDPI), "-gray", "-png", "-singlefile", f, prefix); err != nil {
-		return "", err
-	}
-	out, err := runTool(ctx, tess, prefix+".png", "stdout", "-l", "chi_sim")
-	os.Remove(prefix + ".png")
-	if err != nil {
-		return "", err
-	}
-	if classify(string(out)) != pageText {
-		return "", errors.New("OCR found no Chinese text")
-	}
-	return string(out), nil
-}
-
 // runTool runs an external program and returns its standard output; the
 // error carries the end of its standard error.
 func runTool(ctx context.Context, bin string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if len(msg) > 200 {
+			msg = msg[len(msg)-200:]
+		}
+		if msg != "" {
+			return nil, fmt.Errorf("%s: %w: %s", filepath.Base(bin), err, msg)
+		}
+		return nil, fmt.Errorf("%s: %w", filepath.Base(bin), err)
+	}
+	return out, nil
+}
+
+// runToolInput runs an external program with input on its standard input.
+func runToolInput(ctx context.Context, input []byte, bin string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	cmd.Stdin = bytes.NewReader(input)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -102,11 +102,6 @@ func plainPages(tb testing.TB, path string) []string {
 	return out
 }
 
-func prefixRunes(s string, n int) string {
-	r := []rune(s)
-	return string(r[:min(n, len(r))])
-}
-
 // TestPDFFixturesMatchTXT checks that each good fixture gives the record of
 // its TXT on every field, and that each article's page is the page where
 // its text starts.

@@ -42,6 +42,30 @@ type Source struct {
 	// PageNotes lists the PDF pages that were not read from their text
 	// layer: recovered by a fallback, or missing.
 	PageNotes []PageNote `json:"page_notes,omitempty"`
+	// Corrections lists what was changed in text read by OCR to recover
+	// the structure of the bulletin, in order of page and line.
+	Corrections []Correction `json:"corrections,omitempty"`
+}
+
+// Kinds of Correction.
+const (
+	CorrectSection      = "section"      // a section heading's brackets or name
+	CorrectAttribution  = "attribution"  // an attribution line's brackets
+	CorrectPageNumber   = "page-number"  // a misread page number, dropped
+	CorrectNoise        = "noise"        // a speck read as a line of its own, dropped
+	CorrectRunningHead  = "running-head" // the title repeated atop a later page, misread, dropped
+	CorrectMasthead     = "masthead"     // 第N期 or the date of the masthead
+	CorrectDistrict     = "district"     // a district name one character off
+	CorrectOrganisation = "organisation" // a gazetteer name one character off
+)
+
+// Correction is one change made to text read by OCR.
+type Correction struct {
+	Page int    `json:"page"`           // 1-based PDF page
+	Line int    `json:"line,omitempty"` // 1-based line of the OCR text of the page, when known
+	Kind string `json:"kind"`           // one of the Correct* kinds
+	From string `json:"from"`           // the text as read
+	To   string `json:"to"`             // the text after correction; "" for a dropped line
 }
 
 // PageNote records how one page of a PDF was read when its text layer could
@@ -50,6 +74,18 @@ type PageNote struct {
 	Page   int    `json:"page"`   // 1-based
 	Status string `json:"status"` // "pdftotext", "ocr" or "missing"
 	Reason string `json:"reason"`
+	// Confidence is tesseract's mean word confidence of an OCR page, 0–100,
+	// weighted by characters; Doubtful the share of its characters in words
+	// read with confidence under 60.
+	Confidence float64 `json:"confidence,omitempty"`
+	Doubtful   float64 `json:"doubtful,omitempty"`
+	// LowConfidence is set when Confidence is under ingest.LowConfidence
+	// (75): the page's text needs checking against the scan.
+	LowConfidence bool `json:"low_confidence,omitempty"`
+	// Cleaned says how the page image was cleaned before it was read, when
+	// that read it better: "despeckled" (speckle noise removed) or
+	// "thickened" (strokes broken by a copier mended).
+	Cleaned string `json:"cleaned,omitempty"`
 }
 
 // Article is one item of a bulletin, closed by its attribution line.

@@ -21,16 +21,27 @@ func Structure(lines []Line) (*Issue, error) {
 		return nil, err
 	}
 	var errs ErrorList
-	end := footerStart(body)
-	iss.Articles, err = parseArticles(iss.ID, body[:end], &errs)
-	if err != nil {
+	if err := structureBody(iss, body, &errs); err != nil {
 		return nil, err
 	}
-	parseFooter(iss, body[end:], &errs)
+	return iss, errs.Err()
+}
+
+// structureBody reads the articles and the footer after the header. An
+// error, as of parseArticles, stops the whole record; problems in its parts
+// are added to errs.
+func structureBody(iss *Issue, body []Line, errs *ErrorList) error {
+	end := footerStart(body)
+	var err error
+	iss.Articles, err = parseArticles(iss.ID, body[:end], errs)
+	if err != nil {
+		return err
+	}
+	parseFooter(iss, body[end:], errs)
 	if len(iss.Articles) == 0 {
 		errs.Add(firstPos(body), "no articles found")
 	}
-	return iss, errs.Err()
+	return nil
 }
 
 func firstPos(lines []Line) Pos {
@@ -217,8 +228,9 @@ func attribution(t string) (before, org string, ok bool) {
 }
 
 // notAttributionRe matches bracketed asides that close a paragraph like an
-// attribution but name no body: captions, notes, bylines, (完).
-var notAttributionRe = regexp.MustCompile(`^(?:图为|图片|图:|注|摄影|记者|通讯员|完|待续|续)`)
+// attribution but name no body: captions, notes, bylines, (完), and what
+// starts with a digit ((2018版), (2021—2023年)).
+var notAttributionRe = regexp.MustCompile(`^(?:图为|图片|图:|注|摄影|记者|通讯员|完|待续|续|[0-9])`)
 
 // parseArticles reads the body: sections, and articles closed by their
 // attribution lines. The error is for a body over the bounds of limits.go,

@@ -370,6 +370,8 @@ type ArticleView struct {
 	Issuer     string `json:"issuer"`
 	Format     string `json:"format"` // of the source file: "txt" or "pdf"
 	File       string `json:"file"`   // URL path of the source file, with #page=N for a PDF page
+	// OCR is how the article's first page was read when OCR read it.
+	OCR *ingest.PageNote `json:"ocr,omitempty"`
 }
 
 // FindArticle returns the article id of iss with its issue's fields.
@@ -385,6 +387,7 @@ func FindArticle(iss *index.Issue, id string) (*ArticleView, error) {
 		if a.Page > 0 && src.Format == ingest.FormatPDF {
 			v.File += "#page=" + strconv.Itoa(a.Page)
 		}
+		v.OCR = ocrNote(rec.Source, a.Page)
 		return v, nil
 	}
 	return nil, fmt.Errorf("no article %s: %w", id, ErrNotFound)

@@ -72,8 +72,11 @@ type Config struct {
 	// Workers is the number of files read at once (1 if 0).
 	Workers int
 	Limits  Limits
-	// OCR is ingest.Options.OCR.
-	OCR string
+	// OCR, OCRCacheDir and OCRWorkers are their namesakes of
+	// ingest.Options: the OCR cache is shared by the workers.
+	OCR         string
+	OCRCacheDir string
+	OCRWorkers  int
 	// Themes tags the records that workers return (ingest.DefaultTaxonomy()
 	// if nil): tagging reads a record, not the file, and is done here.
 	Themes *ingest.Taxonomy
@@ -233,7 +236,7 @@ func start(cfg Config) (*proc, error) {
 		return nil, fmt.Errorf("start a worker: %w", err)
 	}
 	w := &proc{cmd: cmd, req: reqW, resp: respR, dec: json.NewDecoder(respR), stderr: errs}
-	if err := json.NewEncoder(reqW).Encode(hello{Limits: cfg.Limits, OCR: cfg.OCR, Debug: cfg.Debug}); err != nil {
+	if err := json.NewEncoder(reqW).Encode(hello{Limits: cfg.Limits, OCR: cfg.OCR, OCRCacheDir: cfg.OCRCacheDir, OCRWorkers: cfg.OCRWorkers, Debug: cfg.Debug}); err != nil {
 		w.kill()
 		return nil, fmt.Errorf("start a worker: %w", w.reason(err, "", 0, cfg.Limits))
 	}

@@ -10,8 +10,11 @@ import (
 // bounds it puts on itself before it reads any.
 type hello struct {
 	Limits Limits `json:"limits"`
-	// OCR is ingest.Options.OCR.
-	OCR string `json:"ocr,omitempty"`
+	// OCR is ingest.Options.OCR; OCRCacheDir and OCRWorkers are its
+	// namesakes too.
+	OCR         string `json:"ocr,omitempty"`
+	OCRCacheDir string `json:"ocr_cache,omitempty"`
+	OCRWorkers  int    `json:"ocr_workers,omitempty"`
 	// Debug asks for the worker's log at the debug level on its stderr.
 	Debug bool `json:"debug,omitempty"`
 }

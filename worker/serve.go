@@ -79,9 +79,11 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) e
 			return fmt.Errorf("worker: %w", err)
 		}
 		opts := ingest.Options{
-			Logger:   log,
-			OCR:      h.OCR,
-			Untagged: true,
+			Logger:      log,
+			OCR:         h.OCR,
+			OCRCacheDir: h.OCRCacheDir,
+			OCRWorkers:  h.OCRWorkers,
+			Untagged:    true,
 			Progress: func(format string, pages int) {
 				if format != ingest.FormatPDF {
 					return // only a PDF's progress moves the limits or names a crash

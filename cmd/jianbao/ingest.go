@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -134,6 +135,7 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	}
 	defer ix.Close()
 
+	opts.read.ocrCache = cmp.Or(opts.read.ocrCache, filepath.Join(dir, index.OCRCacheName))
 	pool, err := newPool(a, opts.read, themes)
 	if err != nil {
 		return err

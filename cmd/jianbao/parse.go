@@ -170,7 +170,10 @@ func writeIssueText(w io.Writer, iss *ingest.Issue) error {
 	}
 	b.WriteString("\n")
 	for _, n := range iss.Source.PageNotes {
-		fmt.Fprintf(&b, "  第%d页: %s (%s)\n", n.Page, n.Status, n.Reason)
+		fmt.Fprintf(&b, "  第%d页: %s (%s)%s\n", n.Page, n.Status, n.Reason, confidenceNote(n))
+	}
+	for _, c := range iss.Source.Corrections {
+		fmt.Fprintf(&b, "  第%d页 第%d行 校正(%s): %s → %s\n", c.Page, c.Line, c.Kind, c.From, orDash(c.To))
 	}
 	for _, art := range iss.Articles {
 		fmt.Fprintf(&b, "\n  %s  【%s】 %s\n", art.ID, art.Section, art.Headline)
@@ -226,6 +229,18 @@ func masthead(title, special string, issue, total int) string {
 func orDash(s string) string {
 	if s == "" {
 		return "-"
+	}
+	return s
+}
+
+// confidenceNote describes the OCR confidence of a page, flagged when low.
+func confidenceNote(n ingest.PageNote) string {
+	if n.Status != ingest.PageStatusOCR || n.Confidence == 0 {
+		return ""
+	}
+	s := fmt.Sprintf(", 置信度 %.0f", n.Confidence)
+	if n.LowConfidence {
+		s += " (低: 请对照原件核对)"
 	}
 	return s
 }

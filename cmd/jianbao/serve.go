@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -111,6 +113,7 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		}
 	} else {
 		var err error
+		opts.read.ocrCache = cmp.Or(opts.read.ocrCache, filepath.Join(dir, index.OCRCacheName))
 		if pool, err = newPool(a, opts.read, nil); err != nil {
 			return err
 		}

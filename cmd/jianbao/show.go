@@ -148,6 +148,9 @@ func writeArticleText(w io.Writer, v *query.ArticleView, path string) error {
 	if path != "" {
 		fmt.Fprintf(&b, "原文: %s\n", path)
 	}
+	if v.OCR != nil {
+		fmt.Fprintf(&b, "第%d页由扫描件 OCR 识别%s\n", v.Page, confidenceNote(*v.OCR))
+	}
 	fmt.Fprintf(&b, "\n%s\n", v.Body)
 	_, err := io.WriteString(w, termText(b.String()))
 	return err
@@ -160,6 +163,14 @@ func writeFullIssueText(w io.Writer, iss *index.Issue) error {
 	fmt.Fprintf(&b, "%s  %s\n%s  %s\n", rec.ID, masthead(rec.Title, rec.Special, rec.Issue, rec.TotalIssue), rec.Date, rec.Issuer)
 	for _, f := range iss.Files {
 		fmt.Fprintf(&b, "原文: %s\n", f.Path)
+	}
+	for _, n := range rec.Source.PageNotes {
+		if n.Status == ingest.PageStatusOCR {
+			fmt.Fprintf(&b, "第%d页由扫描件 OCR 识别%s\n", n.Page, confidenceNote(n))
+		}
+	}
+	if k := len(rec.Source.Corrections); k > 0 {
+		fmt.Fprintf(&b, "OCR 校正 %d 处 (show --format json: source.corrections)\n", k)
 	}
 	section := ""
 	for _, art := range rec.Articles {

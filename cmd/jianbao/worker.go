@@ -44,6 +44,7 @@ type readerOptions struct {
 	cpu      time.Duration
 	time     time.Duration
 	ocr      string
+	ocrCache string // "" for none; ingest and serve use the index's
 }
 
 func addReaderFlags(f *pflag.FlagSet, o *readerOptions) {
@@ -52,6 +53,7 @@ func addReaderFlags(f *pflag.FlagSet, o *readerOptions) {
 	f.DurationVar(&o.cpu, "max-cpu", worker.DefaultCPU, fmt.Sprintf("CPU time a file may take, plus %s a PDF page", worker.DefaultCPUPerPage))
 	f.DurationVar(&o.time, "max-time", worker.DefaultTime, fmt.Sprintf("time a file may take, plus %s a PDF page (OCR)", worker.DefaultTimePerPage))
 	f.StringVar(&o.ocr, "ocr", ingest.OCRAuto, "OCR of scanned PDF pages (tesseract): auto, off or force (every page)")
+	f.StringVar(&o.ocrCache, "ocr-cache", "", "keep OCR results by page image in `DIR` and reuse them (ingest and serve: the index's ocr-cache)")
 }
 
 // check reports a flag out of range and fills in the defaults of those
@@ -89,8 +91,12 @@ func newPool(a *app, o readerOptions, themes *ingest.Taxonomy) (*worker.Pool, er
 		Workers: o.workers,
 		Limits:  worker.Limits{Memory: o.memoryMB << 20, CPU: o.cpu, Time: o.time},
 		OCR:     o.ocr,
-		Themes:  themes,
-		Log:     a.log,
-		Debug:   a.log.Enabled(context.Background(), slog.LevelDebug),
+		// The OCR cache is shared; each worker OCRs its file's pages in
+		// parallel with what the CPUs left by the other workers allow.
+		OCRCacheDir: o.ocrCache,
+		OCRWorkers:  max(1, runtime.NumCPU()/max(1, o.workers)),
+		Themes:      themes,
+		Log:         a.log,
+		Debug:       a.log.Enabled(context.Background(), slog.LevelDebug),
 	}), nil
 }

@@ -384,6 +384,7 @@ async function renderArticle(id) {
         a.page ? `原文 PDF 第 ${a.page} 页` : "原文")),
     el("h2", { id: "headline" }, a.headline),
     el("p", { class: "meta" }, [a.date, `第${a.issue}期`, a.section, a.source_org, a.district].filter(Boolean).join(" · ")),
+    ...ocrNote(a),
     body);
   if (orgLinks.length) view.append(el("p", { class: "meta", id: "orgs" }, "机构：", ...orgLinks));
   const cite = el("div", { class: "meta", id: "cite-box" }, "编号 " + a.id);
@@ -391,6 +392,18 @@ async function renderArticle(id) {
   view.append(cite);
   highlight(body, params().get("q") || "");
   window.scrollTo(0, 0);
+}
+
+// ocrNote says when the article's page was read from a scan by OCR, and
+// warns when the reading was unsure: the text must be checked against the
+// scan before it is quoted.
+function ocrNote(a) {
+  if (!a.ocr) return [];
+  const conf = `置信度 ${Math.round(a.ocr.confidence)}`;
+  if (a.ocr.low_confidence) {
+    return [el("p", { class: "ocr low", id: "ocr" }, `此页由扫描件 OCR 识别，${conf}（偏低）：引用前请对照原文核对。`)];
+  }
+  return [el("p", { class: "ocr meta", id: "ocr" }, `此页由扫描件 OCR 识别，${conf}。`)];
 }
 
 // highlight marks the plain words and phrases of the query in the article

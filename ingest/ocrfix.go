@@ -1,0 +1,631 @@
+package ingest
+
+import (
+	_ "embed"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// OCR misreads a few characters everywhere, but the structure of a
+// bulletin lives in a few places where one character matters: the brackets
+// of section headings and attribution lines, page numbers, 第N期 and the
+// district names that give an article its reporting district. fixOCRLines
+// corrects those places in lines read by OCR, where the context makes the
+// reading safe, and records each change.
+
+//go:embed sections.txt
+var sectionsFile string
+
+// knownSections are the section headings of the archive, without brackets.
+var knownSections = func() []string {
+	var out []string
+	for line := range strings.Lines(sectionsFile) {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out
+}()
+
+// Characters OCR reads for the brackets of a heading 【…】 and of an
+// attribution （…）.
+const (
+	headOpen  = "【[［〖〔『「{|"
+	headClose = "】]］〗〕』」}|"
+	attrOpen  = "(（《〈<〔［[{「『"
+	attrClose = ")）》〉>〕］]}」』"
+)
+
+// fixOCRLines corrects the lines of the pages read by OCR (ocr[i] for page
+// i+1) in place and returns the corrections: page numbers that do not read
+// as such are dropped; section headings and attribution lines with
+// misread brackets are rewritten; 第N期 read with a wrong last character is
+// restored on the first page; district names one character off are
+// corrected in attributions and before 文明办/区委, and in other text only
+// where the same district is read correctly elsewhere in the issue;
+// gazetteer organisations one character off likewise.
+func fixOCRLines(pages [][]visualLine, ocr []bool) []Correction {
+	var all strings.Builder
+	for _, p := range pages {
+		for _, l := range p {
+			all.WriteString(CleanSpaces(l.text))
+			all.WriteByte('\n')
+		}
+	}
+	ctx := newFixContext(all.String())
+	// The title is the first line of the first page with a title's
+	// characters: the running heads of later pages repeat it.
+	title := ""
+	if len(pages) > 0 {
+		for _, l := range pages[0] {
+			if t := CleanSpaces(l.text); strings.Contains(t, "简报") || strings.Contains(t, "文明") {
+				title = t
+				break
+			}
+		}
+	}
+	var out []Correction
+	for i := range pages {
+		if !ocr[i] {
+			continue
+		}
+		kept := pages[i][:0]
+		n := len(pages[i])
+		for j, l := range pages[i] {
+			t := CleanSpaces(l.text)
+			at := Correction{Page: i + 1, Line: j + 1}
+			if (j < 2 || j >= n-2) && looksLikePageNumber(t) {
+				at.Kind, at.From = CorrectPageNumber, t
+				out = append(out, at)
+				continue
+			}
+			if isSpeck(t) {
+				at.Kind, at.From = CorrectNoise, t
+				out = append(out, at)
+				continue
+			}
+			if i > 0 && j < 2 && isRunningHead(t, title) && t != title {
+				at.Kind, at.From = CorrectRunningHead, t
+				out = append(out, at)
+				continue
+			}
+			if j == 0 || startsParagraph(pages[i][j-1]) {
+				if d := ctx.lostFirstChar(t); d != "" {
+					c := Correction{Page: at.Page, Line: at.Line, Kind: CorrectDistrict, From: t, To: d + strings.TrimPrefix(t, strings.TrimPrefix(d, prefixRunes(d, 1)))}
+					out = append(out, c)
+					t = c.To
+				}
+			}
+			prevOpen := len(kept) > 0 && openBracket(kept[len(kept)-1].text)
+			for _, c := range ctx.fixLine(t, i == 0 && j < headerWindow, prevOpen) {
+				c.Page, c.Line = at.Page, at.Line
+				out = append(out, c)
+				t = c.To
+			}
+			if t != CleanSpaces(l.text) {
+				l.text = t
+			}
+			kept = append(kept, l)
+		}
+		pages[i] = kept
+	}
+	return out
+}
+
+// looksLikePageNumber reports whether t is a page number as OCR reads one:
+// up to three digits among dashes, brackets and marks ("一1]一", "-2一"),
+// and not already a page number Normalize drops.
+func looksLikePageNumber(t string) bool {
+	if utf8.RuneCountInString(t) > 10 || isPageNumber(t) {
+		return false
+	}
+	digits := 0
+	for _, r := range Fold(t) {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("-—–―−一_~=[]|【】()（）{}<>《》〈〉「」:.·。,'\"‘’“”丨 ", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 1 && digits <= 3
+}
+
+// openBracket reports whether t opens a round bracket it does not close.
+func openBracket(t string) bool {
+	return strings.Count(t, "(")+strings.Count(t, "（") > strings.Count(t, ")")+strings.Count(t, "）")
+}
+
+// startsParagraph reports whether the line after l starts a paragraph: l
+// is followed by a blank line, or is a heading or an attribution.
+func startsParagraph(l visualLine) bool {
+	t := CleanSpaces(l.text)
+	_, _, attr := attribution(t)
+	return l.blankAfter || attr || isSection(t)
+}
+
+// lostFirstChar returns the district whose name, without its first
+// character, starts t (云区依托… for 密云区), when the district is read
+// correctly elsewhere in the issue and the rest is not a word itself
+// (城区, 山区).
+func (c *fixContext) lostFirstChar(t string) string {
+	for _, d := range c.districts {
+		rest := strings.TrimPrefix(d, prefixRunes(d, 1))
+		if utf8.RuneCountInString(rest) < 2 || rest == "城区" || rest == "山区" || !strings.HasPrefix(t, rest) {
+			continue
+		}
+		return d
+	}
+	return ""
+}
+
+// isSpeck reports whether a line read by OCR is a speck of the image read
+// as text: at most three characters, none of them Han or a digit ("hy",
+// "|", "、").
+func isSpeck(t string) bool {
+	if utf8.RuneCountInString(t) > 3 {
+		return false
+	}
+	for _, r := range t {
+		if unicode.Is(unicode.Han, r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// fixContext is what the corrections of one issue know of its whole text.
+type fixContext struct {
+	districts []string // districts read correctly somewhere in the issue
+	orgs      []string // gazetteer organisations of 6 or more characters read correctly
+}
+
+// longOrgName is the length from which a gazetteer name one character off
+// is corrected even where it is not read right elsewhere: so long a name
+// with its first and last characters right is no other name.
+const longOrgName = 8
+
+// knownOrgNames are the names of the organisation gazetteer, read only.
+var knownOrgNames = Organisations()
+
+func newFixContext(text string) *fixContext {
+	c := &fixContext{districts: districtsMentioned(text)}
+	for _, o := range knownOrgNames {
+		switch n := utf8.RuneCountInString(o); {
+		case n >= longOrgName:
+			c.orgs = append(c.orgs, o)
+		case n >= 6 && strings.Contains(text, o):
+			c.orgs = append(c.orgs, o)
+		}
+	}
+	return c
+}
+
+// fixLine returns the corrections of one line, each applied to the result
+// of the one before.
+func (c *fixContext) fixLine(t string, masthead, prevOpen bool) []Correction {
+	var out []Correction
+	add := func(kind, to string) {
+		if to != t {
+			out = append(out, Correction{Kind: kind, From: t, To: to})
+			t = to
+		}
+	}
+	if masthead {
+		add(CorrectMasthead, fixTitle(fixIssueNumber(t)))
+	}
+	if h, ok := fixSection(t); ok {
+		add(CorrectSection, h)
+		return out
+	}
+	if a, ok := c.fixAttribution(t, prevOpen); ok {
+		add(CorrectAttribution, a)
+	}
+	if _, org, ok := attribution(t); ok {
+		add(CorrectDistrict, c.fixDistricts(t, org, true))
+		if fixed := c.fixAttributionOrg(org); fixed != org {
+			add(CorrectOrganisation, strings.Replace(t, org, fixed, 1))
+		}
+		return out
+	}
+	add(CorrectDistrict, c.fixDistricts(t, t, false))
+	return out
+}
+
+// fixOCRParagraphs corrects, in the assembled text of the pages read by
+// OCR, gazetteer organisation names one character off (see fixOrgs): on
+// paragraphs rather than lines, since a long name is often wrapped. Line
+// is then the paragraph of the page, and From and To are the names alone.
+func fixOCRParagraphs(pages []Page, ocr []bool) []Correction {
+	var all strings.Builder
+	for _, p := range pages {
+		all.WriteString(p.Text)
+	}
+	c := newFixContext(all.String())
+	var out []Correction
+	for i := range pages {
+		if pages[i].Number < 1 || pages[i].Number > len(ocr) || !ocr[pages[i].Number-1] {
+			continue
+		}
+		var b strings.Builder
+		k := 0
+		for line := range strings.Lines(pages[i].Text) {
+			k++
+			t := strings.TrimSuffix(line, "\n")
+			fixed, pairs := c.fixOrgs(t)
+			for _, p := range pairs {
+				out = append(out, Correction{Page: pages[i].Number, Line: k, Kind: CorrectOrganisation, From: p[0], To: p[1]})
+			}
+			t = fixed
+			b.WriteString(t + "\n")
+		}
+		pages[i].Text = b.String()
+	}
+	return out
+}
+
+// issueNoMissRe matches 第N期 whose last character is misread.
+var issueNoMissRe = regexp.MustCompile(`第\s*([0-9]{1,4})\s*([其斯朗甘基典共具棋欺胡萁项朝朋])`)
+
+// knownTitles are the titles of the bulletins of the archive.
+var knownTitles = []string{"首都精神文明建设情况简报", "首都文明委工作简报"}
+
+// fixTitle returns the known title that t, a line of the masthead, is
+// within a quarter of its characters of, or t.
+func fixTitle(t string) string {
+	for _, k := range knownTitles {
+		kr := []rune(k)
+		if t != k && editDistance([]rune(t), kr)*4 <= len(kr) {
+			return k
+		}
+	}
+	return t
+}
+
+// issueOneRe matches 第1期 whose 1 is read as a bar or bracket.
+var issueOneRe = regexp.MustCompile(`第\s*[\]|Il丨!]\s*([期其斯朗甘基典共具棋欺胡萁项朝朋])`)
+
+// fixIssueNumber restores 第N期 read as 第N其, 第]期 and the like.
+func fixIssueNumber(t string) string {
+	t = issueOneRe.ReplaceAllString(t, "第1${1}")
+	return issueNoMissRe.ReplaceAllString(t, "第${1}期")
+}
+
+// fixSection returns the heading 【name】 when t is a section heading with
+// misread brackets: a short line whose inside is a known section name (or
+// one character off one, for names of four or more), or two to ten Han
+// characters between bracket-like marks of a heading.
+func fixSection(t string) (string, bool) {
+	if m := sectionRe.FindStringSubmatch(t); m != nil && (m[2] != "" || allHan(m[1])) {
+		return "", false // a heading already, or one with text after it
+	}
+	n := utf8.RuneCountInString(t)
+	if n < 3 || n > 18 {
+		return "", false
+	}
+	first, _ := utf8.DecodeRuneInString(t)
+	last, _ := utf8.DecodeLastRuneInString(t)
+	opened := strings.ContainsRune(headOpen+attrOpen, first)
+	closed := strings.ContainsRune(headClose+attrClose, last)
+	if !opened && !closed {
+		return "", false
+	}
+	inner := strings.TrimFunc(t, func(r rune) bool {
+		return strings.ContainsRune(headOpen+headClose+attrOpen+attrClose+" ", r)
+	})
+	if inner == "" || !allHan(inner) {
+		return "", false
+	}
+	if name, ok := nearSection(inner); ok {
+		return "【" + name + "】", true
+	}
+	m := utf8.RuneCountInString(inner)
+	if strings.ContainsRune(headOpen, first) && strings.ContainsRune(headClose, last) && m >= 2 && m <= 10 {
+		return "【" + inner + "】", true
+	}
+	return "", false
+}
+
+// nearSection returns the known section name s is, or is one character
+// off when the name has four or more characters and no other name is as
+// near.
+func nearSection(s string) (string, bool) {
+	if slices.Contains(knownSections, s) {
+		return s, true
+	}
+	found := ""
+	for _, k := range knownSections {
+		if utf8.RuneCountInString(k) >= 4 && oneOff(s, k) {
+			if found != "" {
+				return "", false
+			}
+			found = k
+		}
+	}
+	return found, found != ""
+}
+
+// attrMissRe matches an attribution with misread brackets, alone on its
+// line or after the final punctuation of a paragraph.
+var attrMissRe = regexp.MustCompile(`^(.*?[。！？!?”]|)\s*([` + regexp.QuoteMeta(attrOpen) + `]?)\s*([^()（）,，。;；:：!！?？《》〈〉<>]{2,40}?)\s*([` + regexp.QuoteMeta(attrClose) + `]?)$`)
+
+// fixAttribution rewrites an attribution line whose brackets OCR misread
+// (（ as 《 or 〈, a bracket lost) to （…）, when its inside names a body: a
+// district, or a name ending as the names of bodies do. A name with only
+// a closing bracket, alone on its line, is one unless the line before
+// opened a bracket it did not close (prevOpen).
+func (c *fixContext) fixAttribution(t string, prevOpen bool) (string, bool) {
+	if _, _, ok := attribution(t); ok {
+		return "", false
+	}
+	m := attrMissRe.FindStringSubmatch(t)
+	if m == nil || m[2] == "" && m[4] == "" {
+		return "", false
+	}
+	before, inner := m[1], m[3]
+	if before == "" && m[2] == "" && prevOpen {
+		// The end of a bracket opened on the line before.
+		return "", false
+	}
+	if !allHanOrDigit(inner) || !namesBody(inner) {
+		return "", false
+	}
+	fixed := before + "（" + inner + "）"
+	if _, _, ok := attribution(fixed); !ok {
+		return "", false
+	}
+	return fixed, true
+}
+
+// bodySuffixes end the names of the bodies that sign articles.
+var bodySuffixes = []string{"文明办", "文明委", "办公室", "管委会", "委员会", "指导处", "处", "办", "委", "局", "部", "中心", "街道", "镇", "乡", "院", "站", "队", "团", "馆", "所", "社", "公司", "集团", "协会", "联合会", "学校", "大学"}
+
+// namesBody reports whether s reads as the name of a body: it starts
+// with a district (or is one character off one) or ends as names of bodies
+// do.
+func namesBody(s string) bool {
+	if reportingDistrict(s) != "" || nearDistrictPrefix(s) != "" {
+		return true
+	}
+	for _, suf := range bodySuffixes {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearDistrictPrefix returns the district whose full name is one character
+// off the start of s (not in its final 区), or "" if none or several are.
+func nearDistrictPrefix(s string) string {
+	found := ""
+	for _, d := range Districts {
+		n := utf8.RuneCountInString(d)
+		if p := prefixRunes(s, n); utf8.RuneCountInString(p) == n && strings.HasSuffix(p, "区") && oneOff(p, d) {
+			if found != "" {
+				return ""
+			}
+			found = d
+		}
+	}
+	return found
+}
+
+// notDistrictWords are words one character off a district that are not
+// misreadings of it.
+var notDistrictWords = []string{"老城区", "新城区", "主城区", "旧城区", "北城区", "南城区", "中城区", "浅山区", "深山区", "高山区", "和平区", "新兴区", "石景区", "开发区"}
+
+// districtFollowers are what follows a district name in the names of its
+// bodies, which makes a near miss before them safe to correct.
+var districtFollowers = []string{"文明办", "文明委", "区委", "委", "区政府", "政府", "融媒体"}
+
+// fixDistricts corrects district names one character off in t. In an
+// attribution (attr, with org its name), a district at the start of org is
+// corrected; elsewhere a full name XY区 one character off a district is
+// corrected where a district body's name follows it, or where the district
+// is read correctly elsewhere in the issue, and a short name before
+// 文明办/区委 likewise.
+func (c *fixContext) fixDistricts(t, org string, attr bool) string {
+	if attr {
+		org = strings.TrimPrefix(org, "北京市")
+		if d := nearDistrictPrefix(org); d != "" && reportingDistrict(org) == "" {
+			return strings.Replace(t, prefixRunes(org, utf8.RuneCountInString(d)), d, 1)
+		}
+		short := ""
+		for _, d := range Districts {
+			s := ShortDistrict(d)
+			p := prefixRunes(org, utf8.RuneCountInString(s))
+			if oneOff(p, s) && followedByBody(org[len(p):]) && reportingDistrict(org) == "" {
+				if short != "" {
+					return t
+				}
+				short = s
+			}
+		}
+		if short != "" {
+			return strings.Replace(t, prefixRunes(org, utf8.RuneCountInString(short)), short, 1)
+		}
+		return t
+	}
+	rs := []rune(t)
+	changed := false
+	for i := 0; i < len(rs); i++ {
+		for _, d := range Districts {
+			dr := []rune(d)
+			if i+len(dr) > len(rs) || rs[i+len(dr)-1] != '区' {
+				continue
+			}
+			w := string(rs[i : i+len(dr)])
+			if slices.Contains(Districts, w) || !oneOff(w, d) || slices.Contains(notDistrictWords, w) || nearDistrictPrefix(w) != d {
+				continue
+			}
+			// A district read right just before (东城区) is no misreading.
+			if i > 0 && reportingDistrict(string(rs[i-1:i+len(dr)])) != "" {
+				continue
+			}
+			rest := string(rs[i+len(dr):])
+			if followedByBody(rest) || slices.Contains(c.districts, d) {
+				copy(rs[i:], dr)
+				changed = true
+				i += len(dr) - 1
+				break
+			}
+		}
+	}
+	if changed {
+		return string(rs)
+	}
+	return t
+}
+
+func followedByBody(rest string) bool {
+	for _, f := range districtFollowers {
+		if strings.HasPrefix(rest, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// fixAttributionOrg corrects an attribution's name that is one character
+// off exactly one gazetteer organisation of four or more characters.
+func (c *fixContext) fixAttributionOrg(org string) string {
+	if reportingDistrict(org) == "" && nearDistrictPrefix(org) != "" {
+		return org
+	}
+	if slices.Contains(knownOrgNames, org) {
+		return org
+	}
+	found := ""
+	for _, o := range knownOrgNames {
+		if utf8.RuneCountInString(o) >= 4 && oneOff(org, o) && lastRune(org) == lastRune(o) {
+			if found != "" {
+				return org
+			}
+			found = o
+		}
+	}
+	if found == "" {
+		return org
+	}
+	return found
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// fixOrgs corrects, in running text, names one character off a gazetteer
+// organisation, with the first and last characters right: of eight or
+// more characters, or of six or more that is read correctly elsewhere in
+// the issue.
+func (c *fixContext) fixOrgs(t string) (string, [][2]string) {
+	if len(c.orgs) == 0 {
+		return t, nil
+	}
+	var pairs [][2]string
+	rs := []rune(t)
+	changed := false
+	for _, o := range c.orgs {
+		or := []rune(o)
+		for i := 0; i+len(or) <= len(rs); i++ {
+			w := string(rs[i : i+len(or)])
+			// The first and last characters must agree: a name that
+			// differs there is another name (首都精神文明建 is not
+			// 首都精神文明办).
+			if w != o && oneOff(w, o) && rs[i] == or[0] && rs[i+len(or)-1] == or[len(or)-1] {
+				pairs = append(pairs, [2]string{w, o})
+				copy(rs[i:], or)
+				changed = true
+				i += len(or) - 1
+			}
+		}
+	}
+	if changed {
+		return string(rs), pairs
+	}
+	return t, nil
+}
+
+// oneOff reports whether a and b have the same number of characters and
+// differ in exactly one.
+func oneOff(a, b string) bool {
+	diff := 0
+	for len(a) > 0 && len(b) > 0 {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			diff++
+			if diff > 1 {
+				return false
+			}
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return a == "" && b == "" && diff == 1
+}
+
+func prefixRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+func allHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func allHanOrDigit(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) && !unicode.IsDigit(r) && r != '·' {
+			return false
+		}
+	}
+	return true
+}
+
+// editDistance is the Levenshtein distance of a and b, in characters.
+func editDistance(a, b []rune) int {
+	prev := make([]int32, len(b)+1)
+	cur := make([]int32, len(b)+1)
+	for j := range prev {
+		prev[j] = int32(j)
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = int32(i)
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return int(prev[len(b)])
+}
+
+// isRunningHead reports whether t, at the top of a page after the first,
+// is the bulletin's title repeated as a running head and misread: within
+// a third of its characters of the title.
+func isRunningHead(t, title string) bool {
+	if title == "" || utf8.RuneCountInString(t) > 2*utf8.RuneCountInString(title) {
+		return false
+	}
+	tr := []rune(title)
+	return editDistance([]rune(t), tr)*3 <= len(tr)
+}

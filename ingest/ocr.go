@@ -130,7 +130,9 @@ func (x *pdfExtractor) ocrPage(ctx context.Context, i int) (ocrResult, error) {
 		return r, nil
 	}
 	read := func(data []byte, args ...string) (ocrResult, error) {
-		tsv, err := runToolInput(ctx, data, tess, append([]string{"stdin", "stdout", "-l", "chi_sim"}, append(args, "tsv")...)...)
+		// A PGM carries no resolution: without --dpi tesseract takes
+		// 70 and reads worse.
+		tsv, err := runToolInput(ctx, data, tess, append([]string{"stdin", "stdout", "-l", "chi_sim", "--dpi", strconv.Itoa(ocrDPI)}, append(args, "tsv")...)...)
 		if err != nil {
 			return ocrResult{}, err
 		}

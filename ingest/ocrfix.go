@@ -500,6 +500,14 @@ func (c *fixContext) fixAttributionOrg(org string) string {
 	if slices.Contains(knownOrgNames, org) {
 		return org
 	}
+	// A body of a district: the district, then the name of one of its
+	// streets or towns (门头沟区潭柘寺镇).
+	if d := reportingDistrict(org); d != "" && d != EconomicZone && strings.HasPrefix(org, d) {
+		rest := strings.TrimPrefix(org, d)
+		if fixed := c.fixAttributionOrg(rest); fixed != rest && slices.Contains(DivisionDistricts(fixed), d) {
+			return d + fixed
+		}
+	}
 	found := ""
 	for _, o := range knownOrgNames {
 		if utf8.RuneCountInString(o) >= 4 && oneOff(org, o) && lastRune(org) == lastRune(o) {

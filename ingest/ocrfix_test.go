@@ -129,6 +129,12 @@ func TestFixOrgs(t *testing.T) {
 			t.Errorf("fixOrgs(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+	if got := c.fixAttributionOrg("门头沟区潭相寺镇"); got != "门头沟区潭柘寺镇" {
+		t.Errorf("a town of the district one off: %q", got)
+	}
+	if got := c.fixAttributionOrg("海淀区潭相寺镇"); got != "海淀区潭相寺镇" {
+		t.Errorf("a town of another district: %q", got)
+	}
 	if got := c.fixAttributionOrg("北京市重点站区管委含"); got != "北京市重点站区管委含" {
 		t.Errorf("an attribution one off no gazetteer name ending alike stays: %q", got)
 	}
@@ -341,6 +347,7 @@ func TestOCRCache(t *testing.T) {
 func TestOCRDate(t *testing.T) {
 	tests := []struct{ in, name, want string }{
 		{"2O21年3月23日", "x.pdf", "2021-03-23"},
+		{"首都精神文明办2021年3月23", "x.pdf", "2021-03-23"},
 		{"202T年3月23日", "bulletin-2021-014.pdf", "2021-03-23"},
 		{"202T年3月23日", "scan.pdf", ""},              // a digit it cannot tell, no year in the name
 		{"202T年3月23日", "bulletin-2019-014.pdf", ""}, // the name disagrees

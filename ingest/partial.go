@@ -20,8 +20,9 @@ func readByOCR(notes []PageNote) bool {
 
 var (
 	// ocrDateRe matches a date whose digits OCR may have misread as
-	// letters: 2O21年3月23日, 202T年.
-	ocrDateRe = regexp.MustCompile(`([0-9OoIlTZSB]{4})\s*年\s*([0-9OoIl]{1,2})\s*月\s*([0-9OoIl]{1,2})\s*[日曰目]`)
+	// letters, or whose 日 it lost at the end of the line: 2O21年3月23日,
+	// 202T年, 2021年3月23.
+	ocrDateRe = regexp.MustCompile(`([0-9OoIlTZSB]{4})\s*年\s*([0-9OoIl]{1,2})\s*月\s*([0-9OoIl]{1,2})\s*(?:[日曰目]|$)`)
 	// nameIDRe finds year and issue number in a file name:
 	// bulletin-2021-014.pdf, 2021_14.pdf.
 	nameIDRe   = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})[-_ .第]*([0-9]{1,3})(?:[^0-9]|$)`)

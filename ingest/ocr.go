@@ -96,16 +96,15 @@ func (r ocrResult) visualLines(page int) []visualLine {
 }
 
 // ocrPage renders page i, and reads it with tesseract unless the cache
-// holds the result for the same image: a noisy image is despeckled first,
+// holds the result for the same image (then tesseract is not needed): a noisy image is despeckled first,
 // and a page read with low confidence is read again despeckled, keeping the
 // better reading.
 func (x *pdfExtractor) ocrPage(ctx context.Context, i int) (ocrResult, error) {
-	tess, err := x.lookPath(ToolTesseract)
-	if err != nil {
-		return ocrResult{}, err
-	}
 	ppm, err := x.lookPath(ToolPDFToPPM)
 	if err != nil {
+		if _, terr := x.lookPath(ToolTesseract); terr != nil {
+			return ocrResult{}, terr // OCR itself is what is missing
+		}
 		return ocrResult{}, err
 	}
 	f, err := x.pdfPath()
@@ -128,6 +127,11 @@ func (x *pdfExtractor) ocrPage(ctx context.Context, i int) (ocrResult, error) {
 	if r, ok := cache.get(key); ok {
 		r.cached = true
 		return r, nil
+	}
+	// Only a page missing from the cache needs tesseract.
+	tess, err := x.lookPath(ToolTesseract)
+	if err != nil {
+		return ocrResult{}, err
 	}
 	read := func(data []byte, args ...string) (ocrResult, error) {
 		// A PGM carries no resolution: without --dpi tesseract takes

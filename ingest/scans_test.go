@@ -1,11 +1,13 @@
 package ingest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -262,7 +264,7 @@ func TestScansLive(t *testing.T) {
 		}
 		return d.Seconds() / float64(max(pages, 1))
 	}
-	t.Logf("OCR cost with %d workers: %.2f s/page uncached, %.3f s/page cached", max(1, opts.OCRWorkers), perPage(uncached), perPage(cached))
+	t.Logf("OCR cost, %d pages at once: %.2f s/page uncached, %.3f s/page cached (wall time)", cmp.Or(opts.OCRWorkers, runtime.GOMAXPROCS(0)), perPage(uncached), perPage(cached))
 	scoreScans(t, uncached)
 	for i := range cached {
 		if g, w := recordJSON(t, cached[i].iss, true), recordJSON(t, uncached[i].iss, true); g != w {

@@ -62,6 +62,20 @@ type ocrLine struct {
 	ParEnd                   bool `json:",omitempty"` // the last line of a paragraph
 }
 
+// joinLines sets r.Text from r.Lines: a line each, a blank line after the
+// last line of a paragraph.
+func (r *ocrResult) joinLines() {
+	var b strings.Builder
+	for _, l := range r.Lines {
+		b.WriteString(l.Text)
+		b.WriteByte('\n')
+		if l.ParEnd {
+			b.WriteByte('\n')
+		}
+	}
+	r.Text = b.String()
+}
+
 // visualLines returns the lines of an OCR result as the visual lines of
 // page: placed as on the image (y grows upwards, as in PDF space), all of
 // the page's median line height, so that paragraphs are told by indents,
@@ -227,15 +241,7 @@ func (r *ocrResult) addMasthead(top ocrResult) {
 		r.Lines = slices.Insert(r.Lines, k, l)
 		r.Masthead = true
 	}
-	var b strings.Builder
-	for _, l := range r.Lines {
-		b.WriteString(l.Text)
-		b.WriteByte('\n')
-		if l.ParEnd {
-			b.WriteByte('\n')
-		}
-	}
-	r.Text = b.String()
+	r.joinLines()
 }
 
 // imageKey is the cache key of a page image: a hash of its pixels and of
@@ -523,15 +529,7 @@ func parseTSV(tsv []byte) ocrResult {
 		}
 	}
 	flushLine()
-	var b strings.Builder
-	for _, l := range r.Lines {
-		b.WriteString(l.Text)
-		b.WriteByte('\n')
-		if l.ParEnd {
-			b.WriteByte('\n')
-		}
-	}
-	r.Text = b.String()
+	r.joinLines()
 	if chars > 0 {
 		r.Confidence = math.Round(sum/chars*10) / 10
 		r.Doubtful = math.Round(doubtful/chars*1000) / 1000

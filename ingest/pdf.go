@@ -903,29 +903,17 @@ func (x *pdfExtractor) pdftotext(ctx context.Context, i int) (string, error) {
 // runTool runs an external program and returns its standard output; the
 // error carries the end of its standard error.
 func runTool(ctx context.Context, bin string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 200 {
-			msg = msg[len(msg)-200:]
-		}
-		if msg != "" {
-			return nil, fmt.Errorf("%s: %w: %s", filepath.Base(bin), err, msg)
-		}
-		return nil, fmt.Errorf("%s: %w", filepath.Base(bin), err)
-	}
-	return out, nil
+	return runToolInput(ctx, nil, bin, args...)
 }
 
-// runToolInput runs an external program with input on its standard input.
+// runToolInput runs an external program with input on its standard input
+// (none when input is nil).
 func runToolInput(ctx context.Context, input []byte, bin string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	cmd.Stdin = bytes.NewReader(input)
+	if input != nil {
+		cmd.Stdin = bytes.NewReader(input)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

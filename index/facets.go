@@ -29,29 +29,63 @@ type facetColumn struct {
 }
 
 // facetColumns caches the columns of the latest snapshot a search used.
+// A column is read without holding the cache: searches that need other
+// columns, or none, go on meanwhile; those that need the same one wait for
+// it.
 type facetColumns struct {
 	mu       sync.Mutex
 	snapshot bindex.IndexReader // the snapshot the columns describe
-	columns  map[string]*facetColumn
+	columns  map[string]*columnRead
+}
+
+// columnRead is a column being read, or read.
+type columnRead struct {
+	done chan struct{} // closed once col and err are set
+	col  *facetColumn
+	err  error
 }
 
 // column returns the column of field for snapshot r, reading it when the
 // cache holds another snapshot's or none.
 func (c *facetColumns) column(ctx context.Context, r bindex.IndexReader, field string) (*facetColumn, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snapshot != r {
-		c.snapshot, c.columns = r, map[string]*facetColumn{}
+	for {
+		c.mu.Lock()
+		if c.snapshot != r {
+			c.snapshot, c.columns = r, map[string]*columnRead{}
+		}
+		cr, reading := c.columns[field]
+		if !reading {
+			cr = &columnRead{done: make(chan struct{})}
+			c.columns[field] = cr
+		}
+		c.mu.Unlock()
+		if !reading {
+			cr.col, cr.err = readColumn(ctx, r, field)
+			if cr.err != nil {
+				// Not kept: the next search reads it again (this one
+				// may only have run out of time).
+				c.mu.Lock()
+				if c.columns[field] == cr {
+					delete(c.columns, field)
+				}
+				c.mu.Unlock()
+			}
+			close(cr.done)
+			return cr.col, cr.err
+		}
+		select {
+		case <-cr.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if cr.err == nil {
+			return cr.col, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		// The search that read it failed; read it for this one.
 	}
-	if col, ok := c.columns[field]; ok {
-		return col, nil
-	}
-	col, err := readColumn(ctx, r, field)
-	if err != nil {
-		return nil, err
-	}
-	c.columns[field] = col
-	return col, nil
 }
 
 // readColumn reads the values of field from its postings: every term in

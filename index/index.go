@@ -81,6 +81,9 @@ type Index struct {
 
 	reader  FileReader
 	writeMu sync.Mutex // held while Ingest writes
+	// splitMin is the fewest candidates of a phrase for which its search
+	// is split between two goroutines (defaultSplitMin; tests lower it).
+	splitMin uint64
 
 	facets    facetColumns // of the latest snapshot searched
 	texts     textCache    // search texts in memory, once Warm turns it on

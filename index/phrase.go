@@ -35,12 +35,13 @@ type bigramPhrase struct {
 	utf16       []byte     // the phrase as stored search texts hold it
 	words       []string   // that may rank the matches
 	texts       *textCache // the index's, nil: none
+	splitMin    uint64     // the index's: see Index.splitMin
 }
 
 // newBigramPhrase returns the phrase v (of 2+ characters), ranked by the
 // words among words that the index has.
-func newBigramPhrase(field, head, v string, words []string, texts *textCache) *bigramPhrase {
-	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v), utf16: appendUTF16(nil, v), words: words, texts: texts}
+func newBigramPhrase(field, head, v string, words []string, texts *textCache, splitMin uint64) *bigramPhrase {
+	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v), utf16: appendUTF16(nil, v), words: words, texts: texts, splitMin: splitMin}
 }
 
 // headBonus is added to a phrase's term frequency (at most 1 after length
@@ -224,9 +225,9 @@ type phraseSearcher struct {
 	ahead  *ahead // nil until split
 }
 
-// splitMin is the fewest candidates of a phrase for which its search is
-// split between two goroutines (a variable for tests).
-var splitMin uint64 = 1000
+// defaultSplitMin is the fewest candidates of a phrase for which its
+// search is split between two goroutines (Index.splitMin).
+const defaultSplitMin = 1000
 
 // splitAfter is the number of Next calls without an Advance after which a
 // searcher is taken to be read to the end. A searcher driven by another
@@ -316,6 +317,7 @@ func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInter
 // per match is the collector's, which a second cursor does not share),
 // enough of them, and there is a core for it.
 func (s *phraseSearcher) split() {
+	splitMin := s.q.splitMin
 	if s.cands == nil || s.count < splitMin || runtime.GOMAXPROCS(0) < 2 || s.main.done {
 		return
 	}

@@ -124,8 +124,8 @@ func TestSplitSearch(t *testing.T) {
 	art := a.articles[len(a.articles)/3]
 	run := func(min uint64) [][]Hit {
 		t.Helper()
-		defer func(old uint64) { splitMin = old }(splitMin)
-		splitMin = min
+		defer func(old uint64) { a.ix.splitMin = old }(a.ix.splitMin)
+		a.ix.splitMin = min
 		var out [][]Hit
 		for i, q := range qs {
 			for _, e := range []Expr{

@@ -236,7 +236,7 @@ func (ix *Index) compile(e Expr, rank bool) (query.Query, error) {
 	case nil, All:
 		return bleve.NewMatchAllQuery(), nil
 	case Text:
-		return textQuery(NormalizeText(e), rank, &ix.texts), nil
+		return textQuery(NormalizeText(e), rank, &ix.texts, ix.splitMin), nil
 	case Field:
 		field, ok := exprFields[e.Name]
 		if !ok {
@@ -336,7 +336,7 @@ func NormalizeText(t Text) string {
 // single character, its being in the headline; else the dictionary words
 // that v contains, looked up as they stand, so that no word segmentation
 // is needed at query time.
-func textQuery(v string, rank bool, texts *textCache) query.Query {
+func textQuery(v string, rank bool, texts *textCache, splitMin uint64) query.Query {
 	switch utf8.RuneCountInString(v) {
 	case 0:
 		return bleve.NewMatchAllQuery()
@@ -358,7 +358,7 @@ func textQuery(v string, rank bool, texts *textCache) query.Query {
 	if !rank {
 		head, words = "", nil
 	}
-	return newBigramPhrase(fText, head, v, words, texts)
+	return newBigramPhrase(fText, head, v, words, texts, splitMin)
 }
 
 // candidateWords returns the substrings of v that may be dictionary words,

@@ -19,7 +19,7 @@ import (
 	"unicode/utf8"
 
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // BenchmarkArchive builds an index of a generated archive once and reports

@@ -16,7 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // archive is a generated archive written to disk and ingested once per test

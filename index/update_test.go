@@ -17,7 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 	"jianbao/segment"
 )
 

@@ -19,7 +19,7 @@ import (
 
 	"jianbao/index"
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // benchArchive is a generated archive indexed once per test process.

@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"jianbao/index"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // startServer serves h with NewServer and Serve on a free loopback port,

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // TestIngestEndpoint hands a new bulletin to a server that owns its index

@@ -13,7 +13,7 @@ import (
 	"io"
 	"os"
 
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 func main() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) }

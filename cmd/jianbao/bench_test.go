@@ -10,7 +10,7 @@ import (
 
 	"jianbao/index"
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 	"jianbao/worker"
 )
 

@@ -16,7 +16,7 @@ import (
 
 	"jianbao/index"
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 const sampleDir = "../../testdata/sample"

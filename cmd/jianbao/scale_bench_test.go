@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // BenchmarkScale is make bench-scale: jianbao beside Groonga (a CJK-first

@@ -22,8 +22,8 @@ import (
 
 	"jianbao/index"
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
 	"jianbao/internal/hostile"
+	"jianbao/internal/synth"
 	"jianbao/query"
 )
 

@@ -156,7 +156,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 // FuzzRoundTrip runs the round trip over bulletins of any seed:
-// go test ./ingest/synth -run '^$' -fuzz '^FuzzRoundTrip$' explores seeds
+// go test ./internal/synth -run '^$' -fuzz '^FuzzRoundTrip$' explores seeds
 // beyond the one TestRoundTrip checks.
 func FuzzRoundTrip(f *testing.F) {
 	for _, seed := range []uint64{0, 2, 42, 1 << 40} {
@@ -399,7 +399,7 @@ func TestSampleUpToDate(t *testing.T) {
 	for _, f := range files {
 		data, err := os.ReadFile(filepath.Join(sampleDir, f.Name))
 		if err != nil {
-			t.Errorf("%v (run go test ./ingest/synth -run TestSampleUpToDate -update)", err)
+			t.Errorf("%v (run go test ./internal/synth -run TestSampleUpToDate -update)", err)
 			continue
 		}
 		if !bytes.Equal(data, f.Data) {

@@ -47,9 +47,9 @@ fuzz:
 	$(GO) test ./index -run '^$$' -fuzz '^FuzzDecodeCitation$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./query -run '^$$' -fuzz '^FuzzParams$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./query -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./query -run '^$$' -fuzz '^FuzzHost$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./query -run '^$$' -fuzz '^FuzzKWIC$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzHost$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzKWIC$$' -fuzztime $(FUZZTIME)
 
 ## bench: the benchmarks, 5 runs each.
 bench:
@@ -58,7 +58,7 @@ bench:
 ## bench-query: HTTP search latency (term, phrase, filtered+faceted) on a
 ## 100k-article generated archive, beside ripgrep and a cold CLI search.
 bench-query:
-	JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./query -run '^$$' -bench HTTPSearch -benchtime 5x -timeout 60m
+	JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./server -run '^$$' -bench HTTPSearch -benchtime 5x -timeout 60m
 
 ## bench-index: ingest rate, index size and search latency on a 20k-article
 ## generated archive, beside SQLite FTS5 trigram (sqlite3) and ripgrep.
@@ -83,7 +83,7 @@ bench-scale:
 ## context) of frequent to rare words on a 20k-article generated archive,
 ## beside ripgrep counting the same occurrences.
 bench-kwic:
-	JIANBAO_BENCH_ARTICLES=20000 $(GO) test ./query -run '^$$' -bench Concordance -benchtime 5x -timeout 30m
+	JIANBAO_BENCH_ARTICLES=20000 $(GO) test ./server -run '^$$' -bench Concordance -benchtime 5x -timeout 30m
 
 ## soak: kill -9 jianbao ingest many times on a larger archive, then check it;
 ## the hostile batch with the default worker limits; then 64 clients search
@@ -91,7 +91,7 @@ bench-kwic:
 soak:
 	JIANBAO_SOAK=1 $(GO) test ./cmd/jianbao -run '^TestIngestCrashSafety$$' -count 1 -timeout 30m -v
 	JIANBAO_SOAK=1 $(GO) test ./cmd/jianbao -run '^TestIngestNastyBatch$$' -count 1 -timeout 30m -v
-	JIANBAO_SOAK=1 $(GO) test ./query -run '^TestLoad$$' -count 1 -timeout 10m -v
+	JIANBAO_SOAK=1 $(GO) test ./server -run '^TestLoad$$' -count 1 -timeout 10m -v
 
 ## testdata-pdf: regenerate the PDF fixtures of ingest's tests (needs
 ## libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gbsn00lp poppler-utils qpdf).

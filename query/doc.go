@@ -1,10 +1,9 @@
-// Package query is what users of jianbao touch: it parses the search
-// language (Parse) and the filters of a search (Params) into an
-// index.Request, and serves searches, articles, issues and their source files
-// over HTTP with an embedded web page (NewServer). In go the user's query and
-// filters; out come index requests and JSON answers, and for researchers
-// citations of articles (References, WriteCitations: GB/T 7714, RIS, BibTeX,
-// CSL-JSON), a search as an Atom feed (WriteFeed) and its concordance
-// (ComputeConcordance). It speaks only the types of package index and
-// ingest; the index behind it is any Store.
+// Package query is jianbao's search language. It parses a user's query
+// (Parse) and the filters of a search (Params, also read from and written
+// to URL parameters) into an index.Request, and runs it on any Searcher
+// (Search), answering with a Response. In go the query and filters as a
+// user states them; out come index requests, or positioned *SyntaxError
+// and *ParamError values and ErrTooLarge that say what is wrong with them.
+// It speaks only the types of packages index and ingest, and knows nothing
+// of HTTP: the server is package server, its client package live.
 package query

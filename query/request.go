@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -17,6 +18,9 @@ const (
 	MaxLimit     = 1000
 	MaxOffset    = 10000
 )
+
+// ErrTooLarge reports a query longer than MaxQueryBytes.
+var ErrTooLarge = errors.New("request too large")
 
 // FacetNames are the facets a search can count.
 var FacetNames = []string{"district", "section", "org", "theme", "year", "orgtype", "organisation"}

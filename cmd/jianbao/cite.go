@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"jianbao/query"
+	"jianbao/report"
 )
 
 type citeOptions struct {
@@ -50,19 +51,19 @@ jianbao search --format ris|bibtex|csl-json.`,
 		},
 	}
 	addIndexFlag(cmd.Flags(), &opts.index)
-	cmd.Flags().StringVarP(&opts.format, "format", "f", query.FormatGBT7714, "citation format: "+strings.Join(query.CiteFormats, ", "))
+	cmd.Flags().StringVarP(&opts.format, "format", "f", report.FormatGBT7714, "citation format: "+strings.Join(report.CiteFormats, ", "))
 	return cmd
 }
 
 func runCite(ctx context.Context, a *app, opts citeOptions) error {
-	if !slices.Contains(query.CiteFormats, opts.format) {
-		return usageError{fmt.Errorf("unknown format %q: want %s", opts.format, strings.Join(query.CiteFormats, ", "))}
+	if !slices.Contains(report.CiteFormats, opts.format) {
+		return usageError{fmt.Errorf("unknown format %q: want %s", opts.format, strings.Join(report.CiteFormats, ", "))}
 	}
 	if len(opts.ids) == 0 {
 		return usageError{errors.New("cite needs at least one article ID, such as 2021-014-02")}
 	}
 	for _, id := range opts.ids {
-		if _, ok := query.ArticleIssueID(id); ok {
+		if _, ok := report.ArticleIssueID(id); ok {
 			continue
 		}
 		if issueID, ok := query.IssueID(id); !ok || issueID != id {
@@ -73,7 +74,7 @@ func runCite(ctx context.Context, a *app, opts citeOptions) error {
 	if err != nil {
 		return err
 	}
-	var store query.IssueStore = server
+	var store report.IssueStore = server
 	base := ""
 	if server != nil {
 		base = server.URL
@@ -81,9 +82,9 @@ func runCite(ctx context.Context, a *app, opts citeOptions) error {
 		defer ix.Close()
 		store = ix
 	}
-	refs, err := query.References(ctx, store, opts.ids, base)
+	refs, err := report.References(ctx, store, opts.ids, base)
 	if err != nil {
 		return err
 	}
-	return query.WriteCitations(a.out, refs, opts.format)
+	return report.WriteCitations(a.out, refs, opts.format)
 }

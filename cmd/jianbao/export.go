@@ -14,6 +14,7 @@ import (
 	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/query"
+	"jianbao/report"
 )
 
 type exportOptions struct {
@@ -119,7 +120,7 @@ func runExport(ctx context.Context, a *app, opts exportOptions) error {
 		err = ix.EachArticle(ctx, req.Expr, func(head *index.Issue, rec *index.ArticleRecord) error {
 			one := index.Issue{Issue: head.Issue, Files: head.Files}
 			one.Articles = []ingest.Article{rec.Article}
-			v, err := query.FindArticle(&one, rec.ID)
+			v, err := report.FindArticle(&one, rec.ID)
 			if err != nil {
 				return err
 			}
@@ -142,7 +143,7 @@ func runExport(ctx context.Context, a *app, opts exportOptions) error {
 
 // exportWriter writes article or issue records in one format.
 type exportWriter interface {
-	article(v *query.ArticleView) error
+	article(v *report.ArticleView) error
 	issue(iss *index.Issue) error
 	flush() error
 }
@@ -155,9 +156,9 @@ func newJSONLWriter(w io.Writer) *jsonlWriter {
 	return &jsonlWriter{enc}
 }
 
-func (j *jsonlWriter) article(v *query.ArticleView) error { return j.enc.Encode(v) }
-func (j *jsonlWriter) issue(iss *index.Issue) error       { return j.enc.Encode(iss) }
-func (j *jsonlWriter) flush() error                       { return nil }
+func (j *jsonlWriter) article(v *report.ArticleView) error { return j.enc.Encode(v) }
+func (j *jsonlWriter) issue(iss *index.Issue) error        { return j.enc.Encode(iss) }
+func (j *jsonlWriter) flush() error                        { return nil }
 
 // listSep joins the values of a list field in a CSV cell.
 const listSep = "; "
@@ -173,13 +174,13 @@ var (
 )
 
 type csvRecordWriter struct {
-	cw     *query.CSVWriter
+	cw     *report.CSVWriter
 	header []string
 	wrote  bool
 }
 
 func newCSVRecordWriter(w io.Writer, issues bool) *csvRecordWriter {
-	c := &csvRecordWriter{cw: query.NewCSVWriter(w), header: articleColumns}
+	c := &csvRecordWriter{cw: report.NewCSVWriter(w), header: articleColumns}
 	if issues {
 		c.header = issueColumns
 	}
@@ -203,7 +204,7 @@ func itoa0(n int) string {
 	return strconv.Itoa(n)
 }
 
-func (c *csvRecordWriter) article(v *query.ArticleView) error {
+func (c *csvRecordWriter) article(v *report.ArticleView) error {
 	return c.row([]string{v.ID, v.IssueID, v.Date, strconv.Itoa(v.Issue), itoa0(v.TotalIssue), v.Special, v.Title, v.Issuer,
 		strconv.Itoa(v.Seq), v.Section, v.Headline, v.SourceOrg, v.District,
 		strings.Join(v.DistrictsMentioned, listSep), strings.Join(v.Organisations, listSep), strings.Join(v.Themes, listSep),

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"jianbao/query"
+	"jianbao/report"
 )
 
 // exportJSONL runs `jianbao export --format jsonl` with args and returns
@@ -45,9 +45,9 @@ func TestExportMatchesSearchAndShow(t *testing.T) {
 			if len(recs) != total || total == 0 {
 				t.Fatalf("export wrote %d records, search counts %d", len(recs), total)
 			}
-			var prev query.ArticleView
+			var prev report.ArticleView
 			for i, raw := range recs {
-				var v query.ArticleView
+				var v report.ArticleView
 				if err := json.Unmarshal(raw, &v); err != nil {
 					t.Fatal(err)
 				}
@@ -79,7 +79,7 @@ func TestExportPagesPastSearchLimit(t *testing.T) {
 	dir, _ := wholeSampleIndex(t)
 	recs := exportJSONL(t, "--index", dir)
 	code, out, _ := run(t, "stats", "--index", dir, "--format", "json")
-	var st query.Stats
+	var st report.Stats
 	if code != 0 || json.Unmarshal([]byte(out), &st) != nil {
 		t.Fatalf("stats: exit %d", code)
 	}
@@ -123,7 +123,7 @@ func TestExportCSV(t *testing.T) {
 			t.Fatalf("%d rows for %d records; header %v", len(rows), len(recs), rows[0])
 		}
 		for i, raw := range recs {
-			var v query.ArticleView
+			var v report.ArticleView
 			json.Unmarshal(raw, &v)
 			row := map[string]string{}
 			for j, c := range rows[0] {

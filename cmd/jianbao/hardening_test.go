@@ -23,7 +23,7 @@ import (
 
 	"jianbao/index"
 	"jianbao/internal/hostile"
-	"jianbao/query"
+	"jianbao/live"
 )
 
 // buildJianbao builds the command into a temporary directory and returns
@@ -464,18 +464,18 @@ func TestServeLogsNoToken(t *testing.T) {
 	dir := sampleIndex(t)
 	var logged syncBuffer
 	base, stop := startServeLogged(t, serveOptions{index: dir}, &logged)
-	c, err := query.FindServer(dir)
+	c, err := live.FindServer(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := os.Stat(filepath.Join(dir, query.ServerInfoFile))
+	st, err := os.Stat(filepath.Join(dir, live.ServerInfoFile))
 	if err != nil || st.Mode().Perm() != 0o600 {
-		t.Errorf("%s: %v mode %v, want 0600", query.ServerInfoFile, err, st.Mode())
+		t.Errorf("%s: %v mode %v, want 0600", live.ServerInfoFile, err, st.Mode())
 	}
 	if _, err := c.Ingest(context.Background(), []string{sampleDir + "/bulletin-2021-014.txt"}, false); err != nil {
 		t.Fatalf("hand-off: %v", err)
 	}
-	(&query.Client{URL: base, Token: "wrong"}).Ingest(context.Background(), []string{"/x.txt"}, false)
+	(&live.Client{URL: base, Token: "wrong"}).Ingest(context.Background(), []string{"/x.txt"}, false)
 	stop()
 	if !strings.Contains(logged.String(), "ingested") {
 		t.Fatalf("nothing logged:\n%s", logged.String())

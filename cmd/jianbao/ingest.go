@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"jianbao/index"
-	"jianbao/query"
+	"jianbao/live"
 	"jianbao/segment"
 )
 
@@ -117,7 +117,7 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	if errors.As(err, &inUse) {
 		// A `jianbao serve` owns the index: hand the files to it.
 		if themes != nil {
-			if _, ferr := query.FindServer(dir); ferr == nil {
+			if _, ferr := live.FindServer(dir); ferr == nil {
 				return fmt.Errorf("%w: the server tags with its own taxonomy, stop it to ingest with --themes", err)
 			}
 		}
@@ -126,7 +126,7 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 			a.log.Debug("ingested through the server that owns the index", "index", dir)
 			return reportIngest(a, opts, dir, sum, missing, start)
 		}
-		if !errors.Is(herr, query.ErrNoServer) {
+		if !errors.Is(herr, live.ErrNoServer) {
 			return herr
 		}
 	}

@@ -11,13 +11,14 @@ import (
 	"golang.org/x/text/width"
 
 	"jianbao/query"
+	"jianbao/report"
 )
 
 type kwicOptions struct {
 	index  string
 	format string
 	color  string
-	params query.KWICParams
+	params report.KWICParams
 }
 
 func newKWICCmd(a *app) *cobra.Command {
@@ -51,9 +52,9 @@ further analysis; json prints the lines with the counts, as GET /api/kwic does.`
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.index)
 	addFilterFlags(f, &opts.params.Params)
-	f.IntVarP(&opts.params.Width, "width", "w", query.DefaultKWICWidth, fmt.Sprintf("characters of context on each side, at most %d", query.MaxKWICWidth))
-	f.StringVar(&opts.params.Order, "sort", query.KWICSortDate, "order of the lines: left, right or date")
-	f.IntVarP(&opts.params.Limit, "limit", "n", 0, fmt.Sprintf("lines to print (0: all, up to %d)", query.MaxKWICLines))
+	f.IntVarP(&opts.params.Width, "width", "w", report.DefaultKWICWidth, fmt.Sprintf("characters of context on each side, at most %d", report.MaxKWICWidth))
+	f.StringVar(&opts.params.Order, "sort", report.KWICSortDate, "order of the lines: left, right or date")
+	f.IntVarP(&opts.params.Limit, "limit", "n", 0, fmt.Sprintf("lines to print (0: all, up to %d)", report.MaxKWICLines))
 	f.StringVarP(&opts.format, "format", "f", "table", "output format: table, csv or json")
 	f.StringVar(&opts.color, "color", "auto", "mark matches in colour: auto, always or never")
 	return cmd
@@ -79,12 +80,12 @@ func runKWIC(ctx context.Context, a *app, opts kwicOptions) error {
 	if err != nil {
 		return err
 	}
-	var c *query.Concordance
+	var c *report.Concordance
 	if server != nil {
 		c, err = server.Concordance(ctx, opts.params)
 	} else {
 		defer ix.Close()
-		c, err = query.ComputeConcordance(ctx, ix, opts.params)
+		c, err = report.ComputeConcordance(ctx, ix, opts.params)
 	}
 	var se *query.SyntaxError
 	var pe *query.ParamError
@@ -100,7 +101,7 @@ func runKWIC(ctx context.Context, a *app, opts kwicOptions) error {
 	case "json":
 		return writeIndentedJSON(a.out, c)
 	case "csv":
-		return query.WriteKWICCSV(a.out, c)
+		return report.WriteKWICCSV(a.out, c)
 	}
 	marks := plainMarks
 	if color {
@@ -112,7 +113,7 @@ func runKWIC(ctx context.Context, a *app, opts kwicOptions) error {
 // writeKWICTable prints the lines aligned on the match: the left context
 // padded to the same display width (a Chinese character takes two columns),
 // then the counts per year and per district.
-func writeKWICTable(w io.Writer, c *query.Concordance, marks [2]string) error {
+func writeKWICTable(w io.Writer, c *report.Concordance, marks [2]string) error {
 	var b strings.Builder
 	switch {
 	case c.Occurrences == 0:
@@ -133,7 +134,7 @@ func writeKWICTable(w io.Writer, c *query.Concordance, marks [2]string) error {
 	}
 	for _, group := range []struct {
 		name   string
-		counts []query.KWICCount
+		counts []report.KWICCount
 	}{{"year", c.ByYear}, {"district", c.ByDistrict}} {
 		if len(group.counts) == 0 {
 			continue

@@ -8,14 +8,30 @@ import (
 )
 
 // allowed lists, for each package of jianbao, the jianbao packages it may
-// import: imports point down only (cmd → query → index → segment, ingest;
-// cmd → worker → ingest).
+// import: imports point down only, in the order of the pipeline. A file's
+// bytes become a record in ingest (read in a worker process), records
+// become an index, a user's query becomes an index request (query), index
+// results become trends, statistics, concordances, citations and feeds
+// (report), and the server serves all of it over HTTP; live is the client
+// of a running server. The commands in cmd/ may import anything.
 var allowed = map[string][]string{
-	"jianbao/ingest":  {},
+	// Read, extract, normalise, structure: bytes → ingest.Issue.
+	"jianbao/ingest": {},
+	// Word segmentation and the bleve analyzers built on it.
 	"jianbao/segment": {},
-	"jianbao/index":   {"jianbao/segment", "jianbao/ingest"},
-	"jianbao/query":   {"jianbao/index", "jianbao/ingest", "jianbao/segment"},
-	"jianbao/worker":  {"jianbao/ingest"},
+	// The worker process that parses one untrusted file.
+	"jianbao/worker": {"jianbao/ingest"},
+	// Index: records → bleve, searches → results.
+	"jianbao/index": {"jianbao/segment", "jianbao/ingest"},
+	// Query: the search language and its filters → index.Request.
+	"jianbao/query": {"jianbao/index", "jianbao/ingest"},
+	// Report: results → trends, stats, concordances, citations, feeds, CSV.
+	"jianbao/report": {"jianbao/query", "jianbao/index", "jianbao/ingest"},
+	// Live: the client of a running server and its info file.
+	"jianbao/live": {"jianbao/report", "jianbao/query", "jianbao/index"},
+	// Serve: the HTTP API and web page, the hand-off endpoints (whose
+	// request bodies live declares).
+	"jianbao/server": {"jianbao/live", "jianbao/report", "jianbao/query", "jianbao/index", "jianbao/ingest"},
 	// Test support: files that attack the readers, built from nothing, and
 	// synthetic bulletins with the records ingest must make of them.
 	"jianbao/internal/hostile": {},

@@ -15,6 +15,7 @@ import (
 
 	"jianbao/index"
 	"jianbao/query"
+	"jianbao/report"
 )
 
 // TestCite: jianbao cite prints the references of the articles named, in
@@ -84,7 +85,7 @@ func TestSearchCitationsAndFeed(t *testing.T) {
 	if err := xml.Unmarshal([]byte(out), &feed); err != nil || code != 0 {
 		t.Fatalf("atom: exit %d, %v %s", code, err, stderr)
 	}
-	if len(feed.Entries) != min(total, query.DefaultFeedLimit) || !strings.HasPrefix(feed.Entries[0].Link[0].Href, "http://jianbao.example:8080/?article=") {
+	if len(feed.Entries) != min(total, report.DefaultFeedLimit) || !strings.HasPrefix(feed.Entries[0].Link[0].Href, "http://jianbao.example:8080/?article=") {
 		t.Errorf("atom: %d entries for %d hits, %+v", len(feed.Entries), total, feed.Entries[:1])
 	}
 }
@@ -94,7 +95,7 @@ func TestSearchCitationsAndFeed(t *testing.T) {
 func TestKWICCommand(t *testing.T) {
 	dir := sampleIndex(t)
 	code, out, stderr := run(t, "kwic", "--index", dir, "--format", "json", "--width", "6", "--sort", "right", "--district", "海淀", "文明")
-	var c query.Concordance
+	var c report.Concordance
 	if err := json.Unmarshal([]byte(out), &c); err != nil || code != 0 {
 		t.Fatalf("json: exit %d, %v %s", code, err, stderr)
 	}
@@ -146,7 +147,7 @@ func TestServeResearchTools(t *testing.T) {
 		t.Errorf("cite while serving: exit %d, %q %s", code, out, stderr)
 	}
 	code, out, stderr := run(t, "kwic", "--index", dir, "--format", "json", "文明")
-	var c query.Concordance
+	var c report.Concordance
 	if err := json.Unmarshal([]byte(out), &c); err != nil || code != 0 || c.Occurrences == 0 || len(c.Lines) != c.Occurrences {
 		t.Errorf("kwic while serving: exit %d, %v %s", code, err, stderr)
 	}

@@ -14,7 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"jianbao/index"
+	"jianbao/live"
 	"jianbao/query"
+	"jianbao/report"
 )
 
 type searchOptions struct {
@@ -71,7 +73,7 @@ indexed last first, with links to the server at --base-url (GET
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.params.Q = strings.Join(args, " ")
 			if opts.format == "atom" && !cmd.Flags().Changed("limit") {
-				opts.params.Limit = query.DefaultFeedLimit // as many entries as the server's feed
+				opts.params.Limit = report.DefaultFeedLimit // as many entries as the server's feed
 			}
 			return runSearch(cmd.Context(), a, opts)
 		},
@@ -91,12 +93,12 @@ indexed last first, with links to the server at --base-url (GET
 
 func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 	switch opts.format {
-	case "table", "text", "json", "jsonl", "csv", "atom", query.FormatRIS, query.FormatBibTeX, query.FormatCSLJSON:
+	case "table", "text", "json", "jsonl", "csv", "atom", report.FormatRIS, report.FormatBibTeX, report.FormatCSLJSON:
 	default:
 		return usageError{fmt.Errorf("unknown format %q: want table, json, jsonl, csv, ris, bibtex, csl-json or atom", opts.format)}
 	}
 	if opts.format == "atom" {
-		opts.params = query.FeedParams(opts.params)
+		opts.params = report.FeedParams(opts.params)
 	}
 	color, err := useColor(opts.color, a.out)
 	if err != nil {
@@ -121,7 +123,7 @@ func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 		return err
 	}
 	var resp *query.Response
-	var issues query.IssueStore = server
+	var issues report.IssueStore = server
 	if server != nil {
 		if resp, err = server.Search(ctx, opts.params); err != nil {
 			return fmt.Errorf("search: %w", err)
@@ -136,22 +138,22 @@ func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 		resp = query.NewResponse(res)
 	}
 	switch opts.format {
-	case query.FormatRIS, query.FormatBibTeX, query.FormatCSLJSON:
+	case report.FormatRIS, report.FormatBibTeX, report.FormatCSLJSON:
 		base := ""
 		if server != nil {
 			base = server.URL
 		}
-		refs, err := query.References(ctx, issues, query.HitIDs(resp), base)
+		refs, err := report.References(ctx, issues, report.HitIDs(resp), base)
 		if err != nil {
 			return err
 		}
-		return query.WriteCitations(a.out, refs, opts.format)
+		return report.WriteCitations(a.out, refs, opts.format)
 	case "atom":
 		base := opts.baseURL
 		if server != nil {
 			base = server.URL
 		}
-		return query.WriteFeed(a.out, resp, opts.params, base)
+		return report.WriteFeed(a.out, resp, opts.params, base)
 	case "json":
 		return writeIndentedJSON(a.out, resp)
 	case "jsonl":
@@ -171,11 +173,11 @@ func runSearch(ctx context.Context, a *app, opts searchOptions) error {
 
 // openReader opens the index in dir for reading or, when a `jianbao serve`
 // process owns it, returns a client of that server instead.
-func openReader(dir, command string, a *app) (*index.Index, *query.Client, error) {
+func openReader(dir, command string, a *app) (*index.Index, *live.Client, error) {
 	ix, err := index.Open(dir, index.Options{Logger: a.log, ReadOnly: true, Command: command})
 	var inUse *index.InUseError
 	if errors.As(err, &inUse) {
-		c, ferr := query.FindServer(dir)
+		c, ferr := live.FindServer(dir)
 		if ferr == nil {
 			a.log.Debug("the index is owned by a server: asking it", "url", c.URL)
 			return nil, c, nil
@@ -277,7 +279,7 @@ func articles(n int) string {
 
 // writeHitsCSV prints one row per hit with the first snippet in plain text.
 func writeHitsCSV(w io.Writer, r *query.Response) error {
-	cw := query.NewCSVWriter(w)
+	cw := report.NewCSVWriter(w)
 	// Write errors are sticky: Flush returns the first.
 	cw.Write([]string{"id", "issue_id", "date", "issue", "section", "source_org", "district", "headline", "page", "score", "snippet"})
 	for _, h := range r.Hits {

@@ -17,7 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"jianbao/index"
-	"jianbao/query"
+	"jianbao/live"
+	"jianbao/server"
 	"jianbao/worker"
 )
 
@@ -99,7 +100,7 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		return usageError{errors.New("--read-only and --watch exclude each other: a read-only server ingests nothing")}
 	}
 	for _, h := range opts.hosts {
-		if name := query.HostName(h); name == "" || strings.ContainsAny(name, "/ *") {
+		if name := server.HostName(h); name == "" || strings.ContainsAny(name, "/ *") {
 			return usageError{fmt.Errorf("--allow-host %q is not a host name or address", h)}
 		}
 	}
@@ -142,8 +143,8 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		return fmt.Errorf("listen on %s: %w", opts.addr, err)
 	}
 	url := "http://" + ln.Addr().String()
-	hopts := query.Options{Logger: a.log, AllowHosts: allowedHosts(opts)}
-	ing := query.WarmAfterIngest(ix, a.log)
+	hopts := server.Options{Logger: a.log, AllowHosts: allowedHosts(opts)}
+	ing := server.WarmAfterIngest(ix, a.log)
 	if !opts.readOnly {
 		// The owner: other jianbao processes hand it their work.
 		token, err := newToken()
@@ -152,13 +153,13 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 			return err
 		}
 		hopts.Ingester, hopts.Backuper, hopts.Token = ing, ix, token
-		if err := query.WriteServerInfo(dir, query.ServerInfo{PID: os.Getpid(), URL: loopbackURL(ln.Addr()), Token: token}); err != nil {
+		if err := live.WriteServerInfo(dir, live.ServerInfo{PID: os.Getpid(), URL: loopbackURL(ln.Addr()), Token: token}); err != nil {
 			ln.Close()
 			return err
 		}
-		defer query.RemoveServerInfo(dir, os.Getpid())
+		defer live.RemoveServerInfo(dir, os.Getpid())
 	}
-	h := query.NewHandler(ix, hopts)
+	h := server.NewHandler(ix, hopts)
 	fmt.Fprintf(a.out, "jianbao: serving %s at %s/ (Ctrl-C to stop)\n", dir, url)
 	if len(opts.watch) > 0 {
 		// The watcher ends before the index closes.
@@ -168,8 +169,8 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		defer watching.Wait()
 		defer stop()
 	}
-	srv := query.NewServer(opts.addr, h)
-	if err := query.Serve(ctx, srv, ln); err != nil {
+	srv := server.NewServer(opts.addr, h)
+	if err := server.Serve(ctx, srv, ln); err != nil {
 		return err
 	}
 	a.log.Info("server stopped")
@@ -230,7 +231,7 @@ func newToken() (string, error) {
 
 // watchDirs ingests the bulletins under dirs now and every interval until
 // ctx is done, reporting each round that changed something.
-func watchDirs(ctx context.Context, a *app, ing query.Ingester, dirs []string, interval time.Duration) {
+func watchDirs(ctx context.Context, a *app, ing server.Ingester, dirs []string, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -258,10 +259,10 @@ func watchDirs(ctx context.Context, a *app, ing query.Ingester, dirs []string, i
 
 // ingestViaServer hands files to the `jianbao serve` process that owns the
 // index in dir and returns its summary once they are committed. The error
-// wraps query.ErrNoServer when no server owns the index: then the caller
+// wraps live.ErrNoServer when no server owns the index: then the caller
 // opens the index itself. `jianbao ingest` calls it when the index is in use.
 func ingestViaServer(ctx context.Context, dir string, files []string, prune bool) (*index.Summary, error) {
-	c, err := query.FindServer(dir)
+	c, err := live.FindServer(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ import (
 	"jianbao/ingest"
 	"jianbao/internal/hostile"
 	"jianbao/internal/synth"
-	"jianbao/query"
+	"jianbao/live"
 )
 
 // sampleIndex builds an index of a few bulletins of the sample archive in a
@@ -189,7 +189,7 @@ func waitSearchableWithin(t *testing.T, base, q, want string, within time.Durati
 func TestServeOwnsIndex(t *testing.T) {
 	dir := sampleIndex(t)
 	base, stop := startServe(t, serveOptions{index: dir})
-	if _, err := os.Stat(filepath.Join(dir, query.ServerInfoFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, live.ServerInfoFile)); err != nil {
 		t.Fatalf("no server info: %v", err)
 	}
 	// The server holds the index: a reader of this or another process
@@ -222,10 +222,10 @@ func TestServeOwnsIndex(t *testing.T) {
 
 	// Stop the server: the info file goes, the acknowledged issue stays.
 	stop()
-	if _, err := os.Stat(filepath.Join(dir, query.ServerInfoFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, live.ServerInfoFile)); !os.IsNotExist(err) {
 		t.Errorf("server info left after stop: %v", err)
 	}
-	if _, err := ingestViaServer(context.Background(), dir, news, false); !errors.Is(err, query.ErrNoServer) {
+	if _, err := ingestViaServer(context.Background(), dir, news, false); !errors.Is(err, live.ErrNoServer) {
 		t.Errorf("hand-off without a server: %v, want ErrNoServer", err)
 	}
 	code, out, _ = run(t, "show", "--index", dir, iss.ID)
@@ -316,7 +316,7 @@ func TestServeKilledMidIngest(t *testing.T) {
 			cmd.Process.Kill()
 			t.Fatalf("round %d: serve printed no address: %v", round, err)
 		}
-		c, err := query.FindServer(dir)
+		c, err := live.FindServer(dir)
 		if err != nil {
 			cmd.Process.Kill()
 			t.Fatal(err)
@@ -343,7 +343,7 @@ func TestServeKilledMidIngest(t *testing.T) {
 		}
 	}
 	// The server is gone: its info is stale, not a server.
-	if _, err := query.FindServer(dir); !errors.Is(err, query.ErrNoServer) {
+	if _, err := live.FindServer(dir); !errors.Is(err, live.ErrNoServer) {
 		t.Errorf("after SIGKILL: %v, want ErrNoServer", err)
 	}
 	ix, err = index.Open(dir, index.Options{})

@@ -13,6 +13,7 @@ import (
 	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/query"
+	"jianbao/report"
 )
 
 type showOptions struct {
@@ -64,7 +65,7 @@ func runShow(ctx context.Context, a *app, opts showOptions) error {
 		return usageError{fmt.Errorf("unknown format %q: want text or json", opts.format)}
 	}
 	articleID := ""
-	issueID, isArticle := query.ArticleIssueID(opts.id)
+	issueID, isArticle := report.ArticleIssueID(opts.id)
 	if isArticle {
 		articleID = opts.id
 	} else {
@@ -105,7 +106,7 @@ func runShow(ctx context.Context, a *app, opts showOptions) error {
 		return err
 	}
 	if isArticle {
-		v, err := query.FindArticle(iss, articleID)
+		v, err := report.FindArticle(iss, articleID)
 		if err != nil {
 			return fmt.Errorf("no article %s in %s: issue %s has %d articles", articleID, dir, issueID, len(iss.Articles))
 		}
@@ -115,7 +116,7 @@ func runShow(ctx context.Context, a *app, opts showOptions) error {
 		if opts.format == "json" {
 			return writeIndentedJSON(a.out, v)
 		}
-		return writeArticleText(a.out, v, query.SourceOf(iss).Path)
+		return writeArticleText(a.out, v, report.SourceOf(iss).Path)
 	}
 	if opts.format == "json" {
 		return writeIndentedJSON(a.out, iss)
@@ -133,7 +134,7 @@ func writeIndentedJSON(w io.Writer, v any) error {
 }
 
 // writeArticleText prints an article with what a reader needs to cite it.
-func writeArticleText(w io.Writer, v *query.ArticleView, path string) error {
+func writeArticleText(w io.Writer, v *report.ArticleView, path string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  【%s】\n%s\n\n", v.ID, v.Section, v.Headline)
 	fmt.Fprintf(&b, "%s  %s  %s\n", masthead(v.Title, v.Special, v.Issue, v.TotalIssue), v.Date, v.Issuer)
@@ -191,7 +192,7 @@ func writeFullIssueText(w io.Writer, iss *index.Issue) error {
 // articleWhy is the JSON of show --why: the article and the reasons for its
 // themes.
 type articleWhy struct {
-	*query.ArticleView
+	*report.ArticleView
 	Why []ingest.Reason `json:"why"`
 }
 
@@ -199,7 +200,7 @@ type articleWhy struct {
 // phrases that matched and the first match in context. When tax gives other
 // themes than the index has, a note says so: the index was tagged with
 // another taxonomy.
-func writeWhy(w io.Writer, format string, v *query.ArticleView, tax *ingest.Taxonomy) error {
+func writeWhy(w io.Writer, format string, v *report.ArticleView, tax *ingest.Taxonomy) error {
 	reasons := tax.ExplainArticle(&v.Article)
 	if reasons == nil {
 		reasons = []ingest.Reason{}

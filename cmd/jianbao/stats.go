@@ -6,9 +6,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"jianbao/report"
 
-	"jianbao/query"
+	"github.com/spf13/cobra"
 )
 
 type statsOptions struct {
@@ -56,12 +56,12 @@ func runStats(ctx context.Context, a *app, opts statsOptions) error {
 	if err != nil {
 		return err
 	}
-	var st *query.Stats
+	var st *report.Stats
 	if server != nil {
 		st, err = server.Stats(ctx)
 	} else {
 		defer ix.Close()
-		st, err = query.ComputeStats(ctx, ix)
+		st, err = report.ComputeStats(ctx, ix)
 	}
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func runStats(ctx context.Context, a *app, opts statsOptions) error {
 		return writeIndentedJSON(a.out, st)
 	}
 	var b strings.Builder
-	if err := query.WriteStatsText(&b, st, opts.top); err != nil {
+	if err := report.WriteStatsText(&b, st, opts.top); err != nil {
 		return err
 	}
 	_, err = io.WriteString(a.out, termText(b.String()))

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"jianbao/report"
 
-	"jianbao/query"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // wholeSampleIndex indexes every bulletin of the sample archive.
@@ -76,7 +76,7 @@ func TestStatsGaps(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var st query.Stats
+	var st report.Stats
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatal(err)
 	}

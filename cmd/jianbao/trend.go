@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"jianbao/query"
+	"jianbao/report"
 )
 
 type trendOptions struct {
@@ -54,7 +55,7 @@ index, the server is asked.`,
 	}
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.index)
-	f.StringVar(&opts.by, "by", query.ByYear, "period: year, quarter or month")
+	f.StringVar(&opts.by, "by", report.ByYear, "period: year, quarter or month")
 	f.StringVar(&opts.split, "split", "", "one series per group: district or section")
 	addFilterFlags(f, &opts.params)
 	f.StringVarP(&opts.format, "format", "f", "table", "output format: table, csv or json")
@@ -69,12 +70,12 @@ func runTrend(ctx context.Context, a *app, opts trendOptions) error {
 		return usageError{fmt.Errorf("unknown format %q: want table, csv or json", opts.format)}
 	}
 	switch opts.by {
-	case query.ByYear, query.ByQuarter, query.ByMonth:
+	case report.ByYear, report.ByQuarter, report.ByMonth:
 	default:
 		return usageError{fmt.Errorf("unknown --by %q: want year, quarter or month", opts.by)}
 	}
 	switch opts.split {
-	case query.SplitNone, query.SplitDistrict, query.SplitSection:
+	case report.SplitNone, report.SplitDistrict, report.SplitSection:
 	default:
 		return usageError{fmt.Errorf("unknown --split %q: want district or section", opts.split)}
 	}
@@ -85,19 +86,19 @@ func runTrend(ctx context.Context, a *app, opts trendOptions) error {
 	if err != nil {
 		return err
 	}
-	var t *query.Trend
+	var t *report.Trend
 	if server != nil {
 		t, err = server.Trend(ctx, opts.params, opts.by, opts.split)
 	} else {
 		defer ix.Close()
-		t, err = query.ComputeTrend(ctx, ix, opts.params, opts.by, opts.split)
+		t, err = report.ComputeTrend(ctx, ix, opts.params, opts.by, opts.split)
 	}
 	if err != nil {
 		return fmt.Errorf("trend: %w", err)
 	}
 	if opts.svg != "" {
 		var b bytes.Buffer
-		if err := query.WriteTrendSVG(&b, t); err != nil {
+		if err := report.WriteTrendSVG(&b, t); err != nil {
 			return err
 		}
 		if err := os.WriteFile(opts.svg, b.Bytes(), 0o644); err != nil {
@@ -108,8 +109,8 @@ func runTrend(ctx context.Context, a *app, opts trendOptions) error {
 	case "json":
 		return writeIndentedJSON(a.out, t)
 	case "csv":
-		cw := query.NewCSVWriter(a.out)
-		for _, row := range query.TrendCSV(t) {
+		cw := report.NewCSVWriter(a.out)
+		for _, row := range report.TrendCSV(t) {
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}
@@ -120,7 +121,7 @@ func runTrend(ctx context.Context, a *app, opts trendOptions) error {
 		return nil
 	}
 	var b bytes.Buffer
-	query.WriteTrendTable(&b, t)
+	report.WriteTrendTable(&b, t)
 	_, err = io.WriteString(a.out, termText(b.String()))
 	return err
 }

@@ -13,17 +13,18 @@ import (
 	"strings"
 	"testing"
 
-	"jianbao/query"
+	"jianbao/live"
+	"jianbao/report"
 )
 
 // trendJSON runs `jianbao trend --format json` with args and decodes it.
-func trendJSON(t *testing.T, args ...string) query.Trend {
+func trendJSON(t *testing.T, args ...string) report.Trend {
 	t.Helper()
 	code, out, stderr := run(t, append([]string{"trend", "--format", "json"}, args...)...)
 	if code != 0 {
 		t.Fatalf("trend %v: exit %d: %s", args, code, stderr)
 	}
-	var tr query.Trend
+	var tr report.Trend
 	if err := json.Unmarshal([]byte(out), &tr); err != nil {
 		t.Fatalf("trend %v: %v\n%s", args, err, out)
 	}
@@ -55,7 +56,7 @@ func periodBounds(t *testing.T, p string) (from, to string) {
 	return p, p
 }
 
-// nextPeriod is the period after p, computed independently of package query.
+// nextPeriod is the period after p, computed independently of package report.
 func nextPeriod(p string) string {
 	switch {
 	case len(p) == 4:
@@ -79,7 +80,7 @@ func nextPeriod(p string) string {
 }
 
 // periodOfDate is the period of an ISO date, computed independently of
-// package query.
+// package report.
 func periodOfDate(by, date string) string {
 	switch by {
 	case "year":
@@ -321,7 +322,7 @@ func TestTrendAndStatsThroughServer(t *testing.T) {
 		t.Fatalf("stats: exit %d: %s", code, stderr)
 	}
 	startServe(t, serveOptions{index: dir})
-	if _, err := query.FindServer(dir); err != nil {
+	if _, err := live.FindServer(dir); err != nil {
 		t.Fatalf("no server owns the index: %v", err)
 	}
 	if served := trendJSON(t, args...); !reflect.DeepEqual(served, direct) {

@@ -32,7 +32,7 @@ vet:
 
 ## layers: imports point down only (see the style guide).
 layers:
-	$(GO) test -count=1 -run TestLayers ./cmd/jianbao
+	$(GO) test -count=1 -run '^TestLayers$$|^TestImportRules$$' ./cmd/jianbao
 
 ## fuzz: each fuzz target for FUZZTIME.
 fuzz:

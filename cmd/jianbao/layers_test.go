@@ -2,7 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,12 +40,18 @@ var allowed = map[string][]string{
 	"jianbao/internal/synth":   {"jianbao/ingest"},
 }
 
-// thirdParty lists which jianbao packages may import each library directly.
-var thirdParty = map[string][]string{
-	"github.com/blevesearch/bleve": {"jianbao/index", "jianbao/segment"},
-	"github.com/go-ego/gse":        {"jianbao/segment"},
-	"github.com/ledongthuc/pdf":    {"jianbao/ingest"},
-	"github.com/spf13/cobra":       {"jianbao/cmd/"},
+// restricted lists, for libraries (by import path prefix) that only some
+// packages may import directly, which packages those are: bleve only in
+// the index and the analyzers, gse only in segment, the PDF library only in
+// ingest, cobra only in the commands, and HTTP only in the server, its
+// client and the commands; query, report and everything below them know
+// nothing of HTTP.
+var restricted = map[string][]string{
+	"github.com/blevesearch/":   {"jianbao/index", "jianbao/segment"},
+	"github.com/go-ego/gse":     {"jianbao/segment"},
+	"github.com/ledongthuc/pdf": {"jianbao/ingest"},
+	"github.com/spf13/cobra":    {"jianbao/cmd"},
+	"net/http":                  {"jianbao/server", "jianbao/live", "jianbao/cmd"},
 }
 
 func TestLayers(t *testing.T) {
@@ -61,38 +69,87 @@ func TestLayers(t *testing.T) {
 		fields := strings.Fields(line)
 		pkg, imports := fields[0], fields[1:]
 		for _, imp := range imports {
-			checkImport(t, pkg, imp)
+			if err := importError(pkg, imp); err != nil {
+				t.Error(err)
+			}
 		}
 	}
 }
 
-func checkImport(t *testing.T, pkg, imp string) {
-	t.Helper()
-	top := topPackage(pkg)
-	if strings.HasPrefix(imp, "jianbao/") {
-		rules, ok := allowed[top]
-		if !ok || topPackage(imp) == top {
-			return // commands may import anything; a package may import its own subpackages
+// TestImportRules pins what the layer check allows and refuses.
+func TestImportRules(t *testing.T) {
+	for _, tt := range []struct {
+		pkg, imp string
+		ok       bool
+	}{
+		{"jianbao/index", "jianbao/segment", true},
+		{"jianbao/index", "jianbao/query", false},
+		{"jianbao/index/sub", "jianbao/index", true},
+		{"jianbao/query", "jianbao/index", true},
+		{"jianbao/query", "jianbao/report", false},
+		{"jianbao/query", "jianbao/server", false},
+		{"jianbao/report", "jianbao/query", true},
+		{"jianbao/report", "jianbao/live", false},
+		{"jianbao/live", "jianbao/report", true},
+		{"jianbao/live", "jianbao/server", false},
+		{"jianbao/server", "jianbao/live", true},
+		{"jianbao/worker", "jianbao/index", false},
+		{"jianbao/ingest", "jianbao/internal/synth", false},
+		{"jianbao/internal/synth", "jianbao/ingest", true},
+		{"jianbao/internal/synth", "jianbao/index", false},
+		{"jianbao/internal/hostile", "jianbao/ingest", false},
+		{"jianbao/cmd/jianbao", "jianbao/server", true},
+		{"jianbao/cmd/jianbao-gen", "jianbao/internal/synth", true},
+		{"jianbao/unlisted", "jianbao/ingest", false},
+		{"jianbao/query", "net/http", false},
+		{"jianbao/query", "net/url", true},
+		{"jianbao/report", "net/http", false},
+		{"jianbao/server", "net/http", true},
+		{"jianbao/live", "net/http", true},
+		{"jianbao/index", "github.com/blevesearch/bleve/v2/search/query", true},
+		{"jianbao/index", "github.com/blevesearch/bleve_index_api", true},
+		{"jianbao/report", "github.com/blevesearch/bleve/v2", false},
+		{"jianbao/index", "github.com/go-ego/gse", false},
+		{"jianbao/segment", "github.com/go-ego/gse", true},
+		{"jianbao/server", "github.com/spf13/cobra", false},
+		{"jianbao/cmd/jianbao", "github.com/spf13/cobra", true},
+	} {
+		err := importError(tt.pkg, tt.imp)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s importing %s: %v, want allowed %v", tt.pkg, tt.imp, err, tt.ok)
 		}
-		for _, a := range rules {
-			if topPackage(imp) == a {
-				return
-			}
-		}
-		t.Errorf("%s imports %s: %s may import only %v", pkg, imp, top, rules)
-		return
 	}
-	for lib, users := range thirdParty {
+}
+
+// importError says why pkg may not import imp, or returns nil when it may.
+// Commands may import any jianbao package, a package its own subpackages;
+// a package that the layer table does not list may import none.
+func importError(pkg, imp string) error {
+	within := func(pkg, prefix string) bool { return pkg == prefix || strings.HasPrefix(pkg, prefix+"/") }
+	if strings.HasPrefix(imp, "jianbao/") {
+		top := topPackage(pkg)
+		if within(pkg, "jianbao/cmd") || topPackage(imp) == top {
+			return nil
+		}
+		rules, ok := allowed[top]
+		if !ok {
+			return fmt.Errorf("%s imports %s: %s is not in the layer table (allowed in cmd/jianbao/layers_test.go)", pkg, imp, top)
+		}
+		if slices.Contains(rules, topPackage(imp)) {
+			return nil
+		}
+		return fmt.Errorf("%s imports %s: %s may import only %v", pkg, imp, top, rules)
+	}
+	for lib, users := range restricted {
 		if !strings.HasPrefix(imp, lib) {
 			continue
 		}
-		for _, u := range users {
-			if strings.HasPrefix(pkg, u) || pkg == u {
-				return
-			}
+		if slices.ContainsFunc(users, func(u string) bool { return within(pkg, u) }) {
+			return nil
 		}
-		t.Errorf("%s imports %s: only %v may", pkg, imp, users)
+		return fmt.Errorf("%s imports %s: only %v may", pkg, imp, users)
 	}
+	return nil
 }
 
 // topPackage returns the top-level jianbao package of pkg, a package under

@@ -73,7 +73,7 @@ type Options struct {
 	// in the index are resolved; "" means the working directory.
 	SourceRoot string
 	// Ingester, with Token, enables POST /api/ingest for processes of this
-	// machine that present the token (see ServerInfo).
+	// machine that present the token (see live.ServerInfo).
 	Ingester Ingester
 	Token    string
 	// Backuper, with Token, enables POST /api/backup likewise.
@@ -109,7 +109,7 @@ type Options struct {
 //	GET /files/{issue_id}  the source file of an issue, as ingested
 //	GET /healthz           liveness
 //	GET /                  the web page
-//	POST /api/ingest       ingest files (loopback and token only; see live.go)
+//	POST /api/ingest       ingest files (loopback and token only; see handoff.go)
 //	POST /api/backup       copy the index into a new directory (likewise)
 type Handler struct {
 	store    Store

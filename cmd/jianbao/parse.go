@@ -47,7 +47,7 @@ are tagged with the built-in theme taxonomy, or that of --themes FILE.`,
 			if err := opts.read.check(); err != nil {
 				return err
 			}
-			return runParse(cmd, a, opts)
+			return runParse(cmd.Context(), a, opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format: text, json or jsonl")
@@ -56,7 +56,7 @@ are tagged with the built-in theme taxonomy, or that of --themes FILE.`,
 	return cmd
 }
 
-func runParse(cmd *cobra.Command, a *app, opts parseOptions) error {
+func runParse(ctx context.Context, a *app, opts parseOptions) error {
 	themes, err := loadThemes(opts.themes)
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func runParse(cmd *cobra.Command, a *app, opts parseOptions) error {
 		return err
 	}
 	defer pool.Close()
-	ctx, cancel := context.WithCancel(cmd.Context())
+	ctx, cancel := context.WithCancel(ctx)
 	results := readInOrder(ctx, pool, opts.files, opts.read.workers)
 	defer func() {
 		cancel()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -32,20 +33,20 @@ only when it is complete.`,
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runReindex(cmd, a, opts) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runReindex(cmd.Context(), a, opts) },
 	}
 	addIndexFlag(cmd.Flags(), &opts.index)
 	cmd.Flags().StringVar(&opts.dict, "dict", "", "user dictionary `FILE` to use from now on (default: the index's)")
 	return cmd
 }
 
-func runReindex(cmd *cobra.Command, a *app, opts reindexOptions) error {
+func runReindex(ctx context.Context, a *app, opts reindexOptions) error {
 	words, err := readDict(opts.dict)
 	if err != nil {
 		return err
 	}
 	dir := indexDir(opts.index)
-	n, err := index.Reindex(cmd.Context(), dir, index.Options{Logger: a.log, Words: words, Command: "jianbao reindex"})
+	n, err := index.Reindex(ctx, dir, index.Options{Logger: a.log, Words: words, Command: "jianbao reindex"})
 	if err != nil {
 		return err
 	}

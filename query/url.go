@@ -7,11 +7,8 @@ import (
 	"strings"
 )
 
-// ParamNames are the URL parameters of a search, as ParamsFromURL reads
-// them and Values writes them.
-var ParamNames = []string{"q", "district", "section", "org", "theme", "orgtype", "from", "to", "sort", "limit", "offset", "facets"}
-
-// ParamsFromURL reads Params from URL parameters (ParamNames); a limit or
+// ParamsFromURL reads Params from URL parameters (q, district, section,
+// org, theme, orgtype, from, to, sort, limit, offset, facets); a limit or
 // offset that is not a number is a *ParamError. The values are not checked
 // further: Request does that.
 func ParamsFromURL(v url.Values) (Params, error) {

@@ -19,7 +19,7 @@ import (
 // The researchers' endpoints: citations, feeds and the concordance.
 
 // citeParamNames are the URL parameters of /api/cite; the result-set
-// variant /api/cite/search reads query.ParamNames and format.
+// variant /api/cite/search reads searchParamNames and format.
 var citeParamNames = []string{"ids", "format"}
 
 // kwicParamNames are the URL parameters of /api/kwic.

@@ -271,6 +271,10 @@ func pageHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// searchParamNames are the URL parameters of /api/search and /api/facets,
+// those query.ParamsFromURL reads.
+var searchParamNames = []string{"q", "district", "section", "org", "theme", "orgtype", "from", "to", "sort", "limit", "offset", "facets"}
+
 // trendParamNames are the URL parameters of /api/trend and /api/trend.svg.
 var trendParamNames = []string{"q", "district", "section", "org", "theme", "orgtype", "from", "to", "by", "split"}
 

@@ -448,8 +448,8 @@ func TestOpenAPI(t *testing.T) {
 	if !slices.Equal(docRoutes, codeRoutes) {
 		t.Errorf("document routes %v\nhandler routes %v", docRoutes, codeRoutes)
 	}
-	citeSearch := append(slices.Clone(query.ParamNames[:len(query.ParamNames)-1]), "format") // no facets
-	for path, want := range map[string][]string{"/api/search": query.ParamNames, "/api/facets": query.ParamNames,
+	citeSearch := append(slices.Clone(searchParamNames[:len(searchParamNames)-1]), "format") // no facets
+	for path, want := range map[string][]string{"/api/search": searchParamNames, "/api/facets": searchParamNames,
 		"/api/trend": trendParamNames, "/api/trend.svg": trendParamNames, "/api/cite": citeParamNames,
 		"/api/cite/search": citeSearch, "/api/kwic": kwicParamNames, "/api/search.atom": feedParamNames} {
 		var names []string
@@ -499,7 +499,7 @@ func TestOpenAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range regexp.MustCompile(`v\.Get\("(\w+)"\)`).FindAllStringSubmatch(string(src), -1) {
-			if !slices.ContainsFunc([][]string{query.ParamNames, trendParamNames, citeParamNames, kwicParamNames, feedParamNames},
+			if !slices.ContainsFunc([][]string{searchParamNames, trendParamNames, citeParamNames, kwicParamNames, feedParamNames},
 				func(names []string) bool { return slices.Contains(names, m[1]) }) {
 				t.Errorf("%s reads parameter %q that no parameter list names", file, m[1])
 			}

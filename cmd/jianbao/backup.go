@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -8,8 +9,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+type backupOptions struct {
+	index string
+	dest  string
+}
+
 func newBackupCmd(a *app) *cobra.Command {
-	var dir string
+	opts := backupOptions{}
 	cmd := &cobra.Command{
 		Use:   "backup DEST",
 		Short: "Copy the index into a new directory, also while it is served",
@@ -29,25 +35,30 @@ docs/serving.md for read-only replicas behind a load balancer).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			start := time.Now()
-			src := indexDir(dir)
-			ix, server, err := openReader(src, "jianbao backup", a)
-			if err != nil {
-				return err
-			}
-			if server != nil {
-				err = server.Backup(cmd.Context(), args[0])
-			} else {
-				defer ix.Close()
-				err = ix.Backup(args[0])
-			}
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.out, "%s: copied into %s (%.1fs)\n", src, args[0], time.Since(start).Seconds())
-			return nil
+			opts.dest = args[0]
+			return runBackup(cmd.Context(), a, opts)
 		},
 	}
-	addIndexFlag(cmd.Flags(), &dir)
+	addIndexFlag(cmd.Flags(), &opts.index)
 	return cmd
+}
+
+func runBackup(ctx context.Context, a *app, opts backupOptions) error {
+	start := time.Now()
+	src := indexDir(opts.index)
+	ix, server, err := openReader(src, "jianbao backup", a)
+	if err != nil {
+		return err
+	}
+	if server != nil {
+		err = server.Backup(ctx, opts.dest)
+	} else {
+		defer ix.Close()
+		err = ix.Backup(opts.dest)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "%s: copied into %s (%.1fs)\n", src, opts.dest, time.Since(start).Seconds())
+	return nil
 }

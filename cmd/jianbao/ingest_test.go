@@ -193,9 +193,12 @@ func TestIngestCrashSafety(t *testing.T) {
 			killed++
 		}
 	}
-	out, err := exec.Command(bin, append(args, "--json")...).Output()
+	var stderr strings.Builder
+	final := exec.Command(bin, append(args, "--json")...)
+	final.Stderr = &stderr
+	out, err := final.Output()
 	if err != nil {
-		t.Fatalf("final run: %v\n%s", err, out)
+		t.Fatalf("final run: %v\n%s\n%s", err, out, stderr.String())
 	}
 	t.Logf("%d kills, %d runs finished first; final run: %s", killed, completed, out)
 

@@ -37,6 +37,7 @@ func (e usageError) Unwrap() error { return e.err }
 type app struct {
 	out, errOut io.Writer
 	log         *slog.Logger
+	prof        profiles
 }
 
 // Main runs the jianbao command line with args and returns the exit code.
@@ -51,6 +52,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if perr := a.prof.stop(); perr != nil && err == nil {
+		err = perr
+	}
 	return exitCode(err, stderr)
 }
 
@@ -84,13 +88,16 @@ TXT files) into structured records and a full-text index, and searches it.`,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if verbose {
 				a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			}
+			return a.prof.start()
 		},
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log progress and details to stderr")
+	root.PersistentFlags().StringVar(&a.prof.cpuPath, "cpuprofile", "", "write a CPU profile of the command to `FILE` (go tool pprof)")
+	root.PersistentFlags().StringVar(&a.prof.memPath, "memprofile", "", "write a memory profile (allocations and live heap at the end) to `FILE`")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newParseCmd(a))
 	root.AddCommand(newDoctorCmd(a))

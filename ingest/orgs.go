@@ -662,6 +662,11 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 			if q < 0 || utf8.RuneCountInString(text[q:j]) > 14 {
 				break
 			}
+			_, qn := utf8.DecodeRuneInString(text[q:])
+			if strings.ContainsFunc(text[q+qn:j-n], unicode.IsPunct) {
+				// A quoted saying, not a quoted name: “有事找志愿者，准没错！”清华大学.
+				break
+			}
 			seg += utf8.RuneCountInString(text[q:j]) - 2
 			j = q
 			continue

@@ -30,6 +30,7 @@ type serveOptions struct {
 	read     readerOptions
 	readOnly bool
 	hosts    []string // --allow-host
+	pprof    string   // --pprof: loopback address of Go's profiles
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -82,6 +83,7 @@ machines, list each name the clients use with --allow-host.`,
 	cmd.Flags().StringArrayVar(&opts.watch, "watch", nil, "ingest new and changed bulletins under `DIR` while serving (repeatable)")
 	cmd.Flags().DurationVar(&opts.interval, "watch-interval", 2*time.Second, "how often --watch looks for new files")
 	addReaderFlags(cmd.Flags(), &opts.read)
+	cmd.Flags().StringVar(&opts.pprof, "pprof", "", "serve Go's profiles (heap, CPU) at loopback `ADDR`, e.g. 127.0.0.1:6060, under /debug/pprof/")
 	cmd.Flags().BoolVar(&opts.readOnly, "read-only", false, "only read the index: no ingest, no --watch; several servers may share it")
 	cmd.Flags().StringArrayVar(&opts.hosts, "allow-host", nil, "also answer requests for host `NAME` (a name or address; repeatable), besides localhost and loopback addresses")
 	return cmd
@@ -143,6 +145,14 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		return fmt.Errorf("listen on %s: %w", opts.addr, err)
 	}
 	url := "http://" + ln.Addr().String()
+	if opts.pprof != "" {
+		stop, err := startPprof(opts.pprof, a.log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+	}
 	hopts := server.Options{Logger: a.log, AllowHosts: allowedHosts(opts)}
 	ing := server.WarmAfterIngest(ix, a.log)
 	if !opts.readOnly {

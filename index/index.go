@@ -40,7 +40,9 @@ import (
 
 // SchemaVersion changes whenever the mapping or the documents change shape.
 // 9: the orgtype field and organisation_details in the stored record.
-const SchemaVersion = 9
+// 10: the words field is its own property, a word list cut by the index's
+// Segmenter (segment.Words), no longer a second analysis of the text.
+const SchemaVersion = 10
 
 // Options control how an index is opened.
 type Options struct {
@@ -79,6 +81,7 @@ type Index struct {
 	ro   bool
 	now  func() time.Time // the clock of Batch.Put
 
+	seg     *segment.Segmenter // cuts the words of the documents written, with the index's user words
 	reader  FileReader
 	writeMu sync.Mutex // held while Ingest writes
 	// splitMin is the fewest candidates of a phrase for which its search
@@ -191,6 +194,10 @@ func config(readOnly bool) map[string]any {
 }
 
 func (ix *Index) create(words []segment.Word) error {
+	seg, err := segment.New(words)
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", ix.dir, err)
+	}
 	// A crash between bleve.New and writing the metadata leaves a
 	// directory with an index but no meta: remove a leftover first.
 	if err := removeBleveFiles(ix.dir); err != nil {
@@ -220,7 +227,7 @@ func (ix *Index) create(words []segment.Word) error {
 		bi.Close()
 		return fmt.Errorf("create index %s: %w", ix.dir, err)
 	}
-	segment.SetWords(words)
+	ix.seg = seg
 	ix.log.Info("created index", "dir", ix.dir)
 	return nil
 }
@@ -279,7 +286,12 @@ func (ix *Index) openExisting(opts Options, checkVersion bool) error {
 			return err
 		}
 	}
-	segment.SetWords(stored)
+	seg, err := segment.New(stored)
+	if err != nil {
+		bi.Close()
+		return fmt.Errorf("open index %s: %w", ix.dir, err)
+	}
+	ix.seg = seg
 	return nil
 }
 

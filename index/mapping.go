@@ -30,7 +30,7 @@ const (
 	fSpecial  = "special"
 	fIndexed  = "indexed" // when the article's issue was indexed (RFC 3339, UTC), for feeds
 	fText     = "text"    // bigrams of headline␟attribution␟body␟ (MatchText form), documents and frequencies
-	fWords    = "words"   // dictionary words of the same, for ranking
+	fWords    = "words"   // dictionary words of the same (the index's Segmenter's WordList), for ranking
 	fHead     = "head"    // bigrams of the headline, documents only, for ranking
 	fRecord   = "rec"     // the stored record (deflated JSON), not indexed
 	fFiles    = "files"   // an issue's sources (JSON), stored
@@ -94,9 +94,10 @@ func newMapping() *mapping.IndexMappingImpl {
 	// No positions: a phrase's candidates are checked against the stored
 	// search text (fMatch): about 0.6 × the text on disk, where positions
 	// took 2.2 ×.
-	doc.AddFieldMappingsAt(fText,
-		text(fText, segment.BigramPositions, true),
-		text(fWords, segment.Words, true))
+	doc.AddFieldMappingsAt(fText, text(fText, segment.BigramPositions, true))
+	// The words are cut by the index's own Segmenter (its user words), so
+	// the analyzer only splits them.
+	doc.AddFieldMappingsAt(fWords, text(fWords, segment.Words, true))
 	doc.AddFieldMappingsAt(fHead, text(fHead, segment.BigramPositions, false))
 	doc.AddFieldMappingsAt(fRecord, stored())
 	doc.AddFieldMappingsAt(fFiles, stored())

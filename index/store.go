@@ -202,6 +202,7 @@ func (b *Batch) putArticle(iss *ingest.Issue, a ingest.Article, indexed string) 
 		fSpecial: iss.Special,
 		fIndexed: indexed,
 		fText:    text,
+		fWords:   b.ix.seg.WordList(text),
 		fHead:    ingest.MatchText(a.Headline),
 		fRecord:  rec,
 		fHit:     string(hit),

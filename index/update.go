@@ -16,7 +16,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"jianbao/ingest"
-	"jianbao/segment"
 )
 
 // IngestOptions control Ingest.
@@ -169,7 +168,7 @@ func (ix *Index) Ingest(ctx context.Context, paths []string, opts IngestOptions)
 		// Writing needs the word segmenter: it loads (about half a
 		// second) while the first files are read.
 		var preload sync.WaitGroup
-		preload.Go(segment.Preload)
+		preload.Go(ix.seg.Load)
 		defer preload.Wait()
 	}
 	w := &writer{ix: ix, ctx: ctx, known: known, sum: sum, batch: ix.NewBatch(), max: opts.BatchDocs,

@@ -255,38 +255,72 @@ func TestVersionMismatchAndReindex(t *testing.T) {
 	}
 }
 
+// TestUserDictionary: an index keeps the user words it was made with and
+// cuts with them, also when opened without naming them: a user word is a
+// word of its documents and ranks a query for it; other words for writing
+// are refused until a reindex makes them the index's, after which the old
+// words are words no more.
 func TestUserDictionary(t *testing.T) {
+	const word, other = "坊议事厅", "别的词"
+	text := "社区建成" + word + "和" + other
 	dir := filepath.Join(t.TempDir(), "index")
-	words := []segment.Word{{Text: "街坊议事厅", Freq: 5000}}
-	ix, err := Open(dir, Options{Create: true, Words: words})
+	ix, err := Open(dir, Options{Create: true, Words: []segment.Word{{Text: word, Freq: 3000}}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	putBody(t, ix, "2021-001", text)
 	ix.Close()
-	// Another dictionary for writing: refused, naming reindex.
-	_, err = Open(dir, Options{Words: []segment.Word{{Text: "别的词", Freq: 5000}}})
-	var ve *VersionError
-	if !errors.As(err, &ve) || ve.What != "user dictionary" {
-		t.Fatalf("Open with other words = %v, want a *VersionError", err)
-	}
-	// Readers need not name it: the index keeps it.
+	// Readers need not name the words: the index keeps them.
 	ix, err = Open(dir, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := ix.seg.Cut(text); !slices.Contains(got, word) || slices.Contains(got, other) {
+		t.Errorf("reopened: Cut = %q, want %s a word and %s not", got, word, other)
+	}
+	if n := wordDocs(t, ix, word); n != 1 {
+		t.Errorf("reopened: %d documents hold %s as a word, want 1", n, word)
+	}
 	ix.Close()
-	if _, err := Reindex(context.Background(), dir, Options{Words: []segment.Word{{Text: "别的词", Freq: 5000}}}); err != nil {
+	// Another dictionary for writing: refused, naming reindex.
+	_, err = Open(dir, Options{Words: []segment.Word{{Text: other, Freq: 5000}}})
+	var ve *VersionError
+	if !errors.As(err, &ve) || ve.What != "user dictionary" {
+		t.Fatalf("Open with other words = %v, want a *VersionError", err)
+	}
+	if _, err := Reindex(context.Background(), dir, Options{Words: []segment.Word{{Text: other, Freq: 5000}}}); err != nil {
 		t.Fatal(err)
 	}
-	ix, err = Open(dir, Options{Words: []segment.Word{{Text: "别的词", Freq: 5000}}})
+	ix, err = Open(dir, Options{Words: []segment.Word{{Text: other, Freq: 5000}}})
 	if err != nil {
 		t.Fatalf("after reindex with the new words: %v", err)
 	}
 	defer ix.Close()
-	// The words segmented with are the new ones only.
-	got := segment.Cut("组建街坊议事厅和别的词")
-	if slices.Contains(got, "街坊议事厅") || !slices.Contains(got, "别的词") {
-		t.Errorf("after reindex with other words, Cut = %q: want 别的词 a word and the old 街坊议事厅 not", got)
+	if got := ix.seg.Cut(text); slices.Contains(got, word) || !slices.Contains(got, other) {
+		t.Errorf("after reindex with other words, Cut = %q: want %s a word and the old %s not", got, other, word)
+	}
+	if n, m := wordDocs(t, ix, word), wordDocs(t, ix, other); n != 0 || m != 1 {
+		t.Errorf("after reindex: %s a word of %d documents, %s of %d; want 0 and 1", word, n, other, m)
+	}
+}
+
+// TestUserWordRanks: a user word ranks a query for it. Of two articles
+// holding 坊议事厅, the longer one holds it as the user word (建成|坊议事厅)
+// and the shorter one across words (街坊|议事厅): without the user word the
+// shorter ranks first, with it the one where the word stands. (A third
+// article makes 议事厅 commoner than 坊议事厅; the others make both rare
+// enough to rank.)
+func TestUserWordRanks(t *testing.T) {
+	const q = "坊议事厅"
+	bodies := []string{"社区建成坊议事厅开放了", "东城区街坊议事厅开放", "议事厅开放"}
+	for range 9 {
+		bodies = append(bodies, "本区开展垃圾分类工作")
+	}
+	if got := rankWithWords(t, nil, q, bodies...); !slices.Equal(got, []string{"2021-002-01", "2021-001-01"}) {
+		t.Errorf("without the user word: %v, want the shorter article first", got)
+	}
+	if got := rankWithWords(t, []segment.Word{{Text: q, Freq: 3000}}, q, bodies...); !slices.Equal(got, []string{"2021-001-01", "2021-002-01"}) {
+		t.Errorf("with the user word %s: %v, want the article where it stands first", q, got)
 	}
 }
 
@@ -332,7 +366,7 @@ func TestHelperSearchOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if segment.Loaded() {
+	if ix.seg.Loaded() {
 		t.Fatal("searching loaded the word segmenter")
 	}
 }

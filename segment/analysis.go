@@ -8,13 +8,18 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// Names under which the analyzers are registered with bleve. The text
-// reaching them is already normalised (ingest.MatchText), and nothing may
-// move its offsets, so each analyzer is its tokenizer alone.
+// Names under which the analyzers are registered with bleve. Each is a
+// tokenizer alone, and stateless: the text reaching BigramPositions is
+// already normalised (ingest.MatchText), and nothing may move its offsets;
+// the text reaching Words is a Segmenter's WordList of it, cut by the
+// index's own Segmenter.
 const (
-	// Words emits the dictionary words of gse's Cut that contain a letter or
-	// a digit, positions counting the words emitted, with their byte
-	// offsets.
+	// Words emits the words of a WordList (the words of gse's Cut that
+	// contain a letter or a digit, each followed by a space), positions
+	// counting the words, with their byte offsets in the list. Indexes of
+	// schema 9 and before gave it the text itself, which it cut with a
+	// process-wide segmenter; they are refused for writing until rebuilt,
+	// and reading them analyses nothing.
 	Words = "jianbao_words"
 	// BigramPositions emits every pair of adjacent characters at the
 	// position of its first character, without offsets (the fields it
@@ -26,7 +31,9 @@ const (
 
 // AnalyzerVersion changes whenever an analyzer of this package would emit
 // different tokens for the same text. An index records it.
-const AnalyzerVersion = "4"
+// 5: words are cut by the index's Segmenter before analysis (Words splits
+// a WordList), and dictionary words match Latin letters in either case.
+const AnalyzerVersion = "5"
 
 // Separator ends each of several texts joined into one field value. The
 // bigrams that contain it are emitted (so that the last character of a text
@@ -36,7 +43,7 @@ const Separator = '\x1f'
 
 func init() {
 	for name, a := range map[string]analysis.Analyzer{
-		Words:           &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}},
+		Words:           &analysis.DefaultAnalyzer{Tokenizer: wordListTokenizer{}},
 		BigramPositions: &analysis.DefaultAnalyzer{Tokenizer: bigramTokenizer{}},
 	} {
 		registry.RegisterAnalyzer(name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
@@ -72,32 +79,30 @@ func (bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
-// wordTokenizer emits gse's words with exact byte offsets: Cut's pieces
-// concatenate back to the input, so each offset is the sum of the lengths
-// before it (gse's Analyze gets them wrong for repeated words).
-type wordTokenizer struct{}
+// wordListTokenizer splits a WordList at its spaces: each run of other
+// bytes is a word.
+type wordListTokenizer struct{}
 
-func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	pieces := Cut(string(input))
-	out := make(analysis.TokenStream, 0, len(pieces))
-	off, pos := 0, 0
-	for _, p := range pieces {
-		start := off
-		if !bytes.HasPrefix(input[off:], []byte(p)) {
-			// Not expected with ToLower off; keep offsets true regardless.
-			j := bytes.Index(input[off:], []byte(p))
-			if j < 0 {
-				continue
-			}
-			start += j
+func (wordListTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	n := bytes.Count(input, []byte{wordSep}) + 1
+	toks := make([]analysis.Token, 0, n)
+	start := 0
+	for start < len(input) {
+		end := bytes.IndexByte(input[start:], wordSep)
+		if end < 0 {
+			end = len(input)
+		} else {
+			end += start
 		}
-		off = start + len(p)
-		if !isWordToken(p) {
-			continue
+		if end > start {
+			toks = append(toks, analysis.Token{Start: start, End: end, Term: input[start:end],
+				Position: len(toks) + 1, Type: analysis.Ideographic})
 		}
-		pos++
-		out = append(out, &analysis.Token{Start: start, End: off, Term: input[start:off],
-			Position: pos, Type: analysis.Ideographic})
+		start = end + 1
+	}
+	out := make(analysis.TokenStream, len(toks))
+	for i := range toks {
+		out[i] = &toks[i]
 	}
 	return out
 }

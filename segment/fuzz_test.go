@@ -1,38 +1,58 @@
 package segment
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// FuzzTokenize checks the analyzers the index uses on arbitrary input.
-// Words: terms are the input bytes at their offsets, offsets and positions
-// increase. BigramPositions: the token at position i is the i-th and the
-// (i+1)-th characters of the input, and there is one for every character
-// but the last.
+// FuzzTokenize checks what the index makes of arbitrary text. Cut: the
+// words join back to the text, and without user words they are gse's
+// own Segment's. Words over WordList: the
+// terms are Cut's words with a letter or a digit, in order, at positions
+// 1, 2, … and at their offsets in the list. BigramPositions: the token at
+// position i is the i-th and the (i+1)-th characters of the input, and
+// there is one for every character but the last.
 func FuzzTokenize(f *testing.F) {
-	for _, s := range []string{"文明文明", "海淀区文明办，海淀区文明办。", "1500余人", "a\x1fb", "\xff\xfe文"} {
+	for _, s := range []string{"文明文明", "海淀区文明办，海淀区文明办。", "1500余人", "a\x1fb", "\xff\xfe文", "组建街坊议事厅ABC abc", "卡拉OK 卡拉ok"} {
 		f.Add(s)
 	}
+	plain := newSegmenter(f)
+	user := newSegmenter(f, Word{Text: "街坊议事厅", Freq: 100000}, Word{Text: "ABC中心", Freq: 50}, Word{Text: "文", Freq: 10})
+	words := analyzer(f, Words)
+	bigrams := analyzer(f, BigramPositions)
 	f.Fuzz(func(t *testing.T, s string) {
 		if !utf8.ValidString(s) {
 			return // normalised text is valid UTF-8
 		}
-		lastPos, lastStart := 0, -1
-		for _, tk := range analyzer(t, Words).Analyze([]byte(s)) {
-			if tk.Start < 0 || tk.End > len(s) || tk.Start >= tk.End {
-				t.Fatalf("words: bad offsets %d..%d in %q", tk.Start, tk.End, s)
+		if got, want := plain.Cut(s), gseCut(s); !slices.Equal(got, want) {
+			t.Fatalf("Cut(%q) = %q, gse's Segment %q", s, got, want)
+		}
+		for _, seg := range []*Segmenter{plain, user} {
+			pieces := seg.Cut(s)
+			if strings.Join(pieces, "") != s {
+				t.Fatalf("pieces %q do not join to %q", pieces, s)
 			}
-			if string(tk.Term) != s[tk.Start:tk.End] {
-				t.Fatalf("words: term %q at %d..%d, text there %q", tk.Term, tk.Start, tk.End, s[tk.Start:tk.End])
+			list := seg.WordList(s)
+			toks := words.Analyze([]byte(list))
+			var want []string
+			for _, p := range pieces {
+				if isWordToken(p) {
+					want = append(want, p)
+				}
 			}
-			if tk.Position <= lastPos || tk.Start <= lastStart {
-				t.Fatalf("words: token %q does not advance (pos %d after %d)", tk.Term, tk.Position, lastPos)
+			if len(toks) != len(want) {
+				t.Fatalf("words of %q: %d tokens from %q, want %q", s, len(toks), list, want)
 			}
-			lastPos, lastStart = tk.Position, tk.Start
+			for i, tk := range toks {
+				if string(tk.Term) != want[i] || tk.Position != i+1 || list[tk.Start:tk.End] != want[i] {
+					t.Fatalf("words of %q: token %d is %q at %d (%d..%d), want %q at %d", s, i, tk.Term, tk.Position, tk.Start, tk.End, want[i], i+1)
+				}
+			}
 		}
 		rs := []rune(s)
-		toks := analyzer(t, BigramPositions).Analyze([]byte(s))
+		toks := bigrams.Analyze([]byte(s))
 		if want := max(len(rs)-1, 0); len(toks) != want {
 			t.Fatalf("bigrams: %d tokens for %d characters", len(toks), len(rs))
 		}

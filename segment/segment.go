@@ -1,17 +1,19 @@
-// Package segment cuts Chinese text into words and provides the bleve
-// analysis jianbao indexes with.
+// Package segment cuts Chinese text into dictionary words and provides the
+// bleve analysis jianbao indexes with.
 //
-// In: text already normalised by ingest.MatchText. Out: words (Cut) and
-// bleve token streams with 1-based positions, from two analyzers registered
-// in init under exported names: Words (gse dictionary words with their
-// exact UTF-8 byte offsets, for ranking) and BigramPositions (every pair of
-// adjacent characters, for exact substring candidates).
+// In: text already normalised by ingest.MatchText. Out: words (a
+// Segmenter's Cut and WordList) and bleve token streams with 1-based
+// positions from two stateless analyzers registered in init under exported
+// names: Words (a word list made by WordList, split at its spaces, for
+// ranking) and BigramPositions (every pair of adjacent characters, for
+// exact substring candidates).
 //
-// One gse segmenter is shared by the process and loaded on first use only,
-// from an embedded simplified-Chinese dictionary (gse's zh_s, entries of
-// frequency 16 and above), the domain dictionary dict/domain.txt and the
-// user words of the index in use (SetWords). A loaded segmenter is never
-// changed: new words make a new one.
+// A Segmenter is a value: the built-in dictionaries (gse's simplified
+// Chinese, entries of frequency 16 and above, and the domain dictionary
+// dict/domain.txt) and the user words it was made with. Each index makes
+// its own from the user words it keeps. The built-in dictionaries are
+// parsed once per process, on the first Cut of any Segmenter, and never
+// changed afterwards; a process that only searches never parses them.
 package segment
 
 import (
@@ -20,10 +22,12 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -44,12 +48,9 @@ var zhS string
 //go:embed dict/domain.txt
 var domain string
 
-var (
-	mu      sync.RWMutex   // guards seg and extra
-	seg     *gse.Segmenter // nil until loaded; read-only once loaded
-	extra   []Word         // the user words, in order
-	loadCnt int            // how many times the dictionary was loaded (tests)
-)
+// minFreq is the lowest frequency of a dictionary word: gse drops the
+// entries below it (its MinTokenFreq), so user words are raised to it.
+const minFreq = 16
 
 // Word is one dictionary entry.
 type Word struct {
@@ -65,8 +66,9 @@ const DefaultFreq = 3000
 // optionally followed by a frequency and a part of speech, separated by
 // white space; blank lines and lines starting with "#" are skipped. A word
 // without a frequency gets DefaultFreq. The error names the first bad line.
+// A dictionary without words gives an empty, non-nil slice.
 func ParseDict(src string) ([]Word, error) {
-	var words []Word
+	words := []Word{}
 	sc := bufio.NewScanner(strings.NewReader(src))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	line := 0
@@ -98,89 +100,244 @@ func ParseDict(src string) ([]Word, error) {
 	return words, nil
 }
 
-// SetWords makes words the user words of the shared segmenter, in place of
-// those set before: an index sets its own when it is opened, so that
-// reindexing with another dictionary does not keep the old one's words.
-// Setting the words it has costs nothing; other words are loaded with the
-// dictionary on next use.
-func SetWords(words []Word) {
-	mu.Lock()
-	defer mu.Unlock()
-	if slices.Equal(extra, words) {
-		return
-	}
-	extra = slices.Clone(words)
-	seg = nil
+// Segmenter cuts text into words with the built-in dictionaries and its
+// user words. It is made by New, never changes, and may be used by several
+// goroutines at once.
+type Segmenter struct {
+	words []Word
+	user  *dictionary // the user words; nil for none
+	used  atomic.Bool // the built-in dictionaries were asked for (Loaded)
 }
 
-// Loaded reports whether the shared segmenter has been loaded. A process
-// that only answers queries never needs it.
-func Loaded() bool {
-	mu.RLock()
-	defer mu.RUnlock()
-	return seg != nil
+// New returns a Segmenter with words as user words. A user word counts
+// as a word of the dictionary with its frequency (at least 16; a single
+// character has 2, as gse gives it); a word that the built-in dictionaries
+// have too keeps the higher of the two frequencies. Making a Segmenter
+// costs microseconds for a few hundred user words: the built-in
+// dictionaries are shared. It is an error for a word to be empty, not
+// valid UTF-8, or to hold white space.
+func New(words []Word) (*Segmenter, error) {
+	s := &Segmenter{words: slices.Clone(words)}
+	if len(words) == 0 {
+		return s, nil
+	}
+	var split gse.Segmenter // gse's default splitting, as the built-in dictionary's
+	d := &dictionary{dict: gse.NewDict(), info: make(map[*gse.Token]tokenInfo, len(words))}
+	for _, w := range words {
+		if w.Text == "" || !utf8.ValidString(w.Text) || strings.ContainsFunc(w.Text, unicode.IsSpace) {
+			return nil, fmt.Errorf("user word %q: not a word (empty, white space or not UTF-8)", w.Text)
+		}
+		f := max(w.Freq, minFreq)
+		if utf8.RuneCountInString(w.Text) == 1 {
+			f = 2
+		}
+		if err := d.dict.AddToken(split.ToToken(w.Text, f, w.Pos)); err != nil {
+			return nil, fmt.Errorf("user word %q: %w", w.Text, err)
+		}
+	}
+	if err := d.index(); err != nil {
+		return nil, err
+	}
+	s.user = d
+	return s, nil
 }
 
-// load returns the shared segmenter, loading it if it is not loaded.
-func load() *gse.Segmenter {
-	mu.RLock()
-	s := seg
-	mu.RUnlock()
-	if s != nil {
-		return s
+// Words returns the user words of s.
+func (s *Segmenter) Words() []Word { return slices.Clone(s.words) }
+
+// Loaded reports whether s has needed the built-in dictionaries: an index
+// that only answers queries never does.
+func (s *Segmenter) Loaded() bool { return s.used.Load() }
+
+// Load loads the built-in dictionaries now, if this process has not: a
+// writer that will need them can load them while it does other work.
+func (s *Segmenter) Load() {
+	s.used.Store(true)
+	builtin()
+}
+
+// Cut splits text into words. The words concatenate back to text exactly:
+// each is text's own bytes, whatever case the dictionary matched them in.
+func (s *Segmenter) Cut(text string) []string {
+	if text == "" {
+		return nil
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if seg != nil {
-		return seg
+	ends := s.cut(text)
+	out := make([]string, len(ends))
+	start := 0
+	for i, end := range ends {
+		out[i] = text[start:end]
+		start = end
 	}
-	// Offsets are computed as a running sum of the pieces, which holds only
-	// when gse does not lower-case them.
-	gse.ToLower = false
-	s = &gse.Segmenter{SkipLog: true, NotLoadHMM: true, MinTokenFreq: 16}
+	return out
+}
+
+// WordList returns the words of text that contain a letter or a digit,
+// in order, each followed by a space: the value of an index's word field,
+// which the Words analyzer splits into the same words. No word holds a
+// space: text cut is normalised text, whose only white space is the space
+// between Latin words, and no dictionary word holds one.
+func (s *Segmenter) WordList(text string) string {
+	if text == "" {
+		return ""
+	}
 	var b strings.Builder
-	b.Grow(len(zhS) + len(domain) + 64*len(extra))
+	b.Grow(len(text) + len(text)/4)
+	start := 0
+	for _, end := range s.cut(text) {
+		if w := text[start:end]; isWordToken(w) {
+			b.WriteString(w)
+			b.WriteByte(wordSep)
+		}
+		start = end
+	}
+	return b.String()
+}
+
+// cut returns the byte offsets at which the words of text end, the last
+// being len(text). It is gse's shortest path (Segmenter.Segment: each word
+// costs log2 of the total frequency over its own; a character that starts
+// no dictionary word costs 32) over two dictionaries, the built-in and the
+// user words.
+func (s *Segmenter) cut(text string) []int {
+	s.used.Store(true)
+	b := builtin()
+	units := b.split.SplitTextToWords([]byte(text))
+	n := len(units)
+	// off[i] is where units[i] starts in text: gse lower-cases Latin
+	// letters (its global ToLower, left as it is) without changing a byte
+	// count, so offsets into text hold whatever the case.
+	off := make([]int, n+1)
+	for i, u := range units {
+		off[i+1] = off[i] + len(u)
+	}
+	if off[n] != len(text) {
+		// Not expected: every byte of text is in one unit.
+		return []int{len(text)}
+	}
+	total := b.total
+	dicts := []*dictionary{b.dictionary}
+	if s.user != nil {
+		total += s.user.total
+		dicts = append(dicts, s.user)
+	}
+	logTotal := float32(math.Log2(total))
+	type jump struct {
+		dist  float32 // of the shortest path to the end of this unit
+		units int     // of the last word of that path
+	}
+	jumps := make([]jump, n)
+	maxLen := 0
+	for _, d := range dicts {
+		maxLen = max(maxLen, d.dict.MaxTokenLen())
+	}
+	found := make([]*gse.Token, maxLen)
+	update := func(at int, dist float32, units int) {
+		if j := &jumps[at]; j.dist == 0 || j.dist > dist {
+			j.dist, j.units = dist, units
+		}
+	}
+	for cur := range n {
+		var base float32
+		if cur > 0 {
+			base = jumps[cur-1].dist
+		}
+		single := false
+		for _, d := range dicts {
+			k := d.dict.LookupTokens(units[cur:min(cur+d.dict.MaxTokenLen(), n)], found)
+			for _, t := range found[:k] {
+				in := d.info[t]
+				update(cur+in.units-1, base+(logTotal-in.logFreq), in.units) // as gse rounds
+				single = single || in.units == 1
+			}
+		}
+		if !single {
+			update(cur, base+32, 1)
+		}
+	}
+	count := 0
+	for at := n - 1; at >= 0; at -= jumps[at].units {
+		count++
+	}
+	ends := make([]int, count)
+	for at := n - 1; at >= 0; at -= jumps[at].units {
+		count--
+		ends[count] = off[at+1]
+	}
+	return ends
+}
+
+// wordSep ends each word of a WordList.
+const wordSep = ' '
+
+// dictionary is a gse dictionary with what cut needs of each token.
+type dictionary struct {
+	dict  *gse.Dictionary
+	info  map[*gse.Token]tokenInfo
+	total float64 // the sum of the frequencies (gse's TotalFreq)
+}
+
+// tokenInfo is what cut needs of a dictionary token.
+type tokenInfo struct {
+	units   int     // its length in gse's units (a character, or a run of Latin letters and digits)
+	logFreq float32 // log2 of its frequency
+}
+
+// index fills d.info and d.total from d.dict.
+func (d *dictionary) index() error {
+	var split gse.Segmenter
+	d.info = make(map[*gse.Token]tokenInfo, d.dict.NumTokens())
+	d.total = d.dict.TotalFreq()
+	for i := range d.dict.Tokens {
+		t := &d.dict.Tokens[i]
+		units := len(split.SplitTextToWords([]byte(t.Text())))
+		if units == 0 || t.Freq() <= 0 {
+			return fmt.Errorf("dictionary word %q: empty or without a frequency", t.Text())
+		}
+		d.info[t] = tokenInfo{units: units, logFreq: float32(math.Log2(t.Freq()))}
+	}
+	return nil
+}
+
+// builtinDict is the built-in dictionaries, loaded.
+type builtinDict struct {
+	*dictionary
+	split *gse.Segmenter // splits text into units as the dictionary's words were
+}
+
+// builtin returns the built-in dictionaries, parsing them on the first
+// call in the process (about half a second). This package-level value is
+// immutable: sync.OnceValue builds it once and every Segmenter only reads
+// it.
+var builtin = sync.OnceValue(func() *builtinDict {
+	g := &gse.Segmenter{SkipLog: true, NotLoadHMM: true, MinTokenFreq: minFreq}
+	var b strings.Builder
+	b.Grow(len(zhS) + len(domain))
 	b.WriteString(zhS)
 	dw, err := ParseDict(domain)
 	if err != nil {
 		panic(fmt.Sprintf("segment: embedded domain dictionary: %v", err))
 	}
-	for _, w := range append(dw, extra...) {
-		fmt.Fprintf(&b, "%s %g %s\n", w.Text, max(w.Freq, 16), w.Pos)
+	for _, w := range dw {
+		fmt.Fprintf(&b, "%s %g %s\n", w.Text, max(w.Freq, minFreq), w.Pos)
 	}
-	if err := s.LoadDictStr(b.String()); err != nil {
+	if err := g.LoadDictStr(b.String()); err != nil {
 		panic(fmt.Sprintf("segment: load embedded dictionary: %v", err))
 	}
-	seg = s
-	loadCnt++
-	return s
-}
-
-// Preload loads the shared segmenter now, if it is not loaded: a writer
-// that will need it can load it while it does other work.
-func Preload() { load() }
-
-// Cut splits text into words, loading the shared segmenter on first use.
-// The words concatenate back to text exactly.
-func Cut(text string) []string {
-	if text == "" {
-		return nil
+	d := &dictionary{dict: g.Dict}
+	if err := d.index(); err != nil {
+		panic(fmt.Sprintf("segment: embedded dictionary: %v", err))
 	}
-	return load().Cut(text)
-}
-
-var (
-	versionOnce sync.Once
-	version     string
-)
+	return &builtinDict{dictionary: d, split: g}
+})
 
 // DictVersion identifies the built-in dictionaries (general and domain). An
 // index records it: words indexed with one dictionary are not those another
 // would give, so a change needs a reindex.
-func DictVersion() string {
-	versionOnce.Do(func() { version = dictVersion(zhS, domain) })
-	return version
-}
+func DictVersion() string { return dictVersionOnce() }
+
+// dictVersionOnce is DictVersion's value, computed once: immutable.
+var dictVersionOnce = sync.OnceValue(func() string { return dictVersion(zhS, domain) })
 
 // dictVersion names the dictionaries general and domain by their content.
 func dictVersion(general, domain string) string {

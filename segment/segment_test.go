@@ -1,8 +1,13 @@
 package segment
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-ego/gse"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -57,27 +62,37 @@ func TestGramAnalyzers(t *testing.T) {
 	}
 }
 
+// newSegmenter returns a Segmenter with words.
+func newSegmenter(t testing.TB, words ...Word) *Segmenter {
+	t.Helper()
+	s, err := New(words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestWordsAnalyzer(t *testing.T) {
 	tests := []struct {
 		in   string
 		want []tok
 	}{
-		// Repeated words keep their own offsets (gse's Analyze would give
-		// the first occurrence's); punctuation is not a word but moves the
-		// offsets.
+		// Repeated words are words each time; punctuation is not a word.
+		// Offsets are those in the word list.
 		{"海淀区文明办，海淀区文明办。", []tok{
-			{"海淀区", 0, 9, 1}, {"文明办", 9, 18, 2},
-			{"海淀区", 21, 30, 3}, {"文明办", 30, 39, 4}}},
-		{"垃圾分类垃圾分类", []tok{{"垃圾分类", 0, 12, 1}, {"垃圾分类", 12, 24, 2}}},
+			{"海淀区", 0, 9, 1}, {"文明办", 10, 19, 2},
+			{"海淀区", 20, 29, 3}, {"文明办", 30, 39, 4}}},
+		{"垃圾分类垃圾分类", []tok{{"垃圾分类", 0, 12, 1}, {"垃圾分类", 13, 25, 2}}},
 		{"新时代文明实践中心ABC与1500余人", []tok{
-			{"新时代文明实践中心", 0, 27, 1}, {"ABC", 27, 30, 2}, {"与", 30, 33, 3},
-			{"1500", 33, 37, 4}, {"余", 37, 40, 5}, {"人", 40, 43, 6}}},
+			{"新时代文明实践中心", 0, 27, 1}, {"ABC", 28, 31, 2}, {"与", 32, 35, 3},
+			{"1500", 36, 40, 4}, {"余", 41, 44, 5}, {"人", 45, 48, 6}}},
 		{"，。", []tok{}},
 	}
 	a := analyzer(t, Words)
+	s := newSegmenter(t)
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got := tokens(a.Analyze([]byte(tt.in)))
+			got := tokens(a.Analyze([]byte(s.WordList(tt.in))))
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %v, want %v", got, tt.want)
 			}
@@ -91,43 +106,107 @@ func TestWordsAnalyzer(t *testing.T) {
 }
 
 func TestCutDomainWords(t *testing.T) {
+	s := newSegmenter(t)
 	for _, w := range []string{"文明城区", "新时代文明实践", "垃圾分类", "石景山区", "首都精神文明办", "天安门地区文明委"} {
 		text := "本市推进" + w + "工作"
-		if got := Cut(text); !contains(got, w) {
+		if got := s.Cut(text); !slices.Contains(got, w) {
 			t.Errorf("Cut(%q) = %q, want the word %q", text, got, w)
 		}
 	}
 }
 
 func TestCutConcatenates(t *testing.T) {
-	text := "我市举办文明城区创建工作第一期培训班。ABC abc 2021年3月23日，（海淀区文明办）"
-	if got := strings.Join(Cut(text), ""); got != text {
+	text := "我市举办文明城区创建工作第一期培训班。ABC abc iPhone 2021年3月23日，（海淀区文明办）"
+	if got := strings.Join(newSegmenter(t).Cut(text), ""); got != text {
 		t.Errorf("pieces join to %q, want %q", got, text)
 	}
 }
 
-// TestSetWords: the user words set are words; words set before and not
-// again are not.
-func TestSetWords(t *testing.T) {
-	defer SetWords(nil)
+// TestCutLeavesGseAlone: cutting changes none of gse's package settings
+// (its ToLower applies to every gse user in the process).
+func TestCutLeavesGseAlone(t *testing.T) {
+	before := gse.ToLower
+	newSegmenter(t, Word{Text: "ABC中心", Freq: 100000}).Cut("组建ABC中心")
+	if gse.ToLower != before {
+		t.Errorf("gse.ToLower changed from %v to %v", before, gse.ToLower)
+	}
+}
+
+// TestCutMatchesGse: without user words a Segmenter cuts as gse's own
+// Segment does with the built-in dictionaries, on every sample bulletin.
+func TestCutMatchesGse(t *testing.T) {
+	files, err := filepath.Glob("../testdata/sample/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sample bulletins: %v", err)
+	}
+	s := newSegmenter(t)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if got, want := s.Cut(line), gseCut(line); !slices.Equal(got, want) {
+				t.Fatalf("%s: Cut(%q)\n= %q\nwant gse's %q", f, line, got, want)
+			}
+		}
+	}
+}
+
+// gseCut cuts text with gse's Segment over the built-in dictionaries,
+// taking each word from text at gse's offsets.
+func gseCut(text string) []string {
+	var out []string
+	for _, sg := range builtin().split.Segment([]byte(text)) {
+		out = append(out, text[sg.Start():sg.End()])
+	}
+	return out
+}
+
+// TestUserWords: a Segmenter's user words are words, and only its own:
+// Segmenters with other words, made before or after, keep theirs.
+func TestUserWords(t *testing.T) {
 	a, b := "街坊抗疫队", "楼门议事会"
 	text := "组建" + a + "伍和" + b + "伍"
-	if got := Cut(text); contains(got, a) || contains(got, b) {
+	none := newSegmenter(t)
+	if got := none.Cut(text); slices.Contains(got, a) || slices.Contains(got, b) {
 		t.Fatalf("already words: %q", got)
 	}
-	SetWords([]Word{{Text: a, Freq: 100000}})
-	if got := Cut(text); !contains(got, a) || contains(got, b) {
+	withA := newSegmenter(t, Word{Text: a, Freq: 100000})
+	withB := newSegmenter(t, Word{Text: b, Freq: 100000})
+	if got := withA.Cut(text); !slices.Contains(got, a) || slices.Contains(got, b) {
 		t.Errorf("with %s: Cut = %q", a, got)
 	}
-	SetWords([]Word{{Text: b, Freq: 100000}})
-	if got := Cut(text); contains(got, a) || !contains(got, b) {
-		t.Errorf("with %s in place of %s: Cut = %q", b, a, got)
+	if got := withB.Cut(text); slices.Contains(got, a) || !slices.Contains(got, b) {
+		t.Errorf("with %s: Cut = %q", b, got)
 	}
-	n := loadCnt
-	SetWords([]Word{{Text: b, Freq: 100000}})
-	Cut(text)
-	if loadCnt != n {
-		t.Errorf("setting the same words again loaded the dictionary again")
+	if got := none.Cut(text); slices.Contains(got, a) || slices.Contains(got, b) {
+		t.Errorf("without user words, after others were made: Cut = %q", got)
+	}
+	if got := withA.WordList(text); !strings.Contains(got, a+" ") {
+		t.Errorf("with %s: WordList = %q", a, got)
+	}
+	// A user word the built-in dictionary has: the higher frequency counts.
+	if got := newSegmenter(t, Word{Text: "文明", Freq: 1}).Cut("文明城区"); !slices.Equal(got, []string{"文明城区"}) {
+		t.Errorf("a rare user word 文明 changed the cut: %q", got)
+	}
+	for _, bad := range []string{"", "两个 词", "\xff"} {
+		if _, err := New([]Word{{Text: bad}}); err == nil {
+			t.Errorf("New with the word %q: no error", bad)
+		}
+	}
+}
+
+// TestLoaded: a Segmenter loads the built-in dictionaries only when it
+// cuts (or is told to load).
+func TestLoaded(t *testing.T) {
+	s := newSegmenter(t, Word{Text: "街坊议事厅", Freq: 100000})
+	if s.Loaded() {
+		t.Fatal("a new Segmenter has loaded the dictionaries")
+	}
+	s.WordList("文明")
+	if !s.Loaded() {
+		t.Error("cutting did not count as loading")
 	}
 }
 
@@ -137,6 +216,9 @@ func TestParseDict(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Word{{"文明城区", 100, "n"}, {"志愿者", DefaultFreq, ""}}
+	if empty, err := ParseDict("# none\n"); err != nil || empty == nil || len(empty) != 0 {
+		t.Errorf("a dictionary without words: %#v, %v; want an empty, non-nil list", empty, err)
+	}
 	if len(words) != len(want) || words[0] != want[0] || words[1] != want[1] {
 		t.Errorf("got %+v, want %+v", words, want)
 	}
@@ -178,13 +260,4 @@ func TestDictVersion(t *testing.T) {
 			t.Errorf("%s: the version stays %s", name, v)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -45,6 +45,6 @@ require (
 	github.com/spf13/pflag v1.0.9
 	github.com/vcaesar/cedar v0.20.2 // indirect
 	go.etcd.io/bbolt v1.4.0
-	golang.org/x/sys v0.45.0 // indirect
+	golang.org/x/sys v0.45.0
 	google.golang.org/protobuf v1.36.6 // indirect
 )

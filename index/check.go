@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -200,24 +200,49 @@ func checkSegment(path string) error {
 	return nil
 }
 
-// asyncErrors routes the errors that scorch meets in its background work
-// (persisting, merging) to the Index whose store they concern: store
-// directory → chan error, while Index.compact waits.
-var asyncErrors sync.Map
-
-func init() {
-	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = func(err error, path string) {
-		if ch, ok := asyncErrors.Load(filepath.Clean(path)); ok {
-			select {
-			case ch.(chan error) <- err:
-			default:
-			}
-		}
+// backgroundFailures returns how many times scorch's background work on s
+// (persisting, merging, cleaning up) has failed. scorch would report each
+// failure to a callback, but names the callback by a key of a registry that
+// is a package map, read-only after init: reaching the Index from it would
+// take a table of open indexes in a package variable. Index.compact watches
+// this counter instead.
+func backgroundFailures(s *scorch.Scorch) uint64 {
+	st, ok := s.Stats().(*scorch.Stats)
+	if !ok {
+		return 0
 	}
+	return atomic.LoadUint64(&st.TotOnErrors)
 }
 
-// asyncErrorCallback is the name of the callback in scorch's registry.
-const asyncErrorCallback = "jianbao"
+// probeBytes is what storeWriteError writes: about a small segment.
+const probeBytes = 256 << 10
+
+// storeWriteError tells why scorch could not write to the store of dir,
+// which its failure counter does not: it writes and syncs a file of
+// probeBytes there, and returns the error of that (a full disk, a
+// read-only file system), or errBackground when the write succeeds.
+func storeWriteError(dir string) error {
+	f, err := os.CreateTemp(filepath.Join(dir, "store"), "probe-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(make([]byte, probeBytes))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return errBackground
+}
+
+// errBackground reports a failure of scorch's background work whose cause
+// storeWriteError could not find.
+var errBackground = errors.New("persisting the merged segments failed")
 
 // hasSegments reports whether the store of dir holds segment files.
 func hasSegments(dir string) bool {

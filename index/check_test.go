@@ -69,3 +69,22 @@ func TestDamagedRootPage(t *testing.T) {
 	}
 	t.Logf("%d pages of root.bolt, %d opens reported damage", len(root)/pageSize, damaged)
 }
+
+// TestStoreWriteError: the cause of a background failure is the error of
+// writing to the store, or errBackground when writing works; the probe
+// leaves nothing behind.
+func TestStoreWriteError(t *testing.T) {
+	dir := t.TempDir()
+	if err := storeWriteError(dir); err == nil || errors.Is(err, errBackground) {
+		t.Errorf("no store: %v, want the error of creating a file in it", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "store"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := storeWriteError(dir); !errors.Is(err, errBackground) {
+		t.Errorf("a writable store: %v, want errBackground", err)
+	}
+	if left, _ := os.ReadDir(filepath.Join(dir, "store")); len(left) != 0 {
+		t.Errorf("the probe left %v", left)
+	}
+}

@@ -190,7 +190,7 @@ func open(dir string, opts Options, checkVersion bool) (*Index, error) {
 // config is the scorch configuration: a bolt timeout so that a lock we did
 // not see (another Index of this process) fails instead of hanging.
 func config(readOnly bool) map[string]any {
-	return map[string]any{"bolt_timeout": "2s", "read_only": readOnly, "asyncErrorCallbackName": asyncErrorCallback}
+	return map[string]any{"bolt_timeout": "2s", "read_only": readOnly}
 }
 
 func (ix *Index) create(words []segment.Word) error {

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -599,17 +600,18 @@ func (ix *Index) compact(ctx context.Context) error {
 	merged := make(chan error, 1)
 	mctx := context.WithValue(ctx, mergeDoneKey, merged)
 	// A merge whose result cannot be persisted (a full disk) leaves the
-	// persister retrying: its errors come through the async callback.
-	background := make(chan error, 1)
-	key := filepath.Join(ix.dir, "store")
-	asyncErrors.Store(key, background)
-	defer asyncErrors.Delete(key)
+	// persister retrying: its failures are counted.
+	failures := backgroundFailures(s)
+	poll := time.NewTicker(50 * time.Millisecond)
+	defer poll.Stop()
 	done := make(chan error, 1)
 	go func() { done <- s.ForceMerge(mctx, &opts) }()
 	for {
 		select {
-		case err := <-background:
-			return fmt.Errorf("merge segments of index %s: %w", ix.dir, err)
+		case <-poll.C:
+			if backgroundFailures(s) > failures {
+				return fmt.Errorf("merge segments of index %s: %w", ix.dir, storeWriteError(ix.dir))
+			}
 		case err := <-done:
 			if err != nil {
 				ix.log.Info("merge segments", "err", err)

@@ -309,7 +309,10 @@ type builtinDict struct {
 // call in the process (about half a second). This package-level value is
 // immutable: sync.OnceValue builds it once and every Segmenter only reads
 // it.
-var builtin = sync.OnceValue(func() *builtinDict {
+var builtin = sync.OnceValue(loadBuiltin)
+
+// loadBuiltin parses the built-in dictionaries.
+func loadBuiltin() *builtinDict {
 	g := &gse.Segmenter{SkipLog: true, NotLoadHMM: true, MinTokenFreq: minFreq}
 	var b strings.Builder
 	b.Grow(len(zhS) + len(domain))
@@ -329,7 +332,7 @@ var builtin = sync.OnceValue(func() *builtinDict {
 		panic(fmt.Sprintf("segment: embedded dictionary: %v", err))
 	}
 	return &builtinDict{dictionary: d, split: g}
-})
+}
 
 // DictVersion identifies the built-in dictionaries (general and domain). An
 // index records it: words indexed with one dictionary are not those another

@@ -10,10 +10,12 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
 )
 
 // Checks of an index directory before bleve opens it. bleve does not fail
@@ -218,11 +220,15 @@ func backgroundFailures(s *scorch.Scorch) uint64 {
 const probeBytes = 256 << 10
 
 // storeWriteError tells why scorch could not write to the store of dir,
-// which its failure counter does not: it writes and syncs a file of
-// probeBytes there, and returns the error of that (a full disk, a
-// read-only file system), or errBackground when the write succeeds.
+// which its failure counter does not. It writes and syncs a file of
+// probeBytes there and returns the error of that (a full disk, a
+// read-only file system). When that works but the disk has less room than
+// the segments of the store take (what a merge of them writes, at most),
+// the disk was full for the merge: an error wrapping syscall.ENOSPC.
+// Otherwise errBackground.
 func storeWriteError(dir string) error {
-	f, err := os.CreateTemp(filepath.Join(dir, "store"), "probe-*.tmp")
+	store := filepath.Join(dir, "store")
+	f, err := os.CreateTemp(store, "probe-*.tmp")
 	if err != nil {
 		return err
 	}
@@ -237,7 +243,26 @@ func storeWriteError(dir string) error {
 	if err != nil {
 		return err
 	}
+	var st unix.Statfs_t
+	if err := unix.Statfs(store, &st); err == nil {
+		free := st.Bavail * uint64(st.Bsize)
+		if need := segmentBytes(store); free < need {
+			return fmt.Errorf("%w: %d KiB free, where the segments to merge take %d KiB", syscall.ENOSPC, free>>10, need>>10)
+		}
+	}
 	return errBackground
+}
+
+// segmentBytes returns the size of the segment files in store.
+func segmentBytes(store string) uint64 {
+	segs, _ := filepath.Glob(filepath.Join(store, "*.zap")) // a bad pattern is impossible
+	var n uint64
+	for _, p := range segs {
+		if st, err := os.Stat(p); err == nil {
+			n += uint64(st.Size())
+		}
+	}
+	return n
 }
 
 // errBackground reports a failure of scorch's background work whose cause

@@ -7,7 +7,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestDamagedRootPage overwrites each page of an index's root.bolt in
@@ -86,5 +90,21 @@ func TestStoreWriteError(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(filepath.Join(dir, "store")); len(left) != 0 {
 		t.Errorf("the probe left %v", left)
+	}
+	// Segments larger than the room left (a sparse file takes none): the
+	// disk was too full to merge them.
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	seg := filepath.Join(dir, "store", "000000000001.zap")
+	if err := os.WriteFile(seg, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(seg, int64(st.Bavail*uint64(st.Bsize))+1<<30); err != nil {
+		t.Skipf("no sparse file as large as the free space: %v", err)
+	}
+	if err := storeWriteError(dir); !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "no space left on device") {
+		t.Errorf("segments larger than the free space: %v, want ENOSPC", err)
 	}
 }

@@ -187,8 +187,9 @@ func open(dir string, opts Options, checkVersion bool) (*Index, error) {
 	return ix, nil
 }
 
-// config is the scorch configuration: a bolt timeout so that a lock we did
-// not see (another Index of this process) fails instead of hanging.
+// config is the scorch configuration: a bolt timeout so that a bolt lock
+// taken past jianbao's own (a process that does not lock jianbao.lock)
+// fails instead of hanging.
 func config(readOnly bool) map[string]any {
 	return map[string]any{"bolt_timeout": "2s", "read_only": readOnly}
 }

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,9 +26,7 @@ func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
 	}()
 	words := opts.Words
 	if words == nil {
-		if _, stored, err := old.meta(); err == nil || errors.As(err, new(*VersionError)) {
-			words = stored
-		}
+		words = old.seg.Words() // the words the old index was made with
 	}
 	tmp := filepath.Clean(dir) + ".reindex"
 	if err := os.RemoveAll(tmp); err != nil {

@@ -54,6 +54,10 @@ type Theme struct {
 	// of B decides on its own, like a strong phrase (清理 and 楼道 in
 	// 组织居民清理楼道堆物 is environment work; neither word is alone).
 	Near []Near `toml:"near"`
+
+	// supers maps each phrase of the theme's rules to the longer phrases
+	// of its rules that contain it.
+	supers map[string][]string
 }
 
 // Near is a rule of two phrase lists that must meet in one sentence.
@@ -130,6 +134,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 				}
 			}
 		}
+		th.supers = supersOf(th.words())
 	}
 	for j, p := range t.Ignore {
 		if t.Ignore[j] = MatchText(p); t.Ignore[j] == "" {
@@ -160,6 +165,29 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 	sum := sha256.Sum256(data)
 	t.Digest = hex.EncodeToString(sum[:8])
 	return &t, nil
+}
+
+// words returns the phrases of th's rules: any, strong, all and near.
+func (th *Theme) words() []string {
+	w := slices.Concat(th.Any, th.Strong, th.All)
+	for _, n := range th.Near {
+		w = append(w, n.A...)
+		w = append(w, n.B...)
+	}
+	return w
+}
+
+// supersOf maps each phrase to the longer phrases of words that contain it.
+func supersOf(words []string) map[string][]string {
+	m := map[string][]string{}
+	for _, p := range words {
+		for _, q := range words {
+			if len(q) > len(p) && strings.Contains(q, p) && !slices.Contains(m[p], q) {
+				m[p] = append(m[p], q)
+			}
+		}
+	}
+	return m
 }
 
 // lists returns every phrase list of th, near rules' too.
@@ -323,72 +351,51 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 	return o
 }
 
-// themeSpans are the spans in a text that decide, for one theme, whether
-// an occurrence of a phrase counts.
-type themeSpans struct {
-	ignored [][2]int // the theme's ignore phrases
-	words   [][2]int // the theme's own phrases, of every rule
+// counts reports whether the occurrence of phrase p at byte offset i
+// counts for th: not inside an ignored phrase of the taxonomy or of th
+// (ignored, th's ignore spans), nor inside a longer phrase of th (志愿 in
+// 志愿服务 is that phrase, and counts as it does: not at all where 志愿服务
+// stands in an enumeration), nor, for th's unlisted phrases, in an
+// enumeration.
+func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool {
+	end := i + len(p)
+	for _, spans := range [2][][2]int{o.ignored, ignored} {
+		for _, s := range spans {
+			if i >= s[0] && end <= s[1] {
+				return false
+			}
+		}
+	}
+	for _, q := range th.supers[p] {
+		for _, j := range o.at[q] {
+			if j <= i && end <= j+len(q) {
+				return false
+			}
+		}
+	}
+	return !slices.Contains(th.Unlisted, p) || !enumerated(o.text, i, end)
 }
 
-// valid returns the offsets of phrase p that count for th: not inside an
-// ignored phrase of the taxonomy or of th, nor inside a longer phrase of th
-// (志愿 in 志愿服务 is that phrase, and counts as it does: not at all where
-// 志愿服务 stands in an enumeration), nor, for th's unlisted phrases, in an
-// enumeration.
-func (o *occurrences) valid(th *Theme, own *themeSpans, p string) []int {
-	at := o.at[p]
-	if len(at) == 0 {
-		return nil
-	}
+// valid returns the offsets of phrase p that count for th.
+func (o *occurrences) valid(th *Theme, ignored [][2]int, p string) []int {
 	var out []int
-	for _, i := range at {
-		end := i + len(p)
-		inside := func(spans [][2]int) bool {
-			for _, s := range spans {
-				if i >= s[0] && end <= s[1] {
-					return true
-				}
-			}
-			return false
+	for _, i := range o.at[p] {
+		if o.counts(th, ignored, p, i) {
+			out = append(out, i)
 		}
-		if inside(o.ignored) || inside(own.ignored) {
-			continue
-		}
-		if slices.ContainsFunc(own.words, func(s [2]int) bool { return s[1]-s[0] > len(p) && i >= s[0] && end <= s[1] }) {
-			continue
-		}
-		if slices.Contains(th.Unlisted, p) && enumerated(o.text, i, end) {
-			continue
-		}
-		out = append(out, i)
 	}
 	return out
 }
 
-// spansOf returns the spans of th's ignore phrases and of its own phrases
-// in the text.
-func (o *occurrences) spansOf(th *Theme) *themeSpans {
-	var sp themeSpans
+// ignoredBy returns the spans of th's ignore phrases in the text.
+func (o *occurrences) ignoredBy(th *Theme) [][2]int {
+	var own [][2]int
 	for _, q := range th.Ignore {
 		for _, j := range o.at[q] {
-			sp.ignored = append(sp.ignored, [2]int{j, j + len(q)})
+			own = append(own, [2]int{j, j + len(q)})
 		}
 	}
-	add := func(list []string) {
-		for _, q := range list {
-			for _, j := range o.at[q] {
-				sp.words = append(sp.words, [2]int{j, j + len(q)})
-			}
-		}
-	}
-	add(th.Any)
-	add(th.Strong)
-	add(th.All)
-	for _, n := range th.Near {
-		add(n.A)
-		add(n.B)
-	}
-	return &sp
+	return own
 }
 
 // enumerated reports whether text[i:end] is an item of an enumeration: a
@@ -439,7 +446,8 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 	if len(th.Near) == 0 || len(o.at) == 0 {
 		return nil
 	}
-	var own *themeSpans
+	var own [][2]int
+	ownDone := false
 	var rs []Reason
 	for _, n := range th.Near {
 		var first Reason
@@ -452,8 +460,8 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 				if len(o.at[b]) == 0 {
 					continue
 				}
-				if own == nil {
-					own = o.spansOf(th)
+				if !ownDone {
+					own, ownDone = o.ignoredBy(th), true
 				}
 				for _, i := range o.valid(th, own, a) {
 					for _, j := range o.valid(th, own, b) {
@@ -513,11 +521,17 @@ func (o *occurrences) countsInto(c map[string]int, th *Theme) map[string]int {
 	if len(o.at) == 0 {
 		return c
 	}
-	own := o.spansOf(th)
+	own := o.ignoredBy(th)
 	for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not} {
 		for _, p := range list {
 			if _, done := c[p]; !done && len(o.at[p]) > 0 {
-				c[p] = len(o.valid(th, own, p))
+				n := 0
+				for _, i := range o.at[p] {
+					if o.counts(th, own, p, i) {
+						n++
+					}
+				}
+				c[p] = n
 			}
 		}
 	}
@@ -527,7 +541,7 @@ func (o *occurrences) countsInto(c map[string]int, th *Theme) map[string]int {
 // context returns the first occurrence of phrase that counts for th with
 // up to n characters either side, the phrase marked with 【】.
 func (o *occurrences) context(th *Theme, phrase string, n int) string {
-	v := o.valid(th, o.spansOf(th), phrase)
+	v := o.valid(th, o.ignoredBy(th), phrase)
 	if len(v) == 0 {
 		return ""
 	}

@@ -475,7 +475,7 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 						if len(sentences) == 0 {
 							first = Reason{Theme: th.Name, Rule: "near", Phrase: a + "…" + b}
 							if explain {
-								first.Context = o.around(min(i, j), max(i+len(a), j+len(b)), 12)
+								first.Context = o.around([2]int{i, i + len(a)}, [2]int{j, j + len(b)}, 12)
 							}
 						}
 						sentences = append(sentences, s)
@@ -494,10 +494,13 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 	return rs
 }
 
-// around returns text[i:end] with up to n characters either side, within
-// its sentence.
-func (o *occurrences) around(i, end, n int) string {
-	s := o.sentence(i)
+// around returns the sentence text around two spans x and y that do not
+// overlap, each marked with 【】, with up to n characters either side.
+func (o *occurrences) around(x, y [2]int, n int) string {
+	if y[0] < x[0] {
+		x, y = y, x
+	}
+	s := o.sentence(x[0])
 	lo, hi := 0, len(o.text)
 	if s > 0 {
 		lo = o.stops[s-1]
@@ -507,11 +510,12 @@ func (o *occurrences) around(i, end, n int) string {
 	if s < len(o.stops) {
 		hi = o.stops[s]
 	}
-	before := []rune(o.text[lo:i])
-	after := []rune(o.text[end:hi])
+	before := []rune(o.text[lo:x[0]])
+	after := []rune(o.text[y[1]:hi])
 	before = before[max(0, len(before)-n):]
 	after = after[:min(len(after), n)]
-	return strings.ReplaceAll(string(before)+"【"+o.text[i:end]+"】"+string(after), "\n", " ")
+	t := string(before) + "【" + o.text[x[0]:x[1]] + "】" + o.text[x[1]:y[0]] + "【" + o.text[y[0]:y[1]] + "】" + string(after)
+	return strings.ReplaceAll(t, "\n", " ")
 }
 
 // countsInto clears c and fills it with the occurrences that count for th,

@@ -185,10 +185,14 @@ func TestTaxonomyContext(t *testing.T) {
 	rs = tax.Explain("社区开会。居民们一起清理楼道里的杂物；物业清扫了杂物。")
 	want := []Reason{
 		{Theme: "环境", Rule: "any", Phrase: "楼道", Count: 1, Context: "社区开会。居民们一起清理【楼道】里的杂物;物业清扫了杂物"},
-		{Theme: "环境", Rule: "near", Phrase: "清理…楼道", Count: 2, Context: "居民们一起【清理楼道】里的杂物"},
+		{Theme: "环境", Rule: "near", Phrase: "清理…楼道", Count: 2, Context: "居民们一起【清理】【楼道】里的杂物"},
 	}
 	if !slices.Equal(rs, want) {
 		t.Errorf("Explain near:\n got %+v\nwant %+v", rs, want)
+	}
+	rs = tax.Explain("楼道里的杂物和旧家具都由居民自己动手清理了")
+	if len(rs) != 2 || rs[1].Phrase != "清理…楼道" || rs[1].Context != "【楼道】里的杂物和旧家具都由居民自己动手【清理】了" {
+		t.Errorf("Explain near, b before a: %+v", rs)
 	}
 }
 

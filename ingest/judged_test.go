@@ -333,9 +333,10 @@ func TestJudged(t *testing.T) {
 		t.Errorf("the newest held-out part has %d articles, want at least 50", len(held))
 	}
 	// The targets: organisations precision 0.90 and recall 0.80, themes
-	// precision and recall 0.93, districts 1.000. The floors are what the
-	// newest held-out part reached on first sight where that is below a
-	// target (see testdata/judged/README.md).
+	// precision and recall 0.93, districts 1.000. The newest held-out part
+	// (heldout-3) met them on first sight but for themes' recall, 0.833:
+	// that floor is what it reached, not the target, which is not met
+	// (see testdata/judged/README.md).
 	checks := []struct {
 		what      string
 		got, want float64
@@ -343,7 +344,7 @@ func TestJudged(t *testing.T) {
 		{"organisations precision", sh.orgs.precision(), 0.90},
 		{"organisations recall", sh.orgs.recall(), 0.80},
 		{"themes precision", sh.themes.precision(), 0.93},
-		{"themes recall", sh.themes.recall(), 0.86},
+		{"themes recall", sh.themes.recall(), 0.83},
 		{"district precision", sh.district.precision(), 1},
 		{"district recall", sh.district.recall(), 1},
 		{"districts_mentioned precision", sh.mentioned.precision(), 1},

@@ -30,7 +30,30 @@ type Taxonomy struct {
 	// digest, so an index can tell that its tags are stale.
 	Digest string `toml:"-"`
 
-	phrases *gazetteer // every phrase of every rule
+	phrases *gazetteer       // every phrase of every rule
+	users   map[string][]int // phrase → the themes whose rules count it
+	// starts has a bit set for the hash of the first two runes of each
+	// phrase (and of a one-rune phrase's rune twice): most places in a text
+	// where a phrase's first rune stands start none, and a bit test rules
+	// them out before the first rune's phrases are compared.
+	starts [1 << 16 / 64]uint64
+}
+
+// startHash hashes the first two runes of a phrase into the bits of starts.
+func startHash(r1, r2 rune) uint32 {
+	return (uint32(r1)*0x9E3779B1 ^ uint32(r2)*0x85EBCA6B) >> 16
+}
+
+// mayStart reports whether a phrase may start at text[i:], whose first
+// rune r is n bytes long.
+func (t *Taxonomy) mayStart(text string, i int, r rune, n int) bool {
+	h := startHash(r, r)
+	if t.starts[h/64]&(1<<(h%64)) != 0 {
+		return true // a one-rune phrase
+	}
+	r2, _ := utf8.DecodeRuneInString(text[i+n:])
+	h = startHash(r, r2)
+	return t.starts[h/64]&(1<<(h%64)) != 0
 }
 
 // Theme is one theme and its match rules; see themes.toml for their meaning.
@@ -162,6 +185,23 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
+	for _, e := range entries {
+		r1, n := utf8.DecodeRuneInString(e.name)
+		r2 := r1
+		if n < len(e.name) {
+			r2, _ = utf8.DecodeRuneInString(e.name[n:])
+		}
+		h := startHash(r1, r2)
+		t.starts[h/64] |= 1 << (h % 64)
+	}
+	t.users = map[string][]int{}
+	for k := range t.Themes {
+		for _, p := range t.Themes[k].words() {
+			if u := t.users[p]; len(u) == 0 || u[len(u)-1] != k {
+				t.users[p] = append(u, k)
+			}
+		}
+	}
 	sum := sha256.Sum256(data)
 	t.Digest = hex.EncodeToString(sum[:8])
 	return &t, nil
@@ -214,9 +254,10 @@ func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
 	occ := t.occurrences(themeText(MatchText(text)))
 	c := map[string]int{}
+	touched := t.touched(occ)
 	for i := range t.Themes {
 		th := &t.Themes[i]
-		if th.matches(occ.countsInto(c, th), occ.near(th, false), nil) {
+		if touched[i] && th.matches(occ.countsInto(c, th), occ.near(th, false), nil) {
 			names = append(names, th.Name)
 		}
 	}
@@ -229,10 +270,11 @@ func (t *Taxonomy) Explain(text string) []Reason {
 	var reasons []Reason
 	norm := themeText(MatchText(text))
 	occ := t.occurrences(norm)
+	touched := t.touched(occ)
 	for i := range t.Themes {
 		var rs []Reason
 		th := &t.Themes[i]
-		if th.matches(occ.countsInto(map[string]int{}, th), occ.near(th, true), &rs) {
+		if touched[i] && th.matches(occ.countsInto(map[string]int{}, th), occ.near(th, true), &rs) {
 			for j := range rs {
 				if rs[j].Rule != "near" {
 					rs[j].Context = occ.context(th, rs[j].Phrase, 12)
@@ -242,6 +284,18 @@ func (t *Taxonomy) Explain(text string) []Reason {
 		}
 	}
 	return reasons
+}
+
+// touched reports, by theme, whether a phrase of its rules occurs in the
+// text: a theme that none of its phrases touches cannot match.
+func (t *Taxonomy) touched(o *occurrences) []bool {
+	touched := make([]bool, len(t.Themes))
+	for p := range o.at {
+		for _, k := range t.users[p] {
+			touched[k] = true
+		}
+	}
+	return touched
 }
 
 // themeText prepares normalised text for tagging: the titles of works in
@@ -337,7 +391,14 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 		if sentenceEnd(r) {
 			o.stops = append(o.stops, i)
 		}
-		for _, e := range t.phrases.candidates(r) {
+		cands := t.phrases.candidates(r)
+		if len(cands) == 0 {
+			continue
+		}
+		if _, n := utf8.DecodeRuneInString(text[i:]); !t.mayStart(text, i, r, n) {
+			continue
+		}
+		for _, e := range cands {
 			if strings.HasPrefix(text[i:], e.name) {
 				o.at[e.name] = append(o.at[e.name], i)
 			}

@@ -30,7 +30,30 @@ type Taxonomy struct {
 	// digest, so an index can tell that its tags are stale.
 	Digest string `toml:"-"`
 
-	phrases *gazetteer // every phrase of every rule
+	phrases *gazetteer       // every phrase of every rule
+	users   map[string][]int // phrase → the themes whose rules count it
+	// starts has a bit set for the hash of the first two runes of each
+	// phrase (and of a one-rune phrase's rune twice): most places in a text
+	// where a phrase's first rune stands start none, and a bit test rules
+	// them out before the first rune's phrases are compared.
+	starts [1 << 16 / 64]uint64
+}
+
+// startHash hashes the first two runes of a phrase into the bits of starts.
+func startHash(r1, r2 rune) uint32 {
+	return (uint32(r1)*0x9E3779B1 ^ uint32(r2)*0x85EBCA6B) >> 16
+}
+
+// mayStart reports whether a phrase may start at text[i:], whose first
+// rune r is n bytes long.
+func (t *Taxonomy) mayStart(text string, i int, r rune, n int) bool {
+	h := startHash(r, r)
+	if t.starts[h/64]&(1<<(h%64)) != 0 {
+		return true // a one-rune phrase
+	}
+	r2, _ := utf8.DecodeRuneInString(text[i+n:])
+	h = startHash(r, r2)
+	return t.starts[h/64]&(1<<(h%64)) != 0
 }
 
 // Theme is one theme and its match rules; see themes.toml for their meaning.
@@ -50,6 +73,20 @@ type Theme struct {
 	// Unlisted phrases do not count where they stand in an enumeration
 	// (文明校园 in 走进机关、文明校园、社区).
 	Unlisted []string `toml:"unlisted"`
+	// Near rules read a sentence: one that has a phrase of A and a phrase
+	// of B decides on its own, like a strong phrase (清理 and 楼道 in
+	// 组织居民清理楼道堆物 is environment work; neither word is alone).
+	Near []Near `toml:"near"`
+
+	// supers maps each phrase of the theme's rules to the longer phrases
+	// of its rules that contain it.
+	supers map[string][]string
+}
+
+// Near is a rule of two phrase lists that must meet in one sentence.
+type Near struct {
+	A []string `toml:"a"`
+	B []string `toml:"b"`
 }
 
 // DefaultTaxonomy returns the taxonomy embedded in jianbao (themes.toml).
@@ -99,8 +136,8 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 			return nil, fmt.Errorf("theme %d has no name", i+1)
 		case seen[th.Name]:
 			return nil, fmt.Errorf("theme %q is defined twice", th.Name)
-		case len(th.Any) == 0 && len(th.All) == 0 && len(th.Strong) == 0:
-			return nil, fmt.Errorf("theme %q has neither an any, a strong nor an all rule", th.Name)
+		case len(th.Any) == 0 && len(th.All) == 0 && len(th.Strong) == 0 && len(th.Near) == 0:
+			return nil, fmt.Errorf("theme %q has neither an any, a strong, an all nor a near rule", th.Name)
 		case th.Min < 0:
 			return nil, fmt.Errorf("theme %q: min must not be negative", th.Name)
 		}
@@ -108,43 +145,107 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		if th.Min == 0 {
 			th.Min = 1
 		}
-		for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted} {
+		for k, n := range th.Near {
+			if len(n.A) == 0 || len(n.B) == 0 {
+				return nil, fmt.Errorf("theme %q: near rule %d needs phrases in both a and b", th.Name, k+1)
+			}
+		}
+		for _, list := range th.lists() {
 			for j, p := range list {
 				if list[j] = MatchText(p); list[j] == "" {
 					return nil, fmt.Errorf("theme %q has an empty phrase", th.Name)
 				}
 			}
 		}
+		th.supers = supersOf(th.words())
 	}
 	for j, p := range t.Ignore {
 		if t.Ignore[j] = MatchText(p); t.Ignore[j] == "" {
 			return nil, errors.New("ignore has an empty phrase")
 		}
 	}
+	// Each phrase once: a phrase in two lists (志愿服务 is strong and
+	// unlisted) or two themes is one phrase, and each occurrence counts once.
 	var entries []entry
+	seenPhrase := map[string]bool{}
+	add := func(p string) {
+		if !seenPhrase[p] {
+			seenPhrase[p] = true
+			entries = append(entries, entry{p, p})
+		}
+	}
 	for _, th := range t.Themes {
-		for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted} {
+		for _, list := range th.lists() {
 			for _, p := range list {
-				entries = append(entries, entry{p, p})
+				add(p)
 			}
 		}
 	}
 	for _, p := range t.Ignore {
-		entries = append(entries, entry{p, p})
+		add(p)
 	}
 	t.phrases = newGazetteer(entries)
+	for _, e := range entries {
+		r1, n := utf8.DecodeRuneInString(e.name)
+		r2 := r1
+		if n < len(e.name) {
+			r2, _ = utf8.DecodeRuneInString(e.name[n:])
+		}
+		h := startHash(r1, r2)
+		t.starts[h/64] |= 1 << (h % 64)
+	}
+	t.users = map[string][]int{}
+	for k := range t.Themes {
+		for _, p := range t.Themes[k].words() {
+			if u := t.users[p]; len(u) == 0 || u[len(u)-1] != k {
+				t.users[p] = append(u, k)
+			}
+		}
+	}
 	sum := sha256.Sum256(data)
 	t.Digest = hex.EncodeToString(sum[:8])
 	return &t, nil
+}
+
+// words returns the phrases of th's rules: any, strong, all and near.
+func (th *Theme) words() []string {
+	w := slices.Concat(th.Any, th.Strong, th.All)
+	for _, n := range th.Near {
+		w = append(w, n.A...)
+		w = append(w, n.B...)
+	}
+	return w
+}
+
+// supersOf maps each phrase to the longer phrases of words that contain it.
+func supersOf(words []string) map[string][]string {
+	m := map[string][]string{}
+	for _, p := range words {
+		for _, q := range words {
+			if len(q) > len(p) && strings.Contains(q, p) && !slices.Contains(m[p], q) {
+				m[p] = append(m[p], q)
+			}
+		}
+	}
+	return m
+}
+
+// lists returns every phrase list of th, near rules' too.
+func (th *Theme) lists() [][]string {
+	l := [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted}
+	for _, n := range th.Near {
+		l = append(l, n.A, n.B)
+	}
+	return l
 }
 
 // Reason says why an article has a theme: which rule matched which phrase,
 // with the text around its first occurrence.
 type Reason struct {
 	Theme   string `json:"theme"`
-	Rule    string `json:"rule"` // "any", "strong" or "all"
-	Phrase  string `json:"phrase"`
-	Count   int    `json:"count"`   // occurrences of the phrase
+	Rule    string `json:"rule"`    // "any", "strong", "all" or "near"
+	Phrase  string `json:"phrase"`  // for a near rule the two phrases, "清理…楼道"
+	Count   int    `json:"count"`   // occurrences of the phrase; sentences for a near rule
 	Context string `json:"context"` // the first occurrence with up to 12 characters either side
 }
 
@@ -153,9 +254,11 @@ func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
 	occ := t.occurrences(themeText(MatchText(text)))
 	c := map[string]int{}
+	touched := t.touched(occ)
 	for i := range t.Themes {
-		if t.Themes[i].matches(occ.countsInto(c, &t.Themes[i]), nil) {
-			names = append(names, t.Themes[i].Name)
+		th := &t.Themes[i]
+		if touched[i] && th.matches(occ.countsInto(c, th), occ.near(th, false), nil) {
+			names = append(names, th.Name)
 		}
 	}
 	return names
@@ -167,17 +270,32 @@ func (t *Taxonomy) Explain(text string) []Reason {
 	var reasons []Reason
 	norm := themeText(MatchText(text))
 	occ := t.occurrences(norm)
+	touched := t.touched(occ)
 	for i := range t.Themes {
 		var rs []Reason
 		th := &t.Themes[i]
-		if th.matches(occ.countsInto(map[string]int{}, th), &rs) {
+		if touched[i] && th.matches(occ.countsInto(map[string]int{}, th), occ.near(th, true), &rs) {
 			for j := range rs {
-				rs[j].Context = occ.context(th, rs[j].Phrase, 12)
+				if rs[j].Rule != "near" {
+					rs[j].Context = occ.context(th, rs[j].Phrase, 12)
+				}
 			}
 			reasons = append(reasons, rs...)
 		}
 	}
 	return reasons
+}
+
+// touched reports, by theme, whether a phrase of its rules occurs in the
+// text: a theme that none of its phrases touches cannot match.
+func (t *Taxonomy) touched(o *occurrences) []bool {
+	touched := make([]bool, len(t.Themes))
+	for p := range o.at {
+		for _, k := range t.users[p] {
+			touched[k] = true
+		}
+	}
+	return touched
 }
 
 // themeText prepares normalised text for tagging: the titles of works in
@@ -254,12 +372,33 @@ type occurrences struct {
 	text    string
 	at      map[string][]int // phrase → byte offsets, overlapping ones too
 	ignored [][2]int         // the spans of the taxonomy's ignore phrases
+	stops   []int            // the offsets of the sentence ends, in order
+}
+
+// sentenceEnd reports whether r ends a sentence for near rules: a full
+// stop, a question or exclamation mark, a semicolon or a line break.
+func sentenceEnd(r rune) bool {
+	switch r {
+	case '。', '！', '？', '；', '!', '?', ';', '\n':
+		return true
+	}
+	return false
 }
 
 func (t *Taxonomy) occurrences(text string) *occurrences {
 	o := &occurrences{text: text, at: make(map[string][]int, 32)}
 	for i, r := range text {
-		for _, e := range t.phrases.candidates(r) {
+		if sentenceEnd(r) {
+			o.stops = append(o.stops, i)
+		}
+		cands := t.phrases.candidates(r)
+		if len(cands) == 0 {
+			continue
+		}
+		if _, n := utf8.DecodeRuneInString(text[i:]); !t.mayStart(text, i, r, n) {
+			continue
+		}
+		for _, e := range cands {
 			if strings.HasPrefix(text[i:], e.name) {
 				o.at[e.name] = append(o.at[e.name], i)
 			}
@@ -273,32 +412,38 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 	return o
 }
 
-// valid returns the offsets of phrase p that count for th: not inside an
-// ignored phrase of the taxonomy or of th (own, th's ignore spans), nor, for
-// th's unlisted phrases, in an enumeration.
-func (o *occurrences) valid(th *Theme, own [][2]int, p string) []int {
-	at := o.at[p]
-	if len(at) == 0 {
-		return nil
-	}
-	var out []int
-	for _, i := range at {
-		end := i + len(p)
-		inside := func(spans [][2]int) bool {
-			for _, s := range spans {
-				if i >= s[0] && end <= s[1] {
-					return true
-				}
+// counts reports whether the occurrence of phrase p at byte offset i
+// counts for th: not inside an ignored phrase of the taxonomy or of th
+// (ignored, th's ignore spans), nor inside a longer phrase of th (志愿 in
+// 志愿服务 is that phrase, and counts as it does: not at all where 志愿服务
+// stands in an enumeration), nor, for th's unlisted phrases, in an
+// enumeration.
+func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool {
+	end := i + len(p)
+	for _, spans := range [2][][2]int{o.ignored, ignored} {
+		for _, s := range spans {
+			if i >= s[0] && end <= s[1] {
+				return false
 			}
-			return false
 		}
-		if inside(o.ignored) || inside(own) {
-			continue
+	}
+	for _, q := range th.supers[p] {
+		for _, j := range o.at[q] {
+			if j <= i && end <= j+len(q) {
+				return false
+			}
 		}
-		if slices.Contains(th.Unlisted, p) && enumerated(o.text, i, end) {
-			continue
+	}
+	return !slices.Contains(th.Unlisted, p) || !enumerated(o.text, i, end)
+}
+
+// valid returns the offsets of phrase p that count for th.
+func (o *occurrences) valid(th *Theme, ignored [][2]int, p string) []int {
+	var out []int
+	for _, i := range o.at[p] {
+		if o.counts(th, ignored, p, i) {
+			out = append(out, i)
 		}
-		out = append(out, i)
 	}
 	return out
 }
@@ -315,18 +460,123 @@ func (o *occurrences) ignoredBy(th *Theme) [][2]int {
 }
 
 // enumerated reports whether text[i:end] is an item of an enumeration: a
-// 、 right before or after it, 等 after it, or quoted next to another
-// quoted item.
+// 、 right before or after it, 等 after it, or inside a quoted item next
+// to another quoted item (“垃圾分类”“文明礼让”等标语; the boards
+// “清朗网络空间”“网络文明志愿服务” of an exhibition).
 func enumerated(text string, i, end int) bool {
 	before, after := text[:i], text[end:]
-	if strings.HasPrefix(after, "”") && strings.HasSuffix(before, "“") {
-		// A quoted item: “垃圾分类”“文明礼让”等标语.
-		before, after = strings.TrimSuffix(before, "“"), strings.TrimPrefix(after, "”")
-		if strings.HasPrefix(after, "“") || strings.HasSuffix(before, "”") {
+	if open, close := strings.LastIndex(before, "“"), strings.Index(after, "”"); open >= 0 && close >= 0 &&
+		!strings.ContainsAny(before[open:], "”。！？\n") && !strings.ContainsAny(after[:close], "“。！？\n") {
+		// Inside one quoted item: look at what stands around the quotes.
+		qb, qa := before[:open], after[close+len("”"):]
+		if strings.HasPrefix(qa, "“") || strings.HasSuffix(qb, "”") {
 			return true
 		}
+		if close == 0 && open == len(before)-len("“") {
+			before, after = qb, qa // the phrase is the whole item: “垃圾分类”、…
+		}
 	}
-	return strings.HasSuffix(before, "、") || strings.HasPrefix(after, "、") || strings.HasPrefix(after, "等")
+	if strings.HasSuffix(before, "、") || strings.HasPrefix(after, "、") || strings.HasPrefix(after, "等") {
+		return true
+	}
+	// The phrase inside a short item of an enumeration: 背街小巷治理、志愿服务.
+	const stops = "、，,。；;：:！？!?“”《》（）()\n"
+	b := max(strings.LastIndexAny(before, stops), 0)
+	a := strings.IndexAny(after, stops+"等")
+	if a < 0 {
+		a = len(after)
+	}
+	if utf8.RuneCountInString(before[b:])+utf8.RuneCountInString(after[:a]) > 6 {
+		return false
+	}
+	return strings.HasPrefix(before[b:], "、") || strings.HasPrefix(after[a:], "、") || strings.HasPrefix(after[a:], "等")
+}
+
+// sentence returns the index of the sentence that byte offset i is in.
+func (o *occurrences) sentence(i int) int {
+	n, _ := slices.BinarySearch(o.stops, i)
+	return n
+}
+
+// near applies th's near rules: for each rule whose phrases meet in a
+// sentence (not overlapping, each counting for th as valid says), a reason
+// naming the first pair, with the number of such sentences and, when
+// explain is set, the sentence's text around the pair. Without explain it
+// stops at the first rule that holds.
+func (o *occurrences) near(th *Theme, explain bool) []Reason {
+	if len(th.Near) == 0 || len(o.at) == 0 {
+		return nil
+	}
+	var own [][2]int
+	ownDone := false
+	var rs []Reason
+	for _, n := range th.Near {
+		var first Reason
+		var sentences []int
+		for _, a := range n.A {
+			if len(o.at[a]) == 0 {
+				continue
+			}
+			for _, b := range n.B {
+				if len(o.at[b]) == 0 {
+					continue
+				}
+				if !ownDone {
+					own, ownDone = o.ignoredBy(th), true
+				}
+				for _, i := range o.valid(th, own, a) {
+					for _, j := range o.valid(th, own, b) {
+						if i < j+len(b) && j < i+len(a) {
+							continue // overlapping: one word, not two
+						}
+						s := o.sentence(i)
+						if s != o.sentence(j) || slices.Contains(sentences, s) {
+							continue
+						}
+						if len(sentences) == 0 {
+							first = Reason{Theme: th.Name, Rule: "near", Phrase: a + "…" + b}
+							if explain {
+								first.Context = o.around([2]int{i, i + len(a)}, [2]int{j, j + len(b)}, 12)
+							}
+						}
+						sentences = append(sentences, s)
+					}
+				}
+			}
+		}
+		if len(sentences) > 0 {
+			first.Count = len(sentences)
+			rs = append(rs, first)
+			if !explain {
+				return rs
+			}
+		}
+	}
+	return rs
+}
+
+// around returns the sentence text around two spans x and y that do not
+// overlap, each marked with 【】, with up to n characters either side.
+func (o *occurrences) around(x, y [2]int, n int) string {
+	if y[0] < x[0] {
+		x, y = y, x
+	}
+	s := o.sentence(x[0])
+	lo, hi := 0, len(o.text)
+	if s > 0 {
+		lo = o.stops[s-1]
+		_, w := utf8.DecodeRuneInString(o.text[lo:])
+		lo += w
+	}
+	if s < len(o.stops) {
+		hi = o.stops[s]
+	}
+	before := []rune(o.text[lo:x[0]])
+	after := []rune(o.text[y[1]:hi])
+	before = before[max(0, len(before)-n):]
+	after = after[:min(len(after), n)]
+	t := string(before) + "【" + o.text[x[0]:x[1]] + "】" + o.text[x[1]:y[0]] + "【" + o.text[y[0]:y[1]] + "】" + string(after)
+	return strings.ReplaceAll(t, "\n", " ")
 }
 
 // countsInto clears c and fills it with the occurrences that count for th,
@@ -340,7 +590,13 @@ func (o *occurrences) countsInto(c map[string]int, th *Theme) map[string]int {
 	for _, list := range [][]string{th.Any, th.Strong, th.All, th.Not} {
 		for _, p := range list {
 			if _, done := c[p]; !done && len(o.at[p]) > 0 {
-				c[p] = len(o.valid(th, own, p))
+				n := 0
+				for _, i := range o.at[p] {
+					if o.counts(th, own, p, i) {
+						n++
+					}
+				}
+				c[p] = n
 			}
 		}
 	}
@@ -382,16 +638,16 @@ func articleText(a *Article) string {
 // ExplainArticle returns the reasons for the themes of a.
 func (t *Taxonomy) ExplainArticle(a *Article) []Reason { return t.Explain(articleText(a)) }
 
-// matches applies th's rules to the phrase counts of a text, appending the
-// reasons to rs when it is not nil.
-func (th *Theme) matches(counts map[string]int, rs *[]Reason) bool {
+// matches applies th's rules to the phrase counts of a text and the near
+// rules that hold in it, appending the reasons to rs when it is not nil.
+func (th *Theme) matches(counts map[string]int, near []Reason, rs *[]Reason) bool {
 	for _, p := range th.Not {
 		if counts[p] > 0 {
 			return false
 		}
 	}
 	var found []Reason
-	strong := false
+	strong := len(near) > 0
 	for _, p := range th.Strong {
 		if n := counts[p]; n > 0 {
 			strong = true
@@ -420,6 +676,7 @@ func (th *Theme) matches(counts map[string]int, rs *[]Reason) bool {
 	}
 	if rs != nil {
 		*rs = append(*rs, found...)
+		*rs = append(*rs, near...)
 	}
 	return true
 }

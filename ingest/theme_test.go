@@ -69,7 +69,9 @@ func TestParseTaxonomyErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"", "no [[theme]] tables"},
 		{"[[theme]]\nname = \"a\"\nany = [\"x\"]\n[[theme]]\nname = \"a\"\nany = [\"y\"]", `theme "a" is defined twice`},
-		{"[[theme]]\nname = \"a\"", `theme "a" has neither an any, a strong nor an all rule`},
+		{"[[theme]]\nname = \"a\"", `theme "a" has neither an any, a strong, an all nor a near rule`},
+		{"[[theme]]\nname = \"a\"\n[[theme.near]]\na = [\"x\"]", `theme "a": near rule 1 needs phrases in both a and b`},
+		{"[[theme]]\nname = \"a\"\n[[theme.near]]\na = [\"x\"]\nb = [\"\"]", `theme "a" has an empty phrase`},
 		{"[[theme]]\nany = [\"x\"]", "theme 1 has no name"},
 		{"[[theme]]\nname = \"a\"\nanny = [\"x\"]", `unknown key "theme.anny"`},
 		{"[[theme]]\nname = \"a\"\nany = [\" \"]", `theme "a" has an empty phrase`},
@@ -106,7 +108,7 @@ name = "核心价值观"
 strong = ["核心价值观"]
 [[theme]]
 name = "志愿服务"
-strong = ["志愿服务"]
+strong = ["志愿服务", "志愿活动"]
 any = ["志愿者"]
 min = 2
 unlisted = ["志愿服务"]
@@ -118,6 +120,19 @@ ignore = ["冬奥冠军"]
 name = "垃圾分类"
 strong = ["垃圾分类"]
 unlisted = ["垃圾分类"]
+[[theme]]
+name = "环境"
+any = ["楼道"]
+min = 2
+unlisted = ["楼道"]
+[[theme.near]]
+a = ["清理", "清扫"]
+b = ["楼道", "楼道堆物", "杂物"]
+[[theme]]
+name = "妇女"
+any = ["妇联", "妇女"]
+min = 2
+unlisted = ["妇联"]
 `
 
 // TestTaxonomyContext checks the rules that read context: strong phrases,
@@ -137,12 +152,24 @@ func TestTaxonomyContext(t *testing.T) {
 		{"one strong mention", "街道开展志愿服务。", []string{"志愿服务"}},
 		{"one weak mention", "志愿者也来了。", []string{}},
 		{"enumerated", "要求在垃圾分类、志愿服务等方面作表率。", []string{}},
+		{"a short item of an enumeration", "介绍了垃圾分类做法、背街小巷治理等经验。", []string{}},
+		{"a long item is no enumeration", "居民们在社区里认真学习垃圾分类的知识、参加值守。", []string{"垃圾分类"}},
+
 		{"quoted items", "道具上印着“垃圾分类”“文明礼让”等标语。", []string{}},
 		{"not enumerated", "社区开展垃圾分类宣传。", []string{"垃圾分类"}},
 		{"ignored for one theme", "冬奥冠军走进校园。", []string{}},
 		{"title of a work", "演出了情景剧《垃圾分类我先行》。", []string{}},
 		{"slogan said twice", "志愿者加油。志愿者加油。", []string{}},
 		{"two sentences", "志愿者加油。志愿者来了。", []string{"志愿服务"}},
+		{"quoted item among quoted items", "展览分为“清朗网络空间”“网络文明志愿服务”等板块。", []string{}},
+		{"quoted name alone", "社区成立了“邻里志愿服务队”。", []string{"志愿服务"}},
+		{"near: one sentence", "组织居民清理楼道堆物。", []string{"环境"}},
+		{"near: either order", "楼道里的杂物由居民清理。", []string{"环境"}},
+		{"near: two sentences", "居民清理了自家阳台。楼道也亮了。", []string{}},
+		{"near: overlapping phrases are one word", "楼道清扫", []string{"环境"}},
+		{"near: inside a title of a work", "演出了小品《清理楼道》。", []string{}},
+		{"a phrase in two lists counts once", "妇联来了。", []string{}},
+		{"two phrases", "妇联组织妇女学习。", []string{"妇女"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,6 +182,79 @@ func TestTaxonomyContext(t *testing.T) {
 	if len(rs) != 2 || rs[0].Rule != "strong" || rs[0].Phrase != "志愿服务" || rs[1].Rule != "any" || !strings.Contains(rs[0].Context, "【志愿服务】") {
 		t.Errorf("Explain = %+v", rs)
 	}
+	rs = tax.Explain("社区开会。居民们一起清理楼道里的杂物；物业清扫了杂物。")
+	want := []Reason{
+		{Theme: "环境", Rule: "any", Phrase: "楼道", Count: 1, Context: "社区开会。居民们一起清理【楼道】里的杂物;物业清扫了杂物"},
+		{Theme: "环境", Rule: "near", Phrase: "清理…楼道", Count: 2, Context: "居民们一起【清理】【楼道】里的杂物"},
+	}
+	if !slices.Equal(rs, want) {
+		t.Errorf("Explain near:\n got %+v\nwant %+v", rs, want)
+	}
+	rs = tax.Explain("楼道里的杂物和旧家具都由居民自己动手清理了")
+	if len(rs) != 2 || rs[1].Phrase != "清理…楼道" || rs[1].Context != "【楼道】里的杂物和旧家具都由居民自己动手【清理】了" {
+		t.Errorf("Explain near, b before a: %+v", rs)
+	}
+}
+
+// TestTaxonomyNested checks that a phrase inside a longer phrase of the
+// same theme counts as the longer one does.
+func TestTaxonomyNested(t *testing.T) {
+	tax, err := ParseTaxonomy([]byte(`
+[[theme]]
+name = "志愿"
+strong = ["志愿服务", "志愿"]
+unlisted = ["志愿服务"]
+[[theme]]
+name = "妇女"
+any = ["妇女", "巾帼"]
+strong = ["巾帼志愿"]
+min = 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"参与志愿服务、结对共建。", []string{}},
+		{"开展志愿服务。", []string{"志愿"}},
+		{"开展志愿活动。", []string{"志愿"}},
+		{"巾帼志愿队出发。", []string{"志愿", "妇女"}}, // 志愿 of 妇女's 巾帼志愿 still counts for 志愿
+		{"巾帼。", []string{}},
+	}
+	for _, tt := range tests {
+		if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("Tag(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// FuzzTaxonomy tags text with a taxonomy read from outside input: neither
+// may panic, and Explain gives reasons for exactly the themes Tag gives.
+func FuzzTaxonomy(f *testing.F) {
+	f.Add([]byte(contextTaxonomy), "组织居民清理楼道堆物。妇联组织妇女学习“垃圾分类”“文明礼让”。")
+	f.Add([]byte(testTaxonomy), "志愿者开展志愿服务,桶站值守")
+	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
+	f.Fuzz(func(t *testing.T, src []byte, text string) {
+		tax, err := ParseTaxonomy(src)
+		if err != nil {
+			return
+		}
+		got := tax.Tag(text)
+		var explained []string
+		for _, r := range tax.Explain(text) {
+			if r.Count < 1 || r.Phrase == "" {
+				t.Errorf("reason %+v has no phrase or count", r)
+			}
+			if !slices.Contains(explained, r.Theme) {
+				explained = append(explained, r.Theme)
+			}
+		}
+		if !slices.Equal(got, explained) && !(len(got) == 0 && len(explained) == 0) {
+			t.Errorf("Tag = %q, Explain explains %q", got, explained)
+		}
+	})
 }
 
 func TestBlankTitles(t *testing.T) {

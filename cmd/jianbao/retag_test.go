@@ -165,7 +165,11 @@ func TestShowWhy(t *testing.T) {
 		if !slices.Contains(explained, r.Theme) {
 			explained = append(explained, r.Theme)
 		}
-		if r.Count < 1 || (r.Rule != "any" && r.Rule != "all" && r.Rule != "strong") || !strings.Contains(r.Context, "【"+r.Phrase+"】") {
+		marked := true // every phrase of the reason is marked in its context
+		for p := range strings.SplitSeq(r.Phrase, "…") {
+			marked = marked && strings.Contains(r.Context, "【"+p+"】")
+		}
+		if r.Count < 1 || !slices.Contains([]string{"any", "all", "strong", "near"}, r.Rule) || !marked {
 			t.Errorf("reason %+v", r)
 		}
 	}
@@ -175,6 +179,11 @@ func TestShowWhy(t *testing.T) {
 	code, out, _ = run(t, "show", "--index", dir, "--why", "2021-014-02")
 	if code != 0 || !strings.Contains(out, "\n垃圾分类\n  strong ") || !strings.Contains(out, "strong \"桶站\" ×") || !strings.Contains(out, "【桶站】") || strings.Contains(out, "note:") {
 		t.Errorf("text:\n%s", out)
+	}
+	// A near rule names both phrases and marks them in their sentence.
+	code, out, _ = run(t, "show", "--index", dir, "--why", "2021-007-06")
+	if code != 0 || !strings.Contains(out, "near \"律师…解读\" ×1: ") || !strings.Contains(out, "【律师】结合真实案例,【解读】了") {
+		t.Errorf("near rule:\n%s", out)
 	}
 	// Another taxonomy explains other themes, and says that the index's differ.
 	code, out, _ = run(t, "show", "--index", dir, "--why", "--themes", customThemes(t), "2021-014-02")

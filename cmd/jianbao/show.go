@@ -34,9 +34,11 @@ sequence number) or, given an issue id (such as 2021-014), the whole issue:
 header, and every article with its full text. --format json prints the record,
 as the HTTP API returns it.
 
---why explains the themes of an article: for each theme, the rule (strong, any or all)
-and every phrase that matched, how often, and its first occurrence in
-context. The rules are those of the built-in taxonomy or of --themes FILE.`,
+--why explains the themes of an article: for each theme, the rule (strong, any, all
+or near) and every phrase that matched, how often, and its first occurrence in
+context; a near rule names its two phrases (清理…楼道), the sentences they met
+in, and the first of them. The rules are those of the built-in taxonomy or of
+--themes FILE.`,
 		Example: `  jianbao show 2021-014-02
   jianbao show 2021-014
   jianbao show --format json 2021-014-02 | jq .body

@@ -2,17 +2,14 @@ package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"jianbao/ingest"
 )
-
-// exportPage is the number of records EachArticle reads from the index at
-// once.
-const exportPage = 500
 
 // ArticleRecord is an article as the index stores it, with the fields of its
 // issue that place it: the issue ID, date and number.
@@ -24,118 +21,248 @@ type ArticleRecord struct {
 }
 
 // EachArticle calls fn with every article that expr matches, oldest issue
-// first and in ID order within a date, with the header of its issue (the
-// issue record with its files but without articles; do not modify it).
-// Unlike Search it has no limit: it pages through the index, so the whole
-// archive can be streamed. It stops at the first error of fn and returns it.
-func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue, a *ArticleRecord) error) error {
-	q, err := ix.compile(expr, false)
+// first and in ID order within a date (articles of undated issues last),
+// with the header of its issue (the issue record with its files but without
+// articles; do not modify either, nor keep rec after fn returns). Unlike
+// Search it has no limit: it reads one snapshot of the index in one pass,
+// date by date, decoding a few dates at a time in parallel, so the whole
+// archive streams in memory that does not grow with it. It stops at the
+// first error of fn, or when ctx is done, and returns that error.
+func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue, rec *ArticleRecord) error) error {
+	sc, match, err := ix.scanMatching(ctx, expr)
 	if err != nil {
-		return err
+		return fmt.Errorf("export: %w", err)
 	}
-	if !articlesOnly(expr) {
-		q = bleve.NewConjunctionQuery(term(fType, typeArticle), q)
-	}
-	heads := map[string]*Issue{} // the issue of the current date
-	var after []string
-	for {
-		br := bleve.NewSearchRequestOptions(q, exportPage, 0, false)
-		br.Fields = articleFields
-		br.Score = "none"
-		br.SortBy([]string{fDate, "_id"})
-		if after != nil {
-			br.SetSearchAfter(after)
-		}
-		res, err := ix.bi.SearchInContext(ctx, br)
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		for _, h := range res.Hits {
-			a, err := decodeArticle(h.Fields)
+	defer sc.close() // nothing to report: reading is done
+	dates := func(ctx context.Context, send func([]uint64) error) error {
+		var done docSet
+		err := sc.terms(ctx, fDate, func(date string) error {
+			docs, err := sc.postings(ctx, fDate, date, nil)
 			if err != nil {
-				return fmt.Errorf("export: record of %s: %w", h.ID, err)
+				return err
 			}
-			head, ok := heads[a.IssueID]
-			if !ok {
-				if head, err = ix.issueHead(a.IssueID); err != nil {
-					return fmt.Errorf("export: %w", err)
-				}
-				if len(heads) > 64 {
-					clear(heads)
-				}
-				heads[a.IssueID] = head
+			for _, n := range docs {
+				done.add(n)
 			}
-			rec := ArticleRecord(a)
-			if err := fn(head, &rec); err != nil {
+			if !sc.anyArticle(docs, match) {
+				return nil
+			}
+			return send(docs)
+		})
+		if err != nil {
+			return err
+		}
+		// Documents without a date term, if any: last, where a search
+		// sorted by date puts them.
+		var rest []uint64
+		err = sc.all(ctx, func(n uint64) error {
+			if !done.has(n) {
+				rest = append(rest, n)
+			}
+			return nil
+		})
+		if err != nil || !sc.anyArticle(rest, match) {
+			return err
+		}
+		return send(rest)
+	}
+	load := func(docs []uint64) ([]headed, error) { return sc.articles(ctx, docs, match) }
+	return inOrder(ctx, dates, load, func(arts []headed) error {
+		for i := range arts {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(arts[i].head, &arts[i].rec); err != nil {
 				return err
 			}
 		}
-		if len(res.Hits) < exportPage {
-			return nil
-		}
-		after = res.Hits[len(res.Hits)-1].Sort
-	}
+		return nil
+	})
 }
 
-// issueHead returns the stored record of issue id without its articles.
-func (ix *Index) issueHead(id string) (*Issue, error) {
-	iss, err := ix.issueRecord(id)
+// scanMatching opens a scan and returns the articles that expr matches,
+// nil for every article.
+func (ix *Index) scanMatching(ctx context.Context, expr Expr) (*scan, docSet, error) {
+	_, all := expr.(All)
+	var q query.Query
+	if !all && expr != nil {
+		var err error
+		if q, err = ix.compile(expr, false); err != nil {
+			return nil, nil, err
+		}
+	}
+	sc, err := ix.openScan(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if q == nil {
+		return sc, nil, nil
+	}
+	match, err := sc.matching(ctx, q)
+	if err != nil {
+		sc.close() // the error of the search is the one to report
+		return nil, nil, err
+	}
+	return sc, match, nil
+}
+
+// headed is an article record with the header of its issue.
+type headed struct {
+	head *Issue
+	rec  ArticleRecord
+}
+
+// anyArticle reports whether docs has an article in match (nil: any).
+func (s *scan) anyArticle(docs []uint64, match docSet) bool {
+	for _, n := range docs {
+		if !s.issues.has(n) && (match == nil || match.has(n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// articles returns the records of the articles among docs that are in
+// match (nil: all), in ID order, with the headers of their issues, which
+// are among docs.
+func (s *scan) articles(ctx context.Context, docs []uint64, match docSet) ([]headed, error) {
+	var out []headed
+	var issues []uint64
+	for _, n := range docs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.issues.has(n) {
+			issues = append(issues, n)
+			continue
+		}
+		if match != nil && !match.has(n) {
+			continue
+		}
+		id, fields, err := s.stored(n)
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		if fields[fType] != typeArticle {
+			continue
+		}
+		a, err := decodeArticle(fields)
+		if err != nil {
+			return nil, fmt.Errorf("export: record of %s: %w", id, err)
+		}
+		out = append(out, headed{rec: ArticleRecord(a)})
+	}
+	slices.SortFunc(out, func(a, b headed) int { return strings.Compare(a.rec.ID, b.rec.ID) })
+	// The headers of the issues that have an article here.
+	for _, n := range issues {
+		id, err := s.id(n)
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		var head *Issue
+		for i := range out {
+			if out[i].rec.IssueID != id {
+				continue
+			}
+			if head == nil {
+				fields, err := s.fields(id)
+				if err != nil {
+					return nil, fmt.Errorf("export: %w", err)
+				}
+				if head, err = decodeIssueHead(id, fields); err != nil {
+					return nil, fmt.Errorf("export: %w", err)
+				}
+			}
+			out[i].head = head
+		}
+	}
+	for _, a := range out {
+		if a.head == nil {
+			return nil, fmt.Errorf("export: article %s: issue %s: %w", a.rec.ID, a.rec.IssueID, ErrNotFound)
+		}
+	}
+	return out, nil
+}
+
+// decodeIssueHead returns the issue record of the stored fields of issue
+// document id, without articles.
+func decodeIssueHead(id string, fields map[string]any) (*Issue, error) {
+	rec, _ := fields[fRecord].(string)
+	var iss Issue
+	if err := decodeRecord([]byte(rec), &iss); err != nil {
+		return nil, fmt.Errorf("read issue %s: %w", id, err)
 	}
 	iss.Articles = nil
-	return iss, nil
+	return &iss, nil
 }
 
-// EachIssue calls fn with every issue that has an article expr matches, with
-// all its articles, in the order of Issues (ID order). For All it calls fn
-// with every issue, those without articles too. It stops at the first error
-// of fn and returns it.
+// EachIssue calls fn with every issue that has an article expr matches,
+// with all its articles, in ID order. For All it calls fn with every issue,
+// those without articles too. Like EachArticle it reads one snapshot in one
+// pass, an issue at a time. It stops at the first error of fn, or when ctx
+// is done, and returns that error.
 func (ix *Index) EachIssue(ctx context.Context, expr Expr, fn func(iss *Issue) error) error {
-	var ids []string
-	if _, all := expr.(All); all || expr == nil {
-		list, err := ix.Issues(ctx)
-		if err != nil {
+	sc, match, err := ix.scanMatching(ctx, expr)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer sc.close() // nothing to report: reading is done
+	return sc.eachIssue(ctx, match, fn)
+}
+
+// eachIssue calls fn with every issue of the snapshot, in ID order, with
+// its articles in order; with match, only the issues with an article in
+// it.
+func (s *scan) eachIssue(ctx context.Context, match docSet, fn func(iss *Issue) error) error {
+	var docs []uint64
+	var arts []storedArticle
+	return s.terms(ctx, fIssueID, func(id string) error {
+		var err error
+		if docs, err = s.postings(ctx, fIssueID, id, docs[:0]); err != nil {
 			return err
 		}
-		for _, it := range list {
-			ids = append(ids, it.ID)
-		}
-	} else {
-		res, err := ix.Search(ctx, Request{Expr: expr, Limit: 1, Sort: SortDate, Facets: []string{FacetIssueID}})
-		if err != nil {
-			return err
-		}
-		have := map[string]bool{}
-		for _, fc := range res.Facets[FacetIssueID] {
-			if fc.Count > 0 {
-				have[fc.Value] = true
+		head := -1
+		matched := match == nil
+		for i, n := range docs {
+			if s.issues.has(n) {
+				head = i
+			} else if !matched && match.has(n) {
+				matched = true
 			}
 		}
-		list, err := ix.Issues(ctx)
-		if err != nil {
-			return err
+		if head < 0 || !matched {
+			return nil // articles left without their issue are no issue
 		}
-		for _, it := range list {
-			if have[it.ID] {
-				ids = append(ids, it.ID)
+		var iss *Issue
+		arts = arts[:0]
+		for i, n := range docs {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
+			docID, fields, err := s.stored(n)
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			if i == head {
+				if iss, err = decodeIssueHead(docID, fields); err != nil {
+					return fmt.Errorf("export: %w", err)
+				}
+				continue
+			}
+			if fields[fType] != typeArticle {
+				continue
+			}
+			a, err := decodeArticle(fields)
+			if err != nil {
+				return fmt.Errorf("export: record of %s: %w", docID, err)
+			}
+			arts = append(arts, a)
 		}
-	}
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return err
+		slices.SortStableFunc(arts, func(a, b storedArticle) int { return a.Seq - b.Seq })
+		iss.Articles = make([]ingest.Article, len(arts))
+		for i, a := range arts {
+			iss.Articles[i] = a.Article
 		}
-		iss, err := ix.Issue(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			continue // removed since the list was made
-		}
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		if err := fn(iss); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(iss)
+	})
 }

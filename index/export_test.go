@@ -49,7 +49,7 @@ func TestEachArticle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.name == "all" && len(got) <= exportPage {
+			if tt.name == "all" && len(got) <= pagedExportPage {
 				t.Fatalf("%d articles: the archive does not fill two pages", len(got))
 			}
 			slices.Sort(got)

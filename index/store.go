@@ -125,9 +125,20 @@ func (b *Batch) Put(ctx context.Context, iss *Issue) error {
 	if iss.ID == "" {
 		return errors.New("put issue: empty id")
 	}
-	indexed := iss.Indexed
 	old, err := b.ix.Issue(ctx, iss.ID)
-	if err == nil {
+	if errors.Is(err, ErrNotFound) {
+		old = nil
+	} else if err != nil {
+		return err
+	}
+	return b.replace(iss, old)
+}
+
+// replace adds iss in place of old, the issue of the same ID as the index
+// holds it (nil for none).
+func (b *Batch) replace(iss, old *Issue) error {
+	indexed := iss.Indexed
+	if old != nil {
 		if indexed.IsZero() && sameText(old, iss) {
 			indexed = old.Indexed
 		}
@@ -141,8 +152,6 @@ func (b *Batch) Put(ctx context.Context, iss *Issue) error {
 				b.docs++
 			}
 		}
-	} else if !errors.Is(err, ErrNotFound) {
-		return err
 	}
 	if indexed.IsZero() {
 		indexed = b.ix.now().UTC().Truncate(time.Second)

@@ -1,0 +1,290 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// scan reads one snapshot of the index in a single pass, through bleve's
+// public reader: terms of a field in order, the documents of a term, the
+// documents a query matches and the stored fields of a document, all
+// numbered by the same snapshot. Export and retag read the archive with it
+// in memory that does not grow with the archive: a set of document numbers
+// is a bit each.
+type scan struct {
+	ix     *Index
+	r      bindex.IndexReader
+	issues docSet // the issue documents
+	tfd    bindex.TermFieldDoc
+}
+
+// openScan opens a reader on the current snapshot of ix. Close it.
+func (ix *Index) openScan(ctx context.Context) (*scan, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("read index %s: %w", ix.dir, err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read index %s: %w", ix.dir, err)
+	}
+	s := &scan{ix: ix, r: r}
+	if s.issues, err = s.termSet(ctx, fType, typeIssue); err != nil {
+		r.Close() // the error above is the one to report
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *scan) close() error { return s.r.Close() }
+
+// docSet is a set of the document numbers of a snapshot, a bit each.
+type docSet []uint64
+
+func (d *docSet) add(n uint64) {
+	w := n / 64
+	if w >= uint64(len(*d)) {
+		*d = append(*d, make([]uint64, w+1-uint64(len(*d)))...)
+	}
+	(*d)[w] |= 1 << (n % 64)
+}
+
+func (d docSet) has(n uint64) bool {
+	w := n / 64
+	return w < uint64(len(d)) && d[w]&(1<<(n%64)) != 0
+}
+
+// postings appends the numbers of the documents whose field holds term to
+// buf, in index order.
+func (s *scan) postings(ctx context.Context, field, term string, buf []uint64) ([]uint64, error) {
+	tfr, err := s.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return buf, fmt.Errorf("read %s:%s: %w", field, term, err)
+	}
+	defer tfr.Close() // nothing to report: reading is done
+	for {
+		d, err := tfr.Next(&s.tfd)
+		if err != nil {
+			return buf, fmt.Errorf("read %s:%s: %w", field, term, err)
+		}
+		if d == nil {
+			return buf, nil
+		}
+		buf = append(buf, d.ID.Value())
+	}
+}
+
+// termSet returns the documents whose field holds term.
+func (s *scan) termSet(ctx context.Context, field, term string) (docSet, error) {
+	var set docSet
+	tfr, err := s.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+	}
+	defer tfr.Close() // nothing to report: reading is done
+	for {
+		d, err := tfr.Next(&s.tfd)
+		if err != nil {
+			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+		}
+		if d == nil {
+			return set, nil
+		}
+		set.add(d.ID.Value())
+	}
+}
+
+// terms calls fn with every term of field, in byte order, until fn
+// returns an error, which it returns.
+func (s *scan) terms(ctx context.Context, field string, fn func(term string) error) error {
+	dict, err := s.r.FieldDict(field)
+	if err != nil {
+		return fmt.Errorf("read terms of %s: %w", field, err)
+	}
+	defer dict.Close() // nothing to report: reading is done
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e, err := dict.Next()
+		if err != nil {
+			return fmt.Errorf("read terms of %s: %w", field, err)
+		}
+		if e == nil {
+			return nil
+		}
+		if err := fn(e.Term); err != nil {
+			return err
+		}
+	}
+}
+
+// all calls fn with the number of every document of the snapshot, in
+// index order.
+func (s *scan) all(ctx context.Context, fn func(n uint64) error) error {
+	r, err := s.r.DocIDReaderAll()
+	if err != nil {
+		return fmt.Errorf("read documents: %w", err)
+	}
+	defer r.Close() // nothing to report: reading is done
+	for i := 0; ; i++ {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		id, err := r.Next()
+		if err != nil {
+			return fmt.Errorf("read documents: %w", err)
+		}
+		if id == nil {
+			return nil
+		}
+		if err := fn(id.Value()); err != nil {
+			return err
+		}
+	}
+}
+
+// matching returns the documents that q matches, unscored.
+func (s *scan) matching(ctx context.Context, q query.Query) (docSet, error) {
+	sr, err := q.Searcher(ctx, s.r, s.ix.bi.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer sr.Close() // nothing to report: the search is done
+	sctx := &search.SearchContext{
+		DocumentMatchPool: search.NewDocumentMatchPool(sr.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       s.r,
+	}
+	set := docSet{} // not nil: nil stands for every document
+	for i := 0; ; i++ {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		m, err := sr.Next(sctx)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if m == nil {
+			return set, nil
+		}
+		set.add(m.IndexInternalID.Value())
+		sctx.DocumentMatchPool.Put(m)
+	}
+}
+
+// id returns the ID of document n.
+func (s *scan) id(n uint64) (string, error) {
+	id, err := s.r.ExternalID(bindex.NewIndexInternalID(nil, n))
+	if err != nil {
+		return "", fmt.Errorf("read document %d: %w", n, err)
+	}
+	return id, nil
+}
+
+// stored returns the ID and the stored fields of document n, as the hits
+// of a search carry them (string values).
+func (s *scan) stored(n uint64) (string, map[string]any, error) {
+	id, err := s.id(n)
+	if err != nil {
+		return "", nil, err
+	}
+	fields, err := s.fields(id)
+	return id, fields, err
+}
+
+// fields returns the stored fields of document id.
+func (s *scan) fields(id string) (map[string]any, error) {
+	doc, err := s.r.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", id, err)
+	}
+	if doc == nil {
+		return nil, fmt.Errorf("read %s: %w", id, ErrNotFound)
+	}
+	fields := make(map[string]any, 8)
+	doc.VisitFields(func(f bindex.Field) { fields[f.Name()] = string(f.Value()) })
+	return fields, nil
+}
+
+// inOrder reads groups of documents on up to GOMAXPROCS goroutines and
+// hands them on in order: groups sends the groups (the documents of a date,
+// of an issue), load reads one, and use is called with each result in the
+// order the groups were sent, from the calling goroutine. A few groups are
+// in memory at a time. The first error of groups, load or use ends it all
+// and is returned; every goroutine has ended when inOrder returns.
+func inOrder[T any](ctx context.Context, groups func(ctx context.Context, send func(docs []uint64) error) error,
+	load func(docs []uint64) (T, error), use func(T) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		v   T
+		err error
+	}
+	type job struct {
+		docs []uint64
+		out  chan result
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan job)
+	queue := make(chan chan result, 2*workers) // the results to come, in order
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				v, err := load(j.docs)
+				j.out <- result{v, err} // buffered: never blocks
+			}
+		})
+	}
+	var sendErr error
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		defer close(queue)
+		defer close(jobs)
+		sendErr = groups(ctx, func(docs []uint64) error {
+			out := make(chan result, 1)
+			// The job first: a result that is queued is always coming.
+			select {
+			case jobs <- job{docs, out}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			select {
+			case queue <- out:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return nil
+		})
+	}()
+	var err error
+	for out := range queue {
+		if err != nil {
+			continue // draining: the sender stops at the cancellation
+		}
+		r := <-out
+		if err = r.err; err == nil {
+			err = use(r.v)
+		}
+		if err != nil {
+			cancel()
+		}
+	}
+	<-sent
+	wg.Wait()
+	if err == nil {
+		err = sendErr
+	}
+	return err
+}

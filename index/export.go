@@ -21,7 +21,7 @@ type ArticleRecord struct {
 }
 
 // EachArticle calls fn with every article that expr matches, oldest issue
-// first and in ID order within a date (articles of undated issues last),
+// first and in ID order within a date (undated issues first),
 // with the header of its issue (the issue record with its files but without
 // articles; do not modify either, nor keep rec after fn returns). Unlike
 // Search it has no limit: it reads one snapshot of the index in one pass,
@@ -52,8 +52,8 @@ func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue
 		if err != nil {
 			return err
 		}
-		// Documents without a date term, if any: last, where a search
-		// sorted by date puts them.
+		// Documents without a date term (jianbao writes none): last,
+		// where a search sorted by date puts them.
 		var rest []uint64
 		err = sc.all(ctx, func(n uint64) error {
 			if !done.has(n) {

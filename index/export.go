@@ -139,18 +139,13 @@ func (s *scan) articles(ctx context.Context, docs []uint64, match docSet) ([]hea
 		if match != nil && !match.has(n) {
 			continue
 		}
-		id, fields, err := s.stored(n)
+		a, ok, err := s.article(n)
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
-		if fields[fType] != typeArticle {
-			continue
+		if ok {
+			out = append(out, headed{rec: ArticleRecord(a)})
 		}
-		a, err := decodeArticle(fields)
-		if err != nil {
-			return nil, fmt.Errorf("export: record of %s: %w", id, err)
-		}
-		out = append(out, headed{rec: ArticleRecord(a)})
 	}
 	slices.SortFunc(out, func(a, b headed) int { return strings.Compare(a.rec.ID, b.rec.ID) })
 	// The headers of the issues that have an article here.
@@ -212,57 +207,58 @@ func (ix *Index) EachIssue(ctx context.Context, expr Expr, fn func(iss *Issue) e
 
 // eachIssue calls fn with every issue of the snapshot, in ID order, with
 // its articles in order; with match, only the issues with an article in
-// it.
+// it. Issues are read a few at a time in parallel.
 func (s *scan) eachIssue(ctx context.Context, match docSet, fn func(iss *Issue) error) error {
-	var docs []uint64
-	var arts []storedArticle
-	return s.terms(ctx, fIssueID, func(id string) error {
-		var err error
-		if docs, err = s.postings(ctx, fIssueID, id, docs[:0]); err != nil {
-			return err
-		}
-		head := -1
-		matched := match == nil
-		for i, n := range docs {
-			if s.issues.has(n) {
-				head = i
-			} else if !matched && match.has(n) {
-				matched = true
-			}
-		}
-		if head < 0 || !matched {
-			return nil // articles left without their issue are no issue
-		}
-		var iss *Issue
-		arts = arts[:0]
-		for i, n := range docs {
-			if err := ctx.Err(); err != nil {
+	ids := func(ctx context.Context, send func([]uint64) error) error {
+		return s.terms(ctx, fIssueID, func(id string) error {
+			docs, err := s.postings(ctx, fIssueID, id, nil)
+			if err != nil {
 				return err
 			}
-			docID, fields, err := s.stored(n)
+			if !slices.ContainsFunc(docs, s.issues.has) {
+				return nil // articles without their issue make no issue
+			}
+			if match != nil && !s.anyArticle(docs, match) {
+				return nil
+			}
+			return send(docs)
+		})
+	}
+	load := func(docs []uint64) (*Issue, error) { return s.issue(ctx, docs) }
+	return inOrder(ctx, ids, load, fn)
+}
+
+// issue returns the issue whose documents are docs, with its articles in
+// order.
+func (s *scan) issue(ctx context.Context, docs []uint64) (*Issue, error) {
+	var iss *Issue
+	var arts []storedArticle
+	for _, n := range docs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.issues.has(n) {
+			id, fields, err := s.stored(n)
 			if err != nil {
-				return fmt.Errorf("export: %w", err)
+				return nil, fmt.Errorf("export: %w", err)
 			}
-			if i == head {
-				if iss, err = decodeIssueHead(docID, fields); err != nil {
-					return fmt.Errorf("export: %w", err)
-				}
-				continue
+			if iss, err = decodeIssueHead(id, fields); err != nil {
+				return nil, fmt.Errorf("export: %w", err)
 			}
-			if fields[fType] != typeArticle {
-				continue
-			}
-			a, err := decodeArticle(fields)
-			if err != nil {
-				return fmt.Errorf("export: record of %s: %w", docID, err)
-			}
+			continue
+		}
+		a, ok, err := s.article(n)
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		if ok {
 			arts = append(arts, a)
 		}
-		slices.SortStableFunc(arts, func(a, b storedArticle) int { return a.Seq - b.Seq })
-		iss.Articles = make([]ingest.Article, len(arts))
-		for i, a := range arts {
-			iss.Articles[i] = a.Article
-		}
-		return fn(iss)
-	})
+	}
+	slices.SortStableFunc(arts, func(a, b storedArticle) int { return a.Seq - b.Seq })
+	iss.Articles = make([]ingest.Article, len(arts))
+	for i, a := range arts {
+		iss.Articles[i] = a.Article
+	}
+	return iss, nil
 }

@@ -71,20 +71,26 @@ var articleFields = []string{fHit, fRecord, fMatch, fPatch}
 // (Indexes of schemas 4–6 kept the body in fRecord, schema 4 the whole
 // record: reindex reads them.)
 func decodeArticle(fields map[string]any) (storedArticle, error) {
-	var a storedArticle
 	hit, _ := fields[fHit].(string)
-	c, err := decodeCitation([]byte(hit))
+	rec, _ := fields[fRecord].(string)
+	m, ok := storedMatchOf(fields)
+	return decodeArticleParts([]byte(hit), []byte(rec), m, ok)
+}
+
+// decodeArticleParts returns the record of an article from the values of
+// its stored fields fHit and fRecord and its search text m, if stored.
+func decodeArticleParts(hit, rec []byte, m storedMatch, hasMatch bool) (storedArticle, error) {
+	var a storedArticle
+	c, err := decodeCitation(hit)
 	if err != nil {
 		return a, fmt.Errorf("decode record: %w", err)
 	}
 	a.IssueID, a.Date, a.Issue = c.IssueID, c.Date, c.Issue
 	a.Section, a.SourceOrg, a.District, a.Headline, a.Page = c.Section, c.SourceOrg, c.District, c.Headline, c.Page
-	rec, _ := fields[fRecord].(string)
-	if err := decodeRecord([]byte(rec), &a); err != nil {
+	if err := decodeRecord(rec, &a); err != nil {
 		return a, err
 	}
-	m, ok := storedMatchOf(fields)
-	if a.Body != "" || !ok {
+	if a.Body != "" || !hasMatch {
 		return a, nil
 	}
 	body, err := m.body()

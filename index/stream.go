@@ -216,6 +216,47 @@ func (s *scan) fields(id string) (map[string]any, error) {
 	return fields, nil
 }
 
+// article returns the record of document n, ok false if it is not an
+// article. It reads the stored values in place, where stored copies them
+// twice.
+func (s *scan) article(n uint64) (a storedArticle, ok bool, err error) {
+	id, err := s.id(n)
+	if err != nil {
+		return a, false, err
+	}
+	doc, err := s.r.Document(id)
+	if err != nil {
+		return a, false, fmt.Errorf("read %s: %w", id, err)
+	}
+	if doc == nil {
+		return a, false, fmt.Errorf("read %s: %w", id, ErrNotFound)
+	}
+	var typ, hit, rec []byte
+	var m storedMatch
+	hasMatch := false
+	doc.VisitFields(func(f bindex.Field) {
+		switch f.Name() {
+		case fType:
+			typ = f.Value()
+		case fHit:
+			hit = f.Value()
+		case fRecord:
+			rec = f.Value()
+		case fMatch:
+			m.text, hasMatch = f.Value(), true
+		case fPatch:
+			m.patch = f.Value()
+		}
+	})
+	if string(typ) != typeArticle {
+		return a, false, nil
+	}
+	if a, err = decodeArticleParts(hit, rec, m, hasMatch); err != nil {
+		return a, false, fmt.Errorf("record of %s: %w", id, err)
+	}
+	return a, true, nil
+}
+
 // inOrder reads groups of documents on up to GOMAXPROCS goroutines and
 // hands them on in order: groups sends the groups (the documents of a date,
 // of an issue), load reads one, and use is called with each result in the

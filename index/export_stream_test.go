@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"jianbao/ingest"
+	"jianbao/ingest/synth"
 )
 
 // exportedArticles returns what each calls fn with, as JSON lines.
@@ -104,10 +106,11 @@ func TestEachArticleAsPaged(t *testing.T) {
 	}
 }
 
-// TestExportChangedIssues exports an index whose issues were re-ingested
+// TestExportChangedIssues exports an index whose issues were rewritten
 // with fewer articles, moved to another date, deleted, stored without a
-// date, or share a date with another issue, and checks the export against
-// the paged one and the records left.
+// date, or share a date with another issue, and whose files were replaced
+// by other bulletins or removed and re-ingested, and checks the export
+// against the paged one and the records left.
 func TestExportChangedIssues(t *testing.T) {
 	paths, ix := smallArchive(t, 40, 23)
 	ctx := context.Background()
@@ -186,6 +189,42 @@ func TestExportChangedIssues(t *testing.T) {
 	next := ids[n : n+len(moved.Articles)+len(twin.Articles)]
 	if !slices.IsSorted(next) || !strings.HasPrefix(next[0], twin.ID) || !strings.HasPrefix(next[len(next)-1], moved.ID) {
 		t.Errorf("the articles of 2005-05-05 come as %v", next)
+	}
+
+	// Files re-ingested with other bulletins in them, one removed: their
+	// issues are replaced and pruned, leaving deleted documents in the
+	// segments.
+	other := synth.Generate(3, 99)
+	for i, f := range other[:2] {
+		if err := os.WriteFile(paths[10+i], f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var pruned string
+	for _, it := range list {
+		for _, f := range it.Files {
+			if f.Path == paths[12] {
+				pruned = it.ID
+			}
+		}
+	}
+	if err := os.Remove(paths[12]); err != nil {
+		t.Fatal(err)
+	}
+	if sum := mustIngest(t, ix, slices.Delete(slices.Clone(paths), 12, 13), IngestOptions{Prune: true}); sum.Updated+sum.Added < 2 || sum.Pruned != 1 {
+		t.Fatalf("re-ingest: %+v", sum)
+	}
+
+	sameLines(t, "articles after re-ingest", exportedArticles(t, ix.EachArticle, All{}), exportedArticles(t, ix.eachArticlePaged, All{}))
+	sameLines(t, "issues after re-ingest", exportedIssues(t, ix.EachIssue, All{}), exportedIssues(t, ix.eachIssuePaged, All{}))
+	err = ix.EachArticle(ctx, All{}, func(head *Issue, rec *ArticleRecord) error {
+		if pruned == "" || rec.IssueID == pruned {
+			return fmt.Errorf("%s of the pruned issue %q is exported", rec.ID, pruned)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
 	}
 }
 

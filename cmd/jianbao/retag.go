@@ -28,9 +28,10 @@ with this version's rules, from the records stored in the index; the source
 files are not read. Run it after changing the taxonomy, and after upgrading
 jianbao (after 'jianbao reindex' when it asks for one), so that theme:,
 orgtype: and orgname: searches, trends and stats follow the new rules.
-Issues whose articles do not change are left alone. The index is written in
-batches; an interrupted retag leaves each batch complete or absent, and
-running it again finishes the work.
+Issues whose articles do not change are left alone. The index is read in one
+pass, an issue at a time, and written in batches, so memory does not grow
+with the archive; an interrupted retag leaves each batch complete or absent,
+and running it again finishes the work.
 
 The taxonomy file is TOML; see 'jianbao show ID --why' for the rules that
 tagged an article. ingest and parse take the same --themes flag. A running

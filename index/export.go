@@ -29,14 +29,37 @@ type ArticleRecord struct {
 // archive streams in memory that does not grow with it. It stops at the
 // first error of fn, or when ctx is done, and returns that error.
 func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue, rec *ArticleRecord) error) error {
-	sc, match, err := ix.scanMatching(ctx, expr)
+	return ix.eachArticle(ctx, expr, sparseMatches, fn)
+}
+
+// eachArticle is EachArticle, reading the dates of the matches rather
+// than every date for at most sparse matches.
+func (ix *Index) eachArticle(ctx context.Context, expr Expr, sparse int, fn func(head *Issue, rec *ArticleRecord) error) error {
+	sc, match, matched, err := ix.scanMatching(ctx, expr)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	defer sc.close() // nothing to report: reading is done
+	// Every date in order, or for a filter that matches few articles the
+	// dates of those alone; the documents of each in one group.
+	eachDate := func(ctx context.Context, fn func(date string) error) ([]uint64, error) {
+		if match == nil || matched > sparse {
+			return nil, sc.terms(ctx, fDate, fn)
+		}
+		dates, undated, err := sc.datesOf(ctx, match)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range dates {
+			if err := fn(d); err != nil {
+				return nil, err
+			}
+		}
+		return undated, nil
+	}
 	dates := func(ctx context.Context, send func([]uint64) error) error {
 		var done docSet
-		err := sc.terms(ctx, fDate, func(date string) error {
+		undated, err := eachDate(ctx, func(date string) error {
 			docs, err := sc.postings(ctx, fDate, date, nil)
 			if err != nil {
 				return err
@@ -54,13 +77,15 @@ func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue
 		}
 		// Documents without a date term (jianbao writes none): last,
 		// where a search sorted by date puts them.
-		var rest []uint64
-		err = sc.all(ctx, func(n uint64) error {
-			if !done.has(n) {
-				rest = append(rest, n)
-			}
-			return nil
-		})
+		rest := undated
+		if match == nil || matched > sparse {
+			err = sc.all(ctx, func(n uint64) error {
+				if !done.has(n) {
+					rest = append(rest, n)
+				}
+				return nil
+			})
+		}
 		if err != nil || !sc.anyArticle(rest, match) {
 			return err
 		}
@@ -80,30 +105,35 @@ func (ix *Index) EachArticle(ctx context.Context, expr Expr, fn func(head *Issue
 	})
 }
 
-// scanMatching opens a scan and returns the articles that expr matches,
-// nil for every article.
-func (ix *Index) scanMatching(ctx context.Context, expr Expr) (*scan, docSet, error) {
+// sparseMatches is the most matching documents for which EachArticle
+// reads the dates of the matches (a set of at most this many dates) rather
+// than every date of the index.
+const sparseMatches = 20000
+
+// scanMatching opens a scan and returns the articles that expr matches
+// and their number, nil for every article.
+func (ix *Index) scanMatching(ctx context.Context, expr Expr) (*scan, docSet, int, error) {
 	_, all := expr.(All)
 	var q query.Query
 	if !all && expr != nil {
 		var err error
 		if q, err = ix.compile(expr, false); err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 	}
 	sc, err := ix.openScan(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if q == nil {
-		return sc, nil, nil
+		return sc, nil, 0, nil
 	}
-	match, err := sc.matching(ctx, q)
+	match, n, err := sc.matching(ctx, q)
 	if err != nil {
 		sc.close() // the error of the search is the one to report
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	return sc, match, nil
+	return sc, match, n, nil
 }
 
 // headed is an article record with the header of its issue.
@@ -197,7 +227,7 @@ func decodeIssueHead(id string, fields map[string]any) (*Issue, error) {
 // pass, an issue at a time. It stops at the first error of fn, or when ctx
 // is done, and returns that error.
 func (ix *Index) EachIssue(ctx context.Context, expr Expr, fn func(iss *Issue) error) error {
-	sc, match, err := ix.scanMatching(ctx, expr)
+	sc, match, _, err := ix.scanMatching(ctx, expr)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

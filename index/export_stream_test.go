@@ -51,6 +51,13 @@ func exportedIssues(t *testing.T, each func(context.Context, Expr, func(*Issue) 
 	return out
 }
 
+// everyDate is EachArticle reading every date whatever the filter.
+func everyDate(ix *Index) func(context.Context, Expr, func(*Issue, *ArticleRecord) error) error {
+	return func(ctx context.Context, expr Expr, fn func(*Issue, *ArticleRecord) error) error {
+		return ix.eachArticle(ctx, expr, 0, fn)
+	}
+}
+
 // sameLines reports the first difference of two exports.
 func sameLines(t *testing.T, what string, got, want []string) {
 	t.Helper()
@@ -98,6 +105,8 @@ func TestEachArticleAsPaged(t *testing.T) {
 			want := exportedArticles(t, a.ix.eachArticlePaged, f.expr)
 			got := exportedArticles(t, a.ix.EachArticle, f.expr)
 			sameLines(t, "articles", got, want)
+			// A filter read over every date, as for many matches.
+			sameLines(t, "articles, every date", exportedArticles(t, everyDate(a.ix), f.expr), want)
 			if f.name == "all" && len(want) <= pagedExportPage {
 				t.Fatalf("%d articles: the archive does not fill two pages", len(want))
 			}
@@ -160,8 +169,11 @@ func TestExportChangedIssues(t *testing.T) {
 	all := exportedArticles(t, ix.EachArticle, All{})
 	sameLines(t, "articles", all, exportedArticles(t, ix.eachArticlePaged, All{}))
 	sameLines(t, "issues", exportedIssues(t, ix.EachIssue, All{}), exportedIssues(t, ix.eachIssuePaged, All{}))
-	text := Text{Value: "文明"}
-	sameLines(t, "articles with text", exportedArticles(t, ix.EachArticle, text), exportedArticles(t, ix.eachArticlePaged, text))
+	for _, f := range []Expr{Text{Value: "文明"}, Or{Field{Name: "issue_id", Value: undated.ID}, Field{Name: "issue_id", Value: moved.ID}}} {
+		want := exportedArticles(t, ix.eachArticlePaged, f)
+		sameLines(t, fmt.Sprintf("articles of %v", f), exportedArticles(t, ix.EachArticle, f), want)
+		sameLines(t, fmt.Sprintf("articles of %v, every date", f), exportedArticles(t, everyDate(ix), f), want)
+	}
 
 	var ids []string
 	err = ix.EachArticle(ctx, All{}, func(head *Issue, rec *ArticleRecord) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/search"
@@ -152,11 +153,12 @@ func (s *scan) all(ctx context.Context, fn func(n uint64) error) error {
 	}
 }
 
-// matching returns the documents that q matches, unscored.
-func (s *scan) matching(ctx context.Context, q query.Query) (docSet, error) {
+// matching returns the documents that q matches, unscored, and their
+// number.
+func (s *scan) matching(ctx context.Context, q query.Query) (docSet, int, error) {
 	sr, err := q.Searcher(ctx, s.r, s.ix.bi.Mapping(), search.SearcherOptions{Score: "none"})
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, 0, fmt.Errorf("search: %w", err)
 	}
 	defer sr.Close() // nothing to report: the search is done
 	sctx := &search.SearchContext{
@@ -164,22 +166,61 @@ func (s *scan) matching(ctx context.Context, q query.Query) (docSet, error) {
 		IndexReader:       s.r,
 	}
 	set := docSet{} // not nil: nil stands for every document
+	count := 0
 	for i := 0; ; i++ {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 		m, err := sr.Next(sctx)
 		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+			return nil, 0, fmt.Errorf("search: %w", err)
 		}
 		if m == nil {
-			return set, nil
+			return set, count, nil
 		}
 		set.add(m.IndexInternalID.Value())
+		count++
 		sctx.DocumentMatchPool.Put(m)
 	}
+}
+
+// datesOf returns the distinct dates of the documents in docs, sorted,
+// and the documents without one.
+func (s *scan) datesOf(ctx context.Context, docs docSet) (dates []string, undated []uint64, err error) {
+	dv, err := s.r.DocValueReader([]string{fDate})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read dates: %w", err)
+	}
+	seen := map[string]bool{}
+	for w, bits := range docs {
+		for b := 0; bits != 0; b, bits = b+1, bits>>1 {
+			if bits&1 == 0 {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+			n := uint64(w)*64 + uint64(b)
+			found := false
+			err := dv.VisitDocValues(bindex.NewIndexInternalID(nil, n), func(field string, term []byte) {
+				if !seen[string(term)] {
+					seen[string(term)] = true
+					dates = append(dates, string(term))
+				}
+				found = true
+			})
+			if err != nil {
+				return nil, nil, fmt.Errorf("read dates: %w", err)
+			}
+			if !found {
+				undated = append(undated, n)
+			}
+		}
+	}
+	slices.Sort(dates)
+	return dates, undated, nil
 }
 
 // id returns the ID of document n.

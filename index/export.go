@@ -239,6 +239,12 @@ func (ix *Index) EachIssue(ctx context.Context, expr Expr, fn func(iss *Issue) e
 // its articles in order; with match, only the issues with an article in
 // it. Issues are read a few at a time in parallel.
 func (s *scan) eachIssue(ctx context.Context, match docSet, fn func(iss *Issue) error) error {
+	return eachIssueOf(ctx, s, match, func(iss *Issue) (*Issue, error) { return iss, nil }, fn)
+}
+
+// eachIssueOf is eachIssue with each issue turned into a T by prepare,
+// which runs on the goroutines that read the issues, in parallel.
+func eachIssueOf[T any](ctx context.Context, s *scan, match docSet, prepare func(*Issue) (T, error), fn func(T) error) error {
 	ids := func(ctx context.Context, send func([]uint64) error) error {
 		return s.terms(ctx, fIssueID, func(id string) error {
 			docs, err := s.postings(ctx, fIssueID, id, nil)
@@ -254,7 +260,14 @@ func (s *scan) eachIssue(ctx context.Context, match docSet, fn func(iss *Issue) 
 			return send(docs)
 		})
 	}
-	load := func(docs []uint64) (*Issue, error) { return s.issue(ctx, docs) }
+	load := func(docs []uint64) (T, error) {
+		iss, err := s.issue(ctx, docs)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return prepare(iss)
+	}
 	return inOrder(ctx, ids, load, fn)
 }
 

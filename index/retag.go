@@ -16,8 +16,8 @@ const retagBatchDocs = 2000
 // records (the source files are not read), with the organisations,
 // districts and reporting district found again by this version's rules
 // (ingest.Article.Recognise), and rewrites the issues whose articles
-// change. It reads the index in one pass over a snapshot, an issue at a
-// time, and writes in batches: memory does not grow with the archive, and
+// change. It reads the index in one pass over a snapshot, tagging a few
+// issues at a time in parallel, and writes in batches: memory does not grow with the archive, and
 // after a crash or a cancellation each batch is in the index entirely or
 // not at all, and a second run finishes the work. It returns the number of
 // articles whose themes or organisations changed in the batches it
@@ -39,31 +39,14 @@ func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, 
 	defer sc.close() // nothing to report: reading is done
 	b := ix.NewBatch()
 	pending := 0 // changed articles in b
-	var before []ingest.Article
-	err = sc.eachIssue(ctx, nil, func(iss *Issue) error {
-		before = append(before[:0], iss.Articles...)
-		for i := range iss.Articles {
-			iss.Articles[i].Recognise()
-		}
-		tax.TagIssue(&iss.Issue)
-		n := 0
-		for i, a := range iss.Articles {
-			b := before[i]
-			if !slices.Equal(b.Themes, a.Themes) || !slices.Equal(b.OrgDetails, a.OrgDetails) ||
-				!slices.Equal(b.Organisations, a.Organisations) || b.District != a.District ||
-				!slices.Equal(b.DistrictsMentioned, a.DistrictsMentioned) {
-				n++
-			}
-		}
-		if n == 0 {
+	err = eachIssueOf(ctx, sc, nil, func(iss *Issue) (retagged, error) { return retagIssue(iss, tax), nil }, func(r retagged) error {
+		if r.changed == 0 {
 			return nil
 		}
-		old := *iss
-		old.Articles = before
-		if err := b.replace(iss, &old); err != nil {
+		if err := b.replace(r.iss, r.old); err != nil {
 			return fmt.Errorf("retag: %w", err)
 		}
-		pending += n
+		pending += r.changed
 		if b.Len() >= retagBatchDocs {
 			if err := ix.Commit(ctx, b); err != nil {
 				return fmt.Errorf("retag: %w", err)
@@ -86,4 +69,31 @@ func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, 
 		ix.compact(ctx)
 	}
 	return changed, nil
+}
+
+// retagged is an issue tagged again, as it was, and the number of its
+// articles that changed.
+type retagged struct {
+	iss, old *Issue
+	changed  int
+}
+
+// retagIssue tags iss again with tax and this version's recognition rules.
+func retagIssue(iss *Issue, tax *ingest.Taxonomy) retagged {
+	old := *iss
+	old.Articles = slices.Clone(iss.Articles)
+	for i := range iss.Articles {
+		iss.Articles[i].Recognise()
+	}
+	tax.TagIssue(&iss.Issue)
+	n := 0
+	for i, a := range iss.Articles {
+		b := old.Articles[i]
+		if !slices.Equal(b.Themes, a.Themes) || !slices.Equal(b.OrgDetails, a.OrgDetails) ||
+			!slices.Equal(b.Organisations, a.Organisations) || b.District != a.District ||
+			!slices.Equal(b.DistrictsMentioned, a.DistrictsMentioned) {
+			n++
+		}
+	}
+	return retagged{iss: iss, old: &old, changed: n}
 }

@@ -91,8 +91,20 @@ func (ix *Index) eachArticle(ctx context.Context, expr Expr, sparse int, fn func
 		}
 		return send(rest)
 	}
-	load := func(docs []uint64) ([]headed, error) { return sc.articles(ctx, docs, match) }
-	return inOrder(ctx, dates, load, func(arts []headed) error {
+	load := func(docs []uint64) ([]headed, error) {
+		arts, err := sc.articles(ctx, docs, match)
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		return arts, nil
+	}
+	groups := func(ctx context.Context, send func([]uint64) error) error {
+		if err := dates(ctx, send); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		return nil
+	}
+	return inOrder(ctx, groups, load, func(arts []headed) error {
 		for i := range arts {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -171,7 +183,7 @@ func (s *scan) articles(ctx context.Context, docs []uint64, match docSet) ([]hea
 		}
 		a, ok, err := s.article(n)
 		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
+			return nil, err
 		}
 		if ok {
 			out = append(out, headed{rec: ArticleRecord(a)})
@@ -182,7 +194,7 @@ func (s *scan) articles(ctx context.Context, docs []uint64, match docSet) ([]hea
 	for _, n := range issues {
 		id, err := s.id(n)
 		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
+			return nil, err
 		}
 		var head *Issue
 		for i := range out {
@@ -192,10 +204,10 @@ func (s *scan) articles(ctx context.Context, docs []uint64, match docSet) ([]hea
 			if head == nil {
 				fields, err := s.fields(id)
 				if err != nil {
-					return nil, fmt.Errorf("export: %w", err)
+					return nil, err
 				}
 				if head, err = decodeIssueHead(id, fields); err != nil {
-					return nil, fmt.Errorf("export: %w", err)
+					return nil, err
 				}
 			}
 			out[i].head = head
@@ -203,7 +215,7 @@ func (s *scan) articles(ctx context.Context, docs []uint64, match docSet) ([]hea
 	}
 	for _, a := range out {
 		if a.head == nil {
-			return nil, fmt.Errorf("export: article %s: issue %s: %w", a.rec.ID, a.rec.IssueID, ErrNotFound)
+			return nil, fmt.Errorf("article %s: issue %s: %w", a.rec.ID, a.rec.IssueID, ErrNotFound)
 		}
 	}
 	return out, nil
@@ -264,7 +276,7 @@ func eachIssueOf[T any](ctx context.Context, s *scan, match docSet, prepare func
 		iss, err := s.issue(ctx, docs)
 		if err != nil {
 			var zero T
-			return zero, err
+			return zero, fmt.Errorf("read index: %w", err)
 		}
 		return prepare(iss)
 	}
@@ -283,20 +295,23 @@ func (s *scan) issue(ctx context.Context, docs []uint64) (*Issue, error) {
 		if s.issues.has(n) {
 			id, fields, err := s.stored(n)
 			if err != nil {
-				return nil, fmt.Errorf("export: %w", err)
+				return nil, err
 			}
 			if iss, err = decodeIssueHead(id, fields); err != nil {
-				return nil, fmt.Errorf("export: %w", err)
+				return nil, err
 			}
 			continue
 		}
 		a, ok, err := s.article(n)
 		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
+			return nil, err
 		}
 		if ok {
 			arts = append(arts, a)
 		}
+	}
+	if iss == nil {
+		return nil, fmt.Errorf("issue of documents %v: %w", docs, ErrNotFound)
 	}
 	slices.SortStableFunc(arts, func(a, b storedArticle) int { return a.Seq - b.Seq })
 	iss.Articles = make([]ingest.Article, len(arts))

@@ -44,19 +44,19 @@ func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, 
 			return nil
 		}
 		if err := b.replace(r.iss, r.old); err != nil {
-			return fmt.Errorf("retag: %w", err)
+			return err
 		}
 		pending += r.changed
 		if b.Len() >= retagBatchDocs {
 			if err := ix.Commit(ctx, b); err != nil {
-				return fmt.Errorf("retag: %w", err)
+				return err
 			}
 			changed, pending = changed+pending, 0
 		}
 		return nil
 	})
 	if err != nil {
-		return changed, err
+		return changed, fmt.Errorf("retag: %w", err)
 	}
 	if err := ix.Commit(ctx, b); err != nil {
 		return changed, fmt.Errorf("retag: %w", err)

@@ -22,7 +22,6 @@ type scan struct {
 	ix     *Index
 	r      bindex.IndexReader
 	issues docSet // the issue documents
-	tfd    bindex.TermFieldDoc
 }
 
 // openScan opens a reader on the current snapshot of ix. Close it.
@@ -69,8 +68,9 @@ func (s *scan) postings(ctx context.Context, field, term string, buf []uint64) (
 		return buf, fmt.Errorf("read %s:%s: %w", field, term, err)
 	}
 	defer tfr.Close() // nothing to report: reading is done
+	var tfd bindex.TermFieldDoc
 	for {
-		d, err := tfr.Next(&s.tfd)
+		d, err := tfr.Next(&tfd)
 		if err != nil {
 			return buf, fmt.Errorf("read %s:%s: %w", field, term, err)
 		}
@@ -89,8 +89,9 @@ func (s *scan) termSet(ctx context.Context, field, term string) (docSet, error) 
 		return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
 	}
 	defer tfr.Close() // nothing to report: reading is done
+	var tfd bindex.TermFieldDoc
 	for {
-		d, err := tfr.Next(&s.tfd)
+		d, err := tfr.Next(&tfd)
 		if err != nil {
 			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
 		}

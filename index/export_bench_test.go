@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -56,6 +58,7 @@ func BenchmarkExport(b *testing.B) {
 				b.ReportMetric(float64(n/b.N), "articles")
 				b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MiB")
 				b.ReportMetric(float64(maxRSS())/(1<<20), "maxrss-MiB")
+				b.ReportMetric(float64(peak.anon)/(1<<20), "peak-anon-rss-MiB")
 			})
 		}
 	}
@@ -146,9 +149,12 @@ func exportBenchIndex(b *testing.B, opts Options) *Index {
 	return ix
 }
 
-// heapPeak follows the largest heap seen above the heap at its start.
+// heapPeak follows the largest heap seen above the heap at its start, and
+// the largest anonymous resident memory (RSS without the index files that
+// bleve maps, whose pages count as resident once read).
 type heapPeak struct {
 	base, max uint64
+	anon      int64
 	s         []metrics.Sample
 }
 
@@ -157,6 +163,7 @@ func (p *heapPeak) start() {
 	p.s = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(p.s)
 	p.base = p.s[0].Value.Uint64()
+	p.anon = rssAnon()
 }
 
 func (p *heapPeak) sample() {
@@ -164,6 +171,23 @@ func (p *heapPeak) sample() {
 	if v := p.s[0].Value.Uint64(); v > p.base && v-p.base > p.max {
 		p.max = v - p.base
 	}
+	p.anon = max(p.anon, rssAnon())
+}
+
+// rssAnon returns the process's anonymous resident memory in bytes, 0
+// where /proc does not tell.
+func rssAnon() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "RssAnon:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 // maxRSS returns the process's peak resident memory in bytes.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime"
@@ -357,7 +358,7 @@ func inOrder[T any](ctx context.Context, groups func(ctx context.Context, send f
 			continue // draining: the sender stops at the cancellation
 		}
 		r := <-out
-		if err = r.err; err == nil {
+		if err = cmp.Or(ctx.Err(), r.err); err == nil {
 			err = use(r.v)
 		}
 		if err != nil {

@@ -67,7 +67,9 @@ func BenchmarkExport(b *testing.B) {
 // BenchmarkRetag retags every article of a copy of the archive of
 // BenchmarkExport with a taxonomy that changes the themes of most articles
 // (every article rewritten), then with the same taxonomy again (none
-// rewritten), streaming and as earlier versions did, in the same run.
+// rewritten), streaming and as earlier versions did, in the same run. It
+// reports the time of each, and the peak heap and anonymous resident
+// memory sampled every 50 ms.
 func BenchmarkRetag(b *testing.B) {
 	src := exportBenchIndex(b, Options{ReadOnly: true})
 	srcDir := src.Dir()
@@ -82,6 +84,8 @@ func BenchmarkRetag(b *testing.B) {
 		retag func(*Index, context.Context, *ingest.Taxonomy) (int, error)
 	}{{"stream", (*Index).Retag}, {"paged", (*Index).retagPaged}} {
 		b.Run(impl.name, func(b *testing.B) {
+			var peak heapPeak
+			peak.start()
 			for range b.N {
 				b.StopTimer()
 				dir := filepath.Join(b.TempDir(), "index")
@@ -93,6 +97,7 @@ func BenchmarkRetag(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
+				stop := peak.every(50 * time.Millisecond)
 				t0 := time.Now()
 				changed, err := impl.retag(ix, ctx, custom)
 				if err != nil || changed == 0 {
@@ -105,6 +110,7 @@ func BenchmarkRetag(b *testing.B) {
 					b.Fatalf("second retag: %d changed, %v", again, err)
 				}
 				b.ReportMetric(time.Since(t0).Seconds(), "unchanged-s")
+				stop()
 				b.StopTimer()
 				if err := ix.Close(); err != nil {
 					b.Fatal(err)
@@ -112,6 +118,8 @@ func BenchmarkRetag(b *testing.B) {
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(maxRSS())/(1<<20), "maxrss-MiB")
+			b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(peak.anon)/(1<<20), "peak-anon-rss-MiB")
 		})
 	}
 }
@@ -172,6 +180,26 @@ func (p *heapPeak) sample() {
 		p.max = v - p.base
 	}
 	p.anon = max(p.anon, rssAnon())
+}
+
+// every samples every d until the function it returns is called, which
+// returns when the sampling has stopped.
+func (p *heapPeak) every(d time.Duration) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(d)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				p.sample()
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }
 
 // rssAnon returns the process's anonymous resident memory in bytes, 0

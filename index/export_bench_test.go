@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // BenchmarkExport reads every article of a generated archive

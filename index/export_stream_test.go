@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"jianbao/ingest"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // exportedArticles returns what each calls fn with, as JSON lines.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"jianbao/index"
-	"jianbao/ingest/synth"
+	"jianbao/internal/synth"
 )
 
 // BenchmarkExportCommand runs jianbao export of every article (JSON lines

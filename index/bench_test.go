@@ -98,7 +98,7 @@ func benchArchive(b *testing.B, target int) {
 	if err := ix.Warm(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("jianbao: warmed in %v: facet columns, and the search texts (%.1f MB in memory)", time.Since(w0).Round(time.Millisecond), float64(ix.texts.size())/1e6)
+	b.Logf("jianbao: warmed in %v: facet columns, and the search texts (%.1f MB in memory)", time.Since(w0).Round(time.Millisecond), float64(ix.paths.texts.size())/1e6)
 
 	queries := benchQueries(texts, 300)
 	// Each query's time is the median of benchPasses runs of the set.

@@ -183,7 +183,7 @@ func TestRecallPrecision(t *testing.T) {
 	if err := a.ix.Warm(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	defer a.ix.texts.on.Store(false)
+	defer a.ix.paths.texts.on.Store(false)
 	t.Run("texts in memory", func(t *testing.T) { recallPrecision(t, a, qs) })
 	if mem := topHits(t, a.ix, qs); !slices.Equal(mem, stored) {
 		t.Error("the top hits with texts in memory differ from those with stored texts")

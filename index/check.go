@@ -9,11 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/sys/unix"
 )
@@ -200,20 +198,6 @@ func checkSegment(path string) error {
 		return fmt.Errorf("segment %s ends with format version %d: truncated or overwritten", name, v)
 	}
 	return nil
-}
-
-// backgroundFailures returns how many times scorch's background work on s
-// (persisting, merging, cleaning up) has failed. scorch would report each
-// failure to a callback, but names the callback by a key of a registry that
-// is a package map, read-only after init: reaching the Index from it would
-// take a table of open indexes in a package variable. Index.compact watches
-// this counter instead.
-func backgroundFailures(s *scorch.Scorch) uint64 {
-	st, ok := s.Stats().(*scorch.Stats)
-	if !ok {
-		return 0
-	}
-	return atomic.LoadUint64(&st.TotOnErrors)
 }
 
 // probeBytes is what storeWriteError writes: about a small segment.

@@ -117,7 +117,9 @@ func TestBigramPhrase(t *testing.T) {
 // TestSplitSearch checks that a phrase search split between two goroutines
 // finds what one goroutine finds, with the same scores and in the same
 // order, read to the end or driven by other clauses (filters, OR, NOT).
-func TestSplitSearch(t *testing.T) {
+func TestSplitSearch(t *testing.T) { bothPaths(t, testSplitSearch) }
+
+func testSplitSearch(t *testing.T) {
 	a := sharedArchive(t)
 	r := rand.New(rand.NewPCG(9, 9))
 	qs := a.queries(r, 60)

@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"errors"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -227,5 +228,30 @@ func TestCompactWaits(t *testing.T) {
 	t.Logf("%d segment files after ingest", len(files))
 	if _, err := os.Stat(filepath.Join(ix.Dir(), "store")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestStoreCheckOnlyForScorch checks that the check of scorch's files runs
+// for a scorch index (a missing root file with segments is damage) and
+// not for an index of a layout it does not know.
+func TestStoreCheckOnlyForScorch(t *testing.T) {
+	for _, tt := range []struct {
+		meta    string
+		damaged bool
+	}{
+		{`{"storage":"","index_type":"scorch"}`, true},
+		{`{"storage":"boltdb","index_type":"upside_down"}`, false},
+	} {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "store"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte(tt.meta), 0o644)
+		os.WriteFile(filepath.Join(dir, "store", "000000000001.zap"), []byte("segment"), 0o644)
+		err := checkStore(dir)
+		var de *DamagedError
+		if got := errors.As(err, &de); got != tt.damaged {
+			t.Errorf("%s: %v, want damaged %v", tt.meta, err, tt.damaged)
+		}
 	}
 }

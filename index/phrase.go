@@ -298,7 +298,10 @@ func (s *phraseSearcher) cursor(term *phraseTerm, words []*wordTerm) (*cursor, e
 		for _, w := range s.words {
 			tfr, err := s.r.TermFieldReader(s.ctx, []byte(w.text), fWords, true, true, false)
 			if err != nil {
-				_ = c.close() // the readers opened so far: the error to report is this one
+				closeWords(c.words)
+				if c.norms != nil {
+					_ = c.norms.r.Close() // the error to report is the one above
+				}
 				return nil, fmt.Errorf("rank words: %w", err)
 			}
 			c.words = append(c.words, &wordTerm{wordRank: w, r: tfr})

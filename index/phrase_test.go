@@ -64,7 +64,7 @@ func TestBigramPhrase(t *testing.T) {
 		t.Run(q, func(t *testing.T) {
 			for _, public := range []bool{false, true} {
 				ix.paths.public = public
-				checkPhrase(t, ix, q, want, has)
+				t.Run(fmt.Sprintf("public=%v", public), func(t *testing.T) { checkPhrase(t, ix, q, want, has) })
 			}
 			ix.paths.public = false
 		})

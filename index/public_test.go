@@ -146,6 +146,13 @@ func TestAccessPathsAgree(t *testing.T) {
 	}
 	defer a.ix.paths.texts.on.Store(false)
 	compare("fast, texts in memory", results(false))
+	// The public path keeps the texts it reads once warmed: the second
+	// pass reads them from memory.
+	compare("public, texts being kept", results(true))
+	if n := len(a.ix.paths.read.texts); n == 0 {
+		t.Error("the public path kept no texts once warmed")
+	}
+	compare("public, texts kept", results(true))
 	if a.ix.paths.layout.state.Load() != 1 {
 		t.Errorf("the fast path's check of internal ids did not pass (state %d): the fast runs used the public path", a.ix.paths.layout.state.Load())
 	}

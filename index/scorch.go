@@ -223,7 +223,7 @@ var errNoBitmaps = errors.New("postings without bitmaps")
 func (d *scorchDocs) candidates(ctx context.Context, field string, terms []string) (candidateSet, uint64, error) {
 	c, rarest, err := d.bitmaps(field, terms)
 	if errors.Is(err, errNoBitmaps) {
-		return publicDocs{d.r}.candidates(ctx, field, terms)
+		return publicDocs{r: d.r}.candidates(ctx, field, terms)
 	}
 	return c, rarest, err
 }

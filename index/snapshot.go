@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -54,8 +55,9 @@ type readPaths struct {
 	// public selects the public path alone, as if the fast path's checks
 	// had failed (tests compare the two).
 	public bool
-	texts  textCache   // the fast path's search texts in memory
+	texts  textCache   // the fast path's search texts in memory; on: keep them
 	layout layoutCheck // the fast path's check of internal ids
+	read   readTexts   // the public path's, once texts is on
 }
 
 // docReader returns the reader of snapshot r: the fast one when it
@@ -70,14 +72,67 @@ func (p *readPaths) docReader(r bindex.IndexReader) (docReader, error) {
 			return d, nil
 		}
 	}
-	return publicDocs{r}, nil
+	d := publicDocs{r: r}
+	if p.texts.on.Load() {
+		d.kept = p.read.of(r)
+	}
+	return d, nil
+}
+
+// readTexts keeps the search texts that the public path has read of the
+// latest snapshot searched, by internal id, so that a server does not
+// load whole documents again for the candidates of every search. They
+// are dropped when a search uses another snapshot.
+type readTexts struct {
+	mu       sync.Mutex
+	snapshot bindex.IndexReader
+	texts    map[string][]byte
+}
+
+// of returns the kept texts, dropping them first if they are not r's.
+func (k *readTexts) of(r bindex.IndexReader) *readTexts {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.snapshot != r {
+		k.snapshot, k.texts = r, map[string][]byte{}
+	}
+	return k
+}
+
+// get returns the kept text of id, false if there is none.
+func (k *readTexts) get(r bindex.IndexReader, id bindex.IndexInternalID) ([]byte, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	t, ok := k.texts[string(id)]
+	return t, ok && k.snapshot == r
+}
+
+// put keeps text as that of id, unless the texts are another snapshot's
+// by now.
+func (k *readTexts) put(r bindex.IndexReader, id bindex.IndexInternalID, text []byte) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.snapshot == r {
+		k.texts[string(id)] = text
+	}
 }
 
 // publicDocs is the docReader of bleve's public IndexReader.
-type publicDocs struct{ r bindex.IndexReader }
+type publicDocs struct {
+	r    bindex.IndexReader
+	kept *readTexts // nil: none kept
+}
 
 // matchText implements docReader: the stored document of id's external id.
+// A kept text is returned as it is: buf is not used then, nor afterwards
+// (it may be a kept text).
 func (d publicDocs) matchText(id bindex.IndexInternalID, buf []byte) ([]byte, error) {
+	if d.kept != nil {
+		if t, ok := d.kept.get(d.r, id); ok {
+			return t, nil
+		}
+		buf = nil
+	}
 	ext, err := d.r.ExternalID(id)
 	if err != nil {
 		return nil, fmt.Errorf("phrase: document %x: %w", []byte(id), err)
@@ -95,6 +150,9 @@ func (d publicDocs) matchText(id bindex.IndexInternalID, buf []byte) ([]byte, er
 			buf = append(buf, f.Value()...)
 		}
 	})
+	if d.kept != nil {
+		d.kept.put(d.r, id, buf)
+	}
 	return buf, nil
 }
 

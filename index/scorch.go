@@ -18,8 +18,14 @@ package index
 //     which its interface does not say. Checked: an interface assertion per
 //     postings list; without it the candidates are read through term field
 //     readers (publicDocs.candidates).
-//   - Facet columns index documents by that number (facets.go docNum,
-//     checked for every id it is given).
+//   - The hits of a search are read by number from the snapshot it ran
+//     on, held with AddRef (heldSnapshot). Checked: the snapshot's type
+//     and the layout check; otherwise they are read by external id
+//     (Index.hitStore), and on the public path bleve loads them.
+//
+// Facet columns (facets.go) number their rows by IndexInternalID.Value,
+// which bleve's API defines, and fall back to a map of the ids when an id
+// is no 8-byte number or the numbers are not dense.
 
 import (
 	"context"

@@ -100,7 +100,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	held := &heldSnapshot{}
 	defer held.release()
 	if ix.paths.public {
-		br.Fields = hitFields
+		br.Fields = hitFields()
 	} else {
 		br.Query = snapshotTap{br.Query, held}
 	}
@@ -140,8 +140,8 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return out, nil
 }
 
-// hitFields are the stored fields of an article that a hit shows.
-var hitFields = []string{fHit, fMatch, fPatch}
+// hitFields returns the stored fields of an article that a hit shows.
+func hitFields() []string { return []string{fHit, fMatch, fPatch} }
 
 // storedFields calls fn with the stored fields of hit h (values valid
 // during the call only) until fn returns false.
@@ -170,7 +170,7 @@ func (ix *Index) hitStore(held *heldSnapshot, loaded bool) (storedFields, error)
 
 // loadedFields reads the stored fields that bleve loaded with a hit.
 func loadedFields(h *search.DocumentMatch, fn func(string, []byte) bool) error {
-	for _, f := range hitFields {
+	for _, f := range hitFields() {
 		if v, ok := h.Fields[f].(string); ok && !fn(f, []byte(v)) {
 			break
 		}

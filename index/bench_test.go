@@ -98,7 +98,7 @@ func benchArchive(b *testing.B, target int) {
 	if err := ix.Warm(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("jianbao: warmed in %v: facet columns, and the search texts (%.1f MB in memory)", time.Since(w0).Round(time.Millisecond), float64(ix.texts.size())/1e6)
+	b.Logf("jianbao: warmed in %v: facet columns, and the search texts (%.1f MB in memory)", time.Since(w0).Round(time.Millisecond), float64(ix.paths.texts.size())/1e6)
 
 	queries := benchQueries(texts, 300)
 	// Each query's time is the median of benchPasses runs of the set.
@@ -394,7 +394,8 @@ func dirSize(dir string) int64 {
 // profiles, -count and benchstat apply. The index is built once per process
 // (JIANBAO_BENCH_ARTICLES articles, default 2000), or reused from
 // JIANBAO_BENCH_DIR when set (built there on first use; delete the directory
-// after changing the mapping).
+// after changing the mapping). Each case runs on the fast path (scorch.go)
+// and on the public path alone, in the same process.
 func BenchmarkSearch(b *testing.B) {
 	target := benchArticles(b)
 	dir := os.Getenv("JIANBAO_BENCH_DIR")
@@ -411,40 +412,44 @@ func BenchmarkSearch(b *testing.B) {
 		filtered bool
 	}{{"relevance", "", false, false}, {"relevance+snippets", "", true, false}, {"date", SortDate, false, false},
 		{"filtered+facets", "", true, true}} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			c0 := cpuTime()
-			var cpu []time.Duration
-			for range b.N {
-				for _, q := range queries {
-					req := Request{Expr: Text{Value: q.q}, Limit: 10, Sort: tc.sort, Snippets: tc.snippets}
-					if tc.filtered {
-						// As the server asks for district:D from:2018 to:2025
-						// with every facet.
-						var years Or
-						for y := 2018; y <= 2025; y++ {
-							years = append(years, Field{"year", strconv.Itoa(y)})
+		for _, path := range []string{"fast", "public"} {
+			b.Run(path+"/"+tc.name, func(b *testing.B) {
+				ix.paths.public = path == "public"
+				defer func() { ix.paths.public = false }()
+				b.ReportAllocs()
+				c0 := cpuTime()
+				var cpu []time.Duration
+				for range b.N {
+					for _, q := range queries {
+						req := Request{Expr: Text{Value: q.q}, Limit: 10, Sort: tc.sort, Snippets: tc.snippets}
+						if tc.filtered {
+							// As the server asks for district:D from:2018 to:2025
+							// with every facet.
+							var years Or
+							for y := 2018; y <= 2025; y++ {
+								years = append(years, Field{"year", strconv.Itoa(y)})
+							}
+							req.Expr = And{req.Expr, Field{"district", ingest.Districts[len(q.q)%len(ingest.Districts)]}, years}
+							req.Facets = []string{"district", "section", "org", "theme", "year"}
 						}
-						req.Expr = And{req.Expr, Field{"district", ingest.Districts[len(q.q)%len(ingest.Districts)]}, years}
-						req.Facets = []string{"district", "section", "org", "theme", "year"}
-					}
-					q0 := cpuTime()
-					res, err := ix.Search(context.Background(), req)
-					if err != nil {
-						b.Fatal(err)
-					}
-					cpu = append(cpu, cpuTime()-q0)
-					if !tc.filtered && res.Total != q.want {
-						b.Fatalf("%q: %d hits, want %d", q.q, res.Total, q.want)
+						q0 := cpuTime()
+						res, err := ix.Search(context.Background(), req)
+						if err != nil {
+							b.Fatal(err)
+						}
+						cpu = append(cpu, cpuTime()-q0)
+						if !tc.filtered && res.Total != q.want {
+							b.Fatalf("%q: %d hits, want %d", q.q, res.Total, q.want)
+						}
 					}
 				}
-			}
-			b.ReportMetric(ms(percentile(cpu, 50)), "cpu-p50-ms")
-			b.ReportMetric(ms(percentile(cpu, 99)), "cpu-p99-ms")
-			n := float64(b.N * len(queries))
-			b.ReportMetric(ms(b.Elapsed())/n, "ms/query")
-			b.ReportMetric(ms(cpuTime()-c0)/n, "cpu-ms/query")
-		})
+				b.ReportMetric(ms(percentile(cpu, 50)), "cpu-p50-ms")
+				b.ReportMetric(ms(percentile(cpu, 99)), "cpu-p99-ms")
+				n := float64(b.N * len(queries))
+				b.ReportMetric(ms(b.Elapsed())/n, "ms/query")
+				b.ReportMetric(ms(cpuTime()-c0)/n, "cpu-ms/query")
+			})
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,11 +22,24 @@ import (
 // few array reads per match.
 
 // facetColumn holds the values of one keyword field for every document of
-// an index snapshot, by internal document number.
+// an index snapshot, by row. A document's row is its internal id read as a
+// number (docNum: bleve's ids are 8-byte numbers, those of scorch dense
+// ones), or, where the ids are not such numbers or not dense, found in a
+// map of the ids (the public path's way, which assumes nothing of them).
 type facetColumn struct {
-	values []string // value number → value, in term order
-	starts []uint32 // document → first entry in nums (len: documents + 1)
-	nums   []uint32 // value numbers, by document
+	values []string          // value number → value, in term order
+	starts []uint32          // row → first entry in nums (len: rows + 1)
+	nums   []uint32          // value numbers, by row
+	rows   map[string]uint32 // internal id → row; nil: docNum
+}
+
+// row returns the row of document id, false if it has none.
+func (col *facetColumn) row(id bindex.IndexInternalID) (uint32, bool) {
+	if col.rows == nil {
+		return docNum(id)
+	}
+	r, ok := col.rows[string(id)]
+	return r, ok
 }
 
 // facetColumns caches the columns of the latest snapshot a search used.
@@ -47,26 +61,34 @@ type columnRead struct {
 
 // column returns the column of field for snapshot r, reading it when the
 // cache holds another snapshot's or none.
-func (c *facetColumns) column(ctx context.Context, r bindex.IndexReader, field string) (*facetColumn, error) {
+// With public, documents are found by id in a map (facetColumn.rows).
+func (c *facetColumns) column(ctx context.Context, r bindex.IndexReader, field string, public bool) (*facetColumn, error) {
+	key := field
+	if public {
+		key += "\x00public"
+	}
 	for {
 		c.mu.Lock()
 		if c.snapshot != r {
 			c.snapshot, c.columns = r, map[string]*columnRead{}
 		}
-		cr, reading := c.columns[field]
+		cr, reading := c.columns[key]
 		if !reading {
 			cr = &columnRead{done: make(chan struct{})}
-			c.columns[field] = cr
+			c.columns[key] = cr
 		}
 		c.mu.Unlock()
 		if !reading {
-			cr.col, cr.err = readColumn(ctx, r, field)
+			cr.col, cr.err = readColumn(ctx, r, field, !public)
+			if errors.Is(cr.err, errSparseIDs) {
+				cr.col, cr.err = readColumn(ctx, r, field, false)
+			}
 			if cr.err != nil {
 				// Not kept: the next search reads it again (this one
 				// may only have run out of time).
 				c.mu.Lock()
-				if c.columns[field] == cr {
-					delete(c.columns, field)
+				if c.columns[key] == cr {
+					delete(c.columns, key)
 				}
 				c.mu.Unlock()
 			}
@@ -88,9 +110,14 @@ func (c *facetColumns) column(ctx context.Context, r bindex.IndexReader, field s
 	}
 }
 
+// errSparseIDs reports internal ids that are no dense numbers.
+var errSparseIDs = errors.New("facets: internal ids are not dense numbers")
+
 // readColumn reads the values of field from its postings: every term in
-// the field's dictionary, and the documents that hold it.
-func readColumn(ctx context.Context, r bindex.IndexReader, field string) (*facetColumn, error) {
+// the field's dictionary, and the documents that hold it. With byNumber,
+// rows are document numbers (docNum), and ids that are not such numbers,
+// or too sparse ones, are errSparseIDs.
+func readColumn(ctx context.Context, r bindex.IndexReader, field string, byNumber bool) (*facetColumn, error) {
 	dict, err := r.FieldDict(field)
 	if err != nil {
 		return nil, fmt.Errorf("facet %s: %w", field, err)
@@ -99,6 +126,9 @@ func readColumn(ctx context.Context, r bindex.IndexReader, field string) (*facet
 	type pair struct{ doc, num uint32 }
 	var pairs []pair
 	col := &facetColumn{}
+	if !byNumber {
+		col.rows = map[string]uint32{}
+	}
 	var docs uint32
 	var td bindex.TermFieldDoc
 	for {
@@ -124,17 +154,33 @@ func readColumn(ctx context.Context, r bindex.IndexReader, field string) (*facet
 			if d == nil {
 				break
 			}
-			doc, err := docNum(d.ID)
-			if err != nil {
-				tfr.Close()
-				return nil, err
+			var doc uint32
+			if byNumber {
+				var ok bool
+				if doc, ok = docNum(d.ID); !ok {
+					_ = tfr.Close() // this reading is abandoned for one by map
+					return nil, errSparseIDs
+				}
+			} else {
+				row, ok := col.rows[string(d.ID)]
+				if !ok {
+					row = uint32(len(col.rows))
+					col.rows[string(d.ID)] = row
+				}
+				doc = row
 			}
 			pairs = append(pairs, pair{doc, num})
 			docs = max(docs, doc+1)
 		}
 		tfr.Close()
 	}
-	// Counting sort by document.
+	// Rows by number: as many as documents, give or take the deleted
+	// ones and those without a value; many more would mean ids that are
+	// not dense numbers, and a waste of memory.
+	if byNumber && uint64(docs) > 2*uint64(len(pairs))+1024 {
+		return nil, errSparseIDs
+	}
+	// Counting sort by row.
 	col.starts = make([]uint32, docs+1)
 	for _, p := range pairs {
 		col.starts[p.doc+1]++
@@ -151,33 +197,30 @@ func readColumn(ctx context.Context, r bindex.IndexReader, field string) (*facet
 	return col, nil
 }
 
-// docNum returns the internal number of a document of a scorch index.
-func docNum(id bindex.IndexInternalID) (uint32, error) {
+// docNum returns internal id as a number (IndexInternalID.Value) where it
+// is an 8-byte one that a row number can hold, else false.
+func docNum(id bindex.IndexInternalID) (uint32, bool) {
 	if len(id) != 8 || id.Value() > 1<<32-2 {
-		return 0, fmt.Errorf("facets: unexpected internal document id %x", []byte(id))
+		return 0, false
 	}
-	return uint32(id.Value()), nil
+	return uint32(id.Value()), true
 }
 
 // facetCounter counts, for every facet of a search, how many matches have
 // each value.
 type facetCounter struct {
 	cache  *facetColumns
+	public bool     // rows by map (facetColumn.rows)
 	fields []string // field of each facet
 	cols   []*facetColumn
 	counts [][]int // facet → value number → matches
-	err    error
 }
 
 // add counts the values of document id.
 func (fc *facetCounter) add(id bindex.IndexInternalID) {
-	doc, err := docNum(id)
-	if err != nil {
-		fc.err = err
-		return
-	}
 	for i, col := range fc.cols {
-		if int(doc)+1 >= len(col.starts) {
+		doc, ok := col.row(id)
+		if !ok || int(doc)+1 >= len(col.starts) {
 			continue // no value
 		}
 		counts := fc.counts[i]
@@ -221,7 +264,7 @@ func (t facetTap) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.
 	fc := t.counter
 	fc.cols, fc.counts = make([]*facetColumn, len(fc.fields)), make([][]int, len(fc.fields))
 	for i, f := range fc.fields {
-		col, err := fc.cache.column(ctx, r, f)
+		col, err := fc.cache.column(ctx, r, f, fc.public)
 		if err != nil {
 			return nil, err
 		}
@@ -272,16 +315,14 @@ func (ix *Index) Warm(ctx context.Context) error {
 	}
 	defer r.Close()
 	for _, f := range facetFields {
-		if _, err := ix.facets.column(ctx, r, f); err != nil {
+		if _, err := ix.facets.column(ctx, r, f, ix.paths.public); err != nil {
 			return err
 		}
 	}
-	ix.texts.on.Store(true)
-	docs, err := newSnapshotDocs(r)
-	if err != nil {
-		return fmt.Errorf("warm: %w", err)
-	}
-	if _, err := newMatchReader(docs, &ix.texts); err != nil {
+	// The fast path reads the texts into memory as it opens the snapshot;
+	// the public path keeps none.
+	ix.paths.texts.on.Store(true)
+	if _, err := ix.paths.docReader(r); err != nil {
 		return fmt.Errorf("warm: %w", err)
 	}
 	return nil

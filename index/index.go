@@ -89,7 +89,7 @@ type Index struct {
 	splitMin uint64
 
 	facets    facetColumns // of the latest snapshot searched
-	texts     textCache    // search texts in memory, once Warm turns it on
+	paths     readPaths    // what searches read beside bleve's searchers, and how
 	closeOnce sync.Once
 	life      sync.RWMutex // held for reading by background work, which must not outlive the index
 	closed    bool

@@ -183,7 +183,7 @@ func TestRecallPrecision(t *testing.T) {
 	if err := a.ix.Warm(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	defer a.ix.texts.on.Store(false)
+	defer a.ix.paths.texts.on.Store(false)
 	t.Run("texts in memory", func(t *testing.T) { recallPrecision(t, a, qs) })
 	if mem := topHits(t, a.ix, qs); !slices.Equal(mem, stored) {
 		t.Error("the top hits with texts in memory differ from those with stored texts")
@@ -245,7 +245,9 @@ func recallPrecision(t *testing.T, a *archive, qs []string) {
 	}
 }
 
-func TestExprs(t *testing.T) {
+func TestExprs(t *testing.T) { bothPaths(t, testExprs) }
+
+func testExprs(t *testing.T) {
 	a := sharedArchive(t)
 	art := a.articles[len(a.articles)/2]
 	district := ""
@@ -330,7 +332,9 @@ func TestSearchErrors(t *testing.T) {
 	}
 }
 
-func TestSortPagingFacets(t *testing.T) {
+func TestSortPagingFacets(t *testing.T) { bothPaths(t, testSortPagingFacets) }
+
+func testSortPagingFacets(t *testing.T) {
 	a := sharedArchive(t)
 	ctx := context.Background()
 	all, err := a.ix.Search(ctx, Request{Expr: Text{Value: "文明"}, Sort: SortDate, Limit: 100000})
@@ -406,7 +410,9 @@ func TestSortPagingFacets(t *testing.T) {
 	}
 }
 
-func TestHitsAndSnippets(t *testing.T) {
+func TestHitsAndSnippets(t *testing.T) { bothPaths(t, testHitsAndSnippets) }
+
+func testHitsAndSnippets(t *testing.T) {
 	a := sharedArchive(t)
 	res, err := a.ix.Search(context.Background(), Request{Expr: And{Text{Value: "志愿"}, Not{Text{Value: "文明"}}}, Snippets: true, Limit: 5})
 	if err != nil {
@@ -430,7 +436,9 @@ func TestHitsAndSnippets(t *testing.T) {
 	}
 }
 
-func TestKWIC(t *testing.T) {
+func TestKWIC(t *testing.T) { bothPaths(t, testKWIC) }
+
+func testKWIC(t *testing.T) {
 	tests := []struct {
 		text   string
 		values []string
@@ -496,7 +504,9 @@ func TestArticleAndIssue(t *testing.T) {
 // TestFacetsAsBleve checks the facet counts of Search against bleve's own
 // facets (from doc values) over the same matches, value for value and in
 // the same order, for every facet and several queries.
-func TestFacetsAsBleve(t *testing.T) {
+func TestFacetsAsBleve(t *testing.T) { bothPaths(t, testFacetsAsBleve) }
+
+func testFacetsAsBleve(t *testing.T) {
 	a := sharedArchive(t)
 	names := []string{"district", "section", "org", "theme", "year", FacetIssueID}
 	for _, e := range []Expr{All{}, Text{Value: "文明"}, Text{Value: "志愿服务"},

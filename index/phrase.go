@@ -29,19 +29,28 @@ import (
 // when the head field, the headline's bigrams, holds it), and by the tf-idf
 // of the words (dictionary words of the query, field fWords) that a match
 // holds as words.
+//
+// The formula is jianbao's own, in the terms of bleve's classic tf-idf so
+// that a phrase's score adds up with those of bleve's term queries in a
+// boolean query: a term's tf is √freq × norm, its idf 1 + ln(documents /
+// (documents with it + 1)), and a score tf × idf × the query weight (idf ×
+// query norm). The norm (bleve's length normalisation of field fText, which
+// it keeps for each document) is read from the index: the postings of the
+// phrase's first bigram give it for every match, since every match holds
+// that bigram.
 type bigramPhrase struct {
 	field, head string
 	bigrams     []string   // at every offset of the phrase
 	utf16       []byte     // the phrase as stored search texts hold it
 	words       []string   // that may rank the matches
-	texts       *textCache // the index's, nil: none
+	paths       *readPaths // the index's
 	splitMin    uint64     // the index's: see Index.splitMin
 }
 
 // newBigramPhrase returns the phrase v (of 2+ characters), ranked by the
 // words among words that the index has.
-func newBigramPhrase(field, head, v string, words []string, texts *textCache, splitMin uint64) *bigramPhrase {
-	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v), utf16: appendUTF16(nil, v), words: words, texts: texts, splitMin: splitMin}
+func newBigramPhrase(field, head, v string, words []string, paths *readPaths, splitMin uint64) *bigramPhrase {
+	return &bigramPhrase{field: field, head: head, bigrams: segment.Bigram(v), utf16: appendUTF16(nil, v), words: words, paths: paths, splitMin: splitMin}
 }
 
 // headBonus is added to a phrase's term frequency (at most 1 after length
@@ -67,17 +76,13 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 		}
 		s.count, rarest = term.docs.Count(), term.docs.Count()
 	} else {
-		docs, err := newSnapshotDocs(r)
-		if err != nil {
+		if s.texts, err = q.paths.docReader(r); err != nil {
 			return nil, fmt.Errorf("phrase: %w", err)
 		}
-		if s.cands, rarest, err = findCandidates(docs, q.field, distinct(q.bigrams)); err != nil {
+		if s.cands, rarest, err = s.texts.candidates(ctx, q.field, distinct(q.bigrams)); err != nil {
 			return nil, err
 		}
-		s.count = s.cands.total
-		if s.texts, err = newMatchReader(docs, q.texts); err != nil {
-			return nil, err
-		}
+		s.count = s.cands.total()
 	}
 	var words []*wordTerm
 	if s.score {
@@ -212,14 +217,14 @@ type phraseSearcher struct {
 	q      *bigramPhrase
 	ctx    context.Context
 	r      bindex.IndexReader
-	cands  *candidates // nil for a single bigram
-	count  uint64      // at most this many matches
-	docs   uint64      // documents of the index
+	cands  candidateSet // nil for a single bigram
+	count  uint64       // at most this many matches
+	docs   uint64       // documents of the index
 	score  bool
 	idf    float64
 	weight float64 // idf × query norm
 	words  []wordRank
-	texts  *matchReader // nil for a single bigram
+	texts  docReader // nil for a single bigram
 	main   *cursor
 	nexts  int    // Next calls, while there was no Advance
 	ahead  *ahead // nil until split
@@ -238,21 +243,20 @@ const splitAfter = 64
 // match is a document where the phrase is, with its term frequency (length
 // normalised, headline bonus included).
 type match struct {
-	doc uint64
+	doc bindex.IndexInternalID
 	tf  float64
 }
 
 // ahead is the work of the worker: every match from mid on. Its cursor is
 // closed by the searcher's goroutine (closing reports to the search).
 type ahead struct {
-	mid     uint64
+	mid     bindex.IndexInternalID
 	cursor  *cursor
 	stop    atomic.Bool
 	done    chan struct{}
 	matches []match // when done is closed
 	err     error   // when done is closed
 	next    int     // first match not yet returned
-	id      bindex.IndexInternalID
 }
 
 // singleTerm opens the readers of a phrase of one bigram: its documents,
@@ -280,13 +284,24 @@ func (s *phraseSearcher) singleTerm() (*phraseTerm, error) {
 func (s *phraseSearcher) cursor(term *phraseTerm, words []*wordTerm) (*cursor, error) {
 	c := &cursor{term: term, score: s.score, idf: s.idf, words: words, texts: s.texts, phrase: s.q.utf16}
 	if s.cands != nil {
-		c.cands = &candidateIter{c: s.cands}
+		c.cands = s.cands.iter()
+		if s.score {
+			// The norm of each match: every match holds the first bigram.
+			tfr, err := s.r.TermFieldReader(s.ctx, []byte(s.q.bigrams[0]), s.q.field, false, true, false)
+			if err != nil {
+				return nil, fmt.Errorf("phrase %q: %w", s.q.bigrams[0], err)
+			}
+			c.norms = &wordTerm{r: tfr}
+		}
 	}
 	if words == nil {
 		for _, w := range s.words {
 			tfr, err := s.r.TermFieldReader(s.ctx, []byte(w.text), fWords, true, true, false)
 			if err != nil {
 				closeWords(c.words)
+				if c.norms != nil {
+					_ = c.norms.r.Close() // the error to report is the one above
+				}
 				return nil, fmt.Errorf("rank words: %w", err)
 			}
 			c.words = append(c.words, &wordTerm{wordRank: w, r: tfr})
@@ -321,20 +336,20 @@ func (s *phraseSearcher) split() {
 	if s.cands == nil || s.count < splitMin || runtime.GOMAXPROCS(0) < 2 || s.main.done {
 		return
 	}
-	n, cur := s.cands.docs.end(), s.main.pos
-	if n <= cur+2*splitMin {
+	mid := s.cands.middle(s.main.last, splitMin)
+	if mid == nil {
 		return
 	}
 	c, err := s.cursor(nil, nil)
 	if err != nil {
 		return // the main cursor does it all
 	}
-	a := &ahead{mid: cur + (n-cur)/2, cursor: c, done: make(chan struct{})}
+	a := &ahead{mid: slices.Clone(mid), cursor: c, done: make(chan struct{})}
 	c.stop = &a.stop
 	s.ahead = a
 	go func() {
 		defer close(a.done)
-		id := bindex.NewIndexInternalID(nil, a.mid)
+		id := a.mid
 		for {
 			doc, tf, err := c.next(id)
 			if err != nil {
@@ -344,7 +359,7 @@ func (s *phraseSearcher) split() {
 			if doc == nil {
 				return
 			}
-			a.matches = append(a.matches, match{doc.Value(), tf})
+			a.matches = append(a.matches, match{slices.Clone(doc), tf})
 			id = nil
 		}
 	}()
@@ -354,12 +369,12 @@ func (s *phraseSearcher) split() {
 // returned).
 func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
 	a := s.ahead
-	if a == nil || !s.main.done && (id == nil || id.Value() < a.mid) {
+	if a == nil || !s.main.done && (id == nil || id.Compare(a.mid) < 0) {
 		doc, tf, err := s.main.next(id)
 		if err != nil {
 			return nil, err
 		}
-		if a == nil || doc != nil && doc.Value() < a.mid {
+		if a == nil || doc != nil && doc.Compare(a.mid) < 0 {
 			return s.documentMatch(ctx, doc, tf), nil
 		}
 		s.main.done = true // the worker has the rest
@@ -369,7 +384,7 @@ func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternal
 		return nil, a.err
 	}
 	if id != nil {
-		for a.next < len(a.matches) && a.matches[a.next].doc < id.Value() {
+		for a.next < len(a.matches) && a.matches[a.next].doc.Compare(id) < 0 {
 			a.next++
 		}
 	}
@@ -378,8 +393,7 @@ func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternal
 	}
 	m := a.matches[a.next]
 	a.next++
-	a.id = bindex.NewIndexInternalID(a.id, m.doc)
-	return s.documentMatch(ctx, a.id, m.tf), nil
+	return s.documentMatch(ctx, m.doc, m.tf), nil
 }
 
 // documentMatch returns a match of document doc (nil: none).
@@ -456,18 +470,16 @@ func (t *phraseTerm) close() error {
 
 // cursor reads the matches of a phrase forwards, one goroutine's.
 type cursor struct {
-	term   *phraseTerm    // a single bigram's readers, or
-	cands  *candidateIter // the candidates of several
+	term   *phraseTerm   // a single bigram's readers, or
+	cands  candidateIter // the candidates of several
+	norms  *wordTerm     // with cands when scoring: the first bigram's postings
 	words  []*wordTerm
 	score  bool
 	idf    float64                // the phrase's
-	texts  *matchReader           // with cands
+	texts  docReader              // with cands
 	phrase []byte                 // UTF-16LE
 	text   []byte                 // the search text of the current candidate
-	id     bindex.IndexInternalID // the current candidate,
-	seg    int                    // its segment
-	local  uint64                 // and its number there
-	pos    uint64                 // the next candidate to read is at or after it
+	last   bindex.IndexInternalID // the current candidate (nil: none yet)
 	done   bool
 	stop   *atomic.Bool // set: give up (nil: never)
 }
@@ -490,7 +502,7 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 			if !c.score {
 				freq = 1
 			}
-		} else if freq, norm, head, err = c.check(); err != nil {
+		} else if freq, head, err = c.check(); err != nil {
 			return nil, 0, err
 		}
 		if freq == 0 {
@@ -498,6 +510,11 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 		}
 		if !c.score {
 			return cand, 0, nil
+		}
+		if c.norms != nil {
+			if _, norm, err = c.norms.at(cand); err != nil {
+				return nil, 0, err
+			}
 		}
 		tf := math.Sqrt(float64(freq)) * norm
 		if c.term != nil {
@@ -546,39 +563,28 @@ func (c *cursor) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, e
 		}
 		return d.ID, nil
 	}
-	from := c.pos
-	if id != nil {
-		from = max(from, id.Value())
-	}
-	doc, ok := c.cands.seek(from)
-	if !ok {
+	doc := c.cands.seek(id)
+	if doc == nil {
 		return nil, nil
 	}
-	c.seg, c.local = c.cands.seg, doc-c.cands.c.docs.offsets[c.cands.seg]
-	c.pos = doc + 1
-	c.id = bindex.NewIndexInternalID(c.id, doc)
-	return c.id, nil
+	c.last = append(c.last[:0], doc...)
+	return c.last, nil
 }
 
 // check returns the number of places where the phrase is in the search
-// text of the current candidate, the norm of the field (as bleve computes
-// it from the number of bigrams) and whether the phrase is in the
-// headline.
-func (c *cursor) check() (freq int, norm float64, head bool, err error) {
-	if c.text, err = c.texts.get(c.seg, c.local, c.text); err != nil {
-		return 0, 0, false, err
+// text of the current candidate and whether the phrase is in the headline.
+func (c *cursor) check() (freq int, head bool, err error) {
+	if c.text, err = c.texts.matchText(c.last, c.text); err != nil {
+		return 0, false, err
 	}
 	freq, first := occurrences(c.text, c.phrase)
 	if freq == 0 {
-		return 0, 0, false, nil
+		return 0, false, nil
 	}
 	// The headline comes first: if the phrase is in it, its first
 	// occurrence is.
 	head = first+len(c.phrase) <= separatorAt(c.text[:first+len(c.phrase)])
-	// Bigrams: one fewer than characters (two bytes each, but for the few
-	// outside the BMP).
-	norm = float64(float32(1 / math.Sqrt(float64(max(len(c.text)/2-1, 1)))))
-	return freq, norm, head, nil
+	return freq, head, nil
 }
 
 // inHead reports whether the head field of document id holds the single
@@ -607,6 +613,9 @@ func (c *cursor) close() error {
 	var first error
 	for _, w := range c.words {
 		first = cmp.Or(first, w.r.Close())
+	}
+	if c.norms != nil {
+		first = cmp.Or(first, c.norms.r.Close())
 	}
 	return cmp.Or(first, c.term.close())
 }

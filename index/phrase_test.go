@@ -62,31 +62,11 @@ func TestBigramPhrase(t *testing.T) {
 		"题明明", "标题明", "区文明办", "办哈哈", "明办", "文明办"}
 	for _, q := range queries {
 		t.Run(q, func(t *testing.T) {
-			if got, w := allIDs(t, ix, Text{Value: q}), want(has(q)); !slices.Equal(got, w) {
-				t.Errorf("alone: got %v, want %v", got, w)
+			for _, public := range []bool{false, true} {
+				ix.paths.public = public
+				t.Run(fmt.Sprintf("public=%v", public), func(t *testing.T) { checkPhrase(t, ix, q, want, has) })
 			}
-			if got, w := allIDs(t, ix, And{Text{Value: q}, Text{Value: "东城区文明"}}), want(func(s string) bool {
-				return has(q)(s) && has("东城区文明")(s)
-			}); !slices.Equal(got, w) {
-				t.Errorf("and: got %v, want %v", got, w)
-			}
-			if got, w := allIDs(t, ix, Not{Text{Value: q}}), want(func(s string) bool { return !has(q)(s) }); !slices.Equal(got, w) {
-				t.Errorf("not: got %v, want %v", got, w)
-			}
-			for _, sort := range []string{SortRelevance, SortDate} {
-				res, err := ix.Search(context.Background(), Request{Expr: Text{Value: q}, Sort: sort, Limit: 100})
-				if err != nil {
-					t.Fatal(err)
-				}
-				var got []string
-				for _, h := range res.Hits {
-					got = append(got, h.ID)
-				}
-				slices.Sort(got)
-				if w := want(has(q)); res.Total != len(w) || !slices.Equal(got, w) && !(len(got) == 0 && len(w) == 0) {
-					t.Errorf("search sorted by %s: total %d, hits %v, want %v", sort, res.Total, got, w)
-				}
-			}
+			ix.paths.public = false
 		})
 	}
 	// Deleted articles are no candidates: the issue again, with every
@@ -107,9 +87,43 @@ func TestBigramPhrase(t *testing.T) {
 	if err := ix.Commit(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range queries {
-		if got, w := allIDs(t, ix, Text{Value: q}), want(has(q)); !slices.Equal(got, w) {
-			t.Errorf("%s after deletes: got %v, want %v", q, got, w)
+	for _, public := range []bool{false, true} {
+		ix.paths.public = public
+		for _, q := range queries {
+			if got, w := allIDs(t, ix, Text{Value: q}), want(has(q)); !slices.Equal(got, w) {
+				t.Errorf("%s after deletes, public path %v: got %v, want %v", q, public, got, w)
+			}
+		}
+	}
+}
+
+// checkPhrase checks the matches of phrase q alone, ANDed and under Not,
+// and of its searches sorted both ways, against want.
+func checkPhrase(t *testing.T, ix *Index, q string, want func(func(string) bool) []string, has func(string) func(string) bool) {
+	t.Helper()
+	if got, w := allIDs(t, ix, Text{Value: q}), want(has(q)); !slices.Equal(got, w) {
+		t.Errorf("alone: got %v, want %v", got, w)
+	}
+	if got, w := allIDs(t, ix, And{Text{Value: q}, Text{Value: "东城区文明"}}), want(func(s string) bool {
+		return has(q)(s) && has("东城区文明")(s)
+	}); !slices.Equal(got, w) {
+		t.Errorf("and: got %v, want %v", got, w)
+	}
+	if got, w := allIDs(t, ix, Not{Text{Value: q}}), want(func(s string) bool { return !has(q)(s) }); !slices.Equal(got, w) {
+		t.Errorf("not: got %v, want %v", got, w)
+	}
+	for _, sort := range []string{SortRelevance, SortDate} {
+		res, err := ix.Search(context.Background(), Request{Expr: Text{Value: q}, Sort: sort, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		slices.Sort(got)
+		if w := want(has(q)); res.Total != len(w) || !slices.Equal(got, w) && !(len(got) == 0 && len(w) == 0) {
+			t.Errorf("search sorted by %s: total %d, hits %v, want %v", sort, res.Total, got, w)
 		}
 	}
 }
@@ -117,7 +131,9 @@ func TestBigramPhrase(t *testing.T) {
 // TestSplitSearch checks that a phrase search split between two goroutines
 // finds what one goroutine finds, with the same scores and in the same
 // order, read to the end or driven by other clauses (filters, OR, NOT).
-func TestSplitSearch(t *testing.T) {
+func TestSplitSearch(t *testing.T) { bothPaths(t, testSplitSearch) }
+
+func testSplitSearch(t *testing.T) {
 	a := sharedArchive(t)
 	r := rand.New(rand.NewPCG(9, 9))
 	qs := a.queries(r, 60)

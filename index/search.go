@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -82,7 +81,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	var facets *facetCounter
 	if len(req.Facets) > 0 {
-		facets = &facetCounter{cache: &ix.facets}
+		facets = &facetCounter{cache: &ix.facets, public: ix.paths.public}
 		for _, name := range req.Facets {
 			field, ok := facetFields[name]
 			if name == FacetIssueID {
@@ -95,9 +94,16 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		br.Query = facetTap{br.Query, facets}
 	}
+	// The hits' stored fields: bleve loads them (the public path), or the
+	// fast path reads them by number from the snapshot searched, held
+	// until they are read.
 	held := &heldSnapshot{}
 	defer held.release()
-	br.Query = snapshotTap{br.Query, held}
+	if ix.paths.public {
+		br.Fields = hitFields()
+	} else {
+		br.Query = snapshotTap{br.Query, held}
+	}
 	res, err := ix.bi.SearchInContext(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -108,15 +114,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if req.Snippets {
 			marks = textValues(req.Expr, false, nil)
 		}
-		if held.snap == nil {
-			return nil, fmt.Errorf("search: index %s is not a scorch index", ix.dir)
-		}
-		docs, err := newSnapshotDocs(held.snap)
+		stored, err := ix.hitStore(held, br.Fields != nil)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		for _, h := range res.Hits {
-			hit, err := toHit(docs, h, marks, req.Texts)
+			hit, err := toHit(stored, h, marks, req.Texts)
 			if err != nil {
 				return nil, err
 			}
@@ -124,9 +127,6 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 	}
 	if facets != nil {
-		if facets.err != nil {
-			return nil, fmt.Errorf("search: %w", facets.err)
-		}
 		out.Facets = map[string][]FacetCount{}
 		for i, name := range req.Facets {
 			limit := facetSize
@@ -140,14 +140,81 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return out, nil
 }
 
-// toHit returns the hit of match h, read from the snapshot's stored
-// fields, with snippets of where marks are, and with its search text if
-// texts.
-func toHit(docs snapshotDocs, h *search.DocumentMatch, marks []string, texts bool) (Hit, error) {
+// hitFields returns the stored fields of an article that a hit shows.
+func hitFields() []string { return []string{fHit, fMatch, fPatch} }
+
+// storedFields calls fn with the stored fields of hit h (values valid
+// during the call only) until fn returns false.
+type storedFields func(h *search.DocumentMatch, fn func(field string, value []byte) bool) error
+
+// hitStore returns how the stored fields of hits are read: from the held
+// snapshot by number (the fast path), from the fields bleve loaded with
+// them, or else from the index as it is now, by external id.
+func (ix *Index) hitStore(held *heldSnapshot, loaded bool) (storedFields, error) {
+	docs, ok, err := held.docs(&ix.paths.layout)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return func(h *search.DocumentMatch, fn func(string, []byte) bool) error {
+			return docs.visit(h.IndexInternalID, fn)
+		}, nil
+	}
+	if loaded {
+		return loadedFields, nil
+	}
+	return func(h *search.DocumentMatch, fn func(string, []byte) bool) error {
+		return ix.visitStored(h.ID, fn)
+	}, nil
+}
+
+// loadedFields reads the stored fields that bleve loaded with a hit.
+func loadedFields(h *search.DocumentMatch, fn func(string, []byte) bool) error {
+	for _, f := range hitFields() {
+		if v, ok := h.Fields[f].(string); ok && !fn(f, []byte(v)) {
+			break
+		}
+	}
+	return nil
+}
+
+// visitStored calls fn with the stored fields of document id of the index
+// as it is now until fn returns false.
+func (ix *Index) visitStored(id string, fn func(string, []byte) bool) error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	// A reader that was only read from: nothing of what it gave depends on
+	// its closing.
+	defer func() { _ = r.Close() }()
+	doc, err := r.Document(id)
+	if err != nil {
+		return err
+	}
+	if doc == nil {
+		return fmt.Errorf("document %s is no longer in the index", id)
+	}
+	more := true
+	doc.VisitFields(func(f bindex.Field) {
+		if more {
+			more = fn(f.Name(), f.Value())
+		}
+	})
+	return nil
+}
+
+// toHit returns the hit of match h, from its stored fields, with snippets
+// of where marks are, and with its search text if texts.
+func toHit(stored storedFields, h *search.DocumentMatch, marks []string, texts bool) (Hit, error) {
 	var hit Hit
 	var m storedMatch
 	var decodeErr error
-	err := docs.visit(h.IndexInternalID.Value(), func(field string, value []byte) bool {
+	err := stored(h, func(field string, value []byte) bool {
 		switch field {
 		case fHit:
 			hit.Citation, decodeErr = decodeCitation(value)
@@ -178,31 +245,16 @@ func toHit(docs snapshotDocs, h *search.DocumentMatch, marks []string, texts boo
 }
 
 // snapshotTap matches what q matches, and holds the index snapshot that it
-// is searched in until released, so that the hits' stored fields are read
-// from the very snapshot that numbered them (snapshotDocs), by number.
+// is searched in until released (heldSnapshot).
 type snapshotTap struct {
 	q    query.Query
 	held *heldSnapshot
 }
 
-// heldSnapshot is a snapshot of a scorch index with a reference taken.
-type heldSnapshot struct{ snap *scorch.IndexSnapshot }
-
 // Searcher implements query.Query.
 func (t snapshotTap) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	if s, ok := r.(*scorch.IndexSnapshot); ok && t.held.snap == nil {
-		s.AddRef()
-		t.held.snap = s
-	}
+	t.held.hold(r)
 	return t.q.Searcher(ctx, r, m, opts)
-}
-
-// release drops the reference.
-func (h *heldSnapshot) release() {
-	if h.snap != nil {
-		h.snap.DecRef()
-		h.snap = nil
-	}
 }
 
 // articlesOnly reports whether e can match article documents only (it
@@ -236,7 +288,7 @@ func (ix *Index) compile(e Expr, rank bool) (query.Query, error) {
 	case nil, All:
 		return bleve.NewMatchAllQuery(), nil
 	case Text:
-		return textQuery(NormalizeText(e), rank, &ix.texts, ix.splitMin), nil
+		return textQuery(NormalizeText(e), rank, &ix.paths, ix.splitMin), nil
 	case Field:
 		field, ok := exprFields[e.Name]
 		if !ok {
@@ -336,7 +388,7 @@ func NormalizeText(t Text) string {
 // single character, its being in the headline; else the dictionary words
 // that v contains, looked up as they stand, so that no word segmentation
 // is needed at query time.
-func textQuery(v string, rank bool, texts *textCache, splitMin uint64) query.Query {
+func textQuery(v string, rank bool, paths *readPaths, splitMin uint64) query.Query {
 	switch utf8.RuneCountInString(v) {
 	case 0:
 		return bleve.NewMatchAllQuery()
@@ -358,7 +410,7 @@ func textQuery(v string, rank bool, texts *textCache, splitMin uint64) query.Que
 	if !rank {
 		head, words = "", nil
 	}
-	return newBigramPhrase(fText, head, v, words, texts, splitMin)
+	return newBigramPhrase(fText, head, v, words, paths, splitMin)
 }
 
 // candidateWords returns the substrings of v that may be dictionary words,

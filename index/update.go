@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"jianbao/ingest"
 )
@@ -579,53 +577,53 @@ func (ix *Index) count(ctx context.Context, typ string) (int, error) {
 	return int(res.Total), nil
 }
 
-// compact runs the index's segment merges now, to the state the merge
-// policy aims at, rather than in the background of later searches: many
-// small segments make searches slower and the index larger. A merge that
-// fails (a full disk) is an error: the batches written before it stay, and
-// the segments are merged by a later run.
+// compact waits until scorch has merged the index's segments to the
+// state its merge policy aims at, rather than leaving them to the
+// background of later searches: many small segments make searches slower
+// and the index larger. It watches the index's public statistics: scorch's
+// index_bgthreads_active turns false once every snapshot is persisted and
+// its merges are planned; an index without that statistic is not waited
+// for. A merge or persist that fails (a full disk) is an error, seen in
+// the count of failures of the background work ("errors"), with the cause
+// that storeWriteError finds: the batches written before it stay, and the
+// segments are merged by a later run.
 func (ix *Index) compact(ctx context.Context) error {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil
-	}
-	s, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return nil
-	}
-	opts := mergeplan.DefaultMergePlanOptions
-	// ForceMerge waits for the merge to finish and never learns of its
-	// failure; the merger reports each result on a channel under the
-	// context key "mergeDone" of scorch's merge.go.
-	merged := make(chan error, 1)
-	mctx := context.WithValue(ctx, mergeDoneKey, merged)
-	// A merge whose result cannot be persisted (a full disk) leaves the
-	// persister retrying: its failures are counted.
-	failures := backgroundFailures(s)
-	poll := time.NewTicker(50 * time.Millisecond)
-	defer poll.Stop()
-	done := make(chan error, 1)
-	go func() { done <- s.ForceMerge(mctx, &opts) }()
+	failures, _ := backgroundStats(ix.bi)
+	tick := time.NewTicker(compactPoll)
+	defer tick.Stop()
 	for {
-		select {
-		case <-poll.C:
-			if backgroundFailures(s) > failures {
-				return fmt.Errorf("merge segments of index %s: %w", ix.dir, storeWriteError(ix.dir))
-			}
-		case err := <-done:
-			if err != nil {
-				ix.log.Info("merge segments", "err", err)
-			}
+		st, known := backgroundStats(ix.bi)
+		if st.failures > failures.failures {
+			return fmt.Errorf("merge segments of index %s: %w", ix.dir, storeWriteError(ix.dir))
+		}
+		if !known || !st.active {
 			return nil
-		case err := <-merged:
-			if err != nil {
-				// ForceMerge stays blocked until the index is closed.
-				return fmt.Errorf("merge segments of index %s: %w", ix.dir, err)
-			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("merge segments of index %s: %w", ix.dir, ctx.Err())
+		case <-tick.C:
 		}
 	}
 }
 
-// mergeDoneKey is the context key under which scorch's merger reports the
-// result of a merge (its unexported constant mergeDoneKey).
-const mergeDoneKey = "mergeDone"
+// compactPoll is how often compact looks at the index's statistics.
+const compactPoll = 10 * time.Millisecond
+
+// background is what an index's statistics say of its background work.
+type background struct {
+	active   bool   // persisting or merging (index_bgthreads_active)
+	failures uint64 // failures so far (errors)
+}
+
+// backgroundStats returns what bi's statistics say of its background work,
+// and false for known when they do not say whether it is active.
+func backgroundStats(bi bleve.Index) (st background, known bool) {
+	stats, ok := bi.StatsMap()["index"].(map[string]any)
+	if !ok {
+		return st, false
+	}
+	st.failures, _ = stats["errors"].(uint64) // none counted: no failure seen
+	st.active, known = stats["index_bgthreads_active"].(bool)
+	return st, known
+}

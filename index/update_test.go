@@ -625,9 +625,9 @@ func TestWarm(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		ix.texts.mu.Lock()
-		defer ix.texts.mu.Unlock()
-		return len(r.(*scorch.IndexSnapshot).Segments()), len(ix.texts.segs)
+		ix.paths.texts.mu.Lock()
+		defer ix.paths.texts.mu.Unlock()
+		return len(r.(*scorch.IndexSnapshot).Segments()), len(ix.paths.texts.segs)
 	}
 	if segs, kept := segments(); segs == 0 || kept != segs {
 		t.Errorf("texts of %d segments in memory, want %d", kept, segs)

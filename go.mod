@@ -10,6 +10,8 @@ require (
 	golang.org/x/text v0.44.0
 )
 
+require golang.org/x/sync v0.25.0 // indirect
+
 require (
 	github.com/BurntSushi/toml v1.6.0
 	github.com/RoaringBitmap/roaring/v2 v2.14.5

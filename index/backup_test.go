@@ -14,13 +14,13 @@ import (
 // or one inside the index is refused.
 func TestBackup(t *testing.T) {
 	paths, ix := smallArchive(t, 8, 21)
-	mustIngest(t, ix, paths[:5], IngestOptions{})
+	mustPut(t, ix, paths[:5])
 	dest := filepath.Join(t.TempDir(), "copy")
 	if err := ix.Backup(dest); err != nil {
 		t.Fatal(err)
 	}
 	// Written after the copy: not in it.
-	mustIngest(t, ix, paths[5:], IngestOptions{})
+	mustPut(t, ix, paths[5:])
 	cp, err := Open(dest, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("open the copy: %v", err)

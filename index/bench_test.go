@@ -1,4 +1,4 @@
-package index
+package index_test
 
 import (
 	"bufio"
@@ -13,11 +13,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"jianbao/archive"
+	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/internal/synth"
 )
@@ -30,24 +31,10 @@ import (
 // JIANBAO_BENCH_ARTICLES sets the size (default 2000; make bench-index uses
 // 20000).
 func BenchmarkArchive(b *testing.B) {
-	target := benchArticles(b)
+	target := index.BenchArticles(b)
 	for range b.N {
 		benchArchive(b, target)
 	}
-}
-
-// benchArticles is the size of the generated archive: JIANBAO_BENCH_ARTICLES,
-// default 2000.
-func benchArticles(b *testing.B) int {
-	n := 2000
-	if s := os.Getenv("JIANBAO_BENCH_ARTICLES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			b.Fatalf("JIANBAO_BENCH_ARTICLES: %v", err)
-		}
-		n = v
-	}
-	return n
 }
 
 type benchQuery struct {
@@ -70,14 +57,14 @@ func benchArchive(b *testing.B, target int) {
 		srcBytes += st.Size()
 	}
 
-	ix, err := Open(filepath.Join(dir, "index"), Options{Create: true})
+	ix, err := index.Open(filepath.Join(dir, "index"), index.Options{Create: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer ix.Close()
 	b.StartTimer()
 	start := time.Now()
-	sum, err := ix.Ingest(context.Background(), paths, IngestOptions{})
+	sum, err := archive.Ingest(context.Background(), ix, paths, archive.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -98,7 +85,7 @@ func benchArchive(b *testing.B, target int) {
 	if err := ix.Warm(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("jianbao: warmed in %v: facet columns, and the search texts (%.1f MB in memory)", time.Since(w0).Round(time.Millisecond), float64(ix.paths.texts.size())/1e6)
+	b.Logf("jianbao: warmed in %v: facet columns, and the search texts (%.1f MB in memory)", time.Since(w0).Round(time.Millisecond), float64(index.TextsInMemory(ix))/1e6)
 
 	queries := benchQueries(texts, 300)
 	// Each query's time is the median of benchPasses runs of the set.
@@ -106,11 +93,11 @@ func benchArchive(b *testing.B, target int) {
 	var hits, expected int
 	for pass := range benchPasses {
 		for i, q := range queries {
-			c0 := cpuTime()
+			c0 := index.CPUTime()
 			t0 := time.Now()
-			res, err := ix.Search(context.Background(), Request{Expr: Text{Value: q.q}, Limit: 10})
+			res, err := ix.Search(context.Background(), index.Request{Expr: index.Text{Value: q.q}, Limit: 10})
 			lats[i] = append(lats[i], time.Since(t0))
-			cpus[i] = append(cpus[i], cpuTime()-c0)
+			cpus[i] = append(cpus[i], index.CPUTime()-c0)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -351,13 +338,6 @@ func medians(lists [][]time.Duration) []time.Duration {
 	return out
 }
 
-// cpuTime returns the CPU time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func percentile(d []time.Duration, p int) time.Duration {
 	if len(d) == 0 {
 		return 0
@@ -397,7 +377,7 @@ func dirSize(dir string) int64 {
 // after changing the mapping). Each case runs on the fast path (scorch.go)
 // and on the public path alone, in the same process.
 func BenchmarkSearch(b *testing.B) {
-	target := benchArticles(b)
+	target := index.BenchArticles(b)
 	dir := os.Getenv("JIANBAO_BENCH_DIR")
 	if dir == "" {
 		dir = b.TempDir()
@@ -410,34 +390,34 @@ func BenchmarkSearch(b *testing.B) {
 		sort     string
 		snippets bool
 		filtered bool
-	}{{"relevance", "", false, false}, {"relevance+snippets", "", true, false}, {"date", SortDate, false, false},
+	}{{"relevance", "", false, false}, {"relevance+snippets", "", true, false}, {"date", index.SortDate, false, false},
 		{"filtered+facets", "", true, true}} {
 		for _, path := range []string{"fast", "public"} {
 			b.Run(path+"/"+tc.name, func(b *testing.B) {
-				ix.paths.public = path == "public"
-				defer func() { ix.paths.public = false }()
+				index.SetPublic(ix, path == "public")
+				defer index.SetPublic(ix, false)
 				b.ReportAllocs()
-				c0 := cpuTime()
+				c0 := index.CPUTime()
 				var cpu []time.Duration
 				for range b.N {
 					for _, q := range queries {
-						req := Request{Expr: Text{Value: q.q}, Limit: 10, Sort: tc.sort, Snippets: tc.snippets}
+						req := index.Request{Expr: index.Text{Value: q.q}, Limit: 10, Sort: tc.sort, Snippets: tc.snippets}
 						if tc.filtered {
 							// As the server asks for district:D from:2018 to:2025
 							// with every facet.
-							var years Or
+							var years index.Or
 							for y := 2018; y <= 2025; y++ {
-								years = append(years, Field{"year", strconv.Itoa(y)})
+								years = append(years, index.Field{"year", strconv.Itoa(y)})
 							}
-							req.Expr = And{req.Expr, Field{"district", ingest.Districts[len(q.q)%len(ingest.Districts)]}, years}
+							req.Expr = index.And{req.Expr, index.Field{"district", ingest.Districts[len(q.q)%len(ingest.Districts)]}, years}
 							req.Facets = []string{"district", "section", "org", "theme", "year"}
 						}
-						q0 := cpuTime()
+						q0 := index.CPUTime()
 						res, err := ix.Search(context.Background(), req)
 						if err != nil {
 							b.Fatal(err)
 						}
-						cpu = append(cpu, cpuTime()-q0)
+						cpu = append(cpu, index.CPUTime()-q0)
 						if !tc.filtered && res.Total != q.want {
 							b.Fatalf("%q: %d hits, want %d", q.q, res.Total, q.want)
 						}
@@ -447,7 +427,7 @@ func BenchmarkSearch(b *testing.B) {
 				b.ReportMetric(ms(percentile(cpu, 99)), "cpu-p99-ms")
 				n := float64(b.N * len(queries))
 				b.ReportMetric(ms(b.Elapsed())/n, "ms/query")
-				b.ReportMetric(ms(cpuTime()-c0)/n, "cpu-ms/query")
+				b.ReportMetric(ms(index.CPUTime()-c0)/n, "cpu-ms/query")
 			})
 		}
 	}
@@ -456,7 +436,7 @@ func BenchmarkSearch(b *testing.B) {
 // benchIndex opens the index in dir/index, building it from a generated
 // archive of about target articles in dir/src when there is none, and
 // returns it with the normalised text of every article.
-func benchIndex(b *testing.B, dir string, target int) (*Index, []string) {
+func benchIndex(b *testing.B, dir string, target int) (*index.Index, []string) {
 	src := filepath.Join(dir, "src")
 	if _, err := os.Stat(src); err != nil {
 		if err := synth.Write(src, synth.Generate(target*10/55+1, 2026)); err != nil {
@@ -466,18 +446,18 @@ func benchIndex(b *testing.B, dir string, target int) (*Index, []string) {
 	paths, _ := filepath.Glob(filepath.Join(src, "*.txt"))
 	ixDir := filepath.Join(dir, "index")
 	if _, err := os.Stat(ixDir); err != nil {
-		ix, err := Open(ixDir, Options{Create: true})
+		ix, err := index.Open(ixDir, index.Options{Create: true})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := ix.Ingest(context.Background(), paths, IngestOptions{}); err != nil {
+		if _, err := archive.Ingest(context.Background(), ix, paths, archive.Options{}); err != nil {
 			b.Fatal(err)
 		}
 		if err := ix.Close(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	ix, err := Open(ixDir, Options{ReadOnly: true})
+	ix, err := index.Open(ixDir, index.Options{ReadOnly: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -496,14 +476,8 @@ func articleTexts(paths []string) []string {
 			continue
 		}
 		for _, a := range iss.Articles {
-			texts = append(texts, searchText(&a))
+			texts = append(texts, index.BenchText(&a))
 		}
 	}
 	return texts
-}
-
-// searchText is the normalised text of an article as a search sees it:
-// headline, attribution and body, separated.
-func searchText(a *ingest.Article) string {
-	return ingest.MatchText(a.Headline) + "\x1f" + ingest.MatchText(a.SourceOrg) + "\x1f" + ingest.MatchText(a.Body)
 }

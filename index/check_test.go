@@ -21,7 +21,7 @@ import (
 // damaged; never panic.
 func TestDamagedRootPage(t *testing.T) {
 	paths, ix := smallArchive(t, 20, 7)
-	mustIngest(t, ix, paths, IngestOptions{})
+	mustPut(t, ix, paths)
 	good := ix.Dir()
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)

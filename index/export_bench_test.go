@@ -40,7 +40,7 @@ func BenchmarkExport(b *testing.B) {
 				n := 0
 				var peak heapPeak
 				peak.start()
-				c0 := cpuTime()
+				c0 := CPUTime()
 				for range b.N {
 					err := impl.each(ctx, f.expr, func(head *Issue, a *ArticleRecord) error {
 						n++
@@ -54,7 +54,7 @@ func BenchmarkExport(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
-				b.ReportMetric(float64(n)/(cpuTime()-c0).Seconds(), "articles/cpu-s")
+				b.ReportMetric(float64(n)/(CPUTime()-c0).Seconds(), "articles/cpu-s")
 				b.ReportMetric(float64(n/b.N), "articles")
 				b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MiB")
 				b.ReportMetric(float64(maxRSS())/(1<<20), "maxrss-MiB")
@@ -135,7 +135,7 @@ func exportBenchIndex(b *testing.B, opts Options) *Index {
 	ixDir := filepath.Join(dir, "index")
 	if _, err := os.Stat(ixDir); err != nil {
 		src := filepath.Join(dir, "src")
-		if err := synth.Write(src, synth.Generate(benchArticles(b)*10/55+1, 1)); err != nil {
+		if err := synth.Write(src, synth.Generate(BenchArticles(b)*10/55+1, 1)); err != nil {
 			b.Fatal(err)
 		}
 		paths, _ := filepath.Glob(filepath.Join(src, "*.txt"))
@@ -143,7 +143,7 @@ func exportBenchIndex(b *testing.B, opts Options) *Index {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := ix.Ingest(context.Background(), paths, IngestOptions{}); err != nil {
+		if _, err := putFiles(ix, paths, nil, 0); err != nil {
 			b.Fatal(err)
 		}
 		if err := ix.Close(); err != nil {

@@ -1,12 +1,12 @@
 // Package index keeps bulletins in a bleve full-text index and searches them.
 //
-// In: ingest.Issue records (Ingest reads and parses the files; Batch.Put
-// takes records). Out: search results (Search evaluates a Request of
-// request.go), the stored records (Article, Issue) and the files each issue
-// came from (Files). Every article is one document carrying its issue's
-// fields; every issue is one document holding its header and sources. The
-// stored records are enough to rebuild the index (Reindex) without the
-// source files.
+// In: ingest.Issue records with the files they were read from (Update and
+// its Tx, or Batch; package archive reads the files). Out: search results
+// (Search evaluates a Request of request.go), the stored records (Article,
+// Issue) and the files each issue came from (Files). Every article is one
+// document carrying its issue's fields; every issue is one document holding
+// its header and sources. The stored records are enough to rebuild the
+// index (Reindex) without the source files.
 //
 // Text is indexed two ways from the ingest.MatchText form of headline,
 // attribution and body (the search text): bigrams of every pair of adjacent
@@ -60,9 +60,6 @@ type Options struct {
 	// Command describes the opening process in the lock file (e.g.
 	// "jianbao ingest"), shown to a process that finds the index in use.
 	Command string
-	// Reader reads the files that Ingest is given, unless its options name
-	// another; nil reads them in this process (see IngestOptions.Reader).
-	Reader FileReader
 }
 
 func (o Options) logger() *slog.Logger {
@@ -82,8 +79,7 @@ type Index struct {
 	now  func() time.Time // the clock of Batch.Put
 
 	seg     *segment.Segmenter // cuts the words of the documents written, with the index's user words
-	reader  FileReader
-	writeMu sync.Mutex // held while Ingest writes
+	writeMu sync.Mutex         // held by Update
 	// splitMin is the fewest candidates of a phrase for which its search
 	// is split between two goroutines (defaultSplitMin; tests lower it).
 	splitMin uint64
@@ -166,7 +162,7 @@ func open(dir string, opts Options, checkVersion bool) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, lock: lk, log: opts.logger(), ro: opts.ReadOnly, reader: opts.Reader, now: time.Now}
+	ix := &Index{dir: dir, lock: lk, log: opts.logger(), ro: opts.ReadOnly, now: time.Now}
 	if !exists {
 		err = ix.create(opts.Words)
 	} else {

@@ -81,12 +81,8 @@ func buildArchive(dir string, n int, seed uint64) (*archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := ix.Ingest(context.Background(), files, IngestOptions{})
-	if err != nil {
-		return nil, err
-	}
-	if sum.Failed > 0 {
-		return nil, fmt.Errorf("ingest: %d failed: %v", sum.Failed, sum.Failures[0])
+	if _, err := putFiles(ix, files, nil, 0); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	a := &archive{dir: dir, ix: ix}
 	for _, f := range files {
@@ -588,9 +584,7 @@ func TestRecordsReadBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ix.Close()
-		if _, err := ix.Ingest(ctx, files, IngestOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		mustPut(t, ix, files)
 		check(t, ix, files)
 	})
 }

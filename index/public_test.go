@@ -219,11 +219,13 @@ func TestFastPathChecks(t *testing.T) {
 }
 
 // TestCompactWaits checks that the statistic compact waits on exists in
-// this bleve, and is at rest when Ingest returns: ingest ends with the
-// index merged as its policy aims at.
+// this bleve, and is at rest when an Update that compacts returns: an
+// ingest ends with the index merged as its policy aims at.
 func TestCompactWaits(t *testing.T) {
 	paths, ix := smallArchive(t, 30, 5)
-	mustIngest(t, ix, paths, IngestOptions{BatchDocs: 20})
+	if _, err := putFiles(ix, paths, nil, 20); err != nil {
+		t.Fatal(err)
+	}
 	st, known := backgroundStats(ix.bi)
 	if !known {
 		t.Fatal("the index has no index_bgthreads_active statistic: compact does not wait")

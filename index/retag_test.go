@@ -14,7 +14,7 @@ import (
 func TestRetag(t *testing.T) {
 	paths, ix := smallArchive(t, 30, 7)
 	ctx := context.Background()
-	mustIngest(t, ix, paths, IngestOptions{})
+	mustPut(t, ix, paths)
 	custom, err := ingest.ParseTaxonomy([]byte(`
 version = "test"
 [[theme]]
@@ -93,8 +93,8 @@ func articleTextOf(a ingest.Article) string {
 func TestTaxonomyRecorded(t *testing.T) {
 	paths, ix := smallArchive(t, 6, 11)
 	ctx := context.Background()
-	if sum := mustIngest(t, ix, paths[:3], IngestOptions{}); sum.StaleThemes != "" {
-		t.Errorf("first ingest: %q", sum.StaleThemes)
+	if stale := mustPutTagged(t, ix, paths[:3], nil); stale != "" {
+		t.Errorf("first ingest: %q", stale)
 	}
 	def := ingest.DefaultTaxonomy()
 	if got, err := ix.Taxonomy(); err != nil || got != def.Version+"/"+def.Digest {
@@ -104,13 +104,12 @@ func TestTaxonomyRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	withCustom := IngestOptions{Themes: custom}
-	sum := mustIngest(t, ix, paths[3:4], withCustom)
-	if !strings.Contains(sum.StaleThemes, "jianbao retag") || !strings.Contains(sum.StaleThemes, "mine/") {
-		t.Errorf("ingest with another taxonomy: stale_themes %q", sum.StaleThemes)
+	stale := mustPutTagged(t, ix, paths[3:4], custom)
+	if !strings.Contains(stale, "jianbao retag") || !strings.Contains(stale, "mine/") {
+		t.Errorf("ingest with another taxonomy: stale_themes %q", stale)
 	}
-	if sum := mustIngest(t, ix, paths[4:5], IngestOptions{}); sum.StaleThemes != "" {
-		t.Errorf("ingest with the recorded taxonomy: %q", sum.StaleThemes)
+	if stale := mustPutTagged(t, ix, paths[4:5], nil); stale != "" {
+		t.Errorf("ingest with the recorded taxonomy: %q", stale)
 	}
 	if _, err := ix.Retag(ctx, custom); err != nil {
 		t.Fatal(err)
@@ -118,8 +117,8 @@ func TestTaxonomyRecorded(t *testing.T) {
 	if got, _ := ix.Taxonomy(); !strings.HasPrefix(got, "mine/") {
 		t.Errorf("after retag the index records %q", got)
 	}
-	if sum := mustIngest(t, ix, paths[5:], withCustom); sum.StaleThemes != "" {
-		t.Errorf("ingest with the retagged taxonomy: %q", sum.StaleThemes)
+	if stale := mustPutTagged(t, ix, paths[5:], custom); stale != "" {
+		t.Errorf("ingest with the retagged taxonomy: %q", stale)
 	}
 }
 
@@ -129,7 +128,7 @@ func TestTaxonomyRecorded(t *testing.T) {
 func TestRetagOrganisations(t *testing.T) {
 	paths, ix := smallArchive(t, 20, 3)
 	ctx := context.Background()
-	mustIngest(t, ix, paths, IngestOptions{})
+	mustPut(t, ix, paths)
 	list, err := ix.Issues(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -178,4 +177,15 @@ func TestRetagOrganisations(t *testing.T) {
 	if changed, err := ix.Retag(ctx, ingest.DefaultTaxonomy()); err != nil || changed != 0 {
 		t.Errorf("a second retag changed %d articles (%v), want 0", changed, err)
 	}
+}
+
+// mustPutTagged puts the files' issues tagged with tax (putFiles) and
+// returns the note on the taxonomy.
+func mustPutTagged(t *testing.T, ix *Index, paths []string, tax *ingest.Taxonomy) string {
+	t.Helper()
+	stale, err := putFiles(ix, paths, tax, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stale
 }

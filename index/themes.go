@@ -29,23 +29,22 @@ func (ix *Index) Taxonomy() (string, error) {
 }
 
 // noteTaxonomy records the taxonomy that tagged what was just written, when
-// the index has none recorded; when it has another, it says so in the
-// summary instead: the index then mixes tags of two taxonomies until
+// the index has none recorded; when it has another, it returns a warning
+// saying so instead: the index then mixes tags of two taxonomies until
 // `jianbao retag` applies one to all.
-func (ix *Index) noteTaxonomy(tax *ingest.Taxonomy, sum *Summary) error {
+func (ix *Index) noteTaxonomy(tax *ingest.Taxonomy) (string, error) {
 	have, err := ix.Taxonomy()
 	if err != nil {
-		return err
+		return "", err
 	}
 	label := taxonomyLabel(tax)
 	switch have {
 	case label:
-		return nil
+		return "", nil
 	case "":
-		return ix.setTaxonomy(label)
+		return "", ix.setTaxonomy(label)
 	}
-	sum.StaleThemes = fmt.Sprintf("the index was tagged with themes %s, the files just ingested with %s: run `jianbao retag` (with --themes FILE for a file of your own) to tag every article alike", have, label)
-	return nil
+	return fmt.Sprintf("the index was tagged with themes %s, the files just ingested with %s: run `jianbao retag` (with --themes FILE for a file of your own) to tag every article alike", have, label), nil
 }
 
 func (ix *Index) setTaxonomy(label string) error {

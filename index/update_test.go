@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
@@ -42,121 +40,45 @@ func smallArchive(t *testing.T, n int, seed uint64) ([]string, *Index) {
 	return paths, ix
 }
 
-func mustIngest(t *testing.T, ix *Index, paths []string, opts IngestOptions) *Summary {
-	t.Helper()
-	sum, err := ix.Ingest(context.Background(), paths, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sum
-}
-
-func TestIngestIncremental(t *testing.T) {
-	paths, ix := smallArchive(t, 6, 11)
+// putFiles reads each file in this process and puts the issue it gives,
+// listing that one file, in batches of maxDocs documents (0: the default),
+// as package archive does with files new to an index (its pairing, checks
+// and failed files are tested there); then it notes the taxonomy tax, as
+// archive does, and merges the segments. It returns the note on the
+// taxonomy.
+func putFiles(ix *Index, paths []string, tax *ingest.Taxonomy, maxDocs int) (stale string, err error) {
 	ctx := context.Background()
-	sum := mustIngest(t, ix, paths, IngestOptions{})
-	if sum.Added != 6 || sum.Issues != 6 || sum.Failed != 0 {
-		t.Fatalf("first run: %+v", sum)
-	}
-	sum = mustIngest(t, ix, paths, IngestOptions{})
-	if sum.Unchanged != 6 || sum.Added+sum.Updated+sum.Failed != 0 {
-		t.Fatalf("second run: %+v", sum)
-	}
-
-	// Touched but not changed: hashed, not counted as an update.
-	later := time.Now().Add(time.Hour)
-	os.Chtimes(paths[0], later, later)
-	if sum = mustIngest(t, ix, paths, IngestOptions{}); sum.Unchanged != 6 {
-		t.Errorf("touched file: %+v", sum)
-	}
-
-	// Changed: a word added inside an article of a UTF-8 file, next to a
-	// stretch of its body that occurs once in the file.
-	var iss *ingest.Issue
-	var changed string
+	var issues []*Issue
 	for _, p := range paths {
-		data, _ := os.ReadFile(p)
-		parsed, _ := ingest.ParseFile(ctx, p, ingest.Options{})
-		if parsed == nil || !utf8.Valid(data) || len(parsed.Articles) == 0 {
-			continue
+		r := ingest.ReadFile(ctx, p, ingest.Options{Themes: tax})
+		if r.Err != nil {
+			return "", r.Err
 		}
-		body := []rune(parsed.Articles[0].Body)
-		for i := 0; i+8 <= len(body) && changed == ""; i += 4 {
-			anchor := string(body[i : i+8])
-			if strings.Count(string(data), anchor) == 1 {
-				text := strings.Replace(string(data), anchor, anchor+"独一无二", 1)
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				iss, changed = parsed, p
+		issues = append(issues, &Issue{Issue: *r.Issue,
+			Files: []File{{Source: r.Issue.Source, Size: r.Size, ModTime: r.ModTime}}})
+	}
+	err = ix.Update(ctx, maxDocs, func(tx *Tx) error {
+		for _, iss := range issues {
+			if err := tx.Put(iss); err != nil {
+				return err
 			}
 		}
-		if changed != "" {
-			break
+		if err := tx.Commit(); err != nil {
+			return err
 		}
-	}
-	if changed == "" {
-		t.Fatal("no file to change")
-	}
-	sum = mustIngest(t, ix, paths, IngestOptions{})
-	if sum.Updated != 1 || sum.Unchanged != 5 {
-		t.Errorf("changed file: %+v", sum)
-	}
-	res, err := ix.Search(ctx, Request{Expr: Text{Value: "独一无二"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Total != 1 || res.Hits[0].IssueID != iss.ID {
-		t.Errorf("changed text: %d hits, want 1 in %s", res.Total, iss.ID)
-	}
-
-	// Gone, with and without --prune.
-	os.Remove(paths[2])
-	sum = mustIngest(t, ix, paths, IngestOptions{})
-	if sum.Failed != 1 || sum.Issues != 6 {
-		t.Errorf("missing file without prune: %+v", sum)
-	}
-	sum = mustIngest(t, ix, paths[3:], IngestOptions{Prune: true})
-	if sum.Pruned != 1 || sum.Issues != 5 {
-		t.Errorf("prune: %+v", sum)
-	}
-
-	// A bad file is reported; the others still go in.
-	bad := filepath.Join(filepath.Dir(paths[0]), "junk.txt")
-	os.WriteFile(bad, []byte("这不是简报。\n"), 0o644)
-	sum = mustIngest(t, ix, append([]string{bad}, paths...), IngestOptions{})
-	if sum.Failed != 2 || len(sum.Failures) != 2 || sum.Issues != 5 {
-		t.Errorf("bad file: %+v", sum)
-	}
+		if stale, err = tx.NoteTaxonomy(tax); err != nil {
+			return err
+		}
+		return tx.Compact()
+	})
+	return stale, err
 }
 
-func TestIngestMovedFile(t *testing.T) {
-	paths, ix := smallArchive(t, 2, 5)
-	mustIngest(t, ix, paths, IngestOptions{})
-	ctx := context.Background()
-	a, _ := ingest.ParseFile(ctx, paths[0], ingest.Options{})
-	b, _ := ingest.ParseFile(ctx, paths[1], ingest.Options{})
-	// paths[0] now holds what paths[1] holds: the issue of paths[0] loses
-	// its only file and goes; the other lists two files.
-	data, _ := os.ReadFile(paths[1])
-	os.WriteFile(paths[0], data, 0o644)
-	sum := mustIngest(t, ix, paths, IngestOptions{})
-	if sum.Updated != 1 || sum.Issues != 1 {
-		t.Fatalf("moved: %+v", sum)
-	}
-	if _, err := ix.Issue(ctx, a.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("issue %s still there: %v", a.ID, err)
-	}
-	iss, err := ix.Issue(ctx, b.ID)
-	if err != nil {
+// mustPut puts the files' issues (putFiles) with the built-in taxonomy.
+func mustPut(t testing.TB, ix *Index, paths []string) {
+	t.Helper()
+	if _, err := putFiles(ix, paths, nil, 0); err != nil {
 		t.Fatal(err)
-	}
-	if len(iss.Files) != 2 {
-		t.Errorf("issue %s files %+v, want both", b.ID, iss.Files)
-	}
-	res, err := ix.Search(ctx, Request{Expr: Field{"issue_id", a.ID}})
-	if err != nil || res.Total != 0 {
-		t.Errorf("articles of %s left: %v %v", a.ID, res, err)
 	}
 }
 
@@ -194,31 +116,9 @@ func TestPutDropsArticles(t *testing.T) {
 	}
 }
 
-func TestMergeTXTAndPDF(t *testing.T) {
-	txt := &ingest.Issue{ID: "2021-014", Title: "t", Source: ingest.Source{Path: "/a/x.txt", Format: "txt"},
-		Articles: []ingest.Article{{ID: "2021-014-01", Seq: 1, Body: "正文"}, {ID: "2021-014-02", Seq: 2}}}
-	pdf := &ingest.Issue{ID: "2021-014", Title: "p", Source: ingest.Source{Path: "/a/x.pdf", Format: "pdf"},
-		Articles: []ingest.Article{{ID: "2021-014-01", Seq: 1, Body: "正 文", Page: 1}, {ID: "2021-014-02", Seq: 2, Page: 3}}}
-	for _, order := range [][]*ingest.Issue{{txt, pdf}, {pdf, txt}} {
-		var cur *Issue
-		for _, iss := range order {
-			cur = merge(cur, iss, File{Source: iss.Source})
-		}
-		if cur.Title != "t" || cur.Source.Format != "txt" {
-			t.Errorf("primary is %q from %s, want the TXT's", cur.Title, cur.Source.Path)
-		}
-		if len(cur.Files) != 2 || cur.Files[0].Path != "/a/x.pdf" || cur.Files[1].Path != "/a/x.txt" {
-			t.Errorf("files %+v", cur.Files)
-		}
-		if cur.Articles[0].Page != 1 || cur.Articles[1].Page != 3 || cur.Articles[0].Body != "正文" {
-			t.Errorf("articles %+v: want the TXT's text with the PDF's pages", cur.Articles)
-		}
-	}
-}
-
 func TestVersionMismatchAndReindex(t *testing.T) {
 	paths, ix := smallArchive(t, 3, 9)
-	mustIngest(t, ix, paths, IngestOptions{})
+	mustPut(t, ix, paths)
 	dir := ix.Dir()
 	// Pretend an older analyzer built it.
 	m, _ := json.Marshal(meta{Schema: SchemaVersion, Analyzer: "0", Dictionary: segment.DictVersion()})
@@ -373,75 +273,13 @@ func TestHelperSearchOnly(t *testing.T) {
 
 func TestSearchLeavesSegmenterUnloaded(t *testing.T) {
 	paths, ix := smallArchive(t, 3, 4)
-	mustIngest(t, ix, paths, IngestOptions{})
+	mustPut(t, ix, paths)
 	ix.Close()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSearchOnly$", "-test.v")
 	cmd.Env = append(os.Environ(), "JIANBAO_SEARCH_ONLY="+ix.Dir())
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestHelperSearchOnly") {
 		t.Errorf("search process: %v\n%s", err, out)
-	}
-}
-
-func TestIngestTXTAndPDFOfOneIssue(t *testing.T) {
-	dir := t.TempDir()
-	txt, pdf := filepath.Join(dir, "b.txt"), filepath.Join(dir, "b.pdf")
-	for src, dst := range map[string]string{"../testdata/sample/bulletin-2021-014.txt": txt, "../ingest/testdata/pdf/bulletin-2021-014.lo.pdf": pdf} {
-		data, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(dst, data, 0o644)
-	}
-	ix, err := Open(filepath.Join(dir, "index"), Options{Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	sum := mustIngest(t, ix, []string{pdf, txt}, IngestOptions{Workers: 1})
-	if sum.Added != 2 || sum.Issues != 1 || sum.Failed != 0 {
-		t.Fatalf("summary %+v, want 2 files in 1 issue", sum)
-	}
-	ctx := context.Background()
-	iss, err := ix.Issue(ctx, "2021-014")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(iss.Files) != 2 || iss.Source.Format != ingest.FormatTXT {
-		t.Errorf("files %+v, primary %s: want both, the TXT first", iss.Files, iss.Source.Path)
-	}
-	want, _ := ingest.ParseFile(ctx, txt, ingest.Options{})
-	pages := 0
-	for i, a := range iss.Articles {
-		if a.Body != want.Articles[i].Body {
-			t.Errorf("article %s: body is not the TXT's", a.ID)
-		}
-		if a.Page > 0 {
-			pages++
-		}
-	}
-	if pages != len(iss.Articles) {
-		t.Errorf("%d of %d articles have a PDF page", pages, len(iss.Articles))
-	}
-	// Unchanged on a second run.
-	if sum := mustIngest(t, ix, []string{pdf, txt}, IngestOptions{}); sum.Unchanged != 2 {
-		t.Errorf("second run %+v", sum)
-	}
-	list, _ := ix.Issues(ctx)
-	if len(list) != 1 || len(list[0].Files) != 2 {
-		t.Errorf("Issues = %+v", list)
-	}
-	// The TXT gone and pruned: the issue stays, read from the PDF.
-	os.Remove(txt)
-	if sum := mustIngest(t, ix, []string{pdf}, IngestOptions{Prune: true}); sum.Pruned != 1 || sum.Issues != 1 {
-		t.Errorf("prune run %+v", sum)
-	}
-	iss, err = ix.Issue(ctx, "2021-014")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(iss.Files) != 1 || iss.Source.Path != pdf || len(iss.Articles) == 0 || iss.Articles[0].Page == 0 {
-		t.Errorf("after pruning the TXT: files %+v, primary %s", iss.Files, iss.Source.Path)
 	}
 }
 
@@ -607,7 +445,7 @@ func TestDecodeArticleLayouts(t *testing.T) {
 // that warming a closed index is an error, not a crash.
 func TestWarm(t *testing.T) {
 	paths, ix := smallArchive(t, 3, 1)
-	mustIngest(t, ix, paths, IngestOptions{})
+	mustPut(t, ix, paths)
 	ctx := context.Background()
 	if err := ix.Warm(ctx); err != nil {
 		t.Fatal(err)
@@ -639,7 +477,7 @@ func TestWarm(t *testing.T) {
 	// New segments are read when a phrase search first needs them, and
 	// only the live ones are kept.
 	more, _ := smallArchive(t, 2, 9)
-	mustIngest(t, ix, more, IngestOptions{})
+	mustPut(t, ix, more)
 	if _, err := ix.Search(ctx, Request{Expr: Text{Value: "文明"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"syscall"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/query"
 	"jianbao/report"
@@ -190,7 +191,7 @@ func (c *Client) do(req *http.Request, v any) error {
 
 // Ingest asks the server to ingest paths (made absolute here) and returns
 // its summary once they are committed.
-func (c *Client) Ingest(ctx context.Context, paths []string, prune bool) (*index.Summary, error) {
+func (c *Client) Ingest(ctx context.Context, paths []string, prune bool) (*archive.Summary, error) {
 	abs := make([]string, len(paths))
 	for i, p := range paths {
 		a, err := filepath.Abs(p)
@@ -209,7 +210,7 @@ func (c *Client) Ingest(ctx context.Context, paths []string, prune bool) (*index
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+c.Token)
-	var sum index.Summary
+	var sum archive.Summary
 	if err := c.do(req, &sum); err != nil {
 		return nil, err
 	}

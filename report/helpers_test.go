@@ -7,14 +7,15 @@ import (
 	"sync"
 	"testing"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
 )
 
-// archive lists the bulletins the tests index: the repository's sample and
+// testFiles lists the bulletins the tests index: the repository's sample and
 // two more with the same reporting bodies, so that filters and facets have
 // something to tell apart.
-func archive(tb testing.TB) []string {
+func testFiles(tb testing.TB) []string {
 	tb.Helper()
 	files, err := filepath.Glob("testdata/archive/*.txt")
 	if err != nil || len(files) == 0 {
@@ -60,7 +61,7 @@ func sharedIndex(tb testing.TB) *index.Index {
 			sharedErr = err
 			return
 		}
-		if _, err := ix.Ingest(context.Background(), archive(tb), index.IngestOptions{}); err != nil {
+		if _, err := archive.Ingest(context.Background(), ix, testFiles(tb), archive.Options{}); err != nil {
 			sharedErr = err
 			return
 		}

@@ -49,7 +49,7 @@ func kwicOracle(recs []record, v string, keep func(record) bool) (n, articles in
 // articles, years and districts; each line is its match in its context.
 func TestConcordanceCounts(t *testing.T) {
 	ix := sharedIndex(t)
-	recs := parseArchive(t, archive(t))
+	recs := parseArchive(t, testFiles(t))
 	r := rand.New(rand.NewPCG(15, 15))
 	queries := []string{"志愿服务", "文明", "区", "2021", "“", "。", "新时代文明实践", "朝阳门"}
 	for len(queries) < 208 {
@@ -122,7 +122,7 @@ func TestConcordanceCounts(t *testing.T) {
 func TestConcordanceContext(t *testing.T) {
 	ix := sharedIndex(t)
 	texts := map[string]map[string]string{}
-	for _, rec := range parseArchive(t, archive(t)) {
+	for _, rec := range parseArchive(t, testFiles(t)) {
 		texts[rec.art.ID] = map[string]string{"headline": ingest.MatchText(rec.art.Headline),
 			"source_org": ingest.MatchText(rec.art.SourceOrg), "body": ingest.MatchText(rec.art.Body)}
 	}

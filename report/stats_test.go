@@ -43,7 +43,7 @@ func TestStatsOfArchive(t *testing.T) {
 	articles, special := 0, 0
 	years := map[string]int{}
 	seen := map[string]bool{}
-	for _, f := range archive(t) {
+	for _, f := range testFiles(t) {
 		iss, err := ingest.ParseFile(context.Background(), f, ingest.Options{})
 		if iss == nil {
 			t.Fatalf("%s: %v", filepath.Base(f), err)

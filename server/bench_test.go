@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/internal/synth"
@@ -86,7 +87,7 @@ func buildBench(target int) (*benchArchive, error) {
 			return nil, err
 		}
 		start := time.Now()
-		if _, err := ix.Ingest(context.Background(), paths, index.IngestOptions{}); err != nil {
+		if _, err := archive.Ingest(context.Background(), ix, paths, archive.Options{}); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(os.Stderr, "bench: indexed %d bulletins in %.1fs\n", len(paths), time.Since(start).Seconds())

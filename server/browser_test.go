@@ -120,7 +120,7 @@ type css = chromedp.CSS
 func TestPageInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	srv := newTestServer(t, sharedIndex(t))
-	recs := parseArchive(t, archive(t))
+	recs := parseArchive(t, testFiles(t))
 
 	const q = "垃圾分类"
 	wantAll := grep(recs, index.Text{Value: q})

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/query"
 	"jianbao/report"
@@ -41,7 +42,7 @@ var sampleOnce = sync.OnceValues(func() (*index.Index, error) {
 	}
 	files, _ := filepath.Glob("../testdata/sample/*.txt")
 	files = append(files, "../ingest/testdata/pdf/bulletin-2021-014.lo.pdf")
-	sum, err := ix.Ingest(context.Background(), files, index.IngestOptions{})
+	sum, err := archive.Ingest(context.Background(), ix, files, archive.Options{})
 	if err == nil && sum.Failed > 0 {
 		err = fmt.Errorf("ingest: %+v", sum.Failures)
 	}

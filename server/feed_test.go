@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"jianbao/archive"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -186,7 +187,7 @@ func TestFeedAfterHandOff(t *testing.T) {
 		}
 	}
 	ix := newIndex(t, first)
-	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: WarmAfterIngest(ix, nil), Token: "s3cret"}))
+	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: WarmAfterIngest(archive.Archive{Index: ix}, nil), Token: "s3cret"}))
 	defer srv.Close()
 	feedURL := srv.URL + "/api/search.atom?q=文明"
 	before := parse(getFeed(t, feedURL))

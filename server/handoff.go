@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"jianbao/index"
+	"jianbao/archive"
 	"jianbao/live"
 	"jianbao/query"
 )
@@ -28,9 +28,9 @@ const maxIngestBody = 4 << 20
 // the server's token.
 var ErrForbidden = errors.New("forbidden")
 
-// Ingester brings an index up to date with files; *index.Index is one.
+// Ingester brings an index up to date with files; archive.Archive is one.
 type Ingester interface {
-	Ingest(ctx context.Context, paths []string, opts index.IngestOptions) (*index.Summary, error)
+	Ingest(ctx context.Context, paths []string, opts archive.Options) (*archive.Summary, error)
 }
 
 // warmingIngester prepares searches after each ingest that changed the
@@ -41,7 +41,7 @@ type warmingIngester struct {
 }
 
 // WarmAfterIngest returns an Ingester that runs the ingests of ing and,
-// when ing can (index.Index), prepares searches for what each one changed
+// when ing can (archive.Archive), prepares searches for what each one changed
 // before it returns, so that the first searches after it are not slow.
 func WarmAfterIngest(ing Ingester, log *slog.Logger) Ingester {
 	if log == nil {
@@ -50,7 +50,7 @@ func WarmAfterIngest(ing Ingester, log *slog.Logger) Ingester {
 	return &warmingIngester{next: ing, log: log}
 }
 
-func (s *warmingIngester) Ingest(ctx context.Context, paths []string, opts index.IngestOptions) (*index.Summary, error) {
+func (s *warmingIngester) Ingest(ctx context.Context, paths []string, opts archive.Options) (*archive.Summary, error) {
 	sum, err := s.next.Ingest(ctx, paths, opts)
 	if w, ok := s.next.(warmer); ok && sum != nil && sum.Added+sum.Updated+sum.Pruned > 0 {
 		if werr := w.Warm(ctx); werr != nil {
@@ -62,7 +62,7 @@ func (s *warmingIngester) Ingest(ctx context.Context, paths []string, opts index
 }
 
 // warmer is an Ingester that can prepare searches for the index as an
-// ingest left it (index.Index).
+// ingest left it (archive.Archive).
 type warmer interface {
 	Warm(context.Context) error
 }
@@ -95,7 +95,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) error {
 	if err := http.NewResponseController(w).SetWriteDeadline(time.Time{}); err != nil {
 		h.log.Debug("clear write deadline", "err", err)
 	}
-	sum, err := h.ingester.Ingest(r.Context(), req.Paths, index.IngestOptions{Prune: req.Prune})
+	sum, err := h.ingester.Ingest(r.Context(), req.Paths, archive.Options{Prune: req.Prune})
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}

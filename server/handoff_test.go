@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"jianbao/archive"
 	"jianbao/internal/synth"
 	"jianbao/live"
 	"jianbao/query"
@@ -29,7 +30,7 @@ func TestIngestEndpoint(t *testing.T) {
 		}
 	}
 	ix := newIndex(t, first)
-	h := NewHandler(ix, Options{Ingester: WarmAfterIngest(ix, nil), Token: "s3cret"})
+	h := NewHandler(ix, Options{Ingester: WarmAfterIngest(archive.Archive{Index: ix}, nil), Token: "s3cret"})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c := &live.Client{URL: srv.URL, Token: "s3cret"}
@@ -128,7 +129,7 @@ func TestIngestClientGone(t *testing.T) {
 	}
 	files, _ := filepath.Glob(filepath.Join(src, "*.txt"))
 	ix := newIndex(t, files[:1])
-	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: WarmAfterIngest(ix, nil), Token: "t"}))
+	srv := httptest.NewServer(NewHandler(ix, Options{Ingester: WarmAfterIngest(archive.Archive{Index: ix}, nil), Token: "t"}))
 	defer srv.Close()
 	c := &live.Client{URL: srv.URL, Token: "t"}
 	for _, d := range []time.Duration{30 * time.Millisecond, 120 * time.Millisecond, 300 * time.Millisecond} {

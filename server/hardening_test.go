@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"jianbao/index"
+	"jianbao/archive"
 	"jianbao/internal/synth"
 	"jianbao/live"
 	"jianbao/query"
@@ -137,7 +137,7 @@ func TestLoad(t *testing.T) {
 	}
 
 	baseline := runtime.NumGoroutine()
-	h := NewHandler(ix, Options{Ingester: WarmAfterIngest(ix, nil), Token: "load-token"})
+	h := NewHandler(ix, Options{Ingester: WarmAfterIngest(archive.Archive{Index: ix}, nil), Token: "load-token"})
 	base, stop := startServer(t, h)
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
 	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -361,7 +361,7 @@ func TestRequestLimits(t *testing.T) {
 // through the endpoint's checks.
 type failingIngester struct{}
 
-func (failingIngester) Ingest(context.Context, []string, index.IngestOptions) (*index.Summary, error) {
+func (failingIngester) Ingest(context.Context, []string, archive.Options) (*archive.Summary, error) {
 	return nil, errDisk
 }
 
@@ -664,7 +664,7 @@ func TestNoTokenInLogs(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	files := copyArchive(t)
 	ix := newIndex(t, files[:1])
-	base, stop := startServer(t, NewHandler(ix, Options{Logger: log, Ingester: WarmAfterIngest(ix, nil), Token: token}))
+	base, stop := startServer(t, NewHandler(ix, Options{Logger: log, Ingester: WarmAfterIngest(archive.Archive{Index: ix}, nil), Token: token}))
 	ctx := context.Background()
 	good := &live.Client{URL: base, Token: token}
 	if _, err := good.Ingest(ctx, files[1:2], false); err != nil {

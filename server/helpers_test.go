@@ -17,14 +17,15 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
 )
 
-// archive lists the bulletins the tests index: the repository's sample and
+// testFiles lists the bulletins the tests index: the repository's sample and
 // two more with the same reporting bodies, so that filters and facets have
 // something to tell apart.
-func archive(tb testing.TB) []string {
+func testFiles(tb testing.TB) []string {
 	tb.Helper()
 	files, err := filepath.Glob("../report/testdata/archive/*.txt")
 	if err != nil || len(files) == 0 {
@@ -43,7 +44,7 @@ func copyArchive(tb testing.TB) []string {
 	tb.Helper()
 	dir := tb.TempDir()
 	var out []string
-	for _, f := range archive(tb) {
+	for _, f := range testFiles(tb) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			tb.Fatal(err)
@@ -65,7 +66,7 @@ func newIndex(tb testing.TB, files []string) *index.Index {
 		tb.Fatalf("open index: %v", err)
 	}
 	tb.Cleanup(func() { ix.Close() })
-	sum, err := ix.Ingest(context.Background(), files, index.IngestOptions{})
+	sum, err := archive.Ingest(context.Background(), ix, files, archive.Options{})
 	if err != nil {
 		tb.Fatalf("ingest: %v", err)
 	}
@@ -114,7 +115,7 @@ func sharedIndex(tb testing.TB) *index.Index {
 			sharedErr = err
 			return
 		}
-		if _, err := ix.Ingest(context.Background(), archive(tb), index.IngestOptions{}); err != nil {
+		if _, err := archive.Ingest(context.Background(), ix, testFiles(tb), archive.Options{}); err != nil {
 			sharedErr = err
 			return
 		}

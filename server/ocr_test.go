@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/report"
@@ -40,7 +41,7 @@ func scanIndex(t *testing.T) *index.Index {
 		}
 		return exec.LookPath(name)
 	}
-	sum, err := ix.Ingest(context.Background(), append(archive(t)[:1], scan), index.IngestOptions{ParseOptions: ingest.Options{
+	sum, err := archive.Ingest(context.Background(), ix, append(testFiles(t)[:1], scan), archive.Options{ParseOptions: ingest.Options{
 		OCRCacheDir: "../ingest/testdata/scans/ocr", LookPath: noTesseract}})
 	if err != nil || sum.Failed > 0 {
 		t.Fatalf("ingest: %v %+v", err, sum)

@@ -28,7 +28,7 @@ import (
 // filters.
 func TestSearchMatchesGrep(t *testing.T) {
 	srv := newTestServer(t, sharedIndex(t))
-	recs := parseArchive(t, archive(t))
+	recs := parseArchive(t, testFiles(t))
 	tests := []query.Params{
 		{Q: "永定路"},
 		{Q: "垃圾分类"},
@@ -323,7 +323,7 @@ func TestFilesGBK(t *testing.T) {
 
 func TestFacetsEndpoint(t *testing.T) {
 	srv := newTestServer(t, sharedIndex(t))
-	recs := parseArchive(t, archive(t))
+	recs := parseArchive(t, testFiles(t))
 	var r struct {
 		Total  int                           `json:"total"`
 		Facets map[string][]index.FacetCount `json:"facets"`
@@ -359,7 +359,7 @@ func TestFacetsEndpoint(t *testing.T) {
 // articles naming an organisation of it, and the filter finds exactly them.
 func TestOrgTypeFacetAndFilter(t *testing.T) {
 	srv := newTestServer(t, sharedIndex(t))
-	recs := parseArchive(t, archive(t))
+	recs := parseArchive(t, testFiles(t))
 	want := map[string][]string{}
 	for _, rec := range recs {
 		seen := map[string]bool{}

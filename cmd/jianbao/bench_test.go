@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"testing"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/internal/synth"
@@ -68,7 +69,7 @@ func BenchmarkReingestUnchanged(b *testing.B) {
 func BenchmarkIngestSample(b *testing.B) {
 	files, _ := filepath.Glob(filepath.Join(sampleDir, "*.txt"))
 	files = append(files, "../../ingest/testdata/pdf/bulletin-2021-014.lo.pdf")
-	ingestOnce := func(b *testing.B, reader func() (index.FileReader, func())) {
+	ingestOnce := func(b *testing.B, reader func() (archive.FileReader, func())) {
 		ix, err := index.Open(filepath.Join(b.TempDir(), "index"), index.Options{Create: true})
 		if err != nil {
 			b.Fatal(err)
@@ -76,15 +77,15 @@ func BenchmarkIngestSample(b *testing.B) {
 		defer ix.Close()
 		r, done := reader()
 		defer done()
-		sum, err := ix.Ingest(context.Background(), files, index.IngestOptions{Reader: r})
+		sum, err := archive.Ingest(context.Background(), ix, files, archive.Options{Reader: r})
 		if err != nil || sum.Failed > 0 || sum.Added != len(files) {
 			b.Fatalf("ingest: %+v %v", sum, err)
 		}
 	}
 	b.Run("in-process", func(b *testing.B) {
 		for b.Loop() {
-			ingestOnce(b, func() (index.FileReader, func()) {
-				return index.ReaderFunc(func(ctx context.Context, path string) ingest.FileResult {
+			ingestOnce(b, func() (archive.FileReader, func()) {
+				return archive.ReaderFunc(func(ctx context.Context, path string) ingest.FileResult {
 					return ingest.ReadFile(ctx, path, ingest.Options{})
 				}), func() {}
 			})
@@ -92,7 +93,7 @@ func BenchmarkIngestSample(b *testing.B) {
 	})
 	b.Run("workers", func(b *testing.B) {
 		for b.Loop() {
-			ingestOnce(b, func() (index.FileReader, func()) {
+			ingestOnce(b, func() (archive.FileReader, func()) {
 				pool := worker.NewPool(worker.Config{Command: []string{os.Args[0], "worker"}, Workers: runtime.NumCPU()})
 				return pool, func() { pool.Close() }
 			})

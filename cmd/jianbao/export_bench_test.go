@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/internal/synth"
 )
@@ -42,7 +43,7 @@ func BenchmarkExportCommand(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := ix.Ingest(context.Background(), paths, index.IngestOptions{}); err != nil {
+		if _, err := archive.Ingest(context.Background(), ix, paths, archive.Options{}); err != nil {
 			b.Fatal(err)
 		}
 		if err := ix.Close(); err != nil {

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/internal/hostile"
 	"jianbao/live"
@@ -221,7 +222,7 @@ func TestIngestNastyBatch(t *testing.T) {
 	if code != exitFailure {
 		t.Errorf("exit %d, want %d\n%s", code, exitFailure, stderr)
 	}
-	var sum index.Summary
+	var sum archive.Summary
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatalf("summary: %v\n%s", err, out)
 	}
@@ -329,7 +330,7 @@ func TestIngestFullDisk(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("ingest after the disk was freed: exit %d\n%s", code, stderr)
 			}
-			var sum index.Summary
+			var sum archive.Summary
 			if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.Issues != len(files) {
 				t.Fatalf("summary %v %+v, want %d issues", err, sum, len(files))
 			}

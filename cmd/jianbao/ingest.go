@@ -6,15 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/live"
 	"jianbao/segment"
@@ -109,7 +108,7 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	files, missing := expandPaths(opts.paths)
+	files, missing := archive.Expand(opts.paths)
 	dir := indexDir(opts.index)
 	start := time.Now()
 	ix, err := index.Open(dir, index.Options{Logger: a.log, Create: true, Words: words, Command: "jianbao ingest"})
@@ -142,9 +141,9 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 	}
 	defer pool.Close()
 	prog := newProgress(a.errOut)
-	sum, err := ix.Ingest(cmd.Context(), files, index.IngestOptions{
+	sum, err := archive.Ingest(cmd.Context(), ix, files, archive.Options{
 		Workers: opts.read.workers, Prune: opts.prune, Progress: prog.update, BatchDocs: opts.batch,
-		Reader: pool, Themes: themes,
+		Reader: pool, Themes: themes, Logger: a.log,
 	})
 	prog.done()
 	if err != nil {
@@ -158,10 +157,10 @@ func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
 
 // reportIngest prints the summary of an ingest, as JSON with --json, and
 // the failures; it returns errSomeFailed when any file failed.
-func reportIngest(a *app, opts ingestOptions, dir string, sum *index.Summary, missing []string, start time.Time) error {
+func reportIngest(a *app, opts ingestOptions, dir string, sum *archive.Summary, missing []string, start time.Time) error {
 	for _, m := range missing {
 		sum.Failed++
-		sum.Failures = append(sum.Failures, index.Failure{Path: m, Err: "no such file or directory, or no .txt/.pdf file in it"})
+		sum.Failures = append(sum.Failures, archive.Failure{Path: m, Err: "no such file or directory, or no .txt/.pdf file in it"})
 	}
 	if opts.json {
 		enc := json.NewEncoder(a.out)
@@ -206,45 +205,6 @@ func readDict(path string) ([]segment.Word, error) {
 		return nil, fmt.Errorf("dictionary %s: %w", path, err)
 	}
 	return words, nil
-}
-
-// expandPaths turns the command line's paths into files: a directory gives
-// its .txt and .pdf files, recursively; a pattern that names no file is
-// expanded as a glob. It returns the files, sorted and without duplicates,
-// and the arguments that gave none.
-func expandPaths(args []string) (files, missing []string) {
-	for _, arg := range args {
-		before := len(files)
-		matches := []string{arg}
-		if _, err := os.Stat(arg); err != nil {
-			matches, _ = filepath.Glob(arg)
-		}
-		for _, m := range matches {
-			st, err := os.Stat(m)
-			switch {
-			case err != nil:
-			case st.IsDir():
-				filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
-					if err == nil && !d.IsDir() && isBulletinFile(p) {
-						files = append(files, p)
-					}
-					return nil
-				})
-			default:
-				files = append(files, m)
-			}
-		}
-		if len(files) == before {
-			missing = append(missing, arg)
-		}
-	}
-	slices.Sort(files)
-	return slices.Compact(files), missing
-}
-
-func isBulletinFile(p string) bool {
-	ext := strings.ToLower(filepath.Ext(p))
-	return ext == ".txt" || ext == ".pdf"
 }
 
 // progress reports ingest progress: a bar redrawn in place on a terminal,

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/internal/synth"
@@ -27,7 +28,7 @@ func TestIngestAndSearch(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("ingest: exit %d\n%s", code, stderr)
 	}
-	var sum index.Summary
+	var sum archive.Summary
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatalf("summary is not JSON: %v\n%s", err, out)
 	}

@@ -11,8 +11,8 @@ import (
 
 // allowed lists, for each package of jianbao, the jianbao packages it may
 // import: imports point down only, in the order of the pipeline. A file's
-// bytes become a record in ingest (read in a worker process), records
-// become an index, a user's query becomes an index request (query), index
+// bytes become a record in ingest (read in a worker process), archive
+// finds the files that changed and hands their records to the index, a user's query becomes an index request (query), index
 // results become trends, statistics, concordances, citations and feeds
 // (report), and the server serves all of it over HTTP; live is the client
 // of a running server. The commands in cmd/ may import anything.
@@ -25,15 +25,18 @@ var allowed = map[string][]string{
 	"jianbao/worker": {"jianbao/ingest"},
 	// Index: records → bleve, searches → results.
 	"jianbao/index": {"jianbao/segment", "jianbao/ingest"},
+	// Archive: files → records for the index (walk, stat, pairing,
+	// prune, watch; the readers' fan-out).
+	"jianbao/archive": {"jianbao/index", "jianbao/ingest", "jianbao/worker"},
 	// Query: the search language and its filters → index.Request.
 	"jianbao/query": {"jianbao/index", "jianbao/ingest"},
 	// Report: results → trends, stats, concordances, citations, feeds, CSV.
 	"jianbao/report": {"jianbao/query", "jianbao/index", "jianbao/ingest"},
 	// Live: the client of a running server and its info file.
-	"jianbao/live": {"jianbao/report", "jianbao/query", "jianbao/index"},
+	"jianbao/live": {"jianbao/archive", "jianbao/report", "jianbao/query", "jianbao/index"},
 	// Serve: the HTTP API and web page, the hand-off endpoints (whose
 	// request bodies live declares).
-	"jianbao/server": {"jianbao/live", "jianbao/report", "jianbao/query", "jianbao/index", "jianbao/ingest"},
+	"jianbao/server": {"jianbao/archive", "jianbao/live", "jianbao/report", "jianbao/query", "jianbao/index", "jianbao/ingest"},
 	// Test support: files that attack the readers, built from nothing, and
 	// synthetic bulletins with the records ingest must make of them.
 	"jianbao/internal/hostile": {},

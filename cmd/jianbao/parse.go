@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"jianbao/archive"
 	"jianbao/ingest"
-	"jianbao/worker"
 )
 
 type parseOptions struct {
@@ -71,7 +71,7 @@ func runParse(ctx context.Context, a *app, opts parseOptions) error {
 	}
 	defer pool.Close()
 	ctx, cancel := context.WithCancel(ctx)
-	results := readInOrder(ctx, pool, opts.files, opts.read.workers)
+	results := archive.ReadInOrder(ctx, pool, opts.files, opts.read.workers)
 	defer func() {
 		cancel()
 		for range results { // the reads started end at once
@@ -101,32 +101,6 @@ func runParse(ctx context.Context, a *app, opts parseOptions) error {
 		return errSomeFailed
 	}
 	return nil
-}
-
-// readInOrder reads files with pool, n at a time, and yields the results
-// in the order of files. It stops starting reads when ctx ends; the
-// channel is closed once every read has returned.
-func readInOrder(ctx context.Context, pool *worker.Pool, files []string, n int) <-chan ingest.FileResult {
-	pending := make(chan chan ingest.FileResult, n)
-	out := make(chan ingest.FileResult)
-	go func() {
-		defer close(pending)
-		for _, f := range files {
-			if ctx.Err() != nil {
-				return
-			}
-			r := make(chan ingest.FileResult, 1)
-			pending <- r
-			go func() { r <- pool.ReadFile(ctx, f) }()
-		}
-	}()
-	go func() {
-		defer close(out)
-		for r := range pending {
-			out <- <-r
-		}
-	}()
-	return out
 }
 
 // recordWriter returns a function that writes one Issue in format and one

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"jianbao/index"
+	"jianbao/archive"
 	"jianbao/query"
 	"jianbao/report"
 )
@@ -158,7 +158,7 @@ func TestServeResearchTools(t *testing.T) {
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) // times indexed are kept to the second
 	start := time.Now()
 	code, out, stderr = run(t, append([]string{"ingest", "--index", dir, "--json"}, news...)...)
-	var sum index.Summary
+	var sum archive.Summary
 	if code != 0 || json.Unmarshal([]byte(out), &sum) != nil || sum.Added != len(news) {
 		t.Fatalf("ingest while serving: exit %d, %s%s", code, out, stderr)
 	}

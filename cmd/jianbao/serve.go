@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/live"
 	"jianbao/server"
@@ -121,7 +123,7 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 			return err
 		}
 		defer pool.Close()
-		ix, err = openOwned(ctx, dir, index.Options{Logger: a.log, Create: len(opts.watch) > 0, Command: "jianbao serve", Reader: pool})
+		ix, err = openOwned(ctx, dir, index.Options{Logger: a.log, Create: len(opts.watch) > 0, Command: "jianbao serve"})
 		if err != nil {
 			return err
 		}
@@ -154,9 +156,10 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 		defer stop()
 	}
 	hopts := server.Options{Logger: a.log, AllowHosts: allowedHosts(opts)}
-	ing := server.WarmAfterIngest(ix, a.log)
+	var ing server.Ingester // of a server that owns the index
 	if !opts.readOnly {
 		// The owner: other jianbao processes hand it their work.
+		ing = server.WarmAfterIngest(archive.Archive{Index: ix, Reader: pool, Logger: a.log}, a.log)
 		token, err := newToken()
 		if err != nil {
 			ln.Close()
@@ -171,16 +174,19 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 	}
 	h := server.NewHandler(ix, hopts)
 	fmt.Fprintf(a.out, "jianbao: serving %s at %s/ (Ctrl-C to stop)\n", dir, url)
+	// The server and the watcher end together, and both before the index
+	// closes.
+	g, gctx := errgroup.WithContext(ctx)
 	if len(opts.watch) > 0 {
-		// The watcher ends before the index closes.
-		var watching sync.WaitGroup
-		wctx, stop := context.WithCancel(ctx)
-		watching.Go(func() { watchDirs(wctx, a, ing, opts.watch, opts.interval) })
-		defer watching.Wait()
-		defer stop()
+		g.Go(func() error {
+			archive.Watch(gctx, ing, opts.watch, opts.interval, func(sum *archive.Summary, err error) {
+				reportWatch(a, opts.watch, sum, err)
+			})
+			return nil
+		})
 	}
-	srv := server.NewServer(opts.addr, h)
-	if err := server.Serve(ctx, srv, ln); err != nil {
+	g.Go(func() error { return server.Serve(gctx, server.NewServer(opts.addr, h), ln) })
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	a.log.Info("server stopped")
@@ -239,30 +245,17 @@ func newToken() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// watchDirs ingests the bulletins under dirs now and every interval until
-// ctx is done, reporting each round that changed something.
-func watchDirs(ctx context.Context, a *app, ing server.Ingester, dirs []string, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		files, _ := expandPaths(dirs)
-		sum, err := ing.Ingest(ctx, files, index.IngestOptions{SkipFailed: true})
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			a.log.Error("watch: ingest failed", "dirs", strings.Join(dirs, " "), "err", err)
-		case sum.Added+sum.Updated+sum.Failed > 0:
-			fmt.Fprintf(a.out, "jianbao: %s watch: %d added, %d updated, %d failed; %d issues in the index\n",
-				time.Now().Format(time.TimeOnly), sum.Added, sum.Updated, sum.Failed, sum.Issues)
-			for _, f := range sum.Failures {
-				fmt.Fprintf(a.errOut, "error: %s: %s\n", f.Path, strings.TrimPrefix(f.Err, f.Path+": "))
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+// reportWatch prints what a round of --watch changed, and its failures;
+// a round that failed as a whole is logged.
+func reportWatch(a *app, dirs []string, sum *archive.Summary, err error) {
+	switch {
+	case err != nil:
+		a.log.Error("watch: ingest failed", "dirs", strings.Join(dirs, " "), "err", err)
+	case sum.Added+sum.Updated+sum.Failed > 0:
+		fmt.Fprintf(a.out, "jianbao: %s watch: %d added, %d updated, %d failed; %d issues in the index\n",
+			time.Now().Format(time.TimeOnly), sum.Added, sum.Updated, sum.Failed, sum.Issues)
+		for _, f := range sum.Failures {
+			fmt.Fprintf(a.errOut, "error: %s: %s\n", f.Path, strings.TrimPrefix(f.Err, f.Path+": "))
 		}
 	}
 }
@@ -271,7 +264,7 @@ func watchDirs(ctx context.Context, a *app, ing server.Ingester, dirs []string, 
 // index in dir and returns its summary once they are committed. The error
 // wraps live.ErrNoServer when no server owns the index: then the caller
 // opens the index itself. `jianbao ingest` calls it when the index is in use.
-func ingestViaServer(ctx context.Context, dir string, files []string, prune bool) (*index.Summary, error) {
+func ingestViaServer(ctx context.Context, dir string, files []string, prune bool) (*archive.Summary, error) {
 	c, err := live.FindServer(dir)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
 	"jianbao/internal/hostile"
@@ -49,7 +50,7 @@ func indexOf(tb testing.TB, pattern string) (dir string, files []string) {
 		tb.Fatal(err)
 	}
 	defer ix.Close()
-	sum, err := ix.Ingest(context.Background(), files, index.IngestOptions{})
+	sum, err := archive.Ingest(context.Background(), ix, files, archive.Options{})
 	if err != nil || sum.Failed > 0 {
 		tb.Fatalf("ingest: %v %+v", err, sum.Failures)
 	}
@@ -212,7 +213,7 @@ func TestServeOwnsIndex(t *testing.T) {
 	// The command the scheduled job runs: it finds the server and hands
 	// the files over instead of failing on the held index.
 	code, out, stderr = run(t, append([]string{"ingest", "--index", dir, "--json"}, news...)...)
-	var sum index.Summary
+	var sum archive.Summary
 	if code != 0 || json.Unmarshal([]byte(out), &sum) != nil || sum.Added != len(news) || sum.Failed != 0 {
 		t.Fatalf("ingest while serving: exit %d, %s%s", code, out, stderr)
 	}
@@ -351,7 +352,7 @@ func TestServeKilledMidIngest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	sum, err := ix.Ingest(context.Background(), files, index.IngestOptions{})
+	sum, err := archive.Ingest(context.Background(), ix, files, archive.Options{})
 	if err != nil || sum.Failed != 0 || sum.Issues != len(gen) {
 		t.Fatalf("final run: %v %+v, want %d issues", err, sum, len(gen))
 	}

@@ -7,10 +7,9 @@ require (
 	github.com/go-ego/gse v0.80.3
 	github.com/ledongthuc/pdf v0.0.0-20260907135840-6c8c28e0e8a0
 	github.com/spf13/cobra v1.10.2
+	golang.org/x/sync v0.25.0
 	golang.org/x/text v0.44.0
 )
-
-require golang.org/x/sync v0.25.0 // indirect
 
 require (
 	github.com/BurntSushi/toml v1.6.0

@@ -489,3 +489,120 @@ func TestWarm(t *testing.T) {
 		t.Error("warming a closed index: no error")
 	}
 }
+
+// TestUpdate checks the write API that package archive writes through:
+// issues are written in batches as they are put, a Tx that fails drops
+// what is pending and keeps what was written, Delete writes the puts
+// before it first, failed files are recorded with the Tx, and a
+// read-only index refuses to be written.
+func TestUpdate(t *testing.T) {
+	paths, ix := smallArchive(t, 3, 17)
+	ctx := context.Background()
+	var recs []*Issue
+	for _, p := range paths {
+		r := ingest.ReadFile(ctx, p, ingest.Options{})
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		recs = append(recs, &Issue{Issue: *r.Issue, Files: []File{{Source: r.Issue.Source, Size: r.Size, ModTime: r.ModTime}}})
+	}
+	a, b, c := recs[0], recs[1], recs[2]
+	has := func(id string) bool {
+		t.Helper()
+		_, err := ix.Issue(ctx, id)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	failed := func() []string {
+		t.Helper()
+		list, err := ix.FailedFiles()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range list {
+			out = append(out, f.Path)
+		}
+		return out
+	}
+	stop := errors.New("stop")
+	// a fills a batch by itself and is written at once; b is pending
+	// when fn fails, and is dropped with the failed file.
+	err := ix.Update(ctx, 1+len(a.Articles), func(tx *Tx) error {
+		if err := tx.Put(a); err != nil {
+			return err
+		}
+		if !has(a.ID) {
+			t.Errorf("%s not written once it filled a batch", a.ID)
+		}
+		head := *b
+		head.Articles = nil // one document: stays pending
+		if err := tx.Put(&head); err != nil {
+			return err
+		}
+		if got, err := tx.Issue(b.ID); err != nil || got != &head {
+			t.Errorf("Tx.Issue(%s) = %p, %v; want the pending record %p", b.ID, got, err, &head)
+		}
+		tx.SetFailed("/x/bad.txt", &FailedFile{Path: "/x/bad.txt", Err: "not a bulletin"})
+		return stop
+	})
+	if !errors.Is(err, stop) {
+		t.Fatalf("Update = %v, want fn's error", err)
+	}
+	if !has(a.ID) || has(b.ID) || len(failed()) != 0 {
+		t.Errorf("after a failed Update: %s %v, %s %v, failed files %v; want the first written, the rest dropped",
+			a.ID, has(a.ID), b.ID, has(b.ID), failed())
+	}
+	// Delete writes what was put before it.
+	err = ix.Update(ctx, 0, func(tx *Tx) error {
+		if err := tx.Put(b); err != nil {
+			return err
+		}
+		if err := tx.Put(c); err != nil {
+			return err
+		}
+		if err := tx.Delete(a.ID); err != nil {
+			return err
+		}
+		if !has(b.ID) || !has(c.ID) || has(a.ID) {
+			t.Errorf("after Delete in a Tx: %s %v, %s %v, %s %v", a.ID, has(a.ID), b.ID, has(b.ID), c.ID, has(c.ID))
+		}
+		tx.SetFailed("/x/bad.txt", &FailedFile{Path: "/x/bad.txt", Err: "not a bulletin"})
+		tx.SetFailed("/x/worse.txt", &FailedFile{Path: "/x/worse.txt", Err: "empty file"})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failed(); !slices.Equal(got, []string{"/x/bad.txt", "/x/worse.txt"}) {
+		t.Errorf("failed files %v", got)
+	}
+	err = ix.Update(ctx, 0, func(tx *Tx) error {
+		tx.SetFailed("/x/bad.txt", nil)
+		n, err := tx.CountIssues()
+		if n != 2 {
+			t.Errorf("CountIssues = %d, want 2", n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failed(); !slices.Equal(got, []string{"/x/worse.txt"}) {
+		t.Errorf("failed files after one was mended: %v", got)
+	}
+	dir := ix.Dir()
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.Update(ctx, 0, func(*Tx) error { return nil }); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Update of a read-only index = %v, want ErrReadOnly", err)
+	}
+}

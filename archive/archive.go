@@ -97,8 +97,8 @@ type Summary struct {
 	StaleThemes string `json:"stale_themes,omitempty"`
 }
 
-// Fail counts path as failed with err.
-func (s *Summary) Fail(path string, err error) {
+// fail counts path as failed with err.
+func (s *Summary) fail(path string, err error) {
 	s.Failed++
 	s.Failures = append(s.Failures, Failure{Path: path, Err: err.Error()})
 }

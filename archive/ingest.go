@@ -33,6 +33,9 @@ func Ingest(ctx context.Context, ix *index.Index, paths []string, opts Options) 
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
 	}
+	if opts.BatchDocs <= 0 {
+		opts.BatchDocs = 2000
+	}
 	ocrDefaults(&opts, ix.Dir())
 	reader := opts.Reader
 	if reader == nil {
@@ -74,7 +77,7 @@ func Ingest(ctx context.Context, ix *index.Index, paths []string, opts Options) 
 		if r.Issue != nil {
 			docs += 1 + len(r.Issue.Articles)
 		}
-		if docs >= batchDocs(opts) && ctx.Err() == nil {
+		if docs >= opts.BatchDocs && ctx.Err() == nil {
 			if err := ix.Update(ctx, opts.BatchDocs, func(tx *index.Tx) error { return w.addAll(tx, chunk) }); err != nil {
 				return nil, err
 			}
@@ -114,14 +117,6 @@ func Ingest(ctx context.Context, ix *index.Index, paths []string, opts Options) 
 		return nil, err
 	}
 	return sum, nil
-}
-
-// batchDocs is the number of documents read before they are written.
-func batchDocs(opts Options) int {
-	if opts.BatchDocs <= 0 {
-		return 2000
-	}
-	return opts.BatchDocs
 }
 
 // ocrDefaults fills the OCR options of an ingest left unset: the index's
@@ -176,7 +171,7 @@ func plan(ctx context.Context, ix *index.Index, paths []string, skipFailed bool,
 	for _, path := range paths {
 		abs, err := filepath.Abs(path)
 		if err != nil {
-			sum.Fail(path, err)
+			sum.fail(path, err)
 			continue
 		}
 		if p.seen[abs] {
@@ -185,7 +180,7 @@ func plan(ctx context.Context, ix *index.Index, paths []string, skipFailed bool,
 		p.seen[abs] = true
 		st, err := os.Stat(abs)
 		if err != nil {
-			sum.Fail(abs, err)
+			sum.fail(abs, err)
 			continue
 		}
 		if k, ok := p.known[abs]; ok && k.file.Size == st.Size() && k.file.ModTime.Equal(st.ModTime()) {

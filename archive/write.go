@@ -38,7 +38,7 @@ func (w *writer) add(tx *index.Tx, r ingest.FileResult) error {
 		r.Err = conflict(tx, r)
 	}
 	if r.Err != nil {
-		w.sum.Fail(r.Path, r.Err)
+		w.sum.fail(r.Path, r.Err)
 		f := &index.FailedFile{Path: r.Path, Size: r.Size, ModTime: r.ModTime, Err: r.Err.Error()}
 		if st, ok := w.stats[r.Path]; ok && f.ModTime.IsZero() {
 			// The reader died before it said what it read.

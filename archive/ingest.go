@@ -51,8 +51,8 @@ func Ingest(ctx context.Context, ix *index.Index, paths []string, opts Options) 
 		return nil, err
 	}
 	if len(p.todo) > 0 {
-		// Writing needs what the index loads for it while the first
-		// files are read.
+		// The index loads what writing needs (the word segmenter) while
+		// the first files are read.
 		var preload sync.WaitGroup
 		preload.Go(ix.PrepareWrite)
 		defer preload.Wait()

@@ -139,10 +139,12 @@ func (tx *Tx) Commit() error {
 
 // flush writes the pending issues in one batch.
 func (tx *Tx) flush() error {
+	issues := make([]*Issue, 0, len(tx.pending))
 	for _, id := range slices.Sorted(maps.Keys(tx.pending)) {
-		if err := tx.batch.Put(tx.ctx, tx.pending[id]); err != nil {
-			return err
-		}
+		issues = append(issues, tx.pending[id])
+	}
+	if err := tx.batch.PutAll(tx.ctx, issues); err != nil {
+		return err
 	}
 	if err := tx.ix.Commit(tx.ctx, tx.batch); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
@@ -605,4 +606,91 @@ func TestUpdate(t *testing.T) {
 	if err := ro.Update(ctx, 0, func(*Tx) error { return nil }); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("Update of a read-only index = %v, want ErrReadOnly", err)
 	}
+}
+
+// TestPutAllAsPut: issues put together (PutAll, prepared on every CPU) make
+// the index that putting them one by one makes, replacements and the
+// articles they drop included.
+func TestPutAllAsPut(t *testing.T) {
+	ctx := context.Background()
+	paths, one := smallArchive(t, 40, 7)
+	_, all := smallArchive(t, 0, 7)
+	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var issues []*Issue
+	for _, p := range paths {
+		r := ingest.ReadFile(ctx, p, ingest.Options{})
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		issues = append(issues, &Issue{Issue: *r.Issue, Indexed: when})
+	}
+	// The second round replaces every other issue by itself without its
+	// last article.
+	var shorter []*Issue
+	for i, iss := range issues {
+		if i%2 == 0 && len(iss.Articles) > 1 {
+			c := *iss
+			c.Articles = c.Articles[:len(c.Articles)-1]
+			shorter = append(shorter, &c)
+		}
+	}
+	for _, round := range [][]*Issue{issues, shorter} {
+		b := one.NewBatch()
+		for _, iss := range round {
+			if err := b.Put(ctx, iss); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := one.Commit(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		b = all.NewBatch()
+		if err := b.PutAll(ctx, round); err != nil {
+			t.Fatal(err)
+		}
+		if err := all.Commit(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, iss := range issues {
+		a, err := one.Issue(ctx, iss.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := all.Issue(ctx, iss.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if string(ja) != string(jb) {
+			t.Errorf("issue %s differs:\n one by one %s\n together   %s", iss.ID, ja, jb)
+		}
+	}
+	for _, e := range []Expr{All{}, Text{Value: "文明"}, Text{Value: "志愿服务"}, Text{Value: "区"}} {
+		req := Request{Expr: e, Limit: 1000, Sort: SortDate}
+		ra, err := one.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, err := all.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ra.Total != rb.Total || !slices.Equal(hitIDs(ra), hitIDs(rb)) {
+			t.Errorf("%#v: %d hits one by one, %d together", e, ra.Total, rb.Total)
+		}
+	}
+
+	if err := all.NewBatch().PutAll(ctx, []*Issue{issues[0], {}}); err == nil {
+		t.Error("PutAll of an issue without an id: no error")
+	}
+}
+
+func hitIDs(r *Result) []string {
+	ids := make([]string, len(r.Hits))
+	for i, h := range r.Hits {
+		ids[i] = h.ID
+	}
+	return ids
 }

@@ -92,6 +92,12 @@ func fixOCRLines(pages [][]visualLine, ocr []bool) []Correction {
 				out = append(out, at)
 				continue
 			}
+			if i == len(pages)-1 {
+				if f, ok := fixFooterKey(t); ok {
+					out = append(out, Correction{Page: at.Page, Line: at.Line, Kind: CorrectFooter, From: t, To: f})
+					t = f
+				}
+			}
 			if j == 0 || startsParagraph(pages[i][j-1]) {
 				if d := ctx.lostFirstChar(t); d != "" {
 					c := Correction{Page: at.Page, Line: at.Line, Kind: CorrectDistrict, From: t, To: d + strings.TrimPrefix(t, strings.TrimPrefix(d, prefixRunes(d, 1)))}
@@ -113,6 +119,29 @@ func fixOCRLines(pages [][]visualLine, ocr []bool) []Correction {
 		pages[i] = kept
 	}
 	return out
+}
+
+// footerKeys are the keys of a bulletin's footer that OCR misreads at the
+// start of a line of the last page (真编:梅雪峰 for 责编:梅雪峰), which
+// then reads as an article with no attribution.
+var footerKeyNames = []string{"责任编辑", "责编", "核稿", "审核"}
+
+// fixFooterKey returns t with its first characters restored to a footer
+// key when they are one character off one and a colon follows.
+func fixFooterKey(t string) (string, bool) {
+	for _, k := range footerKeyNames {
+		n := utf8.RuneCountInString(k)
+		p := prefixRunes(t, n)
+		rest := t[len(p):]
+		if !oneOff(p, k) || !strings.HasPrefix(rest, ":") && !strings.HasPrefix(rest, "：") {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(p); !unicode.Is(unicode.Han, r) {
+			continue
+		}
+		return k + rest, true
+	}
+	return "", false
 }
 
 // looksLikePageNumber reports whether t is a page number as OCR reads one:
@@ -216,7 +245,7 @@ func (c *fixContext) fixLine(t string, masthead, prevOpen bool) []Correction {
 		}
 	}
 	if masthead {
-		add(CorrectMasthead, fixTitle(fixIssueNumber(t)))
+		add(CorrectMasthead, fixIssuer(fixTitle(fixIssueNumber(t))))
 	}
 	if h, ok := fixSection(t); ok {
 		add(CorrectSection, h)
@@ -227,6 +256,7 @@ func (c *fixContext) fixLine(t string, masthead, prevOpen bool) []Correction {
 	}
 	if _, org, ok := attribution(t); ok {
 		add(CorrectDistrict, c.fixDistricts(t, org, true))
+		_, org, _ = attribution(t) // with its district corrected
 		if fixed := c.fixAttributionOrg(org); fixed != org {
 			add(CorrectOrganisation, strings.Replace(t, org, fixed, 1))
 		}
@@ -281,6 +311,32 @@ func fixTitle(t string) string {
 		kr := []rune(k)
 		if t != k && editDistance([]rune(t), kr)*4 <= len(kr) {
 			return k
+		}
+	}
+	return t
+}
+
+// knownIssuers are the bodies that issue the bulletins of the archive.
+var knownIssuers = []string{"首都精神文明办", "首都文明委办公室", "首都精神文明建设委员会办公室"}
+
+// fixIssuer returns t, a line of the masthead, with the issuer it starts
+// with (up to a date or the end of the line) restored when that is within
+// a third of its characters of a known issuer and ends as it does
+// (部精神文明办, 首都精神文明少 for 首都精神文明办).
+func fixIssuer(t string) string {
+	head := t
+	if k := strings.IndexFunc(t, unicode.IsDigit); k >= 0 {
+		head = t[:k]
+	}
+	head = strings.TrimSpace(head)
+	hr := []rune(head)
+	if len(hr) < 4 || slices.Contains(knownIssuers, head) {
+		return t
+	}
+	for _, k := range knownIssuers {
+		kr := []rune(k)
+		if editDistance(hr, kr)*3 <= len(kr) && (hr[len(hr)-1] == kr[len(kr)-1] || hr[0] == kr[0]) {
+			return k + strings.TrimPrefix(t, head)
 		}
 	}
 	return t
@@ -499,6 +555,16 @@ func (c *fixContext) fixAttributionOrg(org string) string {
 	}
 	if slices.Contains(knownOrgNames, org) {
 		return org
+	}
+	// A district's 文明办 whose last character is misread (通州区文明兴):
+	// the district's office signs most articles; 文明委 is left alone.
+	if d := reportingDistrict(org); d != "" {
+		for _, name := range []string{d, ShortDistrict(d)} {
+			rest := []rune(strings.TrimPrefix(org, name))
+			if strings.HasPrefix(org, name) && len(rest) == 3 && string(rest[:2]) == "文明" && rest[2] != '办' && rest[2] != '委' && unicode.Is(unicode.Han, rest[2]) {
+				return name + "文明办"
+			}
+		}
 	}
 	// A body of a district: the district, then the name of one of its
 	// streets or towns (门头沟区潭柘寺镇).

@@ -138,6 +138,18 @@ func TestFixOrgs(t *testing.T) {
 	if got := c.fixAttributionOrg("北京市重点站区管委含"); got != "北京市重点站区管委含" {
 		t.Errorf("an attribution one off no gazetteer name ending alike stays: %q", got)
 	}
+	for in, want := range map[string]string{
+		"通州区文明兴":  "通州区文明办", // 办 misread
+		"延庆文明从":   "延庆文明办",  // the short name
+		"通州区文明委":  "通州区文明委", // a body of its own
+		"通州区文明办":  "通州区文明办",
+		"通州区文明实践": "通州区文明实践", // longer: another body
+		"首都文明兴":   "首都文明兴",   // no district
+	} {
+		if got := c.fixAttributionOrg(in); got != want {
+			t.Errorf("fixAttributionOrg(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 func TestFixTitle(t *testing.T) {
@@ -352,11 +364,31 @@ func TestOCRDate(t *testing.T) {
 		{"202T年3月23日", "scan.pdf", ""},              // a digit it cannot tell, no year in the name
 		{"202T年3月23日", "bulletin-2019-014.pdf", ""}, // the name disagrees
 		{"2021年13月2日", "x.pdf", ""},
+		{"首都精神文明办2021年3月231", "x.pdf", "2021-03-23"}, // 日 read as 1
+		{"2020年7月1H", "x.pdf", "2020-07-01"},
+		{"2016年2月31", "x.pdf", "2016-02-03"}, // no 31 February: the 1 is 日
+		{"2016年3月31", "x.pdf", "2016-03-31"}, // a day that exists is kept
+		{"2016年2月31日", "x.pdf", ""},          // 日 read, no such day
+		{"2016年2月30", "x.pdf", ""},
+		{"2021年3月23 首都", "x.pdf", ""}, // text after the day and no 日
 	}
 	for _, tt := range tests {
 		got, _, ok := ocrDate(tt.in, tt.name)
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("ocrDate(%q, %q) = %q, %v; want %q", tt.in, tt.name, got, ok, tt.want)
+		}
+	}
+	loose := []struct{ in, name, want string }{
+		{"首都精神文明办 2016 2 3", "bulletin-2016-004.pdf", "2016-02-03"},
+		{"2016午2门31", "bulletin-2016-004.pdf", "2016-02-03"},
+		{"2016午2门29", "bulletin-2016-004.pdf", "2016-02-29"},
+		{"2015午2门29", "bulletin-2015-004.pdf", ""}, // no leap year
+		{"2016午2门3", "bulletin-2019-004.pdf", ""},  // the name disagrees
+	}
+	for _, tt := range loose {
+		got, _, ok := looseDate(tt.in, tt.name)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("looseDate(%q, %q) = %q, %v; want %q", tt.in, tt.name, got, ok, tt.want)
 		}
 	}
 }
@@ -440,5 +472,40 @@ func TestOCRLive(t *testing.T) {
 	}
 	if live.Confidence < LowConfidence {
 		t.Errorf("clean page read with confidence %v", live.Confidence)
+	}
+}
+
+func TestFixFooterKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"真编:梅雪峰":  "责编:梅雪峰",
+		"责偏：梅雪峰":  "责编：梅雪峰",
+		"核槁:王五":   "核稿:王五",
+		"责任编揖:李四": "责任编辑:李四",
+		"责编:梅雪峰":  "", // right already
+		"汇编资料:两册": "", // no colon after two characters
+		"真编梅雪峰":   "", // no colon
+		"1编:梅雪峰":  "", // not a character of a key
+	} {
+		got, ok := fixFooterKey(in)
+		if ok != (want != "") || got != want {
+			t.Errorf("fixFooterKey(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+func TestFixIssuer(t *testing.T) {
+	for in, want := range map[string]string{
+		"部精神文明办2022年11月14日":  "首都精神文明办2022年11月14日",
+		"首都精神文明少2022年11月14日": "首都精神文明办2022年11月14日",
+		"首痢精神文明办":            "首都精神文明办",
+		"首部文明委办公室 2016年2月3日": "首都文明委办公室 2016年2月3日",
+		"首都精神文明办2021年3月23日":  "首都精神文明办2021年3月23日",
+		"首都精神文明建设情况简报":       "首都精神文明建设情况简报", // the title
+		"第14期":               "第14期",
+		"北京市文明办":             "北京市文明办", // another body
+	} {
+		if got := fixIssuer(in); got != want {
+			t.Errorf("fixIssuer(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // readByOCR reports whether any page of a source was read by OCR.
@@ -20,9 +21,9 @@ func readByOCR(notes []PageNote) bool {
 
 var (
 	// ocrDateRe matches a date whose digits OCR may have misread as
-	// letters, or whose 日 it lost at the end of the line: 2O21年3月23日,
-	// 202T年, 2021年3月23.
-	ocrDateRe = regexp.MustCompile(`([0-9OoIlTZSB]{4})\s*年\s*([0-9OoIl]{1,2})\s*月\s*([0-9OoIl]{1,2})\s*(?:[日曰目]|$)`)
+	// letters, or whose 日 it lost or misread at the end of the line:
+	// 2O21年3月23日, 202T年, 2021年3月23, 2021年3月231, 2020年7月1H.
+	ocrDateRe = regexp.MustCompile(`([0-9OoIlTZSB]{4})\s*年\s*([0-9OoIl]{1,2})\s*月\s*([0-9OoIl]{1,2})\s*(?:[日曰目]|[1lIH|]?\s*$)`)
 	// nameIDRe finds year and issue number in a file name:
 	// bulletin-2021-014.pdf, 2021_14.pdf.
 	nameIDRe   = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})[-_ .第]*([0-9]{1,3})(?:[^0-9]|$)`)
@@ -173,9 +174,13 @@ func ocrDate(t, name string) (iso, rest string, ok bool) {
 		y = m[1]
 	}
 	mo, err1 := strconv.Atoi(ocrDigits.Replace(t[loc[4]:loc[5]]))
-	d, err2 := strconv.Atoi(ocrDigits.Replace(t[loc[6]:loc[7]]))
+	day := ocrDigits.Replace(t[loc[6]:loc[7]])
+	d, err2 := strconv.Atoi(day)
 	yr, err3 := strconv.Atoi(y)
-	if err1 != nil || err2 != nil || err3 != nil || mo < 1 || mo > 12 || d < 1 || d > 31 {
+	if err1 != nil || err2 != nil || err3 != nil {
+		return "", "", false
+	}
+	if d, ok = realDay(yr, mo, day, t[loc[7]:loc[1]] == ""); !ok {
 		return "", "", false
 	}
 	rest = strings.TrimSpace(t[:loc[0]] + " " + t[loc[1]:])
@@ -196,9 +201,32 @@ func looseDate(t, name string) (iso, rest string, ok bool) {
 		return "", "", false
 	}
 	mo, _ := strconv.Atoi(t[loc[4]:loc[5]])
-	d, _ := strconv.Atoi(t[loc[6]:loc[7]])
-	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+	yr, _ := strconv.Atoi(m[1])
+	d, ok := realDay(yr, mo, t[loc[6]:loc[7]], strings.TrimSpace(t[loc[7]:]) == "")
+	if !ok {
 		return "", "", false
 	}
 	return fmt.Sprintf("%s-%02d-%02d", m[1], mo, d), strings.TrimSpace(t[:loc[0]]), true
+}
+
+// realDay returns the day of the month that day, read by OCR in a date of
+// year and month, stands for: the number when the date exists; when it
+// does not, the day has two digits, the second a 1 and nothing follows it
+// (last), the 1 is 日 misread (2016年2月31 for 2月3日) and the first digit
+// is the day. A month that does not exist has no days.
+func realDay(year, month int, day string, last bool) (int, bool) {
+	exists := func(d int) bool {
+		return month >= 1 && month <= 12 && d >= 1 && time.Date(year, time.Month(month), d, 0, 0, 0, 0, time.UTC).Day() == d
+	}
+	d, err := strconv.Atoi(day)
+	if err != nil {
+		return 0, false
+	}
+	if exists(d) {
+		return d, true
+	}
+	if last && len(day) == 2 && day[1] == '1' && exists(int(day[0]-'0')) {
+		return int(day[0] - '0'), true
+	}
+	return 0, false
 }

@@ -361,10 +361,13 @@ func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, p
 			}
 			pages[j.page-1], fromTool[j.page-1], ocrPage[j.page-1] = r.visualLines(j.page), true, true
 			pn := &PageNote{Page: j.page, Status: PageStatusOCR, Reason: j.reason,
-				Confidence: r.Confidence, Doubtful: r.Doubtful, Cleaned: r.Cleaned}
+				Confidence: r.Confidence, Doubtful: r.Doubtful, Cleaned: r.Cleaned, Skew: r.Skew}
 			pn.LowConfidence = r.Confidence < LowConfidence
+			if r.Skew != 0 {
+				pn.Reason += fmt.Sprintf("; image levelled (%.1f°)", r.Skew)
+			}
 			if r.Cleaned != "" {
-				pn.Reason += "; image " + r.Cleaned
+				pn.Reason += "; image " + strings.ReplaceAll(r.Cleaned, "+", ", ")
 			}
 			notes[j.page-1] = pn
 			x.log.Debug("ocr page", "page", j.page, "confidence", r.Confidence, "cached", r.cached, "despeckled", r.Cleaned)

@@ -57,6 +57,7 @@ const (
 	CorrectMasthead     = "masthead"     // 第N期 or the date of the masthead
 	CorrectDistrict     = "district"     // a district name one character off
 	CorrectOrganisation = "organisation" // a gazetteer name one character off
+	CorrectFooter       = "footer"       // a footer's key (责编:, 核稿:) one character off
 )
 
 // Correction is one change made to text read by OCR.
@@ -83,9 +84,15 @@ type PageNote struct {
 	// (75): the page's text needs checking against the scan.
 	LowConfidence bool `json:"low_confidence,omitempty"`
 	// Cleaned says how the page image was cleaned before it was read, when
-	// that read it better: "despeckled" (speckle noise removed) or
-	// "thickened" (strokes broken by a copier mended).
+	// that read it better: "despeckled" (speckle noise removed),
+	// "thickened" (strokes broken by a copier mended), "widened" (thin
+	// horizontal strokes a low resolution or a blur broke, joined), or two
+	// of them joined by "+".
 	Cleaned string `json:"cleaned,omitempty"`
+	// Skew is the angle in degrees by which the page's lines descended to
+	// the right (negative: rose) and the page was turned to level them
+	// before it was read; 0 for a level page.
+	Skew float64 `json:"skew,omitempty"`
 }
 
 // Article is one item of a bulletin, closed by its attribution line.

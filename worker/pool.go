@@ -35,13 +35,15 @@ type Limits struct {
 }
 
 // Default limits: a bulletin takes tens of megabytes and milliseconds a
-// page, a scanned page a few seconds of OCR.
+// page, a scanned page a few seconds of OCR, and a page read unsure up to
+// five readings (levelled, cleaned three ways, its masthead alone), which
+// on a busy machine is half a minute of wall-clock time.
 const (
 	DefaultMemory      = 1 << 30
 	DefaultCPU         = time.Minute
 	DefaultCPUPerPage  = 2 * time.Second
 	DefaultTime        = 2 * time.Minute
-	DefaultTimePerPage = 10 * time.Second
+	DefaultTimePerPage = 30 * time.Second
 )
 
 func (l Limits) withDefaults() Limits {

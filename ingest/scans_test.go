@@ -17,12 +17,17 @@ import (
 // The degraded scans of testdata/scans are made by testdata/scans/make.sh
 // (make testdata-scans) from the LibreOffice PDF fixtures; see that script
 // for each degradation. The correction of OCR was developed on the tuning
-// degradations; the held-out ones were only scored.
+// degradations; the held-out ones were only scored: the first set before
+// the levelling and widening of pages were added (whose kinds of damage,
+// low vertical resolution and a blurred tilt, were then tuned on with the
+// lowres and blur scans), the second set after, never tuned on.
 const scansDir = "testdata/scans"
 
 var (
-	tuningScans  = []string{"clean", "dpi150", "skew", "jpeg40", "speckle", "photocopy"}
-	heldOutScans = []string{"fax", "skewblur", "blotches", "faded"}
+	tuningScans   = []string{"clean", "dpi150", "skew", "jpeg40", "speckle", "photocopy", "lowres", "blur"}
+	heldOutScans  = []string{"fax", "skewblur", "blotches", "faded"}
+	heldOut2Scans = []string{"fax98", "tilt", "speckle9", "smudge", "jpeg25"}
+	allScans      = slices.Concat(tuningScans, heldOutScans, heldOut2Scans)
 )
 
 // fieldScore counts the checked fields of a record that match the
@@ -133,7 +138,7 @@ type scanResult struct {
 func scanRun(t *testing.T, opts Options) []scanResult {
 	t.Helper()
 	var out []scanResult
-	for _, d := range append(slices.Clone(tuningScans), heldOutScans...) {
+	for _, d := range allScans {
 		files, _ := filepath.Glob(filepath.Join(scansDir, "*."+d+".pdf"))
 		if len(files) == 0 {
 			t.Fatalf("no scans of degradation %s in %s: run make testdata-scans", d, scansDir)
@@ -163,14 +168,25 @@ func scanReference(t *testing.T, name string) *Issue {
 }
 
 // Floors of the share of fields right, a little under what the scans
-// reach now, so that a change that loses fields fails: the target is 90 %,
-// which the tuning degradations all but reach, and the held-out ones do not
-// where fax resolution and blur lose a fifth of their characters, and with
-// them attribution lines and organisation names.
+// reach now, so that a change that loses fields fails. The target is
+// 90 % on scans not tuned on; see the README for what each set reaches.
 const (
-	minTuningPct  = 89
-	minHeldOutPct = 70
+	minTuningPct   = 89
+	minHeldOutPct  = 78
+	minHeldOut2Pct = 72
 )
+
+// scanGroups are the sets of degradations scored together, with their
+// floors.
+var scanGroups = []struct {
+	name  string
+	degs  []string
+	floor float64
+}{
+	{"tuning", tuningScans, minTuningPct},
+	{"held-out", heldOutScans, minHeldOutPct},
+	{"held-out 2", heldOut2Scans, minHeldOut2Pct},
+}
 
 // scoreScans scores the results, logs a table by degradation and checks
 // the targets: every field of the clean scan of the real bulletin, no scan
@@ -208,23 +224,22 @@ func scoreScans(t *testing.T, results []scanResult) map[string]fieldScore {
 			t.Logf("%s.%s misses:\n  %s", r.name, r.degradation, strings.Join(s.misses, "\n  "))
 		}
 	}
-	var tuning, heldOut fieldScore
-	for _, d := range tuningScans {
-		tuning.add(byDeg[d])
-	}
-	for _, d := range heldOutScans {
-		heldOut.add(byDeg[d])
-	}
 	var b strings.Builder
-	for _, d := range append(slices.Clone(tuningScans), heldOutScans...) {
+	for _, d := range allScans {
 		s, c := byDeg[d], cer[d]
 		fmt.Fprintf(&b, "%-10s %4d/%4d fields %5.1f%%   body CER %5.2f%%\n", d, s.right, s.total, s.pct(), 100*float64(c[0])/float64(max(c[1], 1)))
 	}
-	fmt.Fprintf(&b, "tuning     %4d/%4d fields %5.1f%%\nheld-out   %4d/%4d fields %5.1f%%", tuning.right, tuning.total, tuning.pct(), heldOut.right, heldOut.total, heldOut.pct())
-	t.Logf("fields right by degradation:\n%s", b.String())
-	if tuning.pct() < minTuningPct || heldOut.pct() < minHeldOutPct {
-		t.Errorf("fields right: tuning %.1f%%, held-out %.1f%%; want at least %d%% and %d%%", tuning.pct(), heldOut.pct(), minTuningPct, minHeldOutPct)
+	for _, g := range scanGroups {
+		var sum fieldScore
+		for _, d := range g.degs {
+			sum.add(byDeg[d])
+		}
+		fmt.Fprintf(&b, "%-10s %4d/%4d fields %5.1f%%\n", g.name, sum.right, sum.total, sum.pct())
+		if sum.pct() < g.floor {
+			t.Errorf("fields right on the %s scans: %.1f%%, want at least %v%%", g.name, sum.pct(), g.floor)
+		}
 	}
+	t.Logf("fields right by degradation:\n%s", b.String())
 	return byDeg
 }
 
@@ -300,17 +315,17 @@ func logRaw(t *testing.T, raw []scanResult) {
 			rejected[r.degradation]++
 		}
 	}
-	var tuning, heldOut fieldScore
-	for _, d := range append(slices.Clone(tuningScans), heldOutScans...) {
+	for _, d := range allScans {
 		s := rawScores[d]
-		if slices.Contains(tuningScans, d) {
-			tuning.add(s)
-		} else {
-			heldOut.add(s)
-		}
 		fmt.Fprintf(&b, "%-10s %4d/%4d fields %5.1f%%, %d of %d files rejected\n", d, s.right, s.total, s.pct(), rejected[d], countDegradation(raw, d))
 	}
-	fmt.Fprintf(&b, "tuning     %4d/%4d fields %5.1f%%\nheld-out   %4d/%4d fields %5.1f%%", tuning.right, tuning.total, tuning.pct(), heldOut.right, heldOut.total, heldOut.pct())
+	for _, g := range scanGroups {
+		var sum fieldScore
+		for _, d := range g.degs {
+			sum.add(rawScores[d])
+		}
+		fmt.Fprintf(&b, "%-10s %4d/%4d fields %5.1f%%\n", g.name, sum.right, sum.total, sum.pct())
+	}
 	t.Logf("without OCR correction and partial records:\n%s", b.String())
 }
 

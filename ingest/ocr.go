@@ -115,9 +115,10 @@ func (r ocrResult) visualLines(page int) []visualLine {
 }
 
 // ocrPage renders page i, and reads it with tesseract unless the cache
-// holds the result for the same image (then tesseract is not needed): a noisy image is despeckled first,
-// and a page read with low confidence is read again despeckled, keeping the
-// better reading.
+// holds the result for the same image (then tesseract is not needed): a
+// noisy image is despeckled first, a tilted one levelled, and a page read
+// under retryConfidence is read again cleaned other ways (see retries),
+// keeping the surest reading.
 func (x *pdfExtractor) ocrPage(ctx context.Context, i int) (ocrResult, error) {
 	ppm, err := x.lookPath(ToolPDFToPPM)
 	if err != nil {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,52 +10,18 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
-	"jianbao/archive"
 	"jianbao/index"
+	"jianbao/internal/sample"
 )
 
-// sampleFiles are the files `make run` indexes: the sample archive and the
-// PDF of the real bulletin, so that its articles have pages.
-func sampleFiles(tb testing.TB) []string {
-	tb.Helper()
-	files, err := filepath.Glob("../testdata/sample/*.txt")
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no sample archive: %v", err)
-	}
-	return append(files, "../ingest/testdata/pdf/bulletin-2021-014.lo.pdf")
-}
+// samples is the sample index that `make run` serves, shared by the tests
+// that read it; TestMain removes it.
+var samples = &sample.Shared{Root: ".."}
 
-var sampleOnce = sync.OnceValues(func() (*index.Index, error) {
-	dir, err := os.MkdirTemp("", "jianbao-cite-test-")
-	if err != nil {
-		return nil, err
-	}
-	ix, err := index.Open(dir, index.Options{Create: true})
-	if err != nil {
-		return nil, err
-	}
-	files, _ := filepath.Glob("../testdata/sample/*.txt")
-	files = append(files, "../ingest/testdata/pdf/bulletin-2021-014.lo.pdf")
-	sum, err := archive.Ingest(context.Background(), ix, files, archive.Options{})
-	if err == nil && sum.Failed > 0 {
-		err = fmt.Errorf("ingest: %+v", sum.Failures)
-	}
-	return ix, err
-})
-
-// sampleIndex is an index of sampleFiles, shared by the tests that read it.
-func sampleIndex(tb testing.TB) *index.Index {
-	tb.Helper()
-	sampleFiles(tb)
-	ix, err := sampleOnce()
-	if err != nil {
-		tb.Fatalf("sample index: %v", err)
-	}
-	return ix
-}
+func sampleIndex(tb testing.TB) *index.Index { tb.Helper(); return samples.Index(tb) }
+func sampleFiles(tb testing.TB) []string     { tb.Helper(); return samples.Files(tb) }
 
 // sampleRefs returns the references of every article of the sample
 // archive, in order of issue and article.

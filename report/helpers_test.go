@@ -37,6 +37,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	samples.Close()
 	if sharedIx != nil {
 		sharedIx.Close()
 	}

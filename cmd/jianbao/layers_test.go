@@ -41,6 +41,9 @@ var allowed = map[string][]string{
 	// synthetic bulletins with the records ingest must make of them.
 	"jianbao/internal/hostile": {},
 	"jianbao/internal/synth":   {"jianbao/ingest"},
+	// The sample index that `make run` serves, built for the tests of the
+	// packages above the archive.
+	"jianbao/internal/sample": {"jianbao/archive", "jianbao/index"},
 }
 
 // restricted lists, for libraries (by import path prefix) that only some

@@ -166,7 +166,7 @@ func (b *Batch) PutAll(ctx context.Context, issues []*Issue) error {
 // replace adds iss in place of old, the issue of the same ID as the index
 // holds it (nil for none).
 func (b *Batch) replace(iss, old *Issue) error {
-	w, err := b.ix.issueWrite(iss, old)
+	w, err := b.ix.writeOf(iss, old)
 	if err != nil {
 		return err
 	}
@@ -193,11 +193,11 @@ func (ix *Index) prepare(ctx context.Context, iss *Issue) (issueWrite, error) {
 	} else if err != nil {
 		return issueWrite{}, err
 	}
-	return ix.issueWrite(iss, old)
+	return ix.writeOf(iss, old)
 }
 
-// issueWrite makes the write that puts iss in place of old (nil for none).
-func (ix *Index) issueWrite(iss, old *Issue) (issueWrite, error) {
+// writeOf makes the write that puts iss in place of old (nil for none).
+func (ix *Index) writeOf(iss, old *Issue) (issueWrite, error) {
 	var w issueWrite
 	indexed := iss.Indexed
 	if old != nil {

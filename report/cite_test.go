@@ -18,10 +18,19 @@ import (
 
 // samples is the sample index that `make run` serves, shared by the tests
 // that read it; TestMain removes it.
-var samples = &sample.Shared{Root: ".."}
+var samples = &sample.Shared{Files: func() ([]string, error) { return sample.Files("..") }}
 
 func sampleIndex(tb testing.TB) *index.Index { tb.Helper(); return samples.Index(tb) }
-func sampleFiles(tb testing.TB) []string     { tb.Helper(); return samples.Files(tb) }
+
+// sampleFiles are the files of the sample index.
+func sampleFiles(tb testing.TB) []string {
+	tb.Helper()
+	files, err := sample.Files("..")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
+}
 
 // sampleRefs returns the references of every article of the sample
 // archive, in order of issue and article.

@@ -3,13 +3,11 @@ package report
 import (
 	"context"
 	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 
-	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
+	"jianbao/internal/sample"
 )
 
 // testFiles lists the bulletins the tests index: the repository's sample and
@@ -17,62 +15,29 @@ import (
 // something to tell apart.
 func testFiles(tb testing.TB) []string {
 	tb.Helper()
-	files, err := filepath.Glob("testdata/archive/*.txt")
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no test archive: %v", err)
+	files, err := archiveFiles()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	sample, err := filepath.Glob("../testdata/sample/*.txt")
-	if err != nil || len(sample) == 0 {
-		tb.Fatalf("no sample archive: %v", err)
-	}
-	return append(files, sample...)
+	return files
 }
 
-var (
-	sharedOnce sync.Once
-	sharedDir  string
-	sharedIx   *index.Index
-	sharedErr  error
-)
+func archiveFiles() ([]string, error) {
+	return sample.Glob("testdata/archive/*.txt", "../testdata/sample/*.txt")
+}
+
+// shared is one index of the archive for the tests that only read.
+var shared = &sample.Shared{Files: archiveFiles}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	samples.Close()
-	if sharedIx != nil {
-		sharedIx.Close()
-	}
-	if sharedDir != "" {
-		os.RemoveAll(sharedDir)
-	}
+	shared.Close()
 	os.Exit(code)
 }
 
 // sharedIndex is one index of the archive for the tests that only read.
-func sharedIndex(tb testing.TB) *index.Index {
-	tb.Helper()
-	sharedOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "jianbao-report-test-")
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		sharedDir = dir
-		ix, err := index.Open(dir, index.Options{Create: true})
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		if _, err := archive.Ingest(context.Background(), ix, testFiles(tb), archive.Options{}); err != nil {
-			sharedErr = err
-			return
-		}
-		sharedIx = ix
-	})
-	if sharedErr != nil {
-		tb.Fatalf("shared index: %v", sharedErr)
-	}
-	return sharedIx
-}
+func sharedIndex(tb testing.TB) *index.Index { tb.Helper(); return shared.Index(tb) }
 
 // record is an article of the archive as grep sees it.
 type record struct {

@@ -17,10 +17,19 @@ import (
 
 // samples is the sample index that `make run` serves, shared by the tests
 // that read it; TestMain removes it.
-var samples = &sample.Shared{Root: ".."}
+var samples = &sample.Shared{Files: func() ([]string, error) { return sample.Files("..") }}
 
 func sampleIndex(tb testing.TB) *index.Index { tb.Helper(); return samples.Index(tb) }
-func sampleFiles(tb testing.TB) []string     { tb.Helper(); return samples.Files(tb) }
+
+// sampleFiles are the files of the sample index.
+func sampleFiles(tb testing.TB) []string {
+	tb.Helper()
+	files, err := sample.Files("..")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
+}
 
 // TestCiteEndpoints: /api/cite answers the citations of named articles,
 // /api/cite/search those of a search's hits, as WriteCitations writes them,

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -20,6 +19,7 @@ import (
 	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
+	"jianbao/internal/sample"
 )
 
 // testFiles lists the bulletins the tests index: the repository's sample and
@@ -27,15 +27,15 @@ import (
 // something to tell apart.
 func testFiles(tb testing.TB) []string {
 	tb.Helper()
-	files, err := filepath.Glob("../report/testdata/archive/*.txt")
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no test archive: %v", err)
+	files, err := archiveFiles()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	sample, err := filepath.Glob("../testdata/sample/*.txt")
-	if err != nil || len(sample) == 0 {
-		tb.Fatalf("no sample archive: %v", err)
-	}
-	return append(files, sample...)
+	return files
+}
+
+func archiveFiles() ([]string, error) {
+	return sample.Glob("../report/testdata/archive/*.txt", "../testdata/sample/*.txt")
 }
 
 // copyArchive copies the archive into a fresh directory, so that a test may
@@ -76,22 +76,13 @@ func newIndex(tb testing.TB, files []string) *index.Index {
 	return ix
 }
 
-var (
-	sharedOnce sync.Once
-	sharedDir  string
-	sharedIx   *index.Index
-	sharedErr  error
-)
+// shared is one index of the archive for the tests that only read.
+var shared = &sample.Shared{Files: archiveFiles}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	samples.Close()
-	if sharedIx != nil {
-		sharedIx.Close()
-	}
-	if sharedDir != "" {
-		os.RemoveAll(sharedDir)
-	}
+	shared.Close()
 	if bench != nil {
 		bench.ix.Close()
 		if os.Getenv("JIANBAO_BENCH_DIR") == "" {
@@ -102,31 +93,7 @@ func TestMain(m *testing.M) {
 }
 
 // sharedIndex is one index of the archive for the tests that only read.
-func sharedIndex(tb testing.TB) *index.Index {
-	tb.Helper()
-	sharedOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "jianbao-server-test-")
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		sharedDir = dir
-		ix, err := index.Open(dir, index.Options{Create: true})
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		if _, err := archive.Ingest(context.Background(), ix, testFiles(tb), archive.Options{}); err != nil {
-			sharedErr = err
-			return
-		}
-		sharedIx = ix
-	})
-	if sharedErr != nil {
-		tb.Fatalf("shared index: %v", sharedErr)
-	}
-	return sharedIx
-}
+func sharedIndex(tb testing.TB) *index.Index { tb.Helper(); return shared.Index(tb) }
 
 // newTestServer serves store with a real HTTP server.
 func newTestServer(tb testing.TB, store Store) *httptest.Server {

@@ -34,10 +34,12 @@ import (
 // that a phrase's score adds up with those of bleve's term queries in a
 // boolean query: a term's tf is √freq × norm, its idf 1 + ln(documents /
 // (documents with it + 1)), and a score tf × idf × the query weight (idf ×
-// query norm). The norm (bleve's length normalisation of field fText, which
-// it keeps for each document) is read from the index: the postings of the
-// phrase's first bigram give it for every match, since every match holds
-// that bigram.
+// query norm). The norm is bleve's length normalisation of field fText,
+// which it keeps for each document: a single bigram's postings give it;
+// for several it is computed from the search text each match is checked
+// against (textNorm), once normCheck has seen it agree with the norm read
+// from the postings of the phrase's first bigram (every match holds that
+// bigram), and read so otherwise.
 type bigramPhrase struct {
 	field, head string
 	bigrams     []string   // at every offset of the phrase
@@ -76,10 +78,11 @@ func (q *bigramPhrase) Searcher(ctx context.Context, r bindex.IndexReader, _ map
 		}
 		s.count, rarest = term.docs.Count(), term.docs.Count()
 	} else {
-		if s.texts, err = q.paths.docReader(r); err != nil {
+		texts, err := q.paths.docReader(r)
+		if err != nil {
 			return nil, fmt.Errorf("phrase: %w", err)
 		}
-		if s.cands, rarest, err = s.texts.candidates(ctx, q.field, distinct(q.bigrams)); err != nil {
+		if s.cands, rarest, err = texts.candidates(ctx, q.field, distinct(q.bigrams)); err != nil {
 			return nil, err
 		}
 		s.count = s.cands.total()
@@ -224,7 +227,6 @@ type phraseSearcher struct {
 	idf    float64
 	weight float64 // idf × query norm
 	words  []wordRank
-	texts  docReader // nil for a single bigram
 	main   *cursor
 	nexts  int    // Next calls, while there was no Advance
 	ahead  *ahead // nil until split
@@ -241,10 +243,11 @@ const defaultSplitMin = 1000
 const splitAfter = 64
 
 // match is a document where the phrase is, with its term frequency (length
-// normalised, headline bonus included).
+// normalised, headline bonus included): its internal id is ids[start:end]
+// of the worker's matches, so that a match costs no allocation of its own.
 type match struct {
-	doc bindex.IndexInternalID
-	tf  float64
+	start, end int
+	tf         float64
 }
 
 // ahead is the work of the worker: every match from mid on. Its cursor is
@@ -255,6 +258,7 @@ type ahead struct {
 	stop    atomic.Bool
 	done    chan struct{}
 	matches []match // when done is closed
+	ids     []byte  // the matches' internal ids, one after another
 	err     error   // when done is closed
 	next    int     // first match not yet returned
 }
@@ -282,10 +286,10 @@ func (s *phraseSearcher) singleTerm() (*phraseTerm, error) {
 // over the candidates, with words as the ranking words' readers (nil:
 // opened here).
 func (s *phraseSearcher) cursor(term *phraseTerm, words []*wordTerm) (*cursor, error) {
-	c := &cursor{term: term, score: s.score, idf: s.idf, words: words, texts: s.texts, phrase: s.q.utf16}
+	c := &cursor{term: term, score: s.score, idf: s.idf, words: words, phrase: s.q.utf16, nc: &s.q.paths.norms}
 	if s.cands != nil {
 		c.cands = s.cands.iter()
-		if s.score {
+		if s.score && !s.q.paths.norms.trusted() {
 			// The norm of each match: every match holds the first bigram.
 			tfr, err := s.r.TermFieldReader(s.ctx, []byte(s.q.bigrams[0]), s.q.field, false, true, false)
 			if err != nil {
@@ -359,7 +363,8 @@ func (s *phraseSearcher) split() {
 			if doc == nil {
 				return
 			}
-			a.matches = append(a.matches, match{slices.Clone(doc), tf})
+			a.matches = append(a.matches, match{len(a.ids), len(a.ids) + len(doc), tf})
+			a.ids = append(a.ids, doc...)
 			id = nil
 		}
 	}()
@@ -384,7 +389,7 @@ func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternal
 		return nil, a.err
 	}
 	if id != nil {
-		for a.next < len(a.matches) && a.matches[a.next].doc.Compare(id) < 0 {
+		for a.next < len(a.matches) && a.id(a.next).Compare(id) < 0 {
 			a.next++
 		}
 	}
@@ -393,7 +398,13 @@ func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternal
 	}
 	m := a.matches[a.next]
 	a.next++
-	return s.documentMatch(ctx, m.doc, m.tf), nil
+	return s.documentMatch(ctx, a.id(a.next-1), m.tf), nil
+}
+
+// id returns the internal id of the worker's i-th match.
+func (a *ahead) id(i int) bindex.IndexInternalID {
+	m := a.matches[i]
+	return a.ids[m.start:m.end]
 }
 
 // documentMatch returns a match of document doc (nil: none).
@@ -472,11 +483,11 @@ func (t *phraseTerm) close() error {
 type cursor struct {
 	term   *phraseTerm   // a single bigram's readers, or
 	cands  candidateIter // the candidates of several
-	norms  *wordTerm     // with cands when scoring: the first bigram's postings
+	norms  *wordTerm     // with cands when scoring until normCheck trusts textNorm: the first bigram's postings
+	nc     *normCheck    // the index's
 	words  []*wordTerm
 	score  bool
 	idf    float64                // the phrase's
-	texts  docReader              // with cands
 	phrase []byte                 // UTF-16LE
 	text   []byte                 // the search text of the current candidate
 	last   bindex.IndexInternalID // the current candidate (nil: none yet)
@@ -515,6 +526,9 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 			if _, norm, err = c.norms.at(cand); err != nil {
 				return nil, 0, err
 			}
+			c.nc.observe(norm, c.text)
+		} else if c.term == nil {
+			norm = c.nc.compute(c.text)
 		}
 		tf := math.Sqrt(float64(freq)) * norm
 		if c.term != nil {
@@ -574,7 +588,7 @@ func (c *cursor) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, e
 // check returns the number of places where the phrase is in the search
 // text of the current candidate and whether the phrase is in the headline.
 func (c *cursor) check() (freq int, head bool, err error) {
-	if c.text, err = c.texts.matchText(c.last, c.text); err != nil {
+	if c.text, err = c.cands.text(c.text); err != nil {
 		return 0, false, err
 	}
 	freq, first := occurrences(c.text, c.phrase)

@@ -179,25 +179,6 @@ func (d *scorchDocs) visit(id bindex.IndexInternalID, fn func(field string, valu
 	})
 }
 
-// matchText implements docReader.
-func (d *scorchDocs) matchText(id bindex.IndexInternalID, buf []byte) ([]byte, error) {
-	doc, err := internal(id)
-	if err != nil {
-		return nil, err
-	}
-	i, local, err := d.locate(doc)
-	if err != nil {
-		return nil, err
-	}
-	if t := d.mem[i]; t != nil {
-		return t.text(local), nil
-	}
-	if buf, err = visitMatch(d.segs[i], local, buf); err != nil {
-		return nil, fmt.Errorf("phrase: document %d: %w", doc, err)
-	}
-	return buf, nil
-}
-
 // visitMatch returns the stored search text of document local of segment
 // s (empty for an issue), in buf's space.
 func visitMatch(s *scorch.SegmentSnapshot, local uint64, buf []byte) ([]byte, error) {
@@ -310,6 +291,9 @@ type scorchIter struct {
 	it  roaring.IntPeekable // of segment seg, nil before it is reached
 	pos uint64              // the next candidate is at or after it
 	id  bindex.IndexInternalID
+	// local is the number of the candidate returned last in its segment,
+	// seg.
+	local uint64
 }
 
 // seek implements candidateIter.
@@ -332,7 +316,8 @@ func (ci *scorchIter) seek(id bindex.IndexInternalID) bindex.IndexInternalID {
 			ci.it.AdvanceIfNeeded(uint32(doc - off))
 		}
 		if ci.it.HasNext() {
-			found := off + uint64(ci.it.Next())
+			ci.local = uint64(ci.it.Next())
+			found := off + ci.local
 			ci.pos = found + 1
 			ci.id = bindex.NewIndexInternalID(ci.id, found)
 			return ci.id
@@ -340,6 +325,19 @@ func (ci *scorchIter) seek(id bindex.IndexInternalID) bindex.IndexInternalID {
 		ci.seg, ci.it = ci.seg+1, nil
 	}
 	return nil
+}
+
+// text implements candidateIter: from memory, or from the stored fields.
+func (ci *scorchIter) text(buf []byte) ([]byte, error) {
+	d := ci.c.docs
+	if t := d.mem[ci.seg]; t != nil {
+		return t.text(ci.local), nil
+	}
+	buf, err := visitMatch(d.segs[ci.seg], ci.local, buf)
+	if err != nil {
+		return nil, fmt.Errorf("phrase: document %d: %w", d.offsets[ci.seg]+ci.local, err)
+	}
+	return buf, nil
 }
 
 // textCache keeps the search texts of an index's segments in memory, once

@@ -24,10 +24,8 @@ import (
 type docReader interface {
 	// candidates returns the documents of field that hold every one of
 	// terms, and the number of documents of the rarest term.
+	// The candidates give their stored search texts.
 	candidates(ctx context.Context, field string, terms []string) (candidateSet, uint64, error)
-	// matchText returns the stored search text of document id (empty for
-	// an issue), perhaps in buf's space.
-	matchText(id bindex.IndexInternalID, buf []byte) ([]byte, error)
 }
 
 // candidateSet is the candidates of a phrase, in the order of their ids.
@@ -47,6 +45,9 @@ type candidateIter interface {
 	// at or after id (nil: any), nil past the last. The id is valid until
 	// the next call.
 	seek(id bindex.IndexInternalID) bindex.IndexInternalID
+	// text returns the stored search text of the candidate seek returned
+	// last, perhaps in buf's space.
+	text(buf []byte) ([]byte, error)
 }
 
 // readPaths is how an index's searches read what bleve's searchers do not
@@ -58,6 +59,7 @@ type readPaths struct {
 	texts  textCache   // the fast path's search texts in memory; on: keep them
 	layout layoutCheck // the fast path's check of internal ids
 	read   readTexts   // the public path's, once texts is on
+	norms  normCheck   // whether phrase matches' norms are computed from their texts
 }
 
 // docReader returns the reader of snapshot r: the fast one when it
@@ -123,7 +125,8 @@ type publicDocs struct {
 	kept *readTexts // nil: none kept
 }
 
-// matchText implements docReader: the stored document of id's external id.
+// matchText returns the stored search text of document id (empty for an
+// issue), read from the stored document of id's external id, in buf's space.
 // A kept text is returned as it is: buf is not used then, nor afterwards
 // (it may be a kept text).
 func (d publicDocs) matchText(id bindex.IndexInternalID, buf []byte) ([]byte, error) {
@@ -174,7 +177,7 @@ func (d publicDocs) candidates(ctx context.Context, field string, terms []string
 		ps = append(ps, &postings{r: r})
 		rarest = min(rarest, r.Count())
 	}
-	set := &idCandidates{}
+	set := &idCandidates{docs: d}
 	if len(ps) == 0 {
 		return set, 0, nil
 	}
@@ -247,11 +250,14 @@ func (p *postings) atLeast(id bindex.IndexInternalID) (bindex.IndexInternalID, e
 }
 
 // idCandidates are candidates as a sorted list of ids.
-type idCandidates struct{ ids []bindex.IndexInternalID }
+type idCandidates struct {
+	docs publicDocs // whose texts they have
+	ids  []bindex.IndexInternalID
+}
 
 func (c *idCandidates) total() uint64 { return uint64(len(c.ids)) }
 
-func (c *idCandidates) iter() candidateIter { return &idIter{ids: c.ids} }
+func (c *idCandidates) iter() candidateIter { return &idIter{docs: c.docs, ids: c.ids} }
 
 // middle implements candidateSet: half-way through the candidates left.
 func (c *idCandidates) middle(after bindex.IndexInternalID, least uint64) bindex.IndexInternalID {
@@ -271,8 +277,14 @@ func (c *idCandidates) middle(after bindex.IndexInternalID, least uint64) bindex
 
 // idIter reads a list of ids in order.
 type idIter struct {
+	docs publicDocs
 	ids  []bindex.IndexInternalID
 	next int
+}
+
+// text implements candidateIter.
+func (it *idIter) text(buf []byte) ([]byte, error) {
+	return it.docs.matchText(it.ids[it.next-1], buf)
 }
 
 // seek implements candidateIter.

@@ -252,7 +252,7 @@ type Reason struct {
 // Tag returns the names of the themes that text has, in taxonomy order.
 func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
-	occ := t.occurrences(themeText(MatchText(text)))
+	occ := t.occurrences(themeText(matchLines(text)))
 	c := map[string]int{}
 	touched := t.touched(occ)
 	for i := range t.Themes {
@@ -268,7 +268,7 @@ func (t *Taxonomy) Tag(text string) []string {
 // match.
 func (t *Taxonomy) Explain(text string) []Reason {
 	var reasons []Reason
-	norm := themeText(MatchText(text))
+	norm := themeText(matchLines(text))
 	occ := t.occurrences(norm)
 	touched := t.touched(occ)
 	for i := range t.Themes {
@@ -296,6 +296,26 @@ func (t *Taxonomy) touched(o *occurrences) []bool {
 		}
 	}
 	return touched
+}
+
+// matchLines applies MatchText to each line of text and keeps the line
+// breaks, which end sentences: a headline has no full stop, and its last
+// words are no part of the body's first sentence.
+func matchLines(text string) string {
+	if !strings.Contains(text, "\n") {
+		return MatchText(text)
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for line := range strings.SplitSeq(text, "\n") {
+		if m := MatchText(line); m != "" {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(m)
+		}
+	}
+	return b.String()
 }
 
 // themeText prepares normalised text for tagging: the titles of works in
@@ -362,9 +382,52 @@ func blankTitles(text string) string {
 		}
 		b.WriteString("》")
 		text = text[a+z+len("》"):]
+		if !legal {
+			if i, j := plotSpan(text); j > 0 {
+				b.WriteString(text[:i])
+				b.WriteString(strings.Repeat("○", utf8.RuneCountInString(text[i:j])))
+				text = text[j:]
+			}
+		}
 	}
 	b.WriteString(text)
 	return b.String()
+}
+
+// plotVerbs start the plot of a work right after its title: 小品《彩礼》讲述了
+// 一对年轻人说服父母的故事.
+var plotVerbs = []string{"讲述了", "讲述", "讲的是", "讲了", "演绎了", "再现了", "描绘了", "描述了", "展现了", "反映了"}
+
+// plotSpan returns the byte span [i, j) of the plot that text, which
+// follows the title of a work, starts with: a plot verb, after a comma or
+// nothing, up to 的故事 within the sentence; j is 0 when text starts no
+// plot. What a skit or a film tells (邻居们一起清理楼道的故事) is no work of
+// the article.
+func plotSpan(text string) (i, j int) {
+	for _, comma := range []string{"，", ","} {
+		if strings.HasPrefix(text, comma) {
+			i = len(comma)
+		}
+	}
+	verb := false
+	for _, v := range plotVerbs {
+		if strings.HasPrefix(text[i:], v) {
+			verb = true
+			break
+		}
+	}
+	if !verb {
+		return 0, 0
+	}
+	end := len(text)
+	if k := strings.IndexAny(text[i:], "。！？!?；;\n"); k >= 0 {
+		end = i + k
+	}
+	k := strings.LastIndex(text[i:end], "的故事")
+	if k < 0 {
+		return 0, 0
+	}
+	return i, i + k + len("的故事")
 }
 
 // occurrences holds where each phrase of a taxonomy occurs in a text.

@@ -168,6 +168,9 @@ func TestTaxonomyContext(t *testing.T) {
 		{"near: two sentences", "居民清理了自家阳台。楼道也亮了。", []string{}},
 		{"near: overlapping phrases are one word", "楼道清扫", []string{"环境"}},
 		{"near: inside a title of a work", "演出了小品《清理楼道》。", []string{}},
+		{"near: a line break ends a sentence", "社区居民清理\n楼道灯亮了。", []string{}},
+		{"near: the plot of a work", "小品《邻里》讲述了邻居们一起清理楼道的故事。", []string{}},
+		{"near: after the plot of a work", "小品《邻里》讲述了邻里故事，演出后居民清理楼道。", []string{"环境"}},
 		{"a phrase in two lists counts once", "妇联来了。", []string{}},
 		{"two phrases", "妇联组织妇女学习。", []string{"妇女"}},
 	}
@@ -259,10 +262,14 @@ func FuzzTaxonomy(f *testing.F) {
 
 func TestBlankTitles(t *testing.T) {
 	for in, want := range map[string]string{
-		"学习《北京市文明行为促进条例》": "学习《北京市文明行为促进条例》",
-		"表演《冰雪梦》":         "表演《○○○》",
-		"《民法典》与《红岩》":      "《民法典》与《○○》",
-		"《未闭合":            "《未闭合",
+		"学习《北京市文明行为促进条例》":     "学习《北京市文明行为促进条例》",
+		"表演《冰雪梦》":             "表演《○○○》",
+		"《民法典》与《红岩》":          "《民法典》与《○○》",
+		"《未闭合":                "《未闭合",
+		"小品《彩礼》讲述了一对年轻人的故事。":  "小品《○○》○○○○○○○○○○○。",
+		"小品《彩礼》，讲的是彩礼的故事；演出后": "小品《○○》，○○○○○○○○；演出后",
+		"小品《彩礼》讲述了婚事新办":       "小品《○○》讲述了婚事新办",
+		"《民法典》讲述了":            "《民法典》讲述了",
 	} {
 		if got := blankTitles(in); got != want {
 			t.Errorf("blankTitles(%q) = %q, want %q", in, got, want)

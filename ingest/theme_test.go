@@ -276,3 +276,55 @@ func TestBlankTitles(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultThemesRead checks the rules of the default taxonomy that read
+// a sentence rather than a theme's own words: each sentence, written for
+// this test, gets exactly the themes listed, so a rule that starts to fire
+// on ordinary prose fails here as well as one that stops firing.
+func TestDefaultThemesRead(t *testing.T) {
+	tax := DefaultTaxonomy()
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"a service team and the old", "社区成立助老服务队，每周为高龄老人上门理发。", []string{"志愿服务"}},
+		{"a mutual-help group and neighbours", "楼门里组建了互助小组，轮流帮空巢老人取快递。", []string{"志愿服务"}},
+		{"a shock team for floods", "街道成立青年突击队，承担汛期巡查任务。", []string{}},
+		{"party members and the oath", "村党支部组织党员来到平北抗日战争纪念馆，重温入党誓词。", []string{"党史学习教育"}},
+		{"martyrs honoured at a cemetery", "清明前夕，党员和学生代表来到烈士陵园，向革命英烈敬献花篮。", []string{"我们的节日"}},
+		{"a party meeting", "社区党委召开党员大会，选举产生新一届委员会。", []string{}},
+		{"selection in plain words", "镇里评出孝老爱亲好儿女15名，在文化墙上张榜表扬。", []string{"典型选树"}},
+		{"one selection", "村里评出了优秀种粮户。", []string{}},
+		{"shared bicycles", "街道在地铁口施划共享单车停放区。", []string{"文明交通"}},
+		{"cars in a yard", "小区内车辆乱停，居民意见很大。", []string{}},
+		{"e-bikes against the traffic", "交警劝阻电动车逆行。", []string{"文明交通"}},
+		{"a scenic area's disorder", "景区内有人攀爬古树，管理员当即劝阻。", []string{"文明旅游"}},
+		{"a scenic area named twice", "景区周边的农家乐生意红火，景区门票也降了价。", []string{}},
+		{"leftovers", "食堂提醒老人吃不完的饭菜可以打包。", []string{"光盘行动"}},
+		{"a takeaway", "餐馆推出打包外卖服务。", []string{}},
+		{"street disorder put right", "城管队员对乱摆摊、乱张贴问题逐一建立台账，限期整改。", []string{"背街小巷环境整治"}},
+		{"a reminder to visitors", "提醒游客不要乱涂乱画。", []string{"文明旅游"}},
+		{"stairwells renovated", "社区对三栋楼的楼道进行了改造。", []string{"背街小巷环境整治"}},
+		{"family education given", "街道妇联举办家庭教育讲座，家长们认真听讲。", []string{"妇女与家庭"}},
+		{"family education asked for", "会议要求加强家庭教育指导服务。", []string{}},
+		{"in-laws named twice", "社区表彰了好婆婆、好媳妇各5名。", []string{"典型选树", "妇女与家庭"}},
+		{"a law field in legal counsel", "律师现场解答了婚姻家庭、房屋租赁等方面的问题。", []string{"法治宣传"}},
+		{"reading at home", "亲子阅读活动吸引了40组家庭参加。", []string{"妇女与家庭"}},
+		{"children and books", "图书馆员为孩子们推荐暑期书目。", []string{"未成年人思想道德建设"}},
+		{"weddings without show", "村里倡导红白事不攀比、不大摆宴席。", []string{"移风易俗"}},
+		{"a wedding", "新人在村文化广场举行了婚礼。", []string{}},
+		{"honest trade", "市场监管所组织商户签订诚信经营承诺书。", []string{"诚信建设"}},
+		{"honest prices", "街道要求各摊位明码标价。", []string{"诚信建设"}},
+		{"the four values", "倡导爱国、敬业、诚信、友善的企业文化。", []string{"社会主义核心价值观"}},
+		{"crime publicity", "民警在广场设置扫黑除恶宣传展板。", []string{"法治宣传"}},
+		{"a crime reported", "警方破获一起传销案件。", []string{}},
+		{"the plot of a skit", "情景剧《团圆》讲述了一家人不再燃放烟花爆竹、改用鲜花祭扫的故事。", []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+				t.Errorf("Tag(%q) = %q, want %q\n%+v", tt.text, got, tt.want, tax.Explain(tt.text))
+			}
+		})
+	}
+}

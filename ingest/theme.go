@@ -77,6 +77,10 @@ type Theme struct {
 	// of B decides on its own, like a strong phrase (清理 and 楼道 in
 	// 组织居民清理楼道堆物 is environment work; neither word is alone).
 	Near []Near `toml:"near"`
+	// Unless rules undo a word where it is about something else: in a
+	// sentence that has a phrase of B, the phrases of A do not count for
+	// the theme (评选 beside 商户 chooses shops, not exemplars).
+	Unless []Near `toml:"unless"`
 
 	// supers maps each phrase of the theme's rules to the longer phrases
 	// of its rules that contain it.
@@ -148,6 +152,11 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		for k, n := range th.Near {
 			if len(n.A) == 0 || len(n.B) == 0 {
 				return nil, fmt.Errorf("theme %q: near rule %d needs phrases in both a and b", th.Name, k+1)
+			}
+		}
+		for k, n := range th.Unless {
+			if len(n.A) == 0 || len(n.B) == 0 {
+				return nil, fmt.Errorf("theme %q: unless rule %d needs phrases in both a and b", th.Name, k+1)
 			}
 		}
 		for _, list := range th.lists() {
@@ -230,10 +239,10 @@ func supersOf(words []string) map[string][]string {
 	return m
 }
 
-// lists returns every phrase list of th, near rules' too.
+// lists returns every phrase list of th, near and unless rules' too.
 func (th *Theme) lists() [][]string {
 	l := [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted}
-	for _, n := range th.Near {
+	for _, n := range slices.Concat(th.Near, th.Unless) {
 		l = append(l, n.A, n.B)
 	}
 	return l
@@ -511,7 +520,9 @@ func (o *occurrences) valid(th *Theme, ignored [][2]int, p string) []int {
 	return out
 }
 
-// ignoredBy returns the spans of th's ignore phrases in the text.
+// ignoredBy returns the spans of th's ignore phrases in the text, and of
+// the phrases its unless rules undo: those of A in a sentence with a
+// phrase of B that does not overlap them.
 func (o *occurrences) ignoredBy(th *Theme) [][2]int {
 	var own [][2]int
 	for _, q := range th.Ignore {
@@ -519,7 +530,30 @@ func (o *occurrences) ignoredBy(th *Theme) [][2]int {
 			own = append(own, [2]int{j, j + len(q)})
 		}
 	}
+	for _, u := range th.Unless {
+		for _, a := range u.A {
+			for _, i := range o.at[a] {
+				if o.meets(i, i+len(a), u.B) {
+					own = append(own, [2]int{i, i + len(a)})
+				}
+			}
+		}
+	}
 	return own
+}
+
+// meets reports whether a phrase of list occurs in the sentence of the
+// span [i, end) without overlapping it.
+func (o *occurrences) meets(i, end int, list []string) bool {
+	s := o.sentence(i)
+	for _, b := range list {
+		for _, j := range o.at[b] {
+			if (j+len(b) <= i || end <= j) && o.sentence(j) == s {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // enumerated reports whether text[i:end] is an item of an enumeration: a

@@ -72,6 +72,8 @@ func TestParseTaxonomyErrors(t *testing.T) {
 		{"[[theme]]\nname = \"a\"", `theme "a" has neither an any, a strong, an all nor a near rule`},
 		{"[[theme]]\nname = \"a\"\n[[theme.near]]\na = [\"x\"]", `theme "a": near rule 1 needs phrases in both a and b`},
 		{"[[theme]]\nname = \"a\"\n[[theme.near]]\na = [\"x\"]\nb = [\"\"]", `theme "a" has an empty phrase`},
+		{"[[theme]]\nname = \"a\"\nany = [\"x\"]\n[[theme.unless]]\nb = [\"y\"]", `theme "a": unless rule 1 needs phrases in both a and b`},
+		{"[[theme]]\nname = \"a\"\n[[theme.unless]]\na = [\"x\"]\nb = [\"y\"]", `theme "a" has neither an any`},
 		{"[[theme]]\nany = [\"x\"]", "theme 1 has no name"},
 		{"[[theme]]\nname = \"a\"\nanny = [\"x\"]", `unknown key "theme.anny"`},
 		{"[[theme]]\nname = \"a\"\nany = [\" \"]", `theme "a" has an empty phrase`},
@@ -133,6 +135,13 @@ name = "妇女"
 any = ["妇联", "妇女"]
 min = 2
 unlisted = ["妇联"]
+[[theme]]
+name = "典型"
+any = ["评选", "表彰"]
+min = 2
+[[theme.unless]]
+a = ["评选"]
+b = ["商户", "企业"]
 `
 
 // TestTaxonomyContext checks the rules that read context: strong phrases,
@@ -173,6 +182,10 @@ func TestTaxonomyContext(t *testing.T) {
 		{"near: after the plot of a work", "小品《邻里》讲述了邻里故事，演出后居民清理楼道。", []string{"环境"}},
 		{"a phrase in two lists counts once", "妇联来了。", []string{}},
 		{"two phrases", "妇联组织妇女学习。", []string{"妇女"}},
+		{"unless: a selection of people", "街道开展好邻居评选，评选结果已公示。", []string{"典型"}},
+		{"unless: a selection of shops", "街道开展诚信商户评选。评选结果已公示，并表彰了获评商户。", []string{}},
+		{"unless: the shops' selection undone, the other counts once", "街道开展诚信商户评选。居民评选好邻居。", []string{}},
+		{"unless: shops in another sentence", "居民评选好邻居。市场评出诚信商户，并予以表彰。", []string{"典型"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

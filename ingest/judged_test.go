@@ -304,7 +304,7 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // last tuned, so a change that loses on them is seen at once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.968, orgsR: 0.963, themesP: 0.965, themesR: 0.986, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.968, orgsR: 0.963, themesP: 0.963, themesR: 0.990, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

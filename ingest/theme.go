@@ -91,6 +91,10 @@ type Theme struct {
 type Near struct {
 	A []string `toml:"a"`
 	B []string `toml:"b"`
+	// Ordered rules need the phrase of A before the phrase of B: who acts
+	// before what they do (孩子们为老人表演节目), not after it (社区为老人和孩
+	// 子开设课堂).
+	Ordered bool `toml:"ordered"`
 }
 
 // DefaultTaxonomy returns the taxonomy embedded in jianbao (themes.toml).
@@ -166,7 +170,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 				}
 			}
 		}
-		th.supers = supersOf(th.words())
+		th.supers = supersOf(slices.Concat(th.Any, th.Strong, th.All))
 	}
 	for j, p := range t.Ignore {
 		if t.Ignore[j] = MatchText(p); t.Ignore[j] == "" {
@@ -625,6 +629,9 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 					for _, j := range o.valid(th, own, b) {
 						if i < j+len(b) && j < i+len(a) {
 							continue // overlapping: one word, not two
+						}
+						if n.Ordered && j < i {
+							continue
 						}
 						s := o.sentence(i)
 						if s != o.sentence(j) || slices.Contains(sentences, s) {

@@ -303,6 +303,9 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"a service team and the old", "社区成立助老服务队，每周为高龄老人上门理发。", []string{"志愿服务"}},
 		{"a mutual-help group and neighbours", "楼门里组建了互助小组，轮流帮空巢老人取快递。", []string{"志愿服务"}},
 		{"a shock team for floods", "街道成立青年突击队，承担汛期巡查任务。", []string{}},
+		{"pupils for the old", "少先队员们来到敬老院，为老人表演节目。", []string{"志愿服务", "未成年人思想道德建设"}},
+		{"the old and children served", "社区为老人和孩子开设了书法课。", []string{}},
+		{"a team with a village", "便民服务队走进村里，为村民磨刀、修家电。", []string{"志愿服务"}},
 		{"party members and the oath", "村党支部组织党员来到平北抗日战争纪念馆，重温入党誓词。", []string{"党史学习教育"}},
 		{"martyrs honoured at a cemetery", "清明前夕，党员和学生代表来到烈士陵园，向革命英烈敬献花篮。", []string{"我们的节日"}},
 		{"a party meeting", "社区党委召开党员大会，选举产生新一届委员会。", []string{}},
@@ -339,5 +342,43 @@ func TestDefaultThemesRead(t *testing.T) {
 				t.Errorf("Tag(%q) = %q, want %q\n%+v", tt.text, got, tt.want, tax.Explain(tt.text))
 			}
 		})
+	}
+}
+
+// TestTaxonomyNearRules checks how near rules read a sentence: an ordered
+// rule needs A first, and the phrases of one near rule do not hide those
+// of another (为村民 of one rule leaves 村民 to the other).
+func TestTaxonomyNearRules(t *testing.T) {
+	tax, err := ParseTaxonomy([]byte(`
+[[theme]]
+name = "志愿"
+[[theme.near]]
+a = ["服务队"]
+b = ["村民"]
+[[theme.near]]
+a = ["学生"]
+b = ["为村民"]
+ordered = true
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"服务队走进村里，为村民理发。", []string{"志愿"}},
+		{"学生们为村民表演节目。", []string{"志愿"}},
+		{"镇里为村民和学生开设讲座。", []string{}},
+		{"服务队成立了。村民很高兴。", []string{}},
+	}
+	for _, tt := range tests {
+		if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("Tag(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	rs := tax.Explain("服务队走进村里，为村民理发。")
+	if len(rs) != 1 || rs[0].Rule != "near" || rs[0].Phrase != "服务队…村民" {
+		t.Errorf("Explain = %+v", rs)
 	}
 }

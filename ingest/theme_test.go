@@ -252,6 +252,8 @@ func FuzzTaxonomy(f *testing.F) {
 	f.Add([]byte(contextTaxonomy), "组织居民清理楼道堆物。妇联组织妇女学习“垃圾分类”“文明礼让”。")
 	f.Add([]byte(testTaxonomy), "志愿者开展志愿服务,桶站值守")
 	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
+	f.Add([]byte("[[theme]]\nname = \"a\"\nany = [\"评选\"]\n[[theme.unless]]\na = [\"评选\"]\nb = [\"商户\"]\n[[theme.near]]\na = [\"学生\"]\nb = [\"为老人\"]\nordered = true\n"),
+		"商户评选。学生为老人表演。\n小品《邻里》讲述了评选的故事")
 	f.Fuzz(func(t *testing.T, src []byte, text string) {
 		tax, err := ParseTaxonomy(src)
 		if err != nil {

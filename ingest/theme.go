@@ -82,8 +82,10 @@ type Theme struct {
 	// the theme (评选 beside 商户 chooses shops, not exemplars).
 	Unless []Near `toml:"unless"`
 
-	// supers maps each phrase of the theme's rules to the longer phrases
-	// of its rules that contain it.
+	// supers maps each phrase of the theme's rules to the longer any,
+	// strong and all phrases of the theme that contain it. Near phrases
+	// are no such phrases: they are read for where they meet, and one
+	// rule's 为村民 must not hide the 村民 of another.
 	supers map[string][]string
 }
 
@@ -490,7 +492,8 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 
 // counts reports whether the occurrence of phrase p at byte offset i
 // counts for th: not inside an ignored phrase of the taxonomy or of th
-// (ignored, th's ignore spans), nor inside a longer phrase of th (志愿 in
+// (ignored, th's ignore spans), nor inside a longer any, strong or all
+// phrase of th (志愿 in
 // 志愿服务 is that phrase, and counts as it does: not at all where 志愿服务
 // stands in an enumeration), nor, for th's unlisted phrases, in an
 // enumeration.

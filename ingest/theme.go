@@ -493,10 +493,9 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 // counts reports whether the occurrence of phrase p at byte offset i
 // counts for th: not inside an ignored phrase of the taxonomy or of th
 // (ignored, th's ignore spans), nor inside a longer any, strong or all
-// phrase of th (志愿 in
-// 志愿服务 is that phrase, and counts as it does: not at all where 志愿服务
-// stands in an enumeration), nor, for th's unlisted phrases, in an
-// enumeration.
+// phrase of th (志愿 in 志愿服务 is that phrase, and counts as it does:
+// not at all where 志愿服务 stands in an enumeration), nor, for th's
+// unlisted phrases, in an enumeration.
 func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool {
 	end := i + len(p)
 	for _, spans := range [2][][2]int{o.ignored, ignored} {

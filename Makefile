@@ -41,6 +41,7 @@ fuzz:
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParsePDF$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzOrganisations$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzOCRText$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzTaxonomy$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/synth -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./segment -run '^$$' -fuzz '^FuzzTokenize$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./index -run '^$$' -fuzz '^FuzzStoredMatch$$' -fuzztime $(FUZZTIME)

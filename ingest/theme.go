@@ -77,9 +77,15 @@ type Theme struct {
 	// of B decides on its own, like a strong phrase (清理 and 楼道 in
 	// 组织居民清理楼道堆物 is environment work; neither word is alone).
 	Near []Near `toml:"near"`
+	// Unless rules undo a word where it is about something else: in a
+	// sentence that has a phrase of B, the phrases of A do not count for
+	// the theme (评选 beside 商户 chooses shops, not exemplars).
+	Unless []Near `toml:"unless"`
 
-	// supers maps each phrase of the theme's rules to the longer phrases
-	// of its rules that contain it.
+	// supers maps each phrase of the theme's rules to the longer any,
+	// strong and all phrases of the theme that contain it. Near phrases
+	// are no such phrases: they are read for where they meet, and one
+	// rule's 为村民 must not hide the 村民 of another.
 	supers map[string][]string
 }
 
@@ -87,6 +93,10 @@ type Theme struct {
 type Near struct {
 	A []string `toml:"a"`
 	B []string `toml:"b"`
+	// Ordered rules need the phrase of A before the phrase of B: who acts
+	// before what they do (孩子们为老人表演节目), not after it (社区为老人和孩
+	// 子开设课堂).
+	Ordered bool `toml:"ordered"`
 }
 
 // DefaultTaxonomy returns the taxonomy embedded in jianbao (themes.toml).
@@ -150,6 +160,11 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 				return nil, fmt.Errorf("theme %q: near rule %d needs phrases in both a and b", th.Name, k+1)
 			}
 		}
+		for k, n := range th.Unless {
+			if len(n.A) == 0 || len(n.B) == 0 {
+				return nil, fmt.Errorf("theme %q: unless rule %d needs phrases in both a and b", th.Name, k+1)
+			}
+		}
 		for _, list := range th.lists() {
 			for j, p := range list {
 				if list[j] = MatchText(p); list[j] == "" {
@@ -157,7 +172,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 				}
 			}
 		}
-		th.supers = supersOf(th.words())
+		th.supers = supersOf(slices.Concat(th.Any, th.Strong, th.All))
 	}
 	for j, p := range t.Ignore {
 		if t.Ignore[j] = MatchText(p); t.Ignore[j] == "" {
@@ -230,10 +245,10 @@ func supersOf(words []string) map[string][]string {
 	return m
 }
 
-// lists returns every phrase list of th, near rules' too.
+// lists returns every phrase list of th, near and unless rules' too.
 func (th *Theme) lists() [][]string {
 	l := [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted}
-	for _, n := range th.Near {
+	for _, n := range slices.Concat(th.Near, th.Unless) {
 		l = append(l, n.A, n.B)
 	}
 	return l
@@ -252,7 +267,7 @@ type Reason struct {
 // Tag returns the names of the themes that text has, in taxonomy order.
 func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
-	occ := t.occurrences(themeText(MatchText(text)))
+	occ := t.occurrences(themeText(matchLines(text)))
 	c := map[string]int{}
 	touched := t.touched(occ)
 	for i := range t.Themes {
@@ -268,7 +283,7 @@ func (t *Taxonomy) Tag(text string) []string {
 // match.
 func (t *Taxonomy) Explain(text string) []Reason {
 	var reasons []Reason
-	norm := themeText(MatchText(text))
+	norm := themeText(matchLines(text))
 	occ := t.occurrences(norm)
 	touched := t.touched(occ)
 	for i := range t.Themes {
@@ -296,6 +311,26 @@ func (t *Taxonomy) touched(o *occurrences) []bool {
 		}
 	}
 	return touched
+}
+
+// matchLines applies MatchText to each line of text and keeps the line
+// breaks, which end sentences: a headline has no full stop, and its last
+// words are no part of the body's first sentence.
+func matchLines(text string) string {
+	if !strings.Contains(text, "\n") {
+		return MatchText(text)
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for line := range strings.SplitSeq(text, "\n") {
+		if m := MatchText(line); m != "" {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(m)
+		}
+	}
+	return b.String()
 }
 
 // themeText prepares normalised text for tagging: the titles of works in
@@ -362,9 +397,52 @@ func blankTitles(text string) string {
 		}
 		b.WriteString("》")
 		text = text[a+z+len("》"):]
+		if !legal {
+			if i, j := plotSpan(text); j > 0 {
+				b.WriteString(text[:i])
+				b.WriteString(strings.Repeat("○", utf8.RuneCountInString(text[i:j])))
+				text = text[j:]
+			}
+		}
 	}
 	b.WriteString(text)
 	return b.String()
+}
+
+// plotVerbs start the plot of a work right after its title: 小品《彩礼》讲述了
+// 一对年轻人说服父母的故事.
+var plotVerbs = []string{"讲述了", "讲述", "讲的是", "讲了", "演绎了", "再现了", "描绘了", "描述了", "展现了", "反映了"}
+
+// plotSpan returns the byte span [i, j) of the plot that text, which
+// follows the title of a work, starts with: a plot verb, after a comma or
+// nothing, up to 的故事 within the sentence; j is 0 when text starts no
+// plot. What a skit or a film tells (邻居们一起清理楼道的故事) is no work of
+// the article.
+func plotSpan(text string) (i, j int) {
+	for _, comma := range []string{"，", ","} {
+		if strings.HasPrefix(text, comma) {
+			i = len(comma)
+		}
+	}
+	verb := false
+	for _, v := range plotVerbs {
+		if strings.HasPrefix(text[i:], v) {
+			verb = true
+			break
+		}
+	}
+	if !verb {
+		return 0, 0
+	}
+	end := len(text)
+	if k := strings.IndexAny(text[i:], "。！？!?；;\n"); k >= 0 {
+		end = i + k
+	}
+	k := strings.LastIndex(text[i:end], "的故事")
+	if k < 0 {
+		return 0, 0
+	}
+	return i, i + k + len("的故事")
 }
 
 // occurrences holds where each phrase of a taxonomy occurs in a text.
@@ -414,10 +492,10 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 
 // counts reports whether the occurrence of phrase p at byte offset i
 // counts for th: not inside an ignored phrase of the taxonomy or of th
-// (ignored, th's ignore spans), nor inside a longer phrase of th (志愿 in
-// 志愿服务 is that phrase, and counts as it does: not at all where 志愿服务
-// stands in an enumeration), nor, for th's unlisted phrases, in an
-// enumeration.
+// (ignored, th's ignore spans), nor inside a longer any, strong or all
+// phrase of th (志愿 in 志愿服务 is that phrase, and counts as it does:
+// not at all where 志愿服务 stands in an enumeration), nor, for th's
+// unlisted phrases, in an enumeration.
 func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool {
 	end := i + len(p)
 	for _, spans := range [2][][2]int{o.ignored, ignored} {
@@ -448,7 +526,9 @@ func (o *occurrences) valid(th *Theme, ignored [][2]int, p string) []int {
 	return out
 }
 
-// ignoredBy returns the spans of th's ignore phrases in the text.
+// ignoredBy returns the spans of th's ignore phrases in the text, and of
+// the phrases its unless rules undo: those of A in a sentence with a
+// phrase of B that does not overlap them.
 func (o *occurrences) ignoredBy(th *Theme) [][2]int {
 	var own [][2]int
 	for _, q := range th.Ignore {
@@ -456,7 +536,30 @@ func (o *occurrences) ignoredBy(th *Theme) [][2]int {
 			own = append(own, [2]int{j, j + len(q)})
 		}
 	}
+	for _, u := range th.Unless {
+		for _, a := range u.A {
+			for _, i := range o.at[a] {
+				if o.meets(i, i+len(a), u.B) {
+					own = append(own, [2]int{i, i + len(a)})
+				}
+			}
+		}
+	}
 	return own
+}
+
+// meets reports whether a phrase of list occurs in the sentence of the
+// span [i, end) without overlapping it.
+func (o *occurrences) meets(i, end int, list []string) bool {
+	s := o.sentence(i)
+	for _, b := range list {
+		for _, j := range o.at[b] {
+			if (j+len(b) <= i || end <= j) && o.sentence(j) == s {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // enumerated reports whether text[i:end] is an item of an enumeration: a
@@ -528,6 +631,9 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 					for _, j := range o.valid(th, own, b) {
 						if i < j+len(b) && j < i+len(a) {
 							continue // overlapping: one word, not two
+						}
+						if n.Ordered && j < i {
+							continue
 						}
 						s := o.sentence(i)
 						if s != o.sentence(j) || slices.Contains(sentences, s) {

@@ -72,6 +72,8 @@ func TestParseTaxonomyErrors(t *testing.T) {
 		{"[[theme]]\nname = \"a\"", `theme "a" has neither an any, a strong, an all nor a near rule`},
 		{"[[theme]]\nname = \"a\"\n[[theme.near]]\na = [\"x\"]", `theme "a": near rule 1 needs phrases in both a and b`},
 		{"[[theme]]\nname = \"a\"\n[[theme.near]]\na = [\"x\"]\nb = [\"\"]", `theme "a" has an empty phrase`},
+		{"[[theme]]\nname = \"a\"\nany = [\"x\"]\n[[theme.unless]]\nb = [\"y\"]", `theme "a": unless rule 1 needs phrases in both a and b`},
+		{"[[theme]]\nname = \"a\"\n[[theme.unless]]\na = [\"x\"]\nb = [\"y\"]", `theme "a" has neither an any`},
 		{"[[theme]]\nany = [\"x\"]", "theme 1 has no name"},
 		{"[[theme]]\nname = \"a\"\nanny = [\"x\"]", `unknown key "theme.anny"`},
 		{"[[theme]]\nname = \"a\"\nany = [\" \"]", `theme "a" has an empty phrase`},
@@ -133,6 +135,13 @@ name = "妇女"
 any = ["妇联", "妇女"]
 min = 2
 unlisted = ["妇联"]
+[[theme]]
+name = "典型"
+any = ["评选", "表彰"]
+min = 2
+[[theme.unless]]
+a = ["评选"]
+b = ["商户", "企业"]
 `
 
 // TestTaxonomyContext checks the rules that read context: strong phrases,
@@ -168,8 +177,15 @@ func TestTaxonomyContext(t *testing.T) {
 		{"near: two sentences", "居民清理了自家阳台。楼道也亮了。", []string{}},
 		{"near: overlapping phrases are one word", "楼道清扫", []string{"环境"}},
 		{"near: inside a title of a work", "演出了小品《清理楼道》。", []string{}},
+		{"near: a line break ends a sentence", "社区居民清理\n楼道灯亮了。", []string{}},
+		{"near: the plot of a work", "小品《邻里》讲述了邻居们一起清理楼道的故事。", []string{}},
+		{"near: after the plot of a work", "小品《邻里》讲述了邻里故事，演出后居民清理楼道。", []string{"环境"}},
 		{"a phrase in two lists counts once", "妇联来了。", []string{}},
 		{"two phrases", "妇联组织妇女学习。", []string{"妇女"}},
+		{"unless: a selection of people", "街道开展好邻居评选，评选结果已公示。", []string{"典型"}},
+		{"unless: a selection of shops", "街道开展诚信商户评选。评选结果已公示，并表彰了获评商户。", []string{}},
+		{"unless: the shops' selection undone, the other counts once", "街道开展诚信商户评选。居民评选好邻居。", []string{}},
+		{"unless: shops in another sentence", "居民评选好邻居。市场评出诚信商户，并予以表彰。", []string{"典型"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,6 +252,8 @@ func FuzzTaxonomy(f *testing.F) {
 	f.Add([]byte(contextTaxonomy), "组织居民清理楼道堆物。妇联组织妇女学习“垃圾分类”“文明礼让”。")
 	f.Add([]byte(testTaxonomy), "志愿者开展志愿服务,桶站值守")
 	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
+	f.Add([]byte("[[theme]]\nname = \"a\"\nany = [\"评选\"]\n[[theme.unless]]\na = [\"评选\"]\nb = [\"商户\"]\n[[theme.near]]\na = [\"学生\"]\nb = [\"为老人\"]\nordered = true\n"),
+		"商户评选。学生为老人表演。\n小品《邻里》讲述了评选的故事")
 	f.Fuzz(func(t *testing.T, src []byte, text string) {
 		tax, err := ParseTaxonomy(src)
 		if err != nil {
@@ -259,13 +277,110 @@ func FuzzTaxonomy(f *testing.F) {
 
 func TestBlankTitles(t *testing.T) {
 	for in, want := range map[string]string{
-		"学习《北京市文明行为促进条例》": "学习《北京市文明行为促进条例》",
-		"表演《冰雪梦》":         "表演《○○○》",
-		"《民法典》与《红岩》":      "《民法典》与《○○》",
-		"《未闭合":            "《未闭合",
+		"学习《北京市文明行为促进条例》":     "学习《北京市文明行为促进条例》",
+		"表演《冰雪梦》":             "表演《○○○》",
+		"《民法典》与《红岩》":          "《民法典》与《○○》",
+		"《未闭合":                "《未闭合",
+		"小品《彩礼》讲述了一对年轻人的故事。":  "小品《○○》○○○○○○○○○○○。",
+		"小品《彩礼》，讲的是彩礼的故事；演出后": "小品《○○》，○○○○○○○○；演出后",
+		"小品《彩礼》讲述了婚事新办":       "小品《○○》讲述了婚事新办",
+		"《民法典》讲述了":            "《民法典》讲述了",
 	} {
 		if got := blankTitles(in); got != want {
 			t.Errorf("blankTitles(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestDefaultThemesRead checks the rules of the default taxonomy that read
+// a sentence rather than a theme's own words: each sentence, written for
+// this test, gets exactly the themes listed, so a rule that starts to fire
+// on ordinary prose fails here as well as one that stops firing.
+func TestDefaultThemesRead(t *testing.T) {
+	tax := DefaultTaxonomy()
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"a service team and the old", "社区成立助老服务队，每周为高龄老人上门理发。", []string{"志愿服务"}},
+		{"a mutual-help group and neighbours", "楼门里组建了互助小组，轮流帮空巢老人取快递。", []string{"志愿服务"}},
+		{"a shock team for floods", "街道成立青年突击队，承担汛期巡查任务。", []string{}},
+		{"pupils for the old", "少先队员们来到敬老院，为老人表演节目。", []string{"志愿服务", "未成年人思想道德建设"}},
+		{"the old and children served", "社区为老人和孩子开设了书法课。", []string{}},
+		{"a team with a village", "便民服务队走进村里，为村民磨刀、修家电。", []string{"志愿服务"}},
+		{"party members and the oath", "村党支部组织党员来到平北抗日战争纪念馆，重温入党誓词。", []string{"党史学习教育"}},
+		{"martyrs honoured at a cemetery", "清明前夕，党员和学生代表来到烈士陵园，向革命英烈敬献花篮。", []string{"我们的节日"}},
+		{"a party meeting", "社区党委召开党员大会，选举产生新一届委员会。", []string{}},
+		{"selection in plain words", "镇里评出孝老爱亲好儿女15名，在文化墙上张榜表扬。", []string{"典型选树"}},
+		{"one selection", "村里评出了优秀种粮户。", []string{}},
+		{"shared bicycles", "街道在地铁口施划共享单车停放区。", []string{"文明交通"}},
+		{"cars in a yard", "小区内车辆乱停，居民意见很大。", []string{}},
+		{"e-bikes against the traffic", "交警劝阻电动车逆行。", []string{"文明交通"}},
+		{"a scenic area's disorder", "景区内有人攀爬古树，管理员当即劝阻。", []string{"文明旅游"}},
+		{"a scenic area named twice", "景区周边的农家乐生意红火，景区门票也降了价。", []string{}},
+		{"leftovers", "食堂提醒老人吃不完的饭菜可以打包。", []string{"光盘行动"}},
+		{"a takeaway", "餐馆推出打包外卖服务。", []string{}},
+		{"street disorder put right", "城管队员对乱摆摊、乱张贴问题逐一建立台账，限期整改。", []string{"背街小巷环境整治"}},
+		{"a reminder to visitors", "提醒游客不要乱涂乱画。", []string{"文明旅游"}},
+		{"stairwells renovated", "社区对三栋楼的楼道进行了改造。", []string{"背街小巷环境整治"}},
+		{"family education given", "街道妇联举办家庭教育讲座，家长们认真听讲。", []string{"妇女与家庭"}},
+		{"family education asked for", "会议要求加强家庭教育指导服务。", []string{}},
+		{"in-laws named twice", "社区表彰了好婆婆、好媳妇各5名。", []string{"典型选树", "妇女与家庭"}},
+		{"a law field in legal counsel", "律师现场解答了婚姻家庭、房屋租赁等方面的问题。", []string{"法治宣传"}},
+		{"reading at home", "亲子阅读活动吸引了40组家庭参加。", []string{"妇女与家庭"}},
+		{"children and books", "图书馆员为孩子们推荐暑期书目。", []string{"未成年人思想道德建设"}},
+		{"weddings without show", "村里倡导红白事不攀比、不大摆宴席。", []string{"移风易俗"}},
+		{"a wedding", "新人在村文化广场举行了婚礼。", []string{}},
+		{"honest trade", "市场监管所组织商户签订诚信经营承诺书。", []string{"诚信建设"}},
+		{"honest prices", "街道要求各摊位明码标价。", []string{"诚信建设"}},
+		{"the four values", "倡导爱国、敬业、诚信、友善的企业文化。", []string{"社会主义核心价值观"}},
+		{"crime publicity", "民警在广场设置扫黑除恶宣传展板。", []string{"法治宣传"}},
+		{"a crime reported", "警方破获一起传销案件。", []string{}},
+		{"the plot of a skit", "情景剧《团圆》讲述了一家人不再燃放烟花爆竹、改用鲜花祭扫的故事。", []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+				t.Errorf("Tag(%q) = %q, want %q\n%+v", tt.text, got, tt.want, tax.Explain(tt.text))
+			}
+		})
+	}
+}
+
+// TestTaxonomyNearRules checks how near rules read a sentence: an ordered
+// rule needs A first, and the phrases of one near rule do not hide those
+// of another (为村民 of one rule leaves 村民 to the other).
+func TestTaxonomyNearRules(t *testing.T) {
+	tax, err := ParseTaxonomy([]byte(`
+[[theme]]
+name = "志愿"
+[[theme.near]]
+a = ["服务队"]
+b = ["村民"]
+[[theme.near]]
+a = ["学生"]
+b = ["为村民"]
+ordered = true
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"服务队走进村里，为村民理发。", []string{"志愿"}},
+		{"学生们为村民表演节目。", []string{"志愿"}},
+		{"镇里为村民和学生开设讲座。", []string{}},
+		{"服务队成立了。村民很高兴。", []string{}},
+	}
+	for _, tt := range tests {
+		if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("Tag(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	rs := tax.Explain("服务队走进村里，为村民理发。")
+	if len(rs) != 1 || rs[0].Rule != "near" || rs[0].Phrase != "服务队…村民" {
+		t.Errorf("Explain = %+v", rs)
 	}
 }

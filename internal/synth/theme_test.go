@@ -108,7 +108,7 @@ func falsePhrases(cases []themeCase) string {
 // traffic), while since themes.toml 2026.12.1 one decisive mention tags a
 // theme, as readers of real bulletins judge it: the judged set
 // (ingest/testdata/judged, TestJudged) is the measure of quality, this
-// one guards against regressions. 2026.12.2 reaches 0.81 and 0.98 here.
+// one guards against regressions. 2026.12.3 reaches 0.81 and 0.98 here.
 const tagFloor = 0.78
 
 // TestThemeTagging tags 500 generated bulletins and compares the parser's

@@ -14,33 +14,41 @@ import (
 // document, computed without reading its postings. normCheck makes sure
 // of that at run time.
 func textNorm(text []byte) float64 {
-	chars := len(text)/2 - lowSurrogates(text)
-	return float64(float32(1 / math.Sqrt(float64(max(chars-1, 1)))))
+	return charsNorm(len(text)/2 - lowSurrogates(text))
+}
+
+// charsNorm is the norm of a search text of n characters.
+func charsNorm(n int) float64 {
+	return float64(float32(1 / math.Sqrt(float64(max(n-1, 1)))))
 }
 
 // lowSurrogates counts the UTF-16LE units of text that are low surrogates
 // (the second half of a character outside the BMP). It reads four units at
 // a time: such characters are rare, and a text is read for every match.
 func lowSurrogates(text []byte) int {
-	const (
-		ones  = 0x0001_0001_0001_0001
-		highs = 0x8000_8000_8000_8000
-		mask  = 0xfc00_fc00_fc00_fc00 // the 6 bits that tell a surrogate's half
-		low   = 0xdc00_dc00_dc00_dc00
-	)
-	has := func(v uint64) bool { // a unit of v is a low surrogate
-		v = v&mask ^ low
-		return (v-ones)&^v&highs != 0
-	}
 	n, i := 0, 0
 	for ; i+32 <= len(text); i += 32 {
 		b := text[i : i+32]
-		if has(binary.LittleEndian.Uint64(b)) || has(binary.LittleEndian.Uint64(b[8:])) ||
-			has(binary.LittleEndian.Uint64(b[16:])) || has(binary.LittleEndian.Uint64(b[24:])) {
+		if hasLowSurrogate(binary.LittleEndian.Uint64(b)) || hasLowSurrogate(binary.LittleEndian.Uint64(b[8:])) ||
+			hasLowSurrogate(binary.LittleEndian.Uint64(b[16:])) || hasLowSurrogate(binary.LittleEndian.Uint64(b[24:])) {
 			n += lowSurrogates16(b)
 		}
 	}
 	return n + lowSurrogates16(text[i:])
+}
+
+// hasLowSurrogate reports whether one of the four UTF-16 units of v is a
+// low surrogate: its top six bits 110111, found as a zero unit after
+// masking and flipping them.
+func hasLowSurrogate(v uint64) bool {
+	const (
+		ones  = 0x0001_0001_0001_0001
+		highs = 0x8000_8000_8000_8000
+		mask  = 0xfc00_fc00_fc00_fc00
+		low   = 0xdc00_dc00_dc00_dc00
+	)
+	v = v&mask ^ low
+	return (v-ones)&^v&highs != 0
 }
 
 // lowSurrogates16 counts them a unit at a time.
@@ -76,10 +84,14 @@ type normCheck struct {
 func (n *normCheck) trusted() bool { return n.agreed.Load() >= normCheckMatches }
 
 // compute returns the norm of a match's text by textNorm (or its test
-// replacement).
-func (n *normCheck) compute(text []byte) float64 {
-	if n.fromText != nil {
+// replacement); bmp: the text is known to have no character outside the
+// BMP, so its characters need no counting.
+func (n *normCheck) compute(text []byte, bmp bool) float64 {
+	switch {
+	case n.fromText != nil:
 		return n.fromText(text)
+	case bmp:
+		return charsNorm(len(text) / 2)
 	}
 	return textNorm(text)
 }
@@ -87,7 +99,7 @@ func (n *normCheck) compute(text []byte) float64 {
 // observe records a match's norm as read from the index beside the
 // search text it was found in.
 func (n *normCheck) observe(read float64, text []byte) {
-	if n.compute(text) != read {
+	if n.compute(text, false) != read {
 		n.agreed.Store(-1)
 		return
 	}

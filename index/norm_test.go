@@ -73,6 +73,35 @@ func TestTextNorm(t *testing.T) {
 			t.Errorf("%s (%q): textNorm %v, bleve keeps %v", a.ID, a.Body, got, d.Norm)
 		}
 	}
+
+	// The scores of a phrase in every article: with the norms read from
+	// the index (textNorm distrusted), computed from the stored texts, and
+	// computed from the texts kept in memory, where a segment without
+	// characters outside the BMP would not count them.
+	scores := func() []Hit {
+		t.Helper()
+		res, err := ix.Search(t.Context(), Request{Expr: Text{Value: "文明办"}, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != len(iss.Articles) {
+			t.Fatalf("%d hits, want %d", len(res.Hits), len(iss.Articles))
+		}
+		return res.Hits
+	}
+	same := func(x, y Hit) bool { return x.ID == y.ID && x.Score == y.Score }
+	ix.paths.norms.agreed.Store(-1)
+	read := scores()
+	ix.paths.norms.agreed.Store(normCheckMatches)
+	if stored := scores(); !slices.EqualFunc(read, stored, same) {
+		t.Errorf("norms computed from stored texts: %v, read: %v", stored, read)
+	}
+	if err := ix.Warm(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if kept := scores(); !slices.EqualFunc(read, kept, same) {
+		t.Errorf("norms computed from texts in memory: %v, read: %v", kept, read)
+	}
 }
 
 // TestNormCheck checks that phrase matches are scored with the norm read

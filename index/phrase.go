@@ -490,6 +490,7 @@ type cursor struct {
 	idf    float64                // the phrase's
 	phrase []byte                 // UTF-16LE
 	text   []byte                 // the search text of the current candidate
+	bmp    bool                   // known to have no character outside the BMP
 	last   bindex.IndexInternalID // the current candidate (nil: none yet)
 	done   bool
 	stop   *atomic.Bool // set: give up (nil: never)
@@ -528,7 +529,7 @@ func (c *cursor) next(id bindex.IndexInternalID) (bindex.IndexInternalID, float6
 			}
 			c.nc.observe(norm, c.text)
 		} else if c.term == nil {
-			norm = c.nc.compute(c.text)
+			norm = c.nc.compute(c.text, c.bmp)
 		}
 		tf := math.Sqrt(float64(freq)) * norm
 		if c.term != nil {
@@ -588,7 +589,7 @@ func (c *cursor) candidate(id bindex.IndexInternalID) (bindex.IndexInternalID, e
 // check returns the number of places where the phrase is in the search
 // text of the current candidate and whether the phrase is in the headline.
 func (c *cursor) check() (freq int, head bool, err error) {
-	if c.text, err = c.cands.text(c.text); err != nil {
+	if c.text, c.bmp, err = c.cands.text(c.text); err != nil {
 		return 0, false, err
 	}
 	freq, first := occurrences(c.text, c.phrase)

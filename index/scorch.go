@@ -328,16 +328,16 @@ func (ci *scorchIter) seek(id bindex.IndexInternalID) bindex.IndexInternalID {
 }
 
 // text implements candidateIter: from memory, or from the stored fields.
-func (ci *scorchIter) text(buf []byte) ([]byte, error) {
+func (ci *scorchIter) text(buf []byte) ([]byte, bool, error) {
 	d := ci.c.docs
 	if t := d.mem[ci.seg]; t != nil {
-		return t.text(ci.local), nil
+		return t.text(ci.local), t.bmp, nil
 	}
 	buf, err := visitMatch(d.segs[ci.seg], ci.local, buf)
 	if err != nil {
-		return nil, fmt.Errorf("phrase: document %d: %w", d.offsets[ci.seg]+ci.local, err)
+		return nil, false, fmt.Errorf("phrase: document %d: %w", d.offsets[ci.seg]+ci.local, err)
 	}
-	return buf, nil
+	return buf, false, nil
 }
 
 // textCache keeps the search texts of an index's segments in memory, once
@@ -358,6 +358,9 @@ type segmentTexts struct {
 	err  error
 	ends []int // end of document i's text in data
 	data []byte
+	// bmp: no text of the segment has a character outside the BMP, so
+	// a text's characters are its UTF-16 units (textNorm).
+	bmp bool
 }
 
 func (t *segmentTexts) text(local uint64) []byte {
@@ -396,6 +399,7 @@ func (c *textCache) segment(s *scorch.SegmentSnapshot) (*segmentTexts, error) {
 			t.ends[i] = len(t.data)
 		}
 		t.data = slices.Clone(t.data) // no room to spare
+		t.bmp = lowSurrogates(t.data) == 0
 	})
 	if t.err != nil {
 		c.mu.Lock()

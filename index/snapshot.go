@@ -46,8 +46,9 @@ type candidateIter interface {
 	// the next call.
 	seek(id bindex.IndexInternalID) bindex.IndexInternalID
 	// text returns the stored search text of the candidate seek returned
-	// last, perhaps in buf's space.
-	text(buf []byte) ([]byte, error)
+	// last, perhaps in buf's space, and true if it is known to have no
+	// character outside the BMP (false: not known).
+	text(buf []byte) ([]byte, bool, error)
 }
 
 // readPaths is how an index's searches read what bleve's searchers do not
@@ -283,8 +284,9 @@ type idIter struct {
 }
 
 // text implements candidateIter.
-func (it *idIter) text(buf []byte) ([]byte, error) {
-	return it.docs.matchText(it.ids[it.next-1], buf)
+func (it *idIter) text(buf []byte) ([]byte, bool, error) {
+	t, err := it.docs.matchText(it.ids[it.next-1], buf)
+	return t, false, err
 }
 
 // seek implements candidateIter.

@@ -23,8 +23,9 @@ func charsNorm(n int) float64 {
 }
 
 // lowSurrogates counts the UTF-16LE units of text that are low surrogates
-// (the second half of a character outside the BMP). It reads four units at
-// a time: such characters are rare, and a text is read for every match.
+// (the second half of a character outside the BMP). It tests sixteen units
+// at a time, four to a word, and counts only where one is: such characters
+// are rare, and a text is read for every match.
 func lowSurrogates(text []byte) int {
 	n, i := 0, 0
 	for ; i+32 <= len(text); i += 32 {

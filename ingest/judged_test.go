@@ -301,14 +301,15 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // Floors of TestJudged. The newest held-out part (text the rules were
 // not tuned on) must reach the targets, organisations precision 0.90 and
 // recall 0.80, themes 0.93 and 0.93, districts 1.000, or where a target
-// is not met what it reached on first sight: heldout-4, written blind to
-// the rules, gave themes 117/133 and 117/129 (0.880, 0.907). The
-// development parts (every dev-*.txt together) hold the figures they
+// is not met what it reached on first sight, written here when the part
+// is added. No held-out part is present since heldout-4 became
+// development part I; heldout-5, written blind to the rules, is next.
+// The development parts (every dev-*.txt together) hold the figures they
 // reached when the rules were last tuned, so a change that loses on them
 // is seen at once.
 var (
-	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.879, themesR: 0.906, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.968, orgsR: 0.963, themesP: 0.963, themesR: 0.990, districts: 1}
+	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.958, orgsR: 0.957, themesP: 0.946, themesR: 0.973, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

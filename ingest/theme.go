@@ -174,6 +174,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		}
 		th.supers = supersOf(slices.Concat(th.Any, th.Strong, th.All))
 	}
+	lendWords(t.Themes)
 	for j, p := range t.Ignore {
 		if t.Ignore[j] = MatchText(p); t.Ignore[j] == "" {
 			return nil, errors.New("ignore has an empty phrase")
@@ -197,6 +198,9 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		}
 	}
 	for _, p := range t.Ignore {
+		add(p)
+	}
+	for _, p := range slices.Concat(pastMarkers, honourMarkers) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
@@ -243,6 +247,35 @@ func supersOf(words []string) map[string][]string {
 		}
 	}
 	return m
+}
+
+// lendWords adds to each theme's supers, for its any phrases, the longer
+// any, strong and all phrases of the other themes that contain them: a
+// weak word inside another theme's phrase is that phrase's, and counts for
+// its theme only (校园 in 文明校园 is the civilised-units scheme's, not
+// the schools'; 最美 in 最美庭院 is the women's federations' courtyards,
+// not an exemplar). Strong phrases are not lent: they decide on their own
+// wherever they stand.
+func lendWords(themes []Theme) {
+	for i := range themes {
+		th := &themes[i]
+		own := slices.Concat(th.Any, th.Strong, th.All)
+		for k := range themes {
+			if k == i {
+				continue
+			}
+			for _, q := range slices.Concat(themes[k].Any, themes[k].Strong, themes[k].All) {
+				if slices.Contains(own, q) {
+					continue
+				}
+				for _, p := range th.Any {
+					if len(q) > len(p) && strings.Contains(q, p) && !slices.Contains(th.supers[p], q) {
+						th.supers[p] = append(th.supers[p], q)
+					}
+				}
+			}
+		}
+	}
 }
 
 // lists returns every phrase list of th, near and unless rules' too.
@@ -487,7 +520,55 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 			o.ignored = append(o.ignored, [2]int{i, i + len(p)})
 		}
 	}
+	o.ignored = o.heldSpans(o.ignored)
 	return o
+}
+
+// pastMarkers open a clause about the past: what a place or a person did
+// or was given before (水峪村曾获评全国文明村; 曾在北京冬奥会期间参与城市志
+// 愿服务的志愿者团队) is no activity the article reports.
+var pastMarkers = []string{"曾经", "曾在", "曾获", "曾荣获", "曾被", "曾参与", "曾参加", "曾是", "曾先后", "曾多次", "曾作为", "曾为"}
+
+// honourMarkers start an honour held that describes who holds it, up to
+// the 的 before the holder (获评“北京榜样”的社区居民; 荣获全国文明村称号的水
+// 峪村): the title names the holder, not the work of choosing or creating.
+var honourMarkers = []string{"获评", "荣获", "被评为", "被授予"}
+
+// clauseEnd reports whether r ends a clause: a sentence end or a comma.
+func clauseEnd(r rune) bool { return sentenceEnd(r) || r == ',' || r == '，' }
+
+// heldSpans appends to spans the parts of the text that tell of the past
+// or of an honour held (see pastMarkers and honourMarkers, which the
+// taxonomy's scan finds with its phrases): a past clause runs from its
+// marker to the clause's end, an honour held from its marker to the 的
+// after it when that comes within 16 characters in the clause.
+func (o *occurrences) heldSpans(spans [][2]int) [][2]int {
+	text := o.text
+	for _, m := range pastMarkers {
+		for _, i := range o.at[m] {
+			end := len(text)
+			if k := strings.IndexFunc(text[i:], clauseEnd); k >= 0 {
+				end = i + k
+			}
+			spans = append(spans, [2]int{i, end})
+		}
+	}
+	for _, m := range honourMarkers {
+		for _, i := range o.at[m] {
+			off, n := i+len(m), 0
+			for j, r := range text[off:] {
+				if clauseEnd(r) || n > 16 {
+					break
+				}
+				if r == '的' {
+					spans = append(spans, [2]int{i, off + j + len("的")})
+					break
+				}
+				n++
+			}
+		}
+	}
+	return spans
 }
 
 // counts reports whether the occurrence of phrase p at byte offset i
@@ -512,7 +593,20 @@ func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool 
 			}
 		}
 	}
-	return !slices.Contains(th.Unlisted, p) || !enumerated(o.text, i, end)
+	if !slices.Contains(th.Unlisted, p) {
+		return true
+	}
+	// Only the sentence matters to an enumeration: its ends bound the
+	// searches, which then never run through the rest of the text.
+	lo, hi := 0, len(o.text)
+	if s := o.sentence(i); s > 0 {
+		lo = o.stops[s-1]
+	}
+	if s := o.sentence(end); s < len(o.stops) {
+		_, n := utf8.DecodeRuneInString(o.text[o.stops[s]:])
+		hi = o.stops[s] + n
+	}
+	return !enumerated(o.text[lo:hi], i-lo, end-lo)
 }
 
 // valid returns the offsets of phrase p that count for th.
@@ -583,13 +677,25 @@ func enumerated(text string, i, end int) bool {
 		return true
 	}
 	// The phrase inside a short item of an enumeration: 背街小巷治理、志愿服务.
+	// An item may also start after a conjunction: 把创城与背街小巷整治、垃圾分
+	// 类结合起来; and the last item follows one: 村容村貌、村规民约执行和志愿
+	// 服务开展情况.
 	const stops = "、，,。；;：:！？!?“”《》（）()\n"
 	b := max(strings.LastIndexAny(before, stops), 0)
+	start, joined := b, false
+	for _, c := range []string{"和", "与", "及"} {
+		if k := strings.LastIndex(before[b:], c); k >= 0 && b+k > start {
+			start, joined = b+k+len(c), true
+		}
+	}
+	if !joined && b < len(before) && strings.HasPrefix(before[b:], "、") {
+		start = b + len("、")
+	}
 	a := strings.IndexAny(after, stops+"等")
 	if a < 0 {
 		a = len(after)
 	}
-	if utf8.RuneCountInString(before[b:])+utf8.RuneCountInString(after[:a]) > 6 {
+	if utf8.RuneCountInString(before[start:])+utf8.RuneCountInString(after[:a]) > 6 {
 		return false
 	}
 	return strings.HasPrefix(before[b:], "、") || strings.HasPrefix(after[a:], "、") || strings.HasPrefix(after[a:], "等")
@@ -613,6 +719,19 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 	var own [][2]int
 	ownDone := false
 	var rs []Reason
+	// valid's offsets by phrase, each computed once: a phrase meets many.
+	var validAt map[string][]int
+	valid := func(p string) []int {
+		v, ok := validAt[p]
+		if !ok {
+			if validAt == nil {
+				validAt = make(map[string][]int, 8)
+			}
+			v = o.valid(th, own, p)
+			validAt[p] = v
+		}
+		return v
+	}
 	for _, n := range th.Near {
 		var first Reason
 		var sentences []int
@@ -627,8 +746,8 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 				if !ownDone {
 					own, ownDone = o.ignoredBy(th), true
 				}
-				for _, i := range o.valid(th, own, a) {
-					for _, j := range o.valid(th, own, b) {
+				for _, i := range valid(a) {
+					for _, j := range valid(b) {
 						if i < j+len(b) && j < i+len(a) {
 							continue // overlapping: one word, not two
 						}

@@ -137,11 +137,14 @@ min = 2
 unlisted = ["妇联"]
 [[theme]]
 name = "典型"
-any = ["评选", "表彰"]
+any = ["评选", "表彰", "最美"]
 min = 2
 [[theme.unless]]
 a = ["评选"]
 b = ["商户", "企业"]
+[[theme]]
+name = "庭院"
+strong = ["最美庭院"]
 `
 
 // TestTaxonomyContext checks the rules that read context: strong phrases,
@@ -186,6 +189,15 @@ func TestTaxonomyContext(t *testing.T) {
 		{"unless: a selection of shops", "街道开展诚信商户评选。评选结果已公示，并表彰了获评商户。", []string{}},
 		{"unless: the shops' selection undone, the other counts once", "街道开展诚信商户评选。居民评选好邻居。", []string{}},
 		{"unless: shops in another sentence", "居民评选好邻居。市场评出诚信商户，并予以表彰。", []string{"典型"}},
+		{"enumeration: the last item after 和", "查看了村容村貌、卫生状况和志愿服务开展情况。", []string{}},
+		{"enumeration: an item after 与", "把创城与垃圾分类、物业管理结合起来。", []string{}},
+		{"enumeration: 和 without 、 is no list", "街道和社区开展志愿服务。", []string{"志愿服务"}},
+		{"a past clause", "该村曾在冬奥会期间开展志愿服务。", []string{}},
+		{"after a past clause", "该村曾获评示范村，今年开展志愿服务。", []string{"志愿服务"}},
+		{"an honour held", "获评“冬奥之星”的居民老王搬来了。", []string{}},
+		{"an honour without a holder after it", "老王获评冬奥之星。", []string{"冬奥"}},
+		{"a weak word inside another theme's phrase is that theme's", "镇里开展最美庭院评选。", []string{"庭院"}},
+		{"the weak word alone", "最美的是评选结果。", []string{"典型"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -337,6 +349,23 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"crime publicity", "民警在广场设置扫黑除恶宣传展板。", []string{"法治宣传"}},
 		{"a crime reported", "警方破获一起传销案件。", []string{}},
 		{"the plot of a skit", "情景剧《团圆》讲述了一家人不再燃放烟花爆竹、改用鲜花祭扫的故事。", []string{}},
+		{"an old title of a village", "水峪村建起村史馆。水峪村曾获评全国文明村。", []string{}},
+		{"volunteers of past Games", "曾在北京冬奥会期间参与城市志愿服务的老人，如今为邻居理发。", []string{}},
+		{"a campaign listed among duties", "会议要求在文明城区创建、垃圾分类、移风易俗等方面抓好落实。", []string{}},
+		{"schools as speakers", "北京市第一六一中学、北京第二实验小学作了交流发言。", []string{}},
+		{"civilised schools are no children's work", "区教委部署文明校园评选，各文明校园开展自查。", []string{"文明单位创建"}},
+		{"an anti-fraud talk", "派出所民警开展反诈宣传，讲解常见骗局。", []string{"法治宣传"}},
+		{"an anti-fraud reminder switched on", "志愿者为老人演示如何在手机上开启防诈骗提醒。", []string{"志愿服务"}},
+		{"values in village rules", "各村把爱国、敬业、诚信、友善写进村规民约。史家口村把村规民约印在墙上。", []string{"社会主义核心价值观"}},
+		{"weddings in village rules", "各村修订村规民约，规定婚礼宴席不超过10桌。", []string{"移风易俗"}},
+		{"household waste carried away", "社区工作者为居家健康监测的居民清运生活垃圾。", []string{"疫情防控"}},
+		{"pairs of helpers", "低龄老人与独居老人结成对子，帮忙买菜取药。", []string{"志愿服务"}},
+		{"units paired with communities", "12家文明单位与社区结对共建。", []string{"文明单位创建"}},
+		{"residents recruited", "街道招募100名居民组成巡访队伍。", []string{"志愿服务"}},
+		{"the war told by party members", "老党员为居民讲述卢沟桥畔的抗战往事。", []string{"党史学习教育"}},
+		{"party members on the war's anniversary", "在全民族抗战爆发纪念日，街道组织党员群众来到卢沟桥。", []string{}},
+		{"a red talk", "镇里开展“红色记忆”宣讲活动。", []string{"党史学习教育"}},
+		{"passengers queueing", "志愿者提醒乘客排队候车、先下后上。", []string{"志愿服务", "文明交通"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

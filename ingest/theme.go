@@ -520,7 +520,7 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 			o.ignored = append(o.ignored, [2]int{i, i + len(p)})
 		}
 	}
-	o.ignored = o.heldSpans(o.ignored)
+	o.ignored = o.asideSpans(o.ignored)
 	return o
 }
 
@@ -537,12 +537,13 @@ var honourMarkers = []string{"获评", "荣获", "被评为", "被授予"}
 // clauseEnd reports whether r ends a clause: a sentence end or a comma.
 func clauseEnd(r rune) bool { return sentenceEnd(r) || r == ',' || r == '，' }
 
-// heldSpans appends to spans the parts of the text that tell of the past
-// or of an honour held (see pastMarkers and honourMarkers, which the
-// taxonomy's scan finds with its phrases): a past clause runs from its
-// marker to the clause's end, an honour held from its marker to the 的
-// after it when that comes within 16 characters in the clause.
-func (o *occurrences) heldSpans(spans [][2]int) [][2]int {
+// asideSpans appends to spans the parts of the text that report no
+// activity of now: the past and honours held (see pastMarkers and
+// honourMarkers, which the taxonomy's scan finds with its phrases). A past
+// clause runs from its marker to the clause's end, an honour held from its
+// marker to the 的 after it when that comes within 16 characters in the
+// clause.
+func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 	text := o.text
 	for _, m := range pastMarkers {
 		for _, i := range o.at[m] {
@@ -695,8 +696,9 @@ func enumerated(text string, i, end int) bool {
 	if a < 0 {
 		a = len(after)
 	}
-	if utf8.RuneCountInString(before[start:])+utf8.RuneCountInString(after[:a]) > 6 {
-		return false
+	lead := utf8.RuneCountInString(before[start:])
+	if lead+utf8.RuneCountInString(after[:a]) > 6 || joined && lead > 2 {
+		return false // an item after 和 starts with the phrase: 和志愿者开展志愿服务 is a clause
 	}
 	return strings.HasPrefix(before[b:], "、") || strings.HasPrefix(after[a:], "、") || strings.HasPrefix(after[a:], "等")
 }

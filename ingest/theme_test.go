@@ -192,6 +192,7 @@ func TestTaxonomyContext(t *testing.T) {
 		{"enumeration: the last item after 和", "查看了村容村貌、卫生状况和志愿服务开展情况。", []string{}},
 		{"enumeration: an item after 与", "把创城与垃圾分类、物业管理结合起来。", []string{}},
 		{"enumeration: 和 without 、 is no list", "街道和社区开展志愿服务。", []string{"志愿服务"}},
+		{"enumeration: a clause after 和", "组织党员、群众和志愿者开展志愿服务。", []string{"志愿服务"}},
 		{"a past clause", "该村曾在冬奥会期间开展志愿服务。", []string{}},
 		{"after a past clause", "该村曾获评示范村，今年开展志愿服务。", []string{"志愿服务"}},
 		{"an honour held", "获评“冬奥之星”的居民老王搬来了。", []string{}},

@@ -305,11 +305,11 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // is added. No held-out part is present since heldout-4 became
 // development part I; heldout-5, written blind to the rules, is next.
 // The development parts (every dev-*.txt together) hold the figures they
-// reached when the rules were last tuned, so a change that loses on them
-// is seen at once.
+// reached when the rules were last tuned (A–I, themes.toml 2026.12.4), so
+// a change that loses on them is seen at once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.958, orgsR: 0.957, themesP: 0.946, themesR: 0.973, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.958, orgsR: 0.957, themesP: 0.961, themesR: 0.985, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

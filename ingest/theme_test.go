@@ -265,6 +265,7 @@ func FuzzTaxonomy(f *testing.F) {
 	f.Add([]byte(contextTaxonomy), "组织居民清理楼道堆物。妇联组织妇女学习“垃圾分类”“文明礼让”。")
 	f.Add([]byte(testTaxonomy), "志愿者开展志愿服务,桶站值守")
 	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
+	f.Add(defaultThemes, "水峪村曾获评全国文明村。获评“北京榜样”的居民查看了村容村貌、卫生和志愿服务开展情况；最美庭院评选曾")
 	f.Add([]byte("[[theme]]\nname = \"a\"\nany = [\"评选\"]\n[[theme.unless]]\na = [\"评选\"]\nb = [\"商户\"]\n[[theme.near]]\na = [\"学生\"]\nb = [\"为老人\"]\nordered = true\n"),
 		"商户评选。学生为老人表演。\n小品《邻里》讲述了评选的故事")
 	f.Fuzz(func(t *testing.T, src []byte, text string) {
@@ -364,6 +365,7 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"units paired with communities", "12家文明单位与社区结对共建。", []string{"文明单位创建"}},
 		{"villagers who persuade", "村民们自发组成护水队，沿库滨带劝阻钓鱼和野泳。", []string{"志愿服务"}},
 		{"villagers persuaded", "镇干部在田间地头劝导村民不要焚烧秸秆。", []string{}},
+		{"the city's officers", "城管队员们劝阻占道经营的商贩。", []string{"背街小巷环境整治"}},
 		{"villagers hired", "镇里聘请48名村民担任长城保护员，劝阻攀爬野长城。", []string{}},
 		{"residents recruited", "街道招募100名居民组成巡访队伍。", []string{"志愿服务"}},
 		{"the war told by party members", "老党员为居民讲述卢沟桥畔的抗战往事。", []string{"党史学习教育"}},

@@ -97,6 +97,10 @@ type Near struct {
 	// before what they do (孩子们为老人表演节目), not after it (社区为老人和孩
 	// 子开设课堂).
 	Ordered bool `toml:"ordered"`
+	// Within, when above 0, is the most characters that may stand between
+	// the two phrases: the publicity of 反诈宣传 or 防诈骗知识讲座 is the
+	// anti-fraud word's, that of 防骗进社区、垃圾分类宣传 another item's.
+	Within int `toml:"within"`
 }
 
 // DefaultTaxonomy returns the taxonomy embedded in jianbao (themes.toml).
@@ -158,6 +162,9 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		for k, n := range th.Near {
 			if len(n.A) == 0 || len(n.B) == 0 {
 				return nil, fmt.Errorf("theme %q: near rule %d needs phrases in both a and b", th.Name, k+1)
+			}
+			if n.Within < 0 {
+				return nil, fmt.Errorf("theme %q: near rule %d: within must not be negative", th.Name, k+1)
 			}
 		}
 		for k, n := range th.Unless {
@@ -756,6 +763,9 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 						if n.Ordered && j < i {
 							continue
 						}
+						if n.Within > 0 && gap(o.text, i, i+len(a), j, j+len(b)) > n.Within {
+							continue
+						}
 						s := o.sentence(i)
 						if s != o.sentence(j) || slices.Contains(sentences, s) {
 							continue
@@ -780,6 +790,15 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 		}
 	}
 	return rs
+}
+
+// gap returns the number of characters between two spans of text that do
+// not overlap.
+func gap(text string, i, iEnd, j, jEnd int) int {
+	if j < i {
+		i, iEnd, j, jEnd = j, jEnd, i, iEnd
+	}
+	return utf8.RuneCountInString(text[iEnd:j])
 }
 
 // around returns the sentence text around two spans x and y that do not

@@ -301,14 +301,14 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // Floors of TestJudged. The newest held-out part (text the rules were
 // not tuned on) must reach the targets, organisations precision 0.90 and
 // recall 0.80, themes 0.93 and 0.93, districts 1.000, or where a target
-// is not met what it reached on first sight, written here when the part
-// is added. No held-out part is present since heldout-4 became
-// development part I; heldout-5, written blind to the rules, is next.
-// The development parts (every dev-*.txt together) hold the figures they
-// reached when the rules were last tuned (A–I, themes.toml 2026.12.4), so
-// a change that loses on them is seen at once.
+// is not met what it reached on first sight: heldout-5, written blind to
+// the rules, gave organisations precision 159/177 (0.898), themes 110/132
+// and 110/119 (0.833, 0.924). The development parts (every dev-*.txt
+// together) hold the figures they reached when the rules were last tuned
+// (A–I, themes.toml 2026.12.4), so a change that loses on them is seen at
+// once.
 var (
-	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
+	heldOutFloors = judgedFloors{orgsP: 0.898, orgsR: 0.80, themesP: 0.833, themesR: 0.924, districts: 1}
 	devFloors     = judgedFloors{orgsP: 0.958, orgsR: 0.957, themesP: 0.961, themesR: 0.985, districts: 1}
 )
 

@@ -42,7 +42,8 @@ type File struct {
 }
 
 // Generate returns n bulletins of the years 2016–2025 (earlier years too
-// when n exceeds 9,000), in order of date, with distinct IDs. The result is
+// when n exceeds 9,000, back to 1949 at most), in order of date, with
+// distinct IDs. The result is
 // the same for the same n and seed (math/rand/v2 PCG seeded by seed).
 func Generate(n int, seed uint64) []File {
 	files, _ := generate(n, seed)
@@ -135,9 +136,11 @@ type issueSlot struct {
 // plan spreads n bulletins over the years: each year publishes 20–45 normal
 // issues (more when n needs it), of which a random subset is generated, so
 // numbers have holes; about 8% are special issues numbered on their own.
+// A year holds about 900 bulletins until the years reach back to
+// ingest.MinYear; past that (n over 69,300) each year holds more.
 func (g *generator) plan(n int) []issueSlot {
 	r := g.r
-	years := max(10, (n+899)/900)
+	years := min(max(10, (n+899)/900), 2025-ingest.MinYear+1)
 	first := 2025 - years + 1
 	counts := make([]int, years)
 	for i := range counts {
@@ -160,7 +163,7 @@ func (g *generator) plan(n int) []issueSlot {
 		normals := c - specials
 		span := 20 + r.IntN(26)
 		if span < normals {
-			span = min(999, normals+normals/10)
+			span = normals + normals/10
 		}
 		step := max(1, 365/span)
 		for _, no := range sample(r, span, normals) {

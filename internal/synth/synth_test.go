@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -513,5 +514,28 @@ func TestWrite(t *testing.T) {
 	js, err := ExpectedJSON(&ingest.Issue{Title: "<a&b>"})
 	if err != nil || !bytes.Contains(js, []byte(`"title": "<a&b>"`)) {
 		t.Errorf("ExpectedJSON escapes HTML characters: %s (%v)", js, err)
+	}
+}
+
+// TestPlanYears checks that however many bulletins are planned, each is
+// dated in a year ingest accepts, and their IDs are distinct: a
+// million-article archive is about 182,000 bulletins.
+func TestPlanYears(t *testing.T) {
+	for _, n := range []int{1, 9_000, 69_300, 69_301, 182_000} {
+		g := &generator{r: rand.New(rand.NewPCG(1, 2))}
+		slots := g.plan(n)
+		if len(slots) != n {
+			t.Fatalf("n=%d: %d bulletins planned", n, len(slots))
+		}
+		ids := make(map[string]bool, n)
+		for _, s := range slots {
+			if y := s.date.Year(); y < ingest.MinYear || y > 2025 {
+				t.Fatalf("n=%d: %s dated %s", n, s.id, s.date.Format(time.DateOnly))
+			}
+			if ids[s.id] {
+				t.Fatalf("n=%d: %s twice", n, s.id)
+			}
+			ids[s.id] = true
+		}
 	}
 }

@@ -436,10 +436,11 @@ func dropFurniture(pages [][]visualLine) {
 	bodySize, leading := bodyMetrics(pages)
 	// set apart: much smaller than the body text, or further from the
 	// next line than lines of text are from each other, and no footer
-	// field or end of a sentence, as a running head or foot is.
+	// field or end of a sentence, as a running head or foot is (nor a
+	// sentence's end and the next's start: 方案。此外，…).
 	apart := func(l, next visualLine) bool {
 		t := CleanSpaces(l.text)
-		if footerLeadRe.MatchString(t) || closingPunctRe.MatchString(t) {
+		if footerLeadRe.MatchString(t) || closingPunctRe.MatchString(t) || strings.ContainsAny(t, "。，；") {
 			return false
 		}
 		return l.size < 0.8*bodySize || l.size < bodySize && math.Abs(l.y-next.y) > 1.6*leading

@@ -54,7 +54,7 @@ func BenchmarkOCRCorrections(b *testing.B) {
 		for i := range read {
 			pages[i] = slices.Clone(read[i])
 		}
-		fixOCRLines(pages, ocr)
+		fixOCRLines(pages, ocr, nil)
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N*len(read)), "s/page")
 }

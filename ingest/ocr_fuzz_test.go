@@ -24,7 +24,7 @@ func FuzzOCRText(f *testing.F) {
 			t.Fatalf("confidence %v, doubtful %v", r.Confidence, r.Doubtful)
 		}
 		pages := [][]visualLine{r.visualLines(1), r.visualLines(2)}
-		corr := fixOCRLines(pages, []bool{true, false})
+		corr := fixOCRLines(pages, []bool{true, false}, nil)
 		for _, c := range corr {
 			if c.Page != 1 || c.From == c.To || c.Kind == "" {
 				t.Fatalf("correction %+v", c)

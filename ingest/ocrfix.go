@@ -46,8 +46,10 @@ const (
 // restored on the first page; district names one character off are
 // corrected in attributions and before 文明办/区委, and in other text only
 // where the same district is read correctly elsewhere in the issue;
-// gazetteer organisations one character off likewise.
-func fixOCRLines(pages [][]visualLine, ocr []bool) []Correction {
+// gazetteer organisations one character off likewise. On pages read
+// unsure (unsure[i]; nil for none), an attribution's name up to a third of
+// its characters off one signing body is restored (see nearSigner).
+func fixOCRLines(pages [][]visualLine, ocr, unsure []bool) []Correction {
 	var all strings.Builder
 	for _, p := range pages {
 		for _, l := range p {
@@ -106,7 +108,7 @@ func fixOCRLines(pages [][]visualLine, ocr []bool) []Correction {
 				}
 			}
 			prevOpen := len(kept) > 0 && openBracket(kept[len(kept)-1].text)
-			for _, c := range ctx.fixLine(t, i == 0 && j < headerWindow, prevOpen) {
+			for _, c := range ctx.fixLine(t, i == 0 && j < headerWindow, prevOpen, i < len(unsure) && unsure[i]) {
 				c.Page, c.Line = at.Page, at.Line
 				out = append(out, c)
 				t = c.To
@@ -235,8 +237,8 @@ func newFixContext(text string) *fixContext {
 }
 
 // fixLine returns the corrections of one line, each applied to the result
-// of the one before.
-func (c *fixContext) fixLine(t string, masthead, prevOpen bool) []Correction {
+// of the one before; unsure is whether its page was read unsure.
+func (c *fixContext) fixLine(t string, masthead, prevOpen, unsure bool) []Correction {
 	var out []Correction
 	add := func(kind, to string) {
 		if to != t {
@@ -259,6 +261,12 @@ func (c *fixContext) fixLine(t string, masthead, prevOpen bool) []Correction {
 		_, org, _ = attribution(t) // with its district corrected
 		if fixed := c.fixAttributionOrg(org); fixed != org {
 			add(CorrectOrganisation, strings.Replace(t, org, fixed, 1))
+			_, org, _ = attribution(t)
+		}
+		if unsure {
+			if fixed := nearSigner(org); fixed != org {
+				add(CorrectOrganisation, strings.Replace(t, org, fixed, 1))
+			}
 		}
 		return out
 	}
@@ -624,6 +632,9 @@ func (c *fixContext) fixAttributionOrg(org string) string {
 		if fixed := c.fixAttributionOrg(rest); fixed != rest && slices.Contains(DivisionDistricts(fixed), d) {
 			return d + fixed
 		}
+		if fixed := nearDivision(rest, d); fixed != "" {
+			return d + fixed
+		}
 	}
 	found := ""
 	for _, o := range knownOrgNames {
@@ -789,4 +800,130 @@ func commonSubsequence(a, b []rune) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// signerSuffixes follow a district's name in the names of the bodies that
+// sign articles or that a reading of one could be taken for.
+var signerSuffixes = []string{"文明办", "文明委", "区委", "委宣传部", "区委宣传部", "融媒体中心", "团委", "妇联", "教委", "民政局", "文旅局", "政府", "人民政府"}
+
+// signers are the names an attribution's body is restored to from a
+// reading up to a third of its characters off (nearSigner): each
+// district's bodies (海淀区文明办, 北京市海淀区文明办), its streets and towns
+// after it (门头沟区潭柘寺镇), and the gazetteer's names of four or more
+// characters. Read only.
+var signers = func() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, d := range append(slices.Clone(Districts), EconomicZone) {
+		for _, suf := range signerSuffixes {
+			add(d + suf)
+			add("北京市" + d + suf)
+		}
+	}
+	for _, z := range economicZoneNames {
+		if utf8.RuneCountInString(z) >= 4 {
+			add(z + "文明办")
+		}
+	}
+	for _, o := range knownOrgNames {
+		if utf8.RuneCountInString(o) >= 4 {
+			add(o)
+		}
+		for _, d := range DivisionDistricts(o) {
+			add(d + o)
+		}
+	}
+	return out
+}()
+
+// nearSigner returns the signing body an attribution's name, read unsure,
+// stands for: the one of signers within a third of its characters of org
+// and nearer than any other, or org itself when it is one of them, a
+// known organisation, or no signer is that near.
+func nearSigner(org string) string {
+	if _, ok := CanonicalOrganisation(org); ok || slices.Contains(signers, org) || !allHanOrDigit(org) {
+		return org
+	}
+	or := []rune(org)
+	best, second := 1<<30, 1<<30
+	var found []string
+	for _, s := range signers {
+		sr := []rune(s)
+		if len(sr) < len(or)-3 || len(sr) > len(or)+3 {
+			continue
+		}
+		switch d := editDistance(or, sr); {
+		case d < best:
+			best, second, found = d, best, append(found[:0], s)
+		case d == best:
+			found = append(found, s)
+		case d < second:
+			second = d
+		}
+	}
+	if len(found) > 1 {
+		// A tie between the bodies of one district (平谷区文叫兴: 文明办 or
+		// 文明委) goes to its 文明办, which signs most articles.
+		office := ""
+		for _, s := range found {
+			if strings.HasSuffix(s, "文明办") {
+				office = s
+			}
+		}
+		base := strings.TrimSuffix(office, "文明办")
+		for _, s := range found {
+			if office == "" || !strings.HasPrefix(s, base) || !slices.Contains(signerSuffixes, strings.TrimPrefix(s, base)) {
+				return org
+			}
+		}
+		found = []string{office}
+	}
+	if len(found) == 0 || best*3 > utf8.RuneCountInString(found[0]) {
+		return org
+	}
+	return found[0]
+}
+
+// divisionEndings end the names of streets, towns and townships.
+var divisionEndings = []string{"街道", "地区", "镇", "乡"}
+
+// nearDivision returns the street or town of district d that name, read
+// after d in an attribution, stands for when it is none of d's: the one
+// within half of its characters, ending as name does, nearer than any
+// other. The list of a district's divisions is complete, so a name of
+// that form that is not on it is misread (门头沟区潭本村镇).
+func nearDivision(name, d string) string {
+	end := ""
+	for _, e := range divisionEndings {
+		if strings.HasSuffix(name, e) {
+			end = e
+			break
+		}
+	}
+	if end == "" || !allHan(name) || utf8.RuneCountInString(name) < 3 || slices.Contains(DivisionDistricts(name), d) {
+		return ""
+	}
+	nr := []rune(name)
+	best, second, found := 1<<30, 1<<30, ""
+	for _, o := range knownOrgNames {
+		if !strings.HasSuffix(o, end) || !slices.Contains(DivisionDistricts(o), d) {
+			continue
+		}
+		switch dist := editDistance(nr, []rune(o)); {
+		case dist < best:
+			best, second, found = dist, best, o
+		case dist < second:
+			second = dist
+		}
+	}
+	if found == "" || best*2 > utf8.RuneCountInString(found) || second == best {
+		return ""
+	}
+	return found
 }

@@ -177,7 +177,7 @@ func TestFixOCRLines(t *testing.T) {
 		ocrLines(1, "首都精神文明建设情况简报\n第14其\n2021年3月23日\n[工作交流]\n海淀区永定路街道建立机制。\n《海洗区文明办》\n\n云区依托实践中心开展活动。\n〈密云区文明办〉\n一1]一\n"),
 		ocrLines(2, "(海洗区文明办)\n"), // a text layer page: never corrected
 	}
-	got := fixOCRLines(pages, []bool{true, false})
+	got := fixOCRLines(pages, []bool{true, false}, nil)
 	var b strings.Builder
 	for _, c := range got {
 		b.WriteString(c.Kind + ":" + c.From + "→" + c.To + "\n")

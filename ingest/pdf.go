@@ -340,7 +340,7 @@ func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, p
 		if err := ctx.Err(); err != nil {
 			return nil, info, err
 		}
-		ocrPage := make([]bool, n)
+		ocrPage, unsure := make([]bool, n), make([]bool, n)
 		for k, j := range jobs {
 			r, err := results[k].r, results[k].err
 			if err == nil && classify(r.Text) != pageText {
@@ -360,6 +360,7 @@ func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, p
 				continue
 			}
 			pages[j.page-1], fromTool[j.page-1], ocrPage[j.page-1] = r.visualLines(j.page), true, true
+			unsure[j.page-1] = r.Confidence < retryConfidence
 			pn := &PageNote{Page: j.page, Status: PageStatusOCR, Reason: j.reason,
 				Confidence: r.Confidence, Doubtful: r.Doubtful, Cleaned: r.Cleaned, Skew: r.Skew}
 			pn.LowConfidence = r.Confidence < LowConfidence
@@ -373,7 +374,7 @@ func (x *pdfExtractor) readPages(ctx context.Context, list []pageRef) ([]Page, p
 			x.log.Debug("ocr page", "page", j.page, "confidence", r.Confidence, "cached", r.cached, "despeckled", r.Cleaned)
 		}
 		if !x.opts.OCRRaw {
-			info.corrections = fixOCRLines(pages, ocrPage)
+			info.corrections = fixOCRLines(pages, ocrPage, unsure)
 		}
 	}
 	for _, pn := range notes {

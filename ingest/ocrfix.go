@@ -76,6 +76,7 @@ func fixOCRLines(pages [][]visualLine, ocr, unsure []bool) []Correction {
 		}
 		kept := pages[i][:0]
 		n := len(pages[i])
+		footerSeen := false
 		for j, l := range pages[i] {
 			t := CleanSpaces(l.text)
 			at := Correction{Page: i + 1, Line: j + 1}
@@ -95,10 +96,15 @@ func fixOCRLines(pages [][]visualLine, ocr, unsure []bool) []Correction {
 				continue
 			}
 			if i == len(pages)-1 {
-				if f, ok := fixFooterKey(t); ok {
+				f, ok := fixFooterKey(t)
+				if !ok && !footerSeen && n-j <= footerLines {
+					f, ok = fixEditorKey(t)
+				}
+				if ok {
 					out = append(out, Correction{Page: at.Page, Line: at.Line, Kind: CorrectFooter, From: t, To: f})
 					t = f
 				}
+				footerSeen = footerSeen || footerLeadRe.MatchString(t)
 			}
 			if j == 0 || startsParagraph(pages[i][j-1]) {
 				if d := ctx.lostFirstChar(t); d != "" {
@@ -144,6 +150,26 @@ func fixFooterKey(t string) (string, bool) {
 		return k + rest, true
 	}
 	return "", false
+}
+
+// footerLines is how many lines from the end of the last page a
+// bulletin's footer begins at most: 责编 and 核稿, 电话 and 邮箱, 报, 送 and
+// 发, each of them wrapped at most once.
+const footerLines = 9
+
+// editorKeyRe matches the footer's first line with its key misread beyond
+// one character: two characters, a colon and a name (页网:梅汪峰).
+var editorKeyRe = regexp.MustCompile(`^\p{Han}{2}\s*[:：]\s*\p{Han}{2,4}(\s|$)`)
+
+// fixEditorKey returns t, a line near the end of the last page before any
+// footer line, with its key restored to 责编 when it reads as a key and a
+// name: the footer of every bulletin begins with the editor.
+func fixEditorKey(t string) (string, bool) {
+	if !editorKeyRe.MatchString(t) || footerLeadRe.MatchString(t) {
+		return "", false
+	}
+	k := strings.IndexAny(t, ":：")
+	return "责编" + t[k:], true
 }
 
 // looksLikePageNumber reports whether t is a page number as OCR reads one:

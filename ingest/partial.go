@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -81,8 +82,14 @@ func structurePartial(lines []Line, name, sha string, why error) (*Issue, error)
 		case t == "" || t == iss.Title:
 		case iss.Title == "" && iss.Issue == 0 && strings.Contains(t, "简报"):
 			iss.Title, used = t, true
-		case iss.Issue > 0 && iss.Issuer == "" && len([]rune(t)) <= 20:
-			iss.Issuer, used = t, true
+		case iss.Issue > 0 && iss.Issuer == "":
+			// The issuer, before a date that could not be read, or a
+			// line of its own; not a second reading of 第N期 (第]期).
+			if k := slices.IndexFunc(knownIssuers, func(k string) bool { return strings.HasPrefix(t, k) }); k >= 0 {
+				iss.Issuer, used = knownIssuers[k], true
+			} else if len([]rune(t)) <= 20 && !strings.ContainsAny(t, "0123456789期") {
+				iss.Issuer, used = t, true
+			}
 		}
 		if used {
 			body = i + 1

@@ -273,7 +273,7 @@ func (c *fixContext) fixLine(t string, masthead, prevOpen, unsure bool) []Correc
 		}
 	}
 	if masthead {
-		add(CorrectMasthead, fixIssuer(fixTitle(fixSpecial(fixTotal(fixIssueNumber(t))))))
+		add(CorrectMasthead, fixIssuer(fixTitle(fixSpecial(fixTotal(fixIssueNumber(t)))), unsure))
 	}
 	if h, ok := fixSection(t); ok {
 		add(CorrectSection, h)
@@ -394,10 +394,11 @@ var knownIssuers = []string{"首都精神文明办", "首都文明委办公室",
 // fixIssuer returns t, a line of the masthead, with the issuer it starts
 // with (up to a date or the end of the line) restored when that is within
 // a third of its characters of a known issuer and ends as it does
-// (部精神文明办, 首都精神文明少 for 首都精神文明办), or, on the line of the
-// date (the issuer is before the date, digits after it), within half of
-// them and nearer that issuer than any other by two (泊融精神文明少).
-func fixIssuer(t string) string {
+// (部精神文明办, 首都精神文明少 for 首都精神文明办), or, on a page read unsure
+// and on the line of the date (the issuer is before the date, digits after
+// it), within half of them and nearer that issuer than any other by two
+// (泊融精神文明少).
+func fixIssuer(t string, unsure bool) string {
 	head := t
 	dated := false
 	if k := strings.IndexFunc(t, unicode.IsDigit); k >= 0 {
@@ -416,12 +417,12 @@ func fixIssuer(t string) string {
 			return k + strings.TrimPrefix(t, head)
 		}
 		if d*2 <= len(kr) && d < best {
-			best, second, found = d, best, k
+			best, second, found = d, min(best, second), k
 		} else if d < second {
 			second = d
 		}
 	}
-	if dated && found != "" && second-best >= 2 {
+	if unsure && dated && found != "" && second-best >= 2 {
 		return found + strings.TrimPrefix(t, head)
 	}
 	return t
@@ -877,7 +878,7 @@ func nearSigner(org string) string {
 		return org
 	}
 	or := []rune(org)
-	best, second := 1<<30, 1<<30
+	best := 1 << 30
 	var found []string
 	for _, s := range signers {
 		sr := []rune(s)
@@ -886,11 +887,9 @@ func nearSigner(org string) string {
 		}
 		switch d := editDistance(or, sr); {
 		case d < best:
-			best, second, found = d, best, append(found[:0], s)
+			best, found = d, append(found[:0], s)
 		case d == best:
 			found = append(found, s)
-		case d < second:
-			second = d
 		}
 	}
 	if len(found) > 1 {
@@ -943,7 +942,7 @@ func nearDivision(name, d string) string {
 		}
 		switch dist := editDistance(nr, []rune(o)); {
 		case dist < best:
-			best, second, found = dist, best, o
+			best, second, found = dist, min(best, second), o
 		case dist < second:
 			second = dist
 		}

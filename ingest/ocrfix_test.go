@@ -154,7 +154,12 @@ func TestFixOrgs(t *testing.T) {
 
 func TestFixTitle(t *testing.T) {
 	for in, want := range map[string]string{"首都精神文明建设情况向报": "首都精神文明建设情况简报", "首都文明委工作人简报": "首都文明委工作简报",
-		"首都精神文明办": "首都精神文明办", "首都精神文明建设情况简报": "首都精神文明建设情况简报"} {
+		"首都精神文明办": "首都精神文明办", "首都精神文明建设情况简报": "首都精神文明建设情况简报",
+		"院再粒神文鹃建设情况简报": "首都精神文明建设情况简报", // a third off, ending as the title does
+		"手侣文明魏工作简报":    "首都文明委工作简报",
+		"院再粒神文鹃建设情况简极": "院再粒神文鹃建设情况简极", // a third off, its end misread too
+		"首都精神文明建设工作会议": "首都精神文明建设工作会议", // a third off, but another ending
+	} {
 		if got := fixTitle(in); got != want {
 			t.Errorf("fixTitle(%q) = %q, want %q", in, got, want)
 		}
@@ -502,10 +507,143 @@ func TestFixIssuer(t *testing.T) {
 		"首都精神文明办2021年3月23日":  "首都精神文明办2021年3月23日",
 		"首都精神文明建设情况简报":       "首都精神文明建设情况简报", // the title
 		"第14期":               "第14期",
-		"北京市文明办":             "北京市文明办", // another body
+		"北京市文明办":             "北京市文明办",           // another body
+		"泊融精神文明少2020年7月1口":   "泊融精神文明少2020年7月1口", // half off: only on a page read unsure
 	} {
-		if got := fixIssuer(in); got != want {
+		if got := fixIssuer(in, false); got != want {
 			t.Errorf("fixIssuer(%q) = %q, want %q", in, got, want)
 		}
+	}
+	// On a page read unsure, half off on the line of the date.
+	for in, want := range map[string]string{
+		"泊融精神文明少2020年7月1口":  "首都精神文明办2020年7月1口",
+		"涌邦文明委少公室2016年2月3日": "首都文明委办公室2016年2月3日",
+		"泊融精神文明少":           "泊融精神文明少",         // no date after it
+		"首都文明建设2016年2月3日":   "首都文明建设2016年2月3日", // as near two issuers
+	} {
+		if got := fixIssuer(in, true); got != want {
+			t.Errorf("fixIssuer(%q, unsure) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFixTotal(t *testing.T) {
+	for in, want := range map[string]string{
+		"(避第2180区)":   "（总第2180期）",
+		"（总第2180基）":   "（总第2180期）",
+		"(第1696期)":    "（总第1696期）",
+		"（总第2180期）":   "（总第2180期）",   // right already
+		"(第14期)":      "(第14期)",      // too few digits for a running total
+		"(见第2180页)以下": "(见第2180页)以下", // text after it
+	} {
+		if got := fixTotal(in); got != want {
+			t.Errorf("fixTotal(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFixSpecial(t *testing.T) {
+	for in, want := range map[string]string{
+		"“我们的节日清明”专刊":  "“我们的节日·清明”专刊",
+		"“我们的闻日清明”专改":  "“我们的节日·清明”专刊",
+		"“我们的节日·端午”专刊": "“我们的节日·端午”专刊",
+		"“我们的心声”专刊":    "“我们的心声”专刊",   // not the festivals
+		"“我们的节日清明”活动":  "“我们的节日清明”活动", // not a special issue's line
+	} {
+		if got := fixSpecial(in); got != want {
+			t.Errorf("fixSpecial(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNearTitle(t *testing.T) {
+	title := "首都精神文明建设情况简报"
+	for in, want := range map[string]bool{
+		"首玫精神交时建刘情况沾批":        true, // half its characters in order
+		"首大业神文明建直情况稍拱":        true,
+		"方案。此外，通州区还与顺义区建立了结对": false, // much longer
+		"居民纷纷表示满意和支持":         false, // few in common
+	} {
+		if got := nearTitle(in, title); got != want {
+			t.Errorf("nearTitle(%q) = %v, want %v", in, got, want)
+		}
+	}
+	// Only a first line set right is taken for a misread running head.
+	body := func(x0 float64) [][]visualLine {
+		return [][]visualLine{
+			{{page: 1, text: title, size: 30, left: 100}},
+			{{page: 2, text: "首玫精神交时建刘情况沾批", x0: x0, size: 30, left: 100}, {page: 2, text: "【简讯】", x0: 100, size: 30, left: 100}},
+		}
+	}
+	for x0, dropped := range map[float64]bool{900: true, 100: false} {
+		pages := body(x0)
+		fixOCRLines(pages, []bool{true, true}, nil)
+		if got := len(pages[1]) == 1; got != dropped {
+			t.Errorf("first line at x %v: dropped %v, want %v", x0, got, dropped)
+		}
+	}
+}
+
+func TestNearSigner(t *testing.T) {
+	for in, want := range map[string]string{
+		"平谷区文叫兴":     "平谷区文明办", // 文明办 and 文明委 as near: 文明办
+		"经计区文明肛":     "经开区文明办",
+		"北丰市海淀区文田四":  "北京市海淀区文明办",
+		"北京市于应站区管委会": "北京市重点站区管委会", // the gazetteer's
+		"延上大区文明办":    "延庆区文明办",
+		"竹演区文明办":     "竹演区文明办", // as near several districts
+		"半售区文时办":     "半售区文时办", // half off
+		"海淀区文明委":     "海淀区文明委", // a signer itself
+		"朝阳区团委":      "朝阳区团委",
+		"北京师范大学":     "北京师范大学", // known
+		"海淀区某某公司":    "海淀区某某公司",
+	} {
+		if got := nearSigner(in); got != want {
+			t.Errorf("nearSigner(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNearDivision(t *testing.T) {
+	for _, tt := range []struct{ name, district, want string }{
+		{"潭本村镇", "门头沟区", "潭柘寺镇"},
+		{"漂朽寺镇", "门头沟区", "潭柘寺镇"},
+		{"潭柘寺镇", "门头沟区", ""}, // one of its own
+		{"淖析地饥", "门头沟区", ""}, // no division's ending
+		{"潭柘寺村", "门头沟区", ""}, // a village: no division's ending
+		{"永定路街坊", "海淀区", ""}, // no division's ending
+		{"永定璐街道", "海淀区", "永定路街道"},
+		{"某某某某镇", "海淀区", ""}, // far from every town of the district
+	} {
+		if got := nearDivision(tt.name, tt.district); got != tt.want {
+			t.Errorf("nearDivision(%q, %q) = %q, want %q", tt.name, tt.district, got, tt.want)
+		}
+	}
+}
+
+func TestFixEditorKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"页网:梅汪峰":      "责编:梅汪峰",
+		"下缩：柱峰":       "责编：柱峰",
+		"电话:55569506": "", // a footer line
+		"报:中央文明办":     "", // a footer line
+		"他说:谢谢大家的支持":  "", // not a name after the colon
+		"页网梅汪峰":       "", // no colon
+	} {
+		got, ok := fixEditorKey(in)
+		if ok != (want != "") || got != want {
+			t.Errorf("fixEditorKey(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	// Only near the end of the last page, before the footer's lines.
+	page := "【简讯】\n市教委召开专题会议。\n（海淀区文明办）\n页网:梅汪峰\n电话:55569506\n"
+	pages := [][]visualLine{ocrLines(1, page)}
+	corr := fixOCRLines(pages, []bool{true}, nil)
+	if len(corr) != 1 || corr[0].Kind != CorrectFooter || corr[0].To != "责编:梅汪峰" {
+		t.Errorf("corrections %+v, want the editor's key", corr)
+	}
+	pages = [][]visualLine{ocrLines(1, "电话:55569506\n页网:梅汪峰\n")}
+	if corr := fixOCRLines(pages, []bool{true}, nil); len(corr) != 0 {
+		t.Errorf("after a footer line: corrections %+v, want none", corr)
 	}
 }

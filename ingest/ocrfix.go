@@ -64,7 +64,7 @@ func fixOCRLines(pages [][]visualLine, ocr, unsure []bool) []Correction {
 	if len(pages) > 0 {
 		for _, l := range pages[0] {
 			if t := CleanSpaces(l.text); strings.Contains(t, "简报") || strings.Contains(t, "文明") {
-				title = t
+				title = fixTitle(t)
 				break
 			}
 		}
@@ -158,15 +158,23 @@ func fixFooterKey(t string) (string, bool) {
 const footerLines = 9
 
 // editorKeyRe matches the footer's first line with its key misread beyond
-// one character: two characters, a colon and a name (页网:梅汪峰).
-var editorKeyRe = regexp.MustCompile(`^\p{Han}{2}\s*[:：]\s*\p{Han}{2,4}(\s|$)`)
+// one character: two characters, a colon and a name (页网:梅汪峰), and
+// what follows the name.
+var editorKeyRe = regexp.MustCompile(`^\p{Han}{2}\s*[:：]\s*\p{Han}{2,4}(.*)$`)
 
 // fixEditorKey returns t, a line near the end of the last page before any
 // footer line, with its key restored to 责编 when it reads as a key and a
-// name: the footer of every bulletin begins with the editor.
+// name, alone or before the next key (克纲:悔上汪峰核稿:…): the footer of
+// every bulletin begins with the editor.
 func fixEditorKey(t string) (string, bool) {
-	if !editorKeyRe.MatchString(t) || footerLeadRe.MatchString(t) {
+	m := editorKeyRe.FindStringSubmatch(t)
+	if m == nil || footerLeadRe.MatchString(t) {
 		return "", false
+	}
+	if rest := m[1]; rest != "" && !IsSpace([]rune(rest)[0]) && !footerLeadRe.MatchString(rest) {
+		if _, ok := fixFooterKey(rest); !ok {
+			return "", false
+		}
 	}
 	k := strings.IndexAny(t, ":：")
 	return "责编" + t[k:], true
@@ -800,15 +808,21 @@ func setRight(l visualLine) bool {
 	return l.size > 0 && l.x0 > l.left+4*l.size
 }
 
-// nearTitle reports whether t, the first line of a later page, is the
-// running head badly misread: about as long as the title, with at least
-// half of its characters in order (首玫精神交时建刘情况沾批).
+// nearTitle reports whether t, the first line of a later page, set right,
+// is the running head badly misread: about as long as the title, with no
+// punctuation or brackets, and a quarter of its characters in order
+// (首玫精神交时建刘情况沾批, 首页彬伸福日建下全机和茶报).
 func nearTitle(t, title string) bool {
 	tr, kr := []rune(t), []rune(title)
 	if len(kr) == 0 || len(tr) < len(kr)-2 || len(tr) > len(kr)+2 {
 		return false
 	}
-	return commonSubsequence(tr, kr)*2 >= len(kr)
+	for _, r := range tr {
+		if unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return false
+		}
+	}
+	return commonSubsequence(tr, kr)*4 >= len(kr)
 }
 
 // commonSubsequence is the length of the longest common subsequence of a

@@ -561,6 +561,9 @@ func TestNearTitle(t *testing.T) {
 	for in, want := range map[string]bool{
 		"首玫精神交时建刘情况沾批":        true, // half its characters in order
 		"首大业神文明建直情况稍拱":        true,
+		"首页彬伸福日建下全机和茶报":       true,  // a quarter
+		"（通州区文明办）":            false, // an attribution
+		"居民纷纷表示：很满意":          false, // punctuation
 		"方案。此外，通州区还与顺义区建立了结对": false, // much longer
 		"居民纷纷表示满意和支持":         false, // few in common
 	} {
@@ -623,12 +626,15 @@ func TestNearDivision(t *testing.T) {
 
 func TestFixEditorKey(t *testing.T) {
 	for in, want := range map[string]string{
-		"页网:梅汪峰":      "责编:梅汪峰",
-		"下缩：柱峰":       "责编：柱峰",
-		"电话:55569506": "", // a footer line
-		"报:中央文明办":     "", // a footer line
-		"他说:谢谢大家的支持":  "", // not a name after the colon
-		"页网梅汪峰":       "", // no colon
+		"页网:梅汪峰":        "责编:梅汪峰",
+		"下缩：柱峰":         "责编：柱峰",
+		"电话:55569506":   "",              // a footer line
+		"报:中央文明办":       "",              // a footer line
+		"他说:谢谢大家的支持":    "",              // not a name after the colon
+		"页网梅汪峰":         "",              // no colon
+		"克纲:悔上汪峰核稿:H文恰": "责编:悔上汪峰核稿:H文恰", // the next key after the name
+		"克纲:悔上汪峰核搞:H文恰": "责编:悔上汪峰核搞:H文恰", // itself one character off
+		"他说:谢谢大家了吧":     "",              // more than a name
 	} {
 		got, ok := fixEditorKey(in)
 		if ok != (want != "") || got != want {

@@ -84,10 +84,11 @@ type PageNote struct {
 	// (75): the page's text needs checking against the scan.
 	LowConfidence bool `json:"low_confidence,omitempty"`
 	// Cleaned says how the page image was cleaned before it was read, when
-	// that read it better: "despeckled" (speckle noise removed),
-	// "thickened" (strokes broken by a copier mended), "widened" (thin
-	// horizontal strokes a low resolution or a blur broke, joined), or two
-	// of them joined by "+".
+	// that read it better: "stretched" (a faded page's grey levels
+	// stretched), "despeckled" (speckle noise removed), "thickened"
+	// (strokes broken by a copier mended), "widened" (thin horizontal
+	// strokes a low resolution or a blur broke, joined), "softened"
+	// (widened, then blurred into grey), or several of them joined by "+".
 	Cleaned string `json:"cleaned,omitempty"`
 	// Skew is the angle in degrees by which the page's lines descended to
 	// the right (negative: rose) and the page was turned to level them

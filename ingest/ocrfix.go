@@ -90,7 +90,7 @@ func fixOCRLines(pages [][]visualLine, ocr, unsure []bool) []Correction {
 				out = append(out, at)
 				continue
 			}
-			if i > 0 && j < 2 && (isRunningHead(t, title) || j == 0 && setRight(l) && nearTitle(t, title)) && t != title {
+			if i > 0 && j < 2 && (isRunningHead(t, title) || j == 0 && (setRight(l) || endsAsTitle(t, title)) && nearTitle(t, title)) && t != title {
 				at.Kind, at.From = CorrectRunningHead, t
 				out = append(out, at)
 				continue
@@ -823,6 +823,14 @@ func nearTitle(t, title string) bool {
 		}
 	}
 	return commonSubsequence(tr, kr)*4 >= len(kr)
+}
+
+// endsAsTitle reports whether t ends with the last two characters of the
+// title (简报): a running head whose box a speck at the margin stretched
+// to the left edge (和和交才本神文呈建设司训简报) is not set right.
+func endsAsTitle(t, title string) bool {
+	tr, kr := []rune(t), []rune(title)
+	return len(tr) >= 2 && len(kr) >= 2 && string(tr[len(tr)-2:]) == string(kr[len(kr)-2:])
 }
 
 // commonSubsequence is the length of the longest common subsequence of a

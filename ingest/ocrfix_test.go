@@ -585,6 +585,12 @@ func TestNearTitle(t *testing.T) {
 			t.Errorf("first line at x %v: dropped %v, want %v", x0, got, dropped)
 		}
 	}
+	// One that ends as the title does is dropped wherever it starts.
+	pages := body(100)
+	pages[1][0].text = "和和交才本神文呈建设司训简报"
+	if fixOCRLines(pages, []bool{true, true}, nil); len(pages[1]) != 1 {
+		t.Errorf("a misread running head ending in 简报 was kept")
+	}
 }
 
 func TestNearSigner(t *testing.T) {

@@ -242,12 +242,48 @@ const defaultSplitMin = 1000
 // Next twice before it advances.
 const splitAfter = 64
 
-// match is a document where the phrase is, with its term frequency (length
-// normalised, headline bonus included): its internal id is ids[start:end]
-// of the worker's matches, so that a match costs no allocation of its own.
-type match struct {
-	start, end int
-	tf         float64
+// matchList holds the worker's matches: the term frequency of each (length
+// normalised, headline bonus included) and their internal ids one after
+// another in one buffer, so that a match costs no allocation of its own.
+// While every id is as long as the first (a scorch index's are), the ids
+// need no ends.
+type matchList struct {
+	tfs   []float64
+	ids   []byte
+	width int   // the length of the first id
+	ends  []int // the end of each id in ids; nil while all are width long
+}
+
+// add appends a match.
+func (l *matchList) add(id bindex.IndexInternalID, tf float64) {
+	if len(l.tfs) == 0 {
+		l.width = len(id)
+	}
+	if l.ends == nil && len(id) != l.width {
+		l.ends = make([]int, len(l.tfs), cap(l.tfs))
+		for i := range l.ends {
+			l.ends[i] = (i + 1) * l.width
+		}
+	}
+	l.ids = append(l.ids, id...)
+	l.tfs = append(l.tfs, tf)
+	if l.ends != nil {
+		l.ends = append(l.ends, len(l.ids))
+	}
+}
+
+func (l *matchList) len() int { return len(l.tfs) }
+
+// id returns the internal id of the i-th match.
+func (l *matchList) id(i int) bindex.IndexInternalID {
+	if l.ends == nil {
+		return l.ids[i*l.width : (i+1)*l.width]
+	}
+	start := 0
+	if i > 0 {
+		start = l.ends[i-1]
+	}
+	return l.ids[start:l.ends[i]]
 }
 
 // ahead is the work of the worker: every match from mid on. Its cursor is
@@ -257,10 +293,9 @@ type ahead struct {
 	cursor  *cursor
 	stop    atomic.Bool
 	done    chan struct{}
-	matches []match // when done is closed
-	ids     []byte  // the matches' internal ids, one after another
-	err     error   // when done is closed
-	next    int     // first match not yet returned
+	matches matchList // when done is closed
+	err     error     // when done is closed
+	next    int       // first match not yet returned
 }
 
 // singleTerm opens the readers of a phrase of one bigram: its documents,
@@ -363,8 +398,7 @@ func (s *phraseSearcher) split() {
 			if doc == nil {
 				return
 			}
-			a.matches = append(a.matches, match{len(a.ids), len(a.ids) + len(doc), tf})
-			a.ids = append(a.ids, doc...)
+			a.matches.add(doc, tf)
 			id = nil
 		}
 	}()
@@ -389,22 +423,15 @@ func (s *phraseSearcher) seek(ctx *search.SearchContext, id bindex.IndexInternal
 		return nil, a.err
 	}
 	if id != nil {
-		for a.next < len(a.matches) && a.id(a.next).Compare(id) < 0 {
+		for a.next < a.matches.len() && a.matches.id(a.next).Compare(id) < 0 {
 			a.next++
 		}
 	}
-	if a.next == len(a.matches) {
+	if a.next == a.matches.len() {
 		return nil, nil
 	}
-	m := a.matches[a.next]
 	a.next++
-	return s.documentMatch(ctx, a.id(a.next-1), m.tf), nil
-}
-
-// id returns the internal id of the worker's i-th match.
-func (a *ahead) id(i int) bindex.IndexInternalID {
-	m := a.matches[i]
-	return a.ids[m.start:m.end]
+	return s.documentMatch(ctx, a.matches.id(a.next-1), a.matches.tfs[a.next-1]), nil
 }
 
 // documentMatch returns a match of document doc (nil: none).

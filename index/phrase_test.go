@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -165,6 +166,31 @@ func testSplitSearch(t *testing.T) {
 	for i := range one {
 		if !slices.EqualFunc(one[i], two[i], func(x, y Hit) bool { return x.ID == y.ID && x.Score == y.Score }) {
 			t.Fatalf("search %d (query %q): split gives %d hits, unsplit %d, or another order or scores", i, qs[i/8], len(two[i]), len(one[i]))
+		}
+	}
+}
+
+// TestMatchList checks that the worker's matches give back their ids and
+// term frequencies, whether the ids all have one length or not.
+func TestMatchList(t *testing.T) {
+	for _, lens := range [][]int{{8, 8, 8}, {8, 8, 3, 8, 12}, {3, 8}, {0, 8, 0}} {
+		var l matchList
+		var want [][]byte
+		for i, n := range lens {
+			id := make([]byte, n)
+			for j := range id {
+				id[j] = byte(10*i + j)
+			}
+			l.add(id, float64(i))
+			want = append(want, id)
+		}
+		if l.len() != len(want) {
+			t.Fatalf("%v: %d matches, want %d", lens, l.len(), len(want))
+		}
+		for i, id := range want {
+			if got := l.id(i); !bytes.Equal(got, id) || l.tfs[i] != float64(i) {
+				t.Errorf("%v: match %d: id %x tf %v, want %x %v", lens, i, []byte(got), l.tfs[i], id, float64(i))
+			}
 		}
 	}
 }

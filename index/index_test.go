@@ -100,6 +100,18 @@ func buildArchive(dir string, n int, seed uint64) (*archive, error) {
 	return a, nil
 }
 
+// putIssue writes iss into ix and commits it.
+func putIssue(t testing.TB, ix *Index, iss *Issue) {
+	t.Helper()
+	b := ix.NewBatch()
+	if err := b.Put(context.Background(), iss); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Commit(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // allIDs returns the IDs of every article matching e, sorted. It runs the
 // query that Search runs without loading the records of the hits.
 func allIDs(t testing.TB, ix *Index, e Expr) []string {

@@ -18,27 +18,17 @@ func TestIndexedTime(t *testing.T) {
 	ctx := context.Background()
 	clock := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	ix.now = func() time.Time { return clock }
-	put := func(iss *Issue) {
-		t.Helper()
-		b := ix.NewBatch()
-		if err := b.Put(context.Background(), iss); err != nil {
-			t.Fatal(err)
-		}
-		if err := ix.Commit(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-	}
 	issue := func(id, date, body string) *Issue {
 		return &Issue{Issue: ingest.Issue{ID: id, Date: date, Articles: []ingest.Article{
 			{ID: id + "-01", Seq: 1, Headline: "标题", Body: body}, {ID: id + "-02", Seq: 2, Body: "Ｂ 乙"}}}}
 	}
-	put(issue("2021-001", "2021-01-05", "甲"))
+	putIssue(t, ix, issue("2021-001", "2021-01-05", "甲"))
 	clock = clock.Add(time.Hour)
-	put(issue("2020-009", "2020-05-05", "丙")) // an old bulletin indexed later
+	putIssue(t, ix, issue("2020-009", "2020-05-05", "丙")) // an old bulletin indexed later
 	clock = clock.Add(time.Hour)
 	retagged := issue("2021-001", "2021-01-05", "甲")
 	retagged.Articles[0].Themes = []string{"志愿服务"}
-	put(retagged)
+	putIssue(t, ix, retagged)
 
 	feed := func() []string {
 		t.Helper()
@@ -61,7 +51,7 @@ func TestIndexedTime(t *testing.T) {
 	if err != nil || !iss.Indexed.Equal(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)) {
 		t.Errorf("issue record: indexed %v, %v", iss.Indexed, err)
 	}
-	put(issue("2021-001", "2021-01-05", "甲，改过")) // corrected: new again
+	putIssue(t, ix, issue("2021-001", "2021-01-05", "甲，改过")) // corrected: new again
 	want = []string{"2021-001-01 2026-03-01T10:00:00Z", "2021-001-02 2026-03-01T10:00:00Z",
 		"2020-009-01 2026-03-01T09:00:00Z", "2020-009-02 2026-03-01T09:00:00Z"}
 	if got := feed(); !slices.Equal(got, want) {

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"encoding/binary"
 	"strings"
 	"testing"
@@ -80,13 +79,7 @@ func TestDecodeArticleFromMatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := ix.NewBatch()
-		if err := b.Put(context.Background(), iss); err != nil {
-			t.Fatal(err)
-		}
-		if err := ix.Commit(t.Context(), b); err != nil {
-			t.Fatal(err)
-		}
+		putIssue(t, ix, iss)
 		// (Records are JSON: invalid UTF-8 reads back as U+FFFD.)
 		got, err := ix.Article(t.Context(), a.ID)
 		if want := strings.ToValidUTF8(body, "\uFFFD"); err != nil || got.Body != want {

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -30,13 +29,7 @@ func TestTextNorm(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	b := ix.NewBatch()
-	if err := b.Put(context.Background(), iss); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Commit(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
+	putIssue(t, ix, iss)
 	adv, err := ix.bi.Advanced()
 	if err != nil {
 		t.Fatal(err)

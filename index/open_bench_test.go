@@ -1,11 +1,9 @@
 package index
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
-	"jianbao/ingest"
 	"jianbao/segment"
 )
 
@@ -16,18 +14,7 @@ import (
 func BenchmarkOpen(b *testing.B) {
 	words := []segment.Word{{Text: "街坊议事厅", Freq: 100000}, {Text: "楼门议事会", Freq: 50000}}
 	dir := filepath.Join(b.TempDir(), "index")
-	put := func(ix *Index) {
-		ctx := context.Background()
-		bt := ix.NewBatch()
-		iss := &Issue{Issue: ingest.Issue{ID: "2021-001", Title: "简报", Date: "2021-03-23",
-			Articles: []ingest.Article{{ID: "2021-001-01", Seq: 1, Headline: "标题", Body: "本区组建街坊议事厅和楼门议事会"}}}}
-		if err := bt.Put(ctx, iss); err != nil {
-			b.Fatal(err)
-		}
-		if err := ix.Commit(ctx, bt); err != nil {
-			b.Fatal(err)
-		}
-	}
+	put := func(ix *Index) { putBody(b, ix, "2021-001", "本区组建街坊议事厅和楼门议事会") }
 	ix, err := Open(dir, Options{Create: true, Words: words})
 	if err != nil {
 		b.Fatal(err)

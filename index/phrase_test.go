@@ -36,13 +36,7 @@ func TestBigramPhrase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	b := ix.NewBatch()
-	if err := b.Put(context.Background(), iss); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Commit(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
+	putIssue(t, ix, iss)
 	texts := map[string]string{}
 	for _, a := range iss.Articles {
 		texts[a.ID] = searchText(&a)
@@ -81,13 +75,7 @@ func TestBigramPhrase(t *testing.T) {
 		}
 	}
 	iss.Articles = kept
-	b = ix.NewBatch()
-	if err := b.Put(context.Background(), iss); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Commit(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
+	putIssue(t, ix, iss)
 	for _, public := range []bool{false, true} {
 		ix.paths.public = public
 		for _, q := range queries {

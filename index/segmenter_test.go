@@ -13,16 +13,8 @@ import (
 // putBody writes one issue of one article with body into ix.
 func putBody(t testing.TB, ix *Index, id, body string) {
 	t.Helper()
-	ctx := context.Background()
-	b := ix.NewBatch()
-	iss := &Issue{Issue: ingest.Issue{ID: id, Title: "简报", Date: "2021-03-23",
-		Articles: []ingest.Article{{ID: id + "-01", Seq: 1, Headline: "标题", Body: body}}}}
-	if err := b.Put(ctx, iss); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Commit(ctx, b); err != nil {
-		t.Fatal(err)
-	}
+	putIssue(t, ix, &Issue{Issue: ingest.Issue{ID: id, Title: "简报", Date: "2021-03-23",
+		Articles: []ingest.Article{{ID: id + "-01", Seq: 1, Headline: "标题", Body: body}}}})
 }
 
 // wordDocs returns the number of documents that hold w as a word (field

@@ -90,13 +90,7 @@ func TestPutDropsArticles(t *testing.T) {
 		{ID: "2021-001-01", Seq: 1, Body: "甲"}, {ID: "2021-001-02", Seq: 2, Body: "乙"}, {ID: "2021-001-03", Seq: 3, Body: "丙"}}}}
 	for _, n := range []int{3, 2} {
 		iss.Articles = iss.Articles[:n]
-		b := ix.NewBatch()
-		if err := b.Put(context.Background(), iss); err != nil {
-			t.Fatal(err)
-		}
-		if err := ix.Commit(ctx, b); err != nil {
-			t.Fatal(err)
-		}
+		putIssue(t, ix, iss)
 		res, err := ix.Search(ctx, Request{Expr: All{}})
 		if err != nil || res.Total != n {
 			t.Errorf("after putting %d articles: %v hits, %v", n, res.Total, err)
@@ -324,13 +318,7 @@ func TestRanking(t *testing.T) {
 		{ID: "2021-002-03", Seq: 3, Headline: "一项工作", Body: "开展垃圾分类。"},
 		{ID: "2021-002-04", Seq: 4, Headline: "垃圾", Body: "分类收运。"},
 	}}}
-	b := ix.NewBatch()
-	if err := b.Put(context.Background(), iss); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Commit(ctx, b); err != nil {
-		t.Fatal(err)
-	}
+	putIssue(t, ix, iss)
 	for _, tc := range []struct {
 		q     string
 		want  []string
@@ -379,13 +367,7 @@ func TestFacetsFollowChanges(t *testing.T) {
 			aid := fmt.Sprintf("%s-%02d", id, i+1)
 			iss.Articles = append(iss.Articles, ingest.Article{ID: aid, Seq: i + 1, Body: "正文", District: district})
 		}
-		b := ix.NewBatch()
-		if err := b.Put(context.Background(), iss); err != nil {
-			t.Fatal(err)
-		}
-		if err := ix.Commit(ctx, b); err != nil {
-			t.Fatal(err)
-		}
+		putIssue(t, ix, iss)
 	}
 	put("2021-001", "2021-01-05", "海淀区", 2)
 	if got := count("district", "海淀区"); got != 2 {

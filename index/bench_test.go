@@ -20,6 +20,7 @@ import (
 	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
+	"jianbao/internal/measure"
 	"jianbao/internal/synth"
 )
 
@@ -31,7 +32,7 @@ import (
 // JIANBAO_BENCH_ARTICLES sets the size (default 2000; make bench-index uses
 // 20000).
 func BenchmarkArchive(b *testing.B) {
-	target := index.BenchArticles(b)
+	target := measure.BenchArticles(b)
 	for range b.N {
 		benchArchive(b, target)
 	}
@@ -63,12 +64,12 @@ func benchArchive(b *testing.B, target int) {
 	}
 	defer ix.Close()
 	b.StartTimer()
-	start, cpu0 := time.Now(), index.CPUTime()
+	start, cpu0 := time.Now(), measure.CPUTime()
 	sum, err := archive.Ingest(context.Background(), ix, paths, archive.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	ingestTime, ingestCPU := time.Since(start), index.CPUTime()-cpu0
+	ingestTime, ingestCPU := time.Since(start), measure.CPUTime()-cpu0
 	b.StopTimer()
 	// Let scorch finish merging before measuring size and searches.
 	time.Sleep(2 * time.Second)
@@ -93,11 +94,11 @@ func benchArchive(b *testing.B, target int) {
 	var hits, expected int
 	for pass := range benchPasses {
 		for i, q := range queries {
-			c0 := index.CPUTime()
+			c0 := measure.CPUTime()
 			t0 := time.Now()
 			res, err := ix.Search(context.Background(), index.Request{Expr: index.Text{Value: q.q}, Limit: 10})
 			lats[i] = append(lats[i], time.Since(t0))
-			cpus[i] = append(cpus[i], index.CPUTime()-c0)
+			cpus[i] = append(cpus[i], measure.CPUTime()-c0)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -377,7 +378,7 @@ func dirSize(dir string) int64 {
 // after changing the mapping). Each case runs on the fast path (scorch.go)
 // and on the public path alone, in the same process.
 func BenchmarkSearch(b *testing.B) {
-	target := index.BenchArticles(b)
+	target := measure.BenchArticles(b)
 	dir := os.Getenv("JIANBAO_BENCH_DIR")
 	if dir == "" {
 		dir = b.TempDir()
@@ -397,7 +398,7 @@ func BenchmarkSearch(b *testing.B) {
 				index.SetPublic(ix, path == "public")
 				defer index.SetPublic(ix, false)
 				b.ReportAllocs()
-				c0 := index.CPUTime()
+				c0 := measure.CPUTime()
 				var cpu []time.Duration
 				for range b.N {
 					for _, q := range queries {
@@ -412,12 +413,12 @@ func BenchmarkSearch(b *testing.B) {
 							req.Expr = index.And{req.Expr, index.Field{"district", ingest.Districts[len(q.q)%len(ingest.Districts)]}, years}
 							req.Facets = []string{"district", "section", "org", "theme", "year"}
 						}
-						q0 := index.CPUTime()
+						q0 := measure.CPUTime()
 						res, err := ix.Search(context.Background(), req)
 						if err != nil {
 							b.Fatal(err)
 						}
-						cpu = append(cpu, index.CPUTime()-q0)
+						cpu = append(cpu, measure.CPUTime()-q0)
 						if !tc.filtered && res.Total != q.want {
 							b.Fatalf("%q: %d hits, want %d", q.q, res.Total, q.want)
 						}
@@ -427,7 +428,7 @@ func BenchmarkSearch(b *testing.B) {
 				b.ReportMetric(ms(percentile(cpu, 99)), "cpu-p99-ms")
 				n := float64(b.N * len(queries))
 				b.ReportMetric(ms(b.Elapsed())/n, "ms/query")
-				b.ReportMetric(ms(index.CPUTime()-c0)/n, "cpu-ms/query")
+				b.ReportMetric(ms(measure.CPUTime()-c0)/n, "cpu-ms/query")
 			})
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"jianbao/ingest"
+	"jianbao/internal/measure"
 	"jianbao/internal/synth"
 )
 
@@ -40,7 +41,7 @@ func BenchmarkExport(b *testing.B) {
 				n := 0
 				var peak heapPeak
 				peak.start()
-				c0 := CPUTime()
+				c0 := measure.CPUTime()
 				for range b.N {
 					err := impl.each(ctx, f.expr, func(head *Issue, a *ArticleRecord) error {
 						n++
@@ -54,7 +55,7 @@ func BenchmarkExport(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
-				b.ReportMetric(float64(n)/(CPUTime()-c0).Seconds(), "articles/cpu-s")
+				b.ReportMetric(float64(n)/(measure.CPUTime()-c0).Seconds(), "articles/cpu-s")
 				b.ReportMetric(float64(n/b.N), "articles")
 				b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MiB")
 				b.ReportMetric(float64(maxRSS())/(1<<20), "maxrss-MiB")
@@ -135,7 +136,7 @@ func exportBenchIndex(b *testing.B, opts Options) *Index {
 	ixDir := filepath.Join(dir, "index")
 	if _, err := os.Stat(ixDir); err != nil {
 		src := filepath.Join(dir, "src")
-		if err := synth.Write(src, synth.Generate(BenchArticles(b)*10/55+1, 1)); err != nil {
+		if err := synth.Write(src, synth.Generate(measure.BenchArticles(b)*10/55+1, 1)); err != nil {
 			b.Fatal(err)
 		}
 		paths, _ := filepath.Glob(filepath.Join(src, "*.txt"))

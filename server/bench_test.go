@@ -14,13 +14,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"jianbao/archive"
 	"jianbao/index"
 	"jianbao/ingest"
+	"jianbao/internal/measure"
 	"jianbao/internal/synth"
 	"jianbao/query"
 )
@@ -39,23 +39,9 @@ var (
 	benchErr  error
 )
 
-// benchArticles is the size of the generated archive: JIANBAO_BENCH_ARTICLES,
-// default 2000 (make bench-query uses 100000).
-func benchArticles(b *testing.B) int {
-	n := 2000
-	if s := os.Getenv("JIANBAO_BENCH_ARTICLES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			b.Fatalf("JIANBAO_BENCH_ARTICLES: %v", err)
-		}
-		n = v
-	}
-	return n
-}
-
 func loadBench(b *testing.B) *benchArchive {
 	b.Helper()
-	benchOnce.Do(func() { bench, benchErr = buildBench(benchArticles(b)) })
+	benchOnce.Do(func() { bench, benchErr = buildBench(measure.BenchArticles(b)) })
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
@@ -181,7 +167,7 @@ func BenchmarkHTTPSearch(b *testing.B) {
 	for range b.N {
 		for _, kind := range []string{"term", "phrase", "filtered"} {
 			var lat []time.Duration
-			c0 := processCPU(b)
+			c0 := measure.CPUTime()
 			for _, q := range kinds[kind] {
 				t0 := time.Now()
 				resp, err := client.Get(srv.URL + "/api/search?" + q[0])
@@ -195,8 +181,8 @@ func BenchmarkHTTPSearch(b *testing.B) {
 					b.Fatalf("%s: status %d", q[0], resp.StatusCode)
 				}
 			}
-			cpu[kind] = append(cpu[kind], (processCPU(b)-c0)/time.Duration(len(kinds[kind])))
-			pcts[kind] = append(pcts[kind], [2]time.Duration{pct(lat, 50), pct(lat, 99)})
+			cpu[kind] = append(cpu[kind], (measure.CPUTime()-c0)/time.Duration(len(kinds[kind])))
+			pcts[kind] = append(pcts[kind], [2]time.Duration{measure.Pct(lat, 50), measure.Pct(lat, 99)})
 		}
 	}
 	b.StopTimer()
@@ -205,9 +191,9 @@ func BenchmarkHTTPSearch(b *testing.B) {
 		for i, p := range ps {
 			p50s[i], p99s[i] = p[0], p[1]
 		}
-		b.ReportMetric(ms(pct(p50s, 50)), kind+"-p50-ms")
-		b.ReportMetric(ms(pct(p99s, 50)), kind+"-p99-ms")
-		b.ReportMetric(ms(pct(cpu[kind], 50)), kind+"-cpu-ms")
+		b.ReportMetric(measure.Ms(measure.Pct(p50s, 50)), kind+"-p50-ms")
+		b.ReportMetric(measure.Ms(measure.Pct(p99s, 50)), kind+"-p99-ms")
+		b.ReportMetric(measure.Ms(measure.Pct(cpu[kind], 50)), kind+"-cpu-ms")
 		b.Logf("%s: p50 %v, p99 %v (each pass)", kind, p50s, p99s)
 	}
 	b.Logf("%d articles", a.arts)
@@ -228,8 +214,8 @@ func benchRipgrep(b *testing.B, a *benchArchive, kinds map[string][][2]string) {
 		exec.Command(rg, "-c", "-F", "--", q[1], filepath.Join(a.dir, "text.txt")).Run()
 		lat = append(lat, time.Since(t0))
 	}
-	b.ReportMetric(ms(pct(lat, 50)), "rg-p50-ms")
-	b.ReportMetric(ms(pct(lat, 99)), "rg-p99-ms")
+	b.ReportMetric(measure.Ms(measure.Pct(lat, 50)), "rg-p50-ms")
+	b.ReportMetric(measure.Ms(measure.Pct(lat, 99)), "rg-p99-ms")
 }
 
 // benchCLI builds jianbao and times cold `jianbao search` processes.
@@ -248,24 +234,6 @@ func benchCLI(b *testing.B, a *benchArchive, queries [][2]string) {
 			b.Fatalf("jianbao search %s: %v: %s", q[1], err, out)
 		}
 	}
-	b.ReportMetric(ms(pct(lat, 50)), "cli-p50-ms")
-	b.ReportMetric(ms(slices.Max(lat)), "cli-max-ms")
-}
-
-func pct(d []time.Duration, p int) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[min(len(s)-1, len(s)*p/100)]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// processCPU returns the CPU time the process has used, user and system:
-// unlike latency, it does not depend on what else the machine runs.
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(measure.Ms(measure.Pct(lat, 50)), "cli-p50-ms")
+	b.ReportMetric(measure.Ms(slices.Max(lat)), "cli-max-ms")
 }

@@ -7,12 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"jianbao/archive"
 	"jianbao/index"
+	"jianbao/internal/measure"
 	"jianbao/internal/synth"
 )
 
@@ -56,7 +55,7 @@ func BenchmarkExportCommand(b *testing.B) {
 	for _, format := range []string{"jsonl", "csv"} {
 		b.Run(format, func(b *testing.B) {
 			lines := 0
-			c0 := cpuTime()
+			c0 := measure.CPUTime()
 			for range b.N {
 				var stderr bytes.Buffer
 				w := lineCounter{w: io.Discard}
@@ -70,18 +69,9 @@ func BenchmarkExportCommand(b *testing.B) {
 			}
 			n := float64(articles * b.N)
 			b.ReportMetric(n/b.Elapsed().Seconds(), "articles/s")
-			b.ReportMetric(n/(cpuTime()-c0).Seconds(), "articles/cpu-s")
+			b.ReportMetric(n/(measure.CPUTime()-c0).Seconds(), "articles/cpu-s")
 		})
 	}
-}
-
-// cpuTime returns the CPU time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // lineCounter counts the line breaks written through it.

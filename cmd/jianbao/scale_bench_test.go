@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"jianbao/ingest"
+	"jianbao/internal/measure"
 	"jianbao/internal/synth"
 )
 
@@ -106,8 +106,8 @@ func BenchmarkScale(b *testing.B) {
 	g := groongaScale(b, dir, keys, texts, queries)
 	row := func(name string, j, gr string) { fmt.Fprintf(os.Stderr, "%-28s %12s %12s\n", name, j, gr) }
 	row("ingest (files → searchable)", jIngest.Round(100*time.Millisecond).String(), g.ingest)
-	row("query p50, one client", fmt.Sprintf("%.2f ms", ms(pct(jLat, 50))), g.p50)
-	row("query p99", fmt.Sprintf("%.2f ms", ms(pct(jLat, 99))), g.p99)
+	row("query p50, one client", fmt.Sprintf("%.2f ms", measure.Ms(measure.Pct(jLat, 50))), g.p50)
+	row("query p99", fmt.Sprintf("%.2f ms", measure.Ms(measure.Pct(jLat, 99))), g.p99)
 	row("server memory after", fmt.Sprintf("%d MiB", jRSS>>20), g.rss)
 	row("server memory ÷ text", fmt.Sprintf("%.1f×", float64(jRSS)/float64(textBytes)), g.rssRatio(textBytes))
 	row("export of every article", jExport.Round(100*time.Millisecond).String(), "–")
@@ -123,8 +123,8 @@ func BenchmarkScale(b *testing.B) {
 		fmt.Fprintf(os.Stderr, "matching articles: the same count for %d of %d queries\n", agree, len(jTotals))
 	}
 	b.ReportMetric(jIngest.Seconds(), "ingest-s")
-	b.ReportMetric(ms(pct(jLat, 50)), "p50-ms")
-	b.ReportMetric(ms(pct(jLat, 99)), "p99-ms")
+	b.ReportMetric(measure.Ms(measure.Pct(jLat, 50)), "p50-ms")
+	b.ReportMetric(measure.Ms(measure.Pct(jLat, 99)), "p99-ms")
 	b.ReportMetric(float64(jRSS>>20), "rss-MiB")
 	b.ReportMetric(jExport.Seconds(), "export-s")
 }
@@ -278,7 +278,7 @@ func groongaScale(b *testing.B, dir string, keys, texts, queries []string) groon
 	})
 	gs.stop()
 	return groongaFigures{totals: counts, ingest: took.Round(100 * time.Millisecond).String(),
-		p50: fmt.Sprintf("%.2f ms", ms(pct(lat, 50))), p99: fmt.Sprintf("%.2f ms", ms(pct(lat, 99))),
+		p50: fmt.Sprintf("%.2f ms", measure.Ms(measure.Pct(lat, 50))), p99: fmt.Sprintf("%.2f ms", measure.Ms(measure.Pct(lat, 99))),
 		rss: fmt.Sprintf("%d MiB", rss>>20), rssBytes: rss}
 }
 
@@ -369,11 +369,3 @@ func waitHTTP(b *testing.B, u string) {
 	}
 	b.Fatalf("%s did not answer within 30 s", u)
 }
-
-func pct(d []time.Duration, p int) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[min(len(s)-1, len(s)*p/100)]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

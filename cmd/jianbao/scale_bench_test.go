@@ -31,9 +31,10 @@ import (
 // 16 characters, drawn from the texts) sent over loopback HTTP by one
 // client, top 10 by score. It prints, side by side: the time from files to
 // a searchable index, query p50 and p99 after a warm-up pass, the server's
-// resident memory after the queries, and jianbao's export of every
-// article. Groonga's half is skipped with a message when groonga is not
-// installed (the make target installs it).
+// resident memory after the queries (private memory and mapped index pages
+// apart), and jianbao's export of every article. Groonga's half is skipped
+// with a message when groonga is not installed (the make target installs
+// it).
 func BenchmarkScale(b *testing.B) {
 	n := 100_000
 	if s := os.Getenv("JIANBAO_SCALE_ARTICLES"); s != "" {
@@ -77,12 +78,13 @@ func BenchmarkScale(b *testing.B) {
 		b.Fatalf("ingest: %v: %s", err, out)
 	}
 	jIngest := time.Since(t0)
-	jb := startProcess(b, bin, "serve", "--index", idx, "--addr", "127.0.0.1:0")
+	jb := startProcess(b, "searches prepared", bin, "-v", "serve", "--index", idx, "--addr", "127.0.0.1:0")
 	jBase := jb.firstURL(b)
 	jLat := queryAll(b, queries, func(q string) string {
 		return jBase + "/api/search?limit=10&q=" + url.QueryEscape(`"`+q+`"`)
 	})
-	jRSS := jb.rss(b)
+	jb.waitReady(b) // memory as the server settles, whatever the archive's size
+	jMem := jb.memory(b)
 	jTotals := totals(b, queries[:50], func(q string) string {
 		return jBase + "/api/search?limit=1&q=" + url.QueryEscape(`"`+q+`"`)
 	}, func(body []byte) (int, error) {
@@ -108,8 +110,10 @@ func BenchmarkScale(b *testing.B) {
 	row("ingest (files → searchable)", jIngest.Round(100*time.Millisecond).String(), g.ingest)
 	row("query p50, one client", fmt.Sprintf("%.2f ms", measure.Ms(measure.Pct(jLat, 50))), g.p50)
 	row("query p99", fmt.Sprintf("%.2f ms", measure.Ms(measure.Pct(jLat, 99))), g.p99)
-	row("server memory after", fmt.Sprintf("%d MiB", jRSS>>20), g.rss)
-	row("server memory ÷ text", fmt.Sprintf("%.1f×", float64(jRSS)/float64(textBytes)), g.rssRatio(textBytes))
+	row("server memory (private)", fmt.Sprintf("%d MiB", jMem.private>>20), g.private)
+	row("private memory ÷ text", fmt.Sprintf("%.1f×", float64(jMem.private)/float64(textBytes)), g.privateRatio(textBytes))
+	row("index file pages mapped", fmt.Sprintf("%d MiB", jMem.mapped>>20), g.mapped)
+	row("resident in all", fmt.Sprintf("%d MiB", jMem.resident()>>20), g.resident)
 	row("export of every article", jExport.Round(100*time.Millisecond).String(), "–")
 	if g.totals != nil {
 		agree := 0
@@ -125,7 +129,8 @@ func BenchmarkScale(b *testing.B) {
 	b.ReportMetric(jIngest.Seconds(), "ingest-s")
 	b.ReportMetric(measure.Ms(measure.Pct(jLat, 50)), "p50-ms")
 	b.ReportMetric(measure.Ms(measure.Pct(jLat, 99)), "p99-ms")
-	b.ReportMetric(float64(jRSS>>20), "rss-MiB")
+	b.ReportMetric(float64(jMem.private>>20), "private-MiB")
+	b.ReportMetric(float64(jMem.resident()>>20), "rss-MiB")
 	b.ReportMetric(jExport.Seconds(), "export-s")
 }
 
@@ -203,16 +208,16 @@ func totals(b *testing.B, queries []string, urlOf func(q string) string, count f
 
 // groongaFigures are Groonga's column of the table, "–" where not measured.
 type groongaFigures struct {
-	ingest, p50, p99, rss string
-	rssBytes              int64
-	totals                []int // matching articles of the first queries
+	ingest, p50, p99, private, mapped, resident string
+	privateBytes                                int64
+	totals                                      []int // matching articles of the first queries
 }
 
-func (g groongaFigures) rssRatio(text int) string {
-	if g.rssBytes == 0 {
+func (g groongaFigures) privateRatio(text int) string {
+	if g.privateBytes == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.1f×", float64(g.rssBytes)/float64(text))
+	return fmt.Sprintf("%.1f×", float64(g.privateBytes)/float64(text))
 }
 
 // groongaScale loads the texts into a new Groonga database, builds its
@@ -220,7 +225,7 @@ func (g groongaFigures) rssRatio(text int) string {
 // over HTTP and sends it the queries: a phrase search on the text column,
 // top 10 by score.
 func groongaScale(b *testing.B, dir string, keys, texts, queries []string) groongaFigures {
-	none := groongaFigures{ingest: "–", p50: "–", p99: "–", rss: "–"}
+	none := groongaFigures{ingest: "–", p50: "–", p99: "–", private: "–", mapped: "–", resident: "–"}
 	bin, err := exec.LookPath("groonga")
 	if err != nil {
 		b.Log("groonga: skipped, no groonga command (Debian package groonga-bin; make bench-scale installs it)")
@@ -252,7 +257,7 @@ func groongaScale(b *testing.B, dir string, keys, texts, queries []string) groon
 	}
 	took := time.Since(t0)
 	port := freePort(b)
-	gs := startProcess(b, bin, "-s", "--protocol", "http", "--bind-address", "127.0.0.1", "--port", strconv.Itoa(port), db)
+	gs := startProcess(b, "", bin, "-s", "--protocol", "http", "--bind-address", "127.0.0.1", "--port", strconv.Itoa(port), db)
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	waitHTTP(b, base+"/d/status")
 	lat := queryAll(b, queries, func(q string) string {
@@ -260,7 +265,7 @@ func groongaScale(b *testing.B, dir string, keys, texts, queries []string) groon
 			"limit": {"10"}, "sort_keys": {"-_score"}, "output_columns": {"_key,_score"}}
 		return base + "/d/select?" + v.Encode()
 	})
-	rss := gs.rss(b)
+	mem := gs.memory(b)
 	counts := totals(b, queries[:50], func(q string) string {
 		v := url.Values{"table": {"Articles"}, "match_columns": {"text"}, "query": {`"` + q + `"`}, "limit": {"0"}}
 		return base + "/d/select?" + v.Encode()
@@ -279,29 +284,68 @@ func groongaScale(b *testing.B, dir string, keys, texts, queries []string) groon
 	gs.stop()
 	return groongaFigures{totals: counts, ingest: took.Round(100 * time.Millisecond).String(),
 		p50: fmt.Sprintf("%.2f ms", measure.Ms(measure.Pct(lat, 50))), p99: fmt.Sprintf("%.2f ms", measure.Ms(measure.Pct(lat, 99))),
-		rss: fmt.Sprintf("%d MiB", rss>>20), rssBytes: rss}
+		private: fmt.Sprintf("%d MiB", mem.private>>20), mapped: fmt.Sprintf("%d MiB", mem.mapped>>20),
+		resident: fmt.Sprintf("%d MiB", mem.resident()>>20), privateBytes: mem.private}
 }
 
 // process is a server started by a benchmark.
 type process struct {
 	cmd *exec.Cmd
 	out *bufio.Reader
+	// ready is closed when the process logs its ready line (and at its
+	// end, unless ready was logged).
+	ready chan struct{}
 }
 
-func startProcess(b *testing.B, name string, args ...string) *process {
+// startProcess starts a server, whose standard error goes to the
+// benchmark's, but for debugging lines; readyLine is the line that tells
+// it is ready (waitReady), "" for none.
+func startProcess(b *testing.B, readyLine, name string, args ...string) *process {
 	b.Helper()
 	cmd := exec.Command(name, args...)
 	pr, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	pe, err := cmd.StderrPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	p := &process{cmd: cmd, out: bufio.NewReader(pr)}
+	p := &process{cmd: cmd, out: bufio.NewReader(pr), ready: make(chan struct{})}
+	go func() {
+		ready := false
+		defer func() {
+			if !ready {
+				close(p.ready)
+			}
+		}()
+		sc := bufio.NewScanner(pe)
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case !ready && readyLine != "" && strings.Contains(line, readyLine):
+				ready = true
+				close(p.ready)
+			case !strings.Contains(line, "level=DEBUG"):
+				fmt.Fprintln(os.Stderr, line)
+			}
+		}
+	}()
 	b.Cleanup(p.stop)
 	return p
+}
+
+// waitReady waits for the process's ready line.
+func (p *process) waitReady(b *testing.B) {
+	b.Helper()
+	select {
+	case <-p.ready: // or it ended, which memory then reports
+	case <-time.After(10 * time.Minute):
+		b.Fatalf("%s was not ready in 10 minutes", p.cmd.Path)
+	}
 }
 
 // firstURL reads the http:// address jianbao serve prints first.
@@ -318,20 +362,37 @@ func (p *process) firstURL(b *testing.B) string {
 	return strings.TrimSuffix(strings.Fields(line[i:])[0], "/")
 }
 
-// rss is the process's resident memory now.
-func (p *process) rss(b *testing.B) int64 {
+// memory is a process's resident memory in two parts, from
+// /proc/PID/status: private (RssAnon: heap, stacks; what the process holds)
+// and mapped (RssFile + RssShmem: pages of files it maps, the index files
+// for both servers, which stay in the page cache and which the kernel takes
+// back under pressure).
+type memory struct{ private, mapped int64 }
+
+func (m memory) resident() int64 { return m.private + m.mapped }
+
+func (p *process) memory(b *testing.B) memory {
 	b.Helper()
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
 	if err != nil {
 		b.Fatal(err)
 	}
+	var m memory
 	for line := range strings.Lines(string(data)) {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64) // the kernel writes a number
-			return kb << 10
+		name, rest, _ := strings.Cut(line, ":")
+		f := strings.Fields(rest)
+		if len(f) == 0 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[0], 10, 64) // the kernel writes numbers
+		switch name {
+		case "RssAnon":
+			m.private = kb << 10
+		case "RssFile", "RssShmem":
+			m.mapped += kb << 10
 		}
 	}
-	return 0
+	return m
 }
 
 func (p *process) stop() {

@@ -133,9 +133,15 @@ func runServe(ctx context.Context, a *app, opts serveOptions) error {
 	// before the index closes.
 	var warming sync.WaitGroup
 	warming.Go(func() {
-		if err := ix.Warm(ctx); err != nil && ctx.Err() == nil {
-			a.log.Warn("prepare searches", "err", err)
+		t0 := time.Now()
+		if err := ix.Warm(ctx); err != nil {
+			if ctx.Err() == nil {
+				a.log.Warn("prepare searches", "err", err)
+			}
+			return
 		}
+		fitGCToServing(a.log)
+		a.log.Debug("searches prepared", "took", time.Since(t0).Round(time.Millisecond))
 	})
 	defer warming.Wait()
 	ln, err := net.Listen("tcp", opts.addr)

@@ -306,11 +306,11 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // precision 0.898 and themes 0.833/0.924 with themes.toml 2026.12.4). No
 // held-out part is present until heldout-6.txt is added. The development
 // parts (every dev-*.txt together) hold the figures they reached when the
-// rules were last tuned (A–J, themes.toml 2026.12.4), so a change that
+// rules were last tuned (A–J, themes.toml 2026.12.5), so a change that
 // loses on them is seen at once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.949, orgsR: 0.957, themesP: 0.940, themesR: 0.976, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.949, orgsR: 0.957, themesP: 0.972, themesR: 0.989, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

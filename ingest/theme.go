@@ -207,7 +207,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 	for _, p := range t.Ignore {
 		add(p)
 	}
-	for _, p := range slices.Concat(pastMarkers, honourMarkers) {
+	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, []string{requireMarker, deployMarker}) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
@@ -541,15 +541,38 @@ var pastMarkers = []string{"曾经", "曾在", "曾获", "曾荣获", "曾被", 
 // 峪村): the title names the holder, not the work of choosing or creating.
 var honourMarkers = []string{"获评", "荣获", "被评为", "被授予"}
 
+// pointMarkers open a list of inspection points (重点检查单位的志愿服务队伍建
+// 设、窗口服务质量): what an inspection checks is the inspection's theme, not
+// each item's, so the rest of the sentence counts for no theme.
+var pointMarkers = []string{"重点检查", "重点查看", "重点复查", "检查内容", "督查内容", "考核内容"}
+
+// requireMarker opens a meeting's requirements where the sentence names a
+// meeting before it (会议要求…; 座谈会听取了…，要求各区用好志愿服务队伍):
+// the duties a meeting lists are its agenda, and make the meeting's theme
+// (told by the headline or the sentence that names the meeting), not each
+// item's. A street's own requirement (街道要求各摊位明码标价) names no
+// meeting and is the work itself.
+const requireMarker = "要求"
+
+// meetingWords name a meeting before its requirements.
+var meetingWords = []string{"会议", "会上", "座谈会", "推进会", "动员会", "部署会", "工作会", "例会", "调度会", "专题会", "培训会"}
+
+// deployMarker opens a meeting's task list where a colon follows it in the
+// sentence (部署年度测评前的冲刺工作：…楼道清理…占道经营): the tasks after
+// it are the meeting's agenda, like its requirements.
+const deployMarker = "部署"
+
 // clauseEnd reports whether r ends a clause: a sentence end or a comma.
 func clauseEnd(r rune) bool { return sentenceEnd(r) || r == ',' || r == '，' }
 
 // asideSpans appends to spans the parts of the text that report no
-// activity of now: the past and honours held (see pastMarkers and
-// honourMarkers, which the taxonomy's scan finds with its phrases). A past
-// clause runs from its marker to the clause's end, an honour held from its
-// marker to the 的 after it when that comes within 16 characters in the
-// clause.
+// activity of its own: the past, honours held, a meeting's requirements
+// and task list, and an inspection's points (see pastMarkers,
+// honourMarkers, requireMarker, deployMarker and pointMarkers, which the
+// taxonomy's scan finds with its phrases). A past clause runs from its
+// marker to the clause's end, an honour held from its marker to the 的
+// after it when that comes within 16 characters in the clause, the
+// requirements, tasks and points from their marker to the sentence's end.
 func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 	text := o.text
 	for _, m := range pastMarkers {
@@ -558,6 +581,34 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 			if k := strings.IndexFunc(text[i:], clauseEnd); k >= 0 {
 				end = i + k
 			}
+			spans = append(spans, [2]int{i, end})
+		}
+	}
+	sentEnd := func(i int) int {
+		if k := strings.IndexFunc(text[i:], sentenceEnd); k >= 0 {
+			return i + k
+		}
+		return len(text)
+	}
+	sentStart := func(i int) int {
+		if s := o.sentence(i); s > 0 {
+			return o.stops[s-1]
+		}
+		return 0
+	}
+	for _, m := range pointMarkers {
+		for _, i := range o.at[m] {
+			spans = append(spans, [2]int{i, sentEnd(i)})
+		}
+	}
+	for _, i := range o.at[requireMarker] {
+		before := text[sentStart(i):i]
+		if slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(before, w) }) {
+			spans = append(spans, [2]int{i, sentEnd(i)})
+		}
+	}
+	for _, i := range o.at[deployMarker] {
+		if end := sentEnd(i); strings.ContainsAny(text[i:end], "：:") {
 			spans = append(spans, [2]int{i, end})
 		}
 	}

@@ -207,7 +207,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 	for _, p := range t.Ignore {
 		add(p)
 	}
-	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, []string{requireMarker, deployMarker}) {
+	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, requireMarkers, []string{deployMarker}) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
@@ -546,13 +546,14 @@ var honourMarkers = []string{"获评", "荣获", "被评为", "被授予"}
 // each item's, so the rest of the sentence counts for no theme.
 var pointMarkers = []string{"重点检查", "重点查看", "重点复查", "检查内容", "督查内容", "考核内容"}
 
-// requireMarker opens a meeting's requirements where the sentence names a
-// meeting before it (会议要求…; 座谈会听取了…，要求各区用好志愿服务队伍):
+// requireMarkers open a meeting's requirements where the sentence names a
+// meeting before them (会议要求…; 会议强调…; 座谈会听取了…，要求各区用好志愿服
+// 务队伍):
 // the duties a meeting lists are its agenda, and make the meeting's theme
 // (told by the headline or the sentence that names the meeting), not each
 // item's. A street's own requirement (街道要求各摊位明码标价) names no
 // meeting and is the work itself.
-const requireMarker = "要求"
+var requireMarkers = []string{"要求", "强调"}
 
 // meetingWords name a meeting before its requirements.
 var meetingWords = []string{"会议", "会上", "座谈会", "推进会", "动员会", "部署会", "工作会", "例会", "调度会", "专题会", "培训会"}
@@ -568,7 +569,7 @@ func clauseEnd(r rune) bool { return sentenceEnd(r) || r == ',' || r == '，' }
 // asideSpans appends to spans the parts of the text that report no
 // activity of its own: the past, honours held, a meeting's requirements
 // and task list, and an inspection's points (see pastMarkers,
-// honourMarkers, requireMarker, deployMarker and pointMarkers, which the
+// honourMarkers, requireMarkers, deployMarker and pointMarkers, which the
 // taxonomy's scan finds with its phrases). A past clause runs from its
 // marker to the clause's end, an honour held from its marker to the 的
 // after it when that comes within 16 characters in the clause, the
@@ -601,10 +602,12 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 			spans = append(spans, [2]int{i, sentEnd(i)})
 		}
 	}
-	for _, i := range o.at[requireMarker] {
-		before := text[sentStart(i):i]
-		if slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(before, w) }) {
-			spans = append(spans, [2]int{i, sentEnd(i)})
+	for _, m := range requireMarkers {
+		for _, i := range o.at[m] {
+			before := text[sentStart(i):i]
+			if slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(before, w) }) {
+				spans = append(spans, [2]int{i, sentEnd(i)})
+			}
 		}
 	}
 	for _, i := range o.at[deployMarker] {

@@ -380,6 +380,8 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"a campaign deployed", "区里部署开展垃圾分类专项行动。", []string{"垃圾分类"}},
 		{"unpaid service", "退休教师每周两次义务为社区老人修理电器。", []string{"志愿服务"}},
 		{"a model's deeds", "评出的好人中，有多年义务照顾孤寡老人的村民。", []string{"典型选树"}},
+		{"a duty to the old", "律师讲解了子女对老人的赡养义务。赡养老人不仅是责任、义务，更是法律规定。", []string{"法治宣传"}},
+		{"a meeting stresses", "街道召开推进会，会议强调要整治占道经营。", []string{}},
 		{"labour mobilised", "村里发动村民义务劳动，修整了村口的小路。", []string{}},
 		{"a shop's free service", "小区门口的理发店每月为老人免费理发。", []string{"志愿服务"}},
 		{"a service centre's free check-ups", "社区卫生服务中心为老人提供免费体检。", []string{}},

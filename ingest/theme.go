@@ -207,7 +207,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 	for _, p := range t.Ignore {
 		add(p)
 	}
-	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, requireMarkers, []string{deployMarker}) {
+	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, requireMarkers, []string{deployMarker, fieldsMarker}) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
@@ -563,17 +563,59 @@ var meetingWords = []string{"会议", "会上", "座谈会", "推进会", "动�
 // it are the meeting's agenda, like its requirements.
 const deployMarker = "部署"
 
+// fieldsMarker ends a list of fields (在窗口服务、志愿服务、诚信经营等方面发挥示范
+// 作用; 从环境卫生、停车秩序、邻里关系等方面打分): the items name what is scored,
+// asked for or talked about, not work done, so they count for no theme.
+const fieldsMarker = "等方面"
+
+// listStart returns the byte offset in before, the text up to a list's
+// end, where the list of items joined by 、 that ends there starts, or
+// len(before) when no 、 joins items there. Items run back to a 、; the
+// first item has no mark before it, so it is taken as long as the longest
+// other item and one character more (讲解土地承包、赡养老人等方面: 解土地承包),
+// never across a clause end.
+func listStart(before string) int {
+	const sep = "、"
+	start, longest, items := len(before), 0, 0
+	for {
+		k := strings.LastIndex(before[:start], sep)
+		if k < 0 {
+			break
+		}
+		item := before[k+len(sep) : start]
+		if strings.IndexFunc(item, clauseEnd) >= 0 {
+			break
+		}
+		longest = max(longest, utf8.RuneCountInString(item))
+		start, items = k, items+1
+	}
+	if items == 0 {
+		return len(before)
+	}
+	// The first item: up to longest+1 characters before the first 、.
+	first := start
+	for n := 0; n <= longest && first > 0; n++ {
+		r, w := utf8.DecodeLastRuneInString(before[:first])
+		if clauseEnd(r) || r == '：' || r == ':' {
+			break
+		}
+		first -= w
+	}
+	return first
+}
+
 // clauseEnd reports whether r ends a clause: a sentence end or a comma.
 func clauseEnd(r rune) bool { return sentenceEnd(r) || r == ',' || r == '，' }
 
 // asideSpans appends to spans the parts of the text that report no
 // activity of its own: the past, honours held, a meeting's requirements
-// and task list, and an inspection's points (see pastMarkers,
-// honourMarkers, requireMarkers, deployMarker and pointMarkers, which the
-// taxonomy's scan finds with its phrases). A past clause runs from its
+// and task list, an inspection's points and a list of fields (see
+// pastMarkers, honourMarkers, requireMarkers, deployMarker, pointMarkers
+// and fieldsMarker, which the taxonomy's scan finds with its phrases). A past clause runs from its
 // marker to the clause's end, an honour held from its marker to the 的
 // after it when that comes within 16 characters in the clause, the
-// requirements, tasks and points from their marker to the sentence's end.
+// requirements, tasks and points from their marker to the sentence's end,
+// a list of fields over its items (see listStart).
 func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 	text := o.text
 	for _, m := range pastMarkers {
@@ -613,6 +655,11 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 	for _, i := range o.at[deployMarker] {
 		if end := sentEnd(i); strings.ContainsAny(text[i:end], "：:") {
 			spans = append(spans, [2]int{i, end})
+		}
+	}
+	for _, i := range o.at[fieldsMarker] {
+		if start := listStart(text[:i]); start < i {
+			spans = append(spans, [2]int{start, i})
 		}
 	}
 	for _, m := range honourMarkers {

@@ -267,6 +267,7 @@ func FuzzTaxonomy(f *testing.F) {
 	f.Add([]byte(testTaxonomy), "志愿者开展志愿服务,桶站值守")
 	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
 	f.Add(defaultThemes, "水峪村曾获评全国文明村。获评“北京榜样”的居民查看了村容村貌、卫生和志愿服务开展情况；最美庭院评选曾")
+	f.Add(defaultThemes, "、等方面。座谈会要求各区用好志愿服务队伍；会议部署：清理楼道、整治占道经营。重点检查志愿服务、诚信经营、等方面")
 	f.Add([]byte("[[theme]]\nname = \"a\"\nany = [\"评选\"]\n[[theme.unless]]\na = [\"评选\"]\nb = [\"商户\"]\n[[theme.near]]\na = [\"学生\"]\nb = [\"为老人\"]\nordered = true\n"),
 		"商户评选。学生为老人表演。\n小品《邻里》讲述了评选的故事")
 	f.Fuzz(func(t *testing.T, src []byte, text string) {
@@ -382,6 +383,10 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"a model's deeds", "评出的好人中，有多年义务照顾孤寡老人的村民。", []string{"典型选树"}},
 		{"a duty to the old", "律师讲解了子女对老人的赡养义务。赡养老人不仅是责任、义务，更是法律规定。", []string{"法治宣传"}},
 		{"a meeting stresses", "街道召开推进会，会议强调要整治占道经营。", []string{}},
+		{"a list of fields", "要求各单位在窗口服务、志愿服务、诚信经营等方面发挥示范作用。", []string{}},
+		{"fields of legal counsel", "律师讲解土地承包、赡养老人等方面的问题。", []string{"法治宣传"}},
+		{"fields without a list", "社区在垃圾分类方面做得很好。", []string{"垃圾分类"}},
+		{"a list of fields at the start", "、等方面", []string{}},
 		{"labour mobilised", "村里发动村民义务劳动，修整了村口的小路。", []string{}},
 		{"a shop's free service", "小区门口的理发店每月为老人免费理发。", []string{"志愿服务"}},
 		{"a service centre's free check-ups", "社区卫生服务中心为老人提供免费体检。", []string{}},

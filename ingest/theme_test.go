@@ -387,6 +387,7 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"fields of legal counsel", "律师讲解土地承包、赡养老人等方面的问题。", []string{"法治宣传"}},
 		{"fields without a list", "社区在垃圾分类方面做得很好。", []string{"垃圾分类"}},
 		{"a list of fields at the start", "、等方面", []string{}},
+		{"pupils on duty at the bins", "暑假里，小学生们在桶站值守，提醒居民把厨余垃圾分类投放。", []string{"垃圾分类"}},
 		{"labour mobilised", "村里发动村民义务劳动，修整了村口的小路。", []string{}},
 		{"a shop's free service", "小区门口的理发店每月为老人免费理发。", []string{"志愿服务"}},
 		{"a service centre's free check-ups", "社区卫生服务中心为老人提供免费体检。", []string{}},

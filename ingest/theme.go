@@ -101,6 +101,11 @@ type Near struct {
 	// the two phrases: the publicity of 反诈宣传 or 防诈骗知识讲座 is the
 	// anti-fraud word's, that of 防骗进社区、垃圾分类宣传 another item's.
 	Within int `toml:"within"`
+	// Except, for an unless rule only, keeps the phrases of A counting in
+	// a sentence that also has a phrase of Except: a festival with a word
+	// of date (端午节前夕) is only the date unless the sentence tells of the
+	// festival's customs (端午节前夕，社区居民一起包粽子).
+	Except []string `toml:"except"`
 }
 
 // DefaultTaxonomy returns the taxonomy embedded in jianbao (themes.toml).
@@ -170,6 +175,11 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		for k, n := range th.Unless {
 			if len(n.A) == 0 || len(n.B) == 0 {
 				return nil, fmt.Errorf("theme %q: unless rule %d needs phrases in both a and b", th.Name, k+1)
+			}
+		}
+		for k, n := range th.Near {
+			if len(n.Except) > 0 {
+				return nil, fmt.Errorf("theme %q: near rule %d: except is for unless rules", th.Name, k+1)
 			}
 		}
 		for _, list := range th.lists() {
@@ -289,7 +299,7 @@ func lendWords(themes []Theme) {
 func (th *Theme) lists() [][]string {
 	l := [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted}
 	for _, n := range slices.Concat(th.Near, th.Unless) {
-		l = append(l, n.A, n.B)
+		l = append(l, n.A, n.B, n.Except)
 	}
 	return l
 }
@@ -742,7 +752,7 @@ func (o *occurrences) ignoredBy(th *Theme) [][2]int {
 	for _, u := range th.Unless {
 		for _, a := range u.A {
 			for _, i := range o.at[a] {
-				if o.meets(i, i+len(a), u.B) {
+				if o.meets(i, i+len(a), u.B) && (len(u.Except) == 0 || !o.meets(i, i+len(a), u.Except)) {
 					own = append(own, [2]int{i, i + len(a)})
 				}
 			}

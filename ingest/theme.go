@@ -569,8 +569,11 @@ var requireMarkers = []string{"要求", "强调"}
 var meetingWords = []string{"会议", "会上", "座谈会", "推进会", "动员会", "部署会", "工作会", "例会", "调度会", "专题会", "培训会"}
 
 // deployMarker opens a meeting's task list where a colon follows it in the
-// sentence (部署年度测评前的冲刺工作：…楼道清理…占道经营): the tasks after
-// it are the meeting's agenda, like its requirements.
+// sentence (部署年度测评前的冲刺工作：…楼道清理…占道经营), or where the
+// sentence names a meeting before it and a list of items after it (会议部署
+// 楼道清理、整治占道经营): the tasks are the meeting's agenda, like its
+// requirements. A single task (例会，部署近期创城重点任务) names the meeting's
+// theme and counts.
 const deployMarker = "部署"
 
 // fieldsMarker ends a list of fields (在窗口服务、志愿服务、诚信经营等方面发挥示范
@@ -663,7 +666,10 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 		}
 	}
 	for _, i := range o.at[deployMarker] {
-		if end := sentEnd(i); strings.ContainsAny(text[i:end], "：:") {
+		end := sentEnd(i)
+		listed := strings.Contains(text[i:end], "、") &&
+			slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(text[sentStart(i):i], w) })
+		if listed || strings.ContainsAny(text[i:end], "：:") {
 			spans = append(spans, [2]int{i, end})
 		}
 	}

@@ -408,6 +408,8 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"a model tells the story", "道德模范走进中学，为同学们讲述自己的故事。", []string{"典型选树", "未成年人思想道德建设"}},
 		{"free tutoring by a retired teacher", "退休教师每周为社区孩子免费辅导作业。", []string{"志愿服务", "未成年人思想道德建设"}},
 		{"pupils given a free check", "眼镜店为小学生免费检查视力。", []string{"志愿服务"}},
+		{"a meeting deploys a list", "街道召开创城推进会，会议部署楼道清理、整治占道经营。", []string{"文明城区创建"}},
+		{"a meeting deploys one task", "街道召开例会，部署近期创城重点任务。", []string{"文明城区创建"}},
 		{"labour mobilised", "村里发动村民义务劳动，修整了村口的小路。", []string{}},
 		{"a shop's free service", "小区门口的理发店每月为老人免费理发。", []string{"志愿服务"}},
 		{"a service centre's free check-ups", "社区卫生服务中心为老人提供免费体检。", []string{}},

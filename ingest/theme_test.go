@@ -411,6 +411,7 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"a meeting deploys a list", "街道召开创城推进会，会议部署楼道清理、整治占道经营。", []string{"文明城区创建"}},
 		{"a meeting deploys one task", "街道召开例会，部署近期创城重点任务。", []string{"文明城区创建"}},
 		{"the waste law studied", "社区组织居民学习《北京市生活垃圾管理条例》。", []string{"垃圾分类"}},
+		{"parents nursing their child", "孩子住院期间，父母轮流照顾。", []string{}},
 		{"labour mobilised", "村里发动村民义务劳动，修整了村口的小路。", []string{}},
 		{"a shop's free service", "小区门口的理发店每月为老人免费理发。", []string{"志愿服务"}},
 		{"a service centre's free check-ups", "社区卫生服务中心为老人提供免费体检。", []string{}},

@@ -477,3 +477,51 @@ ordered = true
 		t.Errorf("Explain = %+v", rs)
 	}
 }
+
+// TestTaxonomyUnlessExcept checks an unless rule's exceptions: the phrases
+// of a still count where the sentence has a phrase of except.
+func TestTaxonomyUnlessExcept(t *testing.T) {
+	tax, err := ParseTaxonomy([]byte(`
+[[theme]]
+name = "节日"
+strong = ["端午"]
+[[theme.unless]]
+a = ["端午"]
+b = ["前夕"]
+except = ["粽子"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"端午节前夕，社区开展消防检查。", []string{}},
+		{"端午节前夕，居民一起包粽子。", []string{"节日"}},
+		{"端午节前夕，社区开展消防检查。居民包粽子。", []string{}},
+		{"社区举办端午诗会。", []string{"节日"}},
+	}
+	for _, tt := range tests {
+		if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("Tag(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestListStart checks where a list of items joined by 、 starts.
+func TestListStart(t *testing.T) {
+	tests := []struct{ before, want string }{
+		{"要求各单位在窗口服务、志愿服务、诚信经营", "在窗口服务、志愿服务、诚信经营"},
+		{"律师讲解土地承包、赡养老人", "解土地承包、赡养老人"},
+		{"会上，垃圾分类、志愿服务", "垃圾分类、志愿服务"},
+		{"社区在垃圾分类", ""},
+		{"、", "、"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := tt.before[listStart(tt.before):]; got != tt.want {
+			t.Errorf("listStart(%q) keeps %q, want %q", tt.before, got, tt.want)
+		}
+	}
+}

@@ -217,7 +217,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 	for _, p := range t.Ignore {
 		add(p)
 	}
-	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, requireMarkers, []string{deployMarker, fieldsMarker}) {
+	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, requireMarkers, opinionMarkers, []string{deployMarker, fieldsMarker}) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
@@ -576,6 +576,16 @@ var meetingWords = []string{"会议", "会上", "座谈会", "推进会", "动�
 // theme and counts.
 const deployMarker = "部署"
 
+// opinionMarkers end what people are asked their opinion of (征集居民对背
+// 街小巷环境的意见; 了解居民对胡同整治的满意度): the subject of a question or a
+// questionnaire is no work done, so from the 对 before the marker, in the
+// same clause, to the marker the text counts for no theme, where a verb
+// of asking (askVerbs) stands before that 对 in the sentence.
+var opinionMarkers = []string{"的意见", "的建议", "的满意度", "的看法", "的评价"}
+
+// askVerbs ask people for their opinion.
+var askVerbs = []string{"征集", "收集", "听取", "征求", "了解", "调查", "问卷", "询问"}
+
 // fieldsMarker ends a list of fields (在窗口服务、志愿服务、诚信经营等方面发挥示范
 // 作用; 从环境卫生、停车秩序、邻里关系等方面打分): the items name what is scored,
 // asked for or talked about, not work done, so they count for no theme.
@@ -622,13 +632,15 @@ func clauseEnd(r rune) bool { return sentenceEnd(r) || r == ',' || r == '，' }
 
 // asideSpans appends to spans the parts of the text that report no
 // activity of its own: the past, honours held, a meeting's requirements
-// and task list, an inspection's points and a list of fields (see
-// pastMarkers, honourMarkers, requireMarkers, deployMarker, pointMarkers
-// and fieldsMarker, which the taxonomy's scan finds with its phrases). A past clause runs from its
+// and task list, an inspection's points, a list of fields and what people
+// are asked their opinion of (see pastMarkers, honourMarkers,
+// requireMarkers, deployMarker, pointMarkers, fieldsMarker and
+// opinionMarkers, which the taxonomy's scan finds with its phrases). A past clause runs from its
 // marker to the clause's end, an honour held from its marker to the 的
 // after it when that comes within 16 characters in the clause, the
 // requirements, tasks and points from their marker to the sentence's end,
-// a list of fields over its items (see listStart).
+// a list of fields over its items (see listStart), an opinion's subject
+// from its 对.
 func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 	text := o.text
 	for _, m := range pastMarkers {
@@ -671,6 +683,19 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 			slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(text[sentStart(i):i], w) })
 		if listed || strings.ContainsAny(text[i:end], "：:") {
 			spans = append(spans, [2]int{i, end})
+		}
+	}
+	for _, m := range opinionMarkers {
+		for _, i := range o.at[m] {
+			lo := sentStart(i)
+			k := strings.LastIndex(text[lo:i], "对")
+			if k < 0 || strings.IndexFunc(text[lo+k:i], clauseEnd) >= 0 {
+				continue
+			}
+			asked := text[lo : lo+k]
+			if slices.ContainsFunc(askVerbs, func(v string) bool { return strings.Contains(asked, v) }) {
+				spans = append(spans, [2]int{lo + k, i})
+			}
 		}
 	}
 	for _, i := range o.at[fieldsMarker] {

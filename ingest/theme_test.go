@@ -269,7 +269,7 @@ func FuzzTaxonomy(f *testing.F) {
 	f.Add([]byte(testTaxonomy), "志愿者开展志愿服务,桶站值守")
 	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
 	f.Add(defaultThemes, "水峪村曾获评全国文明村。获评“北京榜样”的居民查看了村容村貌、卫生和志愿服务开展情况；最美庭院评选曾")
-	f.Add(defaultThemes, "、等方面。座谈会要求各区用好志愿服务队伍；会议部署：清理楼道、整治占道经营。重点检查志愿服务、诚信经营、等方面")
+	f.Add(defaultThemes, "对的意见。征集居民对背街小巷的意见，对、的满意度；座谈会要求各区用好志愿服务队伍；会议部署：清理楼道、整治占道经营。重点检查志愿服务、诚信经营、等方面")
 	f.Add([]byte("[[theme]]\nname = \"a\"\nany = [\"评选\"]\n[[theme.unless]]\na = [\"评选\"]\nb = [\"商户\"]\n[[theme.near]]\na = [\"学生\"]\nb = [\"为老人\"]\nordered = true\n"),
 		"商户评选。学生为老人表演。\n小品《邻里》讲述了评选的故事")
 	f.Fuzz(func(t *testing.T, src []byte, text string) {
@@ -412,6 +412,9 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"a meeting deploys one task", "街道召开例会，部署近期创城重点任务。", []string{"文明城区创建"}},
 		{"the waste law studied", "社区组织居民学习《北京市生活垃圾管理条例》。", []string{"垃圾分类"}},
 		{"parents nursing their child", "孩子住院期间，父母轮流照顾。", []string{}},
+		{"opinions asked of an alley", "街道开展创城入户宣传，征集居民对背街小巷环境的意见。", []string{"文明城区创建"}},
+		{"an alley put right after opinions", "根据居民意见，街道对背街小巷进行了整治，拆除违建3处。", []string{"背街小巷环境整治"}},
+		{"a questionnaire on a clean-up", "街道发放问卷，了解居民对胡同环境整治的满意度。", []string{}},
 		{"labour mobilised", "村里发动村民义务劳动，修整了村口的小路。", []string{}},
 		{"a shop's free service", "小区门口的理发店每月为老人免费理发。", []string{"志愿服务"}},
 		{"a service centre's free check-ups", "社区卫生服务中心为老人提供免费体检。", []string{}},

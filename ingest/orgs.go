@@ -941,11 +941,15 @@ func canonicalForm(name, district string, body bool) string {
 			return "共青团" + d + "委"
 		}
 	}
+	relative := false
 	switch {
 	case name == "团区委" && district != "" && district != EconomicZone:
 		return "共青团" + district + "委"
 	case strings.HasPrefix(name, "区") && district != "" && district != EconomicZone:
 		name = district + name[len("区"):]
+		// 区委网信办 is the reporting district's party department, as
+		// 朝阳区委网信办 written in full is (中共朝阳区委网信办).
+		relative = true
 	case strings.HasPrefix(name, "市委"):
 		name = "中共北京" + name
 	case strings.HasPrefix(name, "北京市委"):
@@ -954,6 +958,9 @@ func canonicalForm(name, district string, body bool) string {
 		name = "中共" + name
 	case strings.HasPrefix(name, "市"):
 		name = "北京" + name
+	}
+	if _, ok := orgs.known[name]; !ok && relative && body && districtCommittee(name) {
+		name = "中共" + name
 	}
 	if k, ok := orgs.known[name]; ok {
 		return k.name

@@ -48,6 +48,28 @@ func TestOrganisationsIn(t *testing.T) {
 			[]Organisation{{"广安门内街道", OrgStreet, "西城区"}}},
 		{"each once, first mention first", "首都文明办、首都精神文明办和首都文明委。", "",
 			[]Organisation{{"首都文明办", OrgOffice, ""}, {"首都文明委", OrgOffice, ""}}},
+		{"a verb before a village ends the name", "镇里推荐涧沟村参评，清理村内垃圾。", "",
+			[]Organisation{{"涧沟村", OrgCommunity, ""}}},
+		{"a place after a verb is no name", "考核结果纳入社区评比，申报学校须自查，家庭可获得社区积分，发现问题及时上报社区。", "", []Organisation{}},
+		{"将军 in a village name", "大华山镇将军庙村成立议事会。", "",
+			[]Organisation{{"将军庙村", OrgCommunity, "平谷区"}}},
+		{"a town's central school keeps its town", "怀北镇中心小学和长子营镇第一中心小学结对。", "",
+			[]Organisation{{"怀北镇中心小学", OrgSchool, "怀柔区"}, {"长子营镇第一中心小学", OrgSchool, "大兴区"}}},
+		{"a rural school's programme is no body", "北房镇中心小学的乡村少年宫开放。", "",
+			[]Organisation{{"北房镇中心小学", OrgSchool, "怀柔区"}}},
+		{"kinds of villages, teams and cooperatives", "全镇12个行政村和3个自然村组建应急救援志愿队，村里成立民宿合作社，地区卫生院参加。", "", []Organisation{}},
+		{"a town's cooperatives are a kind", "北房镇合作社开展直播，延庆区绿富隆合作社参加。", "",
+			[]Organisation{{"北房镇", OrgTown, "怀柔区"}, {"延庆区绿富隆合作社", OrgSocial, "延庆区"}}},
+		{"a volunteers' post is a place", "宋庄镇学雷锋志愿服务站和城市志愿服务站开始值守。", "",
+			[]Organisation{{"宋庄镇", OrgTown, "通州区"}}},
+		{"a village banquet and a doctor's round", "推广“简约村宴”，医生走村入户。", "", []Organisation{}},
+		{"a one-character village after its town or in a list", "韩村河镇东村、窦店村、芦村参加，山村和进村不算。", "",
+			[]Organisation{{"东村", OrgCommunity, "房山区"}, {"窦店村", OrgCommunity, ""}, {"芦村", OrgCommunity, ""}}},
+		{"a quoted team name", "妇女们组成“巾帼护绿队”，开展“文明排队”活动，组建护绿队。", "",
+			[]Organisation{{"巾帼护绿队", OrgSocial, ""}}},
+		{"a relative party department", "中共朝阳区委网信办召开会议，区委网信办表示。", "朝阳区",
+			[]Organisation{{"中共朝阳区委网信办", OrgParty, "朝阳区"}}},
+		{"a relative body without a district names none", "结果纳入区委书记点评会。", "", []Organisation{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,7 +140,8 @@ func TestOrgData(t *testing.T) {
 // organisation has a name found in the text or canonical, a known type and
 // a district of Beijing or none.
 func FuzzOrganisations(f *testing.F) {
-	for _, s := range []string{"中共北京市委宣传部", "区司法局联合西潞街道苏庄三里社区", "“回天有我”志愿服务队", "《北京日报》", "市", "区委", "村"} {
+	for _, s := range []string{"中共北京市委宣传部", "区司法局联合西潞街道苏庄三里社区", "“回天有我”志愿服务队", "《北京日报》", "市", "区委", "村",
+		"窦店村、芦村", "“巾帼护绿队”", "长子营镇第一中心小学", "“队”"} {
 		f.Add(s, "海淀区")
 	}
 	f.Fuzz(func(t *testing.T, text, district string) {

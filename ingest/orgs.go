@@ -848,9 +848,9 @@ func suffixNotAfter(text string) string {
 // ordinalRe matches a name's own part that only numbers it: 第三 (小学).
 var ordinalRe = regexp.MustCompile(`^第?[一二三四五六七八九十百零〇0-9]+$`)
 
-// ordinalPrefixRe matches an ordinal before a body every place has: 第一
+// ordinalRunes write an ordinal before a body every place has: 第一
 // (中心小学).
-var ordinalPrefixRe = regexp.MustCompile(`^第?[一二三四五六七八九十百零〇0-9]+`)
+const ordinalRunes = "第一二三四五六七八九十百零〇0123456789"
 
 // genericHeads are bodies that exist in every place, named by it:
 // 学院路街道新时代文明实践所, 六渡村党支部, and a town's central school or
@@ -898,7 +898,7 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		case suf.typ == OrgCompany:
 			// A company's name holds its places: 北京花乡花木集团有限公司.
 		case slices.Contains(genericHeads, strings.Trim(rest, "“”")), restOwn == "", ordinalRe.MatchString(restOwn),
-			slices.Contains(genericHeads, ordinalPrefixRe.ReplaceAllString(rest, "")), // 长子营镇第一中心小学
+			slices.Contains(genericHeads, strings.TrimLeft(rest, ordinalRunes)), // 长子营镇第一中心小学
 			suf.anchored && !strings.Contains(rest, "“"):
 			// The offices of a place are its bodies: 霍营街道城市管理办公室.
 			name = own + rest
@@ -909,7 +909,10 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		// Own characters before the first level: 中国人民抗日战争纪念馆.
 		name = text[start:e]
 	}
-	name = strings.NewReplacer("“", "", "”", "", "\"", "").Replace(name)
+	if strings.ContainsAny(name, "“”\"") {
+		// Built only for quoted names: a replacer costs more than the rest.
+		name = strings.NewReplacer("“", "", "”", "", "\"", "").Replace(name)
+	}
 	if _, isDiv := orgs.known[name]; !isDiv || !(orgs.known[name].typ == OrgStreet || orgs.known[name].typ == OrgTown) {
 		name = canonicalForm(name, ctx.district, suf.anchored)
 		if suf.anchored && strings.HasPrefix(name, "区") {

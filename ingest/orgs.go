@@ -291,9 +291,15 @@ var suffixes = func() []suffix {
 		// a 乡村(学校)少年宫 is a programme run in a rural school, the
 		// school's room, no body of its own.
 		"服务站": "愿", "合作社": "镇乡", "少年宫": "村校",
+		// 小学会 is a school and the verb 会 (中心小学会让你…), no 学会.
+		"学会": "小中大",
 	}
 	for i := range s {
 		s[i].notAfter = notAfter[s[i].text]
+		if s[i].text == "学校" {
+			// 学校少年宫 is the programme 乡村学校少年宫, not a school's name.
+			s[i].notBefore += "少"
+		}
 	}
 	// A team that has a proper name, written in quotes: “银发助老队”,
 	// “雷锋车队”; not a queue or a place in one (“文明排队”, “不插队”).
@@ -708,6 +714,9 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 		if w, found := stopWords.ending(text, j); found && !inKeepWord(text, j-len(w.name), j) {
 			break
 		}
+		if counted(text[:j]) {
+			break
+		}
 		r, n := utf8.DecodeLastRuneInString(text[:j])
 		if r == '”' || r == '"' {
 			q := strings.LastIndexAny(text[:j-n], "“\"")
@@ -748,6 +757,19 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 		j = levels[0].start
 	}
 	return j, levels, own, true
+}
+
+// counted reports whether text ends with a count: a numeral and a measure
+// word that counts bodies (5所, 十家, 两支), so the name after it is a kind
+// of body counted (辖区5所小学, 67所乡村学校少年宫), no one name. Measure
+// words that are no name's part are stop words already (个, 批).
+func counted(text string) bool {
+	m, n := utf8.DecodeLastRuneInString(text)
+	if m != '所' && m != '家' && m != '支' {
+		return false
+	}
+	d, _ := utf8.DecodeLastRuneInString(text[:len(text)-n])
+	return d >= '0' && d <= '9' || strings.ContainsRune("一二三四五六七八九十百千万两几", d)
 }
 
 // inKeepWord reports whether the stop word at text[a:b] is part of a keep

@@ -69,6 +69,9 @@ func TestOrganisationsIn(t *testing.T) {
 			[]Organisation{{"巾帼护绿队", OrgSocial, ""}}},
 		{"a relative party department", "中共朝阳区委网信办召开会议，区委网信办表示。", "朝阳区",
 			[]Organisation{{"中共朝阳区委网信办", OrgParty, "朝阳区"}}},
+		{"a count names a kind of body", "辖区5所小学、两支青年志愿服务队和67所乡村学校少年宫参加。", "", []Organisation{}},
+		{"a school and the verb 会", "怀北镇中心小学会继续开放。", "",
+			[]Organisation{{"怀北镇中心小学", OrgSchool, "怀柔区"}}},
 		{"a relative body without a district names none", "结果纳入区委书记点评会。", "", []Organisation{}},
 	}
 	for _, tt := range tests {

@@ -258,7 +258,9 @@ var suffixes = func() []suffix {
 		"文明实践中心", "文明实践所", "文明实践站")
 	add(OrgParty, true, 8, "", "宣传部", "组织部", "统战部", "政法委", "社会工委", "社会工作部", "教育工委",
 		"工委", "党工委", "党委", "党组", "党支部", "党总支", "纪委", "纪委监委", "网信办")
-	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
+	// 团工委, the Youth League's committee of a street or a park, is the
+	// League's as 团委 is, not the party's 工委.
+	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "团工委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
 	// 村 followed by these makes a longer word (村民, 村规, 村宴), and
 	// after 走 it is the idiom 走村入户, a doctor's rounds, no village.
 	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头大宴", "村")
@@ -275,7 +277,7 @@ var suffixes = func() []suffix {
 	add(OrgCompany, false, 12, "", "律师事务所", "会计师事务所")
 	add(OrgPeople, false, 6, "", "科学技术协会")
 	add(OrgHospital, false, 10, "", "医院", "卫生院", "社区卫生服务中心", "社区卫生服务站", "中医院", "妇幼保健院")
-	add(OrgCompany, false, 14, "卡账", "有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "银行", "分行", "支行", "饭店", "酒店")
+	add(OrgCompany, false, 14, "卡账", "有限公司", "有限责任公司", "股份有限公司", "公司", "分公司", "集团", "银行", "分行", "支行", "饭店", "酒店")
 	// 报社 before 区 is 报|社区 (及时上报社区).
 	add(OrgMedia, false, 6, "区", "融媒体中心", "电视台", "广播电视台", "广播电台", "日报社", "报社", "新闻中心")
 	add(OrgSocial, false, 12, "", "协会", "学会", "研究会", "促进会", "联合会", "基金会", "商会",
@@ -296,10 +298,9 @@ var suffixes = func() []suffix {
 	}
 	for i := range s {
 		s[i].notAfter = notAfter[s[i].text]
-		if s[i].text == "学校" {
-			// 学校少年宫 is the programme 乡村学校少年宫, not a school's name.
-			s[i].notBefore += "少"
-		}
+		// 学校少年宫 is the programme 乡村学校少年宫, not a school's name;
+		// 学会了 is the verb, learnt (妇女学会了剪窗花).
+		s[i].notBefore += map[string]string{"学校": "少", "学会": "了"}[s[i].text]
 	}
 	// A team that has a proper name, written in quotes: “银发助老队”,
 	// “雷锋车队”; not a queue or a place in one (“文明排队”, “不插队”).
@@ -711,6 +712,15 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 				continue
 			}
 		}
+		if ps, kind, found := parentBody(text, j); found && j < s {
+			levels = append(levels, level{ps, j, kind})
+			if own < 0 {
+				own = seg
+			}
+			seg = 0
+			j = ps
+			continue
+		}
 		if w, found := stopWords.ending(text, j); found && !inKeepWord(text, j-len(w.name), j) {
 			break
 		}
@@ -759,6 +769,38 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 	return j, levels, own, true
 }
 
+// parentSuffixes end the names of bodies that have named units of their
+// own: a district's police bureau its stations (海淀区公安分局紫竹院派出所), a
+// traffic detachment its brigades (丰台区交通支队花乡大队), a group its
+// branches and institutes (北京燃气集团西城分公司).
+var parentSuffixes = []string{"公安分局", "分局", "支队", "总队", "集团", "总公司"}
+
+// parentBody reports whether a body that has units of its own ends at
+// text[:j], built on a district or the city (海淀区公安分局, 西城公安分局,
+// 北京燃气集团), and where it starts; kind is "company" for a group or
+// company, "body" otherwise. A unit named after it is one organisation with
+// it, the unit of that body.
+func parentBody(text string, j int) (start int, kind string, ok bool) {
+	for _, p := range parentSuffixes {
+		if !strings.HasSuffix(text[:j], p) {
+			continue
+		}
+		st, levels, _, ok := walkLeft(text, j-len(p), 8, false)
+		if !ok || len(levels) == 0 || levels[0].start != st {
+			return 0, "", false
+		}
+		if k := levels[0].kind; k != "district" && k != "city" {
+			return 0, "", false
+		}
+		kind = "body"
+		if strings.HasSuffix(p, "集团") || strings.HasSuffix(p, "公司") {
+			kind = "company"
+		}
+		return st, kind, true
+	}
+	return 0, "", false
+}
+
 // counted reports whether text ends with a count: a numeral and a measure
 // word that counts bodies (5所, 十家, 两支), so the name after it is a kind
 // of body counted (辖区5所小学, 67所乡村学校少年宫), no one name. Measure
@@ -789,7 +831,7 @@ func inKeepWord(text string, a, b int) bool {
 
 // genericNames are words before a suffix that make no name: 各小学,
 // 中小学, 物业公司, 示范社区, 行政村 and 自然村 (a kind of village), 地区卫生院
-// (the area office's, named without the area), 民宿合作社 and 应急救援志愿队
+// (the area office's, named without the area), 城区医院 (the town's), 民宿合作社 and 应急救援志愿队
 // (a trade or a task, no name).
 var genericNames = strings.Fields(`
 	中 大中 中小 大中小 高等 职业 民办 公办 示范 重点 特殊教育 物业 物业服务 快递 外卖 餐饮 家政 保洁
@@ -798,7 +840,7 @@ var genericNames = strings.Fields(`
 	无废 蔬菜 果品 农机 养殖 种植 农民专业 专业 证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
 	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
 	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老
-	行政 自然 地区 民宿 应急 应急救援`)
+	行政 自然 地区 城区 民宿 应急 应急救援`)
 
 func genericName(own string) bool {
 	own = strings.Trim(own, "“”\"")
@@ -894,8 +936,15 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 	var divDistricts []string
 	// The innermost place that is a street, town, community or village.
 	last := -1
+	unit := false // a unit of a body that has units: 海淀区公安分局紫竹院派出所
 	for i, l := range levels {
 		switch l.kind {
+		case "body", "company":
+			unit = true
+			if l.kind == "company" {
+				// A group's institute or branch is a company too.
+				org.Type = OrgCompany
+			}
 		case "district":
 			named = fullDistrict(text[l.start:l.end])
 		case "known":
@@ -908,7 +957,9 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		}
 	}
 	name := text[start:e]
-	if last >= 0 {
+	if last >= 0 && !unit {
+		// A unit keeps its body and the place it is named by (丰台区交通
+		// 支队花乡大队); other names start at their innermost place.
 		p := levels[last]
 		rest := text[p.end:e]
 		own := text[p.start:p.end]
@@ -936,7 +987,7 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		name = strings.NewReplacer("“", "", "”", "", "\"", "").Replace(name)
 	}
 	if _, isDiv := orgs.known[name]; !isDiv || !(orgs.known[name].typ == OrgStreet || orgs.known[name].typ == OrgTown) {
-		name = canonicalForm(name, ctx.district, suf.anchored)
+		name = canonicalForm(name, ctx.district, suf.anchored || unit)
 		if suf.anchored && strings.HasPrefix(name, "区") {
 			// A district's body in an article of no district (纳入区委书记
 			// 月度点评会 in a municipal report) is every district's, no one

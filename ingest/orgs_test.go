@@ -72,6 +72,13 @@ func TestOrganisationsIn(t *testing.T) {
 		{"a count names a kind of body", "辖区5所小学、两支青年志愿服务队和67所乡村学校少年宫参加。", "", []Organisation{}},
 		{"a school and the verb 会", "怀北镇中心小学会继续开放。", "",
 			[]Organisation{{"怀北镇中心小学", OrgSchool, "怀柔区"}}},
+		{"a unit of a body with units", "西城公安分局德胜门派出所、丰台区交通支队花乡大队和北京燃气集团东城分公司参加，海淀区公安分局和紫竹院派出所也来了。", "",
+			[]Organisation{{"西城区公安分局德胜门派出所", OrgOffice, "西城区"}, {"丰台区交通支队花乡大队", OrgOffice, "丰台区"},
+				{"北京燃气集团东城分公司", OrgCompany, "东城区"}, {"海淀区公安分局", OrgOffice, "海淀区"}, {"紫竹院派出所", OrgOffice, ""}}},
+		{"a group's institute is a company", "中国航天科工集团第二研究院开放实验室。", "",
+			[]Organisation{{"中国航天科工集团第二研究院", OrgCompany, ""}}},
+		{"the League's committee of a street", "八角街道团工委组织青年，妇女学会了剪纸，老人到城区医院体检。", "",
+			[]Organisation{{"八角街道团工委", OrgPeople, "石景山区"}}},
 		{"a relative body without a district names none", "结果纳入区委书记点评会。", "", []Organisation{}},
 	}
 	for _, tt := range tests {

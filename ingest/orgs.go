@@ -359,7 +359,7 @@ const placeVerbs = `推荐 评选 考察 纳入 获得 清理 清扫 上报 申�
 // keepWords hold a stop word but belong to names (社会组织服务中心, 和平里);
 // 将军 is the noun of many village names (将军关村, 将军坟), not the
 // particle 将.
-var keepWords = []string{"各庄", "法律服务", "政务服务", "社区服务", "便民服务", "为民服务", "发展改革", "发展和改革", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子", "将军"}
+var keepWords = []string{"各庄", "法律服务", "政务服务", "社区服务", "便民服务", "为民服务", "发展改革", "发展和改革", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子", "将军", "全聚德", "服务有限", "服务股份"}
 
 // newSuffixGazetteer indexes entries by their last rune, longest first, for
 // ending; byFirst then holds last runes and bmp is unused, so the prefix
@@ -418,6 +418,7 @@ func organisationsIn(text string, ctx orgContext) []Organisation {
 		}
 	}
 	spans = append(spans, knownSpans(text, titles, ctx)...)
+	spans = append(spans, enumeratedCompanies(text, titles)...)
 	// The longest of overlapping spans wins: it is the most specific body.
 	slices.SortStableFunc(spans, func(a, b orgSpan) int {
 		if la, lb := a.end-a.start, b.end-b.start; la != lb {
@@ -502,6 +503,73 @@ func knownSpans(text string, titles [][2]int, ctx orgContext) []orgSpan {
 		}
 	}
 	return out
+}
+
+// enumeratedCompanies finds the companies of an enumeration that says
+// what its items are: 京东物流、顺丰速运等企业, 内联升、瑞蚨祥等老字号,
+// 北京国际饭店、中粮置地等10家企业. Brands have no type suffix, but the
+// class word after 等 names each item a company. Items that are trades
+// or kinds of shop rather than names (餐饮、零售等企业, 快递企业, 便利店)
+// are left out: an item needs three characters of a name, none of them a
+// generic word before, and no ending of a kind of place or trade.
+func enumeratedCompanies(text string, titles [][2]int) []orgSpan {
+	var out []orgSpan
+	for i := 0; ; {
+		k := strings.Index(text[i:], "等")
+		if k < 0 {
+			return out
+		}
+		at := i + k
+		i = at + len("等")
+		rest := strings.TrimLeft(text[i:], "0123456789一二三四五六七八九十百余多")
+		rest = strings.TrimPrefix(rest, "家")
+		if !strings.HasPrefix(rest, "企业") && !strings.HasPrefix(rest, "老字号") {
+			continue
+		}
+		// The items, from the last back to the first, separated by 、 or
+		// a conjunction; the enumeration ends at other punctuation or at a
+		// stop word before its first item.
+		end := at
+		for end > 0 {
+			st := end
+			for st > 0 {
+				if _, found := stopWords.ending(text, st); found && !inKeepWord(text, st-utf8.RuneLen(lastRune(text[:st])), st) {
+					break
+				}
+				r := lastRune(text[:st])
+				if !unicode.Is(unicode.Han, r) {
+					break
+				}
+				st -= utf8.RuneLen(r)
+			}
+			if name := text[st:end]; st < end && !inSpans(titles, st) && brandName(name) {
+				out = append(out, orgSpan{st, end, Organisation{Name: name, Type: OrgCompany}})
+			}
+			switch {
+			case strings.HasSuffix(text[:st], "、"):
+				end = st - len("、")
+			case strings.HasSuffix(text[:st], "和") || strings.HasSuffix(text[:st], "及") || strings.HasSuffix(text[:st], "与"):
+				end = st - len("和")
+			default:
+				end = 0
+			}
+		}
+	}
+}
+
+// brandName reports whether an item of an enumeration of companies is a
+// name: three to twelve characters, not a trade or kind of shop.
+func brandName(name string) bool {
+	n := utf8.RuneCountInString(name)
+	if n < 3 || n > 12 || genericName(name) {
+		return false
+	}
+	for _, g := range genericNames {
+		if utf8.RuneCountInString(g) >= 2 && strings.HasPrefix(name, g) {
+			return false // 快递物流, 餐饮门店
+		}
+	}
+	return !strings.ContainsRune("店场超业台户类商点所市", lastRune(name))
 }
 
 // runOn reports whether a name that ends at text[:j] runs on into more

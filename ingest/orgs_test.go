@@ -80,6 +80,11 @@ func TestOrganisationsIn(t *testing.T) {
 			[]Organisation{{"中国航天科工集团第二研究院", OrgCompany, ""}}},
 		{"the League's committee of a street", "八角街道团工委组织青年，妇女学会了剪纸，老人到城区医院体检。", "",
 			[]Organisation{{"八角街道团工委", OrgPeople, "石景山区"}}},
+		{"companies of an enumeration that says what they are", "组织京客隆、美廉美和超市发等企业签订承诺，在全聚德等老字号推广公筷。", "",
+			[]Organisation{{"京客隆", OrgCompany, ""}, {"美廉美", OrgCompany, ""}, {"超市发", OrgCompany, ""}, {"全聚德", OrgCompany, ""}}},
+		{"trades and kinds of shop are no companies", "辖区餐饮、零售等企业和快递物流、连锁便利店等企业参加，新发地等批发市场也来了。", "", []Organisation{}},
+		{"a company's name with 服务", "北京京铁列车服务有限公司参加。", "",
+			[]Organisation{{"北京京铁列车服务有限公司", OrgCompany, ""}}},
 		{"a relative body without a district names none", "结果纳入区委书记点评会。", "", []Organisation{}},
 	}
 	for _, tt := range tests {

@@ -348,11 +348,12 @@ var stopWords = newSuffixGazetteer(func() []entry {
 }())
 
 // placeVerbs are verbs that take a place or a body as their object in
-// reports of selections, checks and clean-ups: 推荐炭厂村参评, 评选重点考察学校,
+// reports of selections, checks and clean-ups, and words that locate what
+// follows inside a place (镇域内学校, 辖内社区): 推荐炭厂村参评, 评选重点考察学校,
 // 结果纳入社区考核, 家庭可获得社区发放的纪念品, 清理村内垃圾, 及时上报社区. No name
 // contains them, so a name after one starts right after it, and a type
 // word right after one (纳入|社区) is a place in general, no name.
-const placeVerbs = `推荐 评选 考察 纳入 获得 清理 清扫 上报 申报 改成 转战
+const placeVerbs = `域内 辖内 境内 推荐 评选 考察 纳入 获得 清理 清扫 上报 申报 改成 转战
 	推选 遴选 评出 选出 列为 确定 认定 公布 检查 抽查 暗访 考核 验收 视察 摸排 改造 包联 分包
 	入驻 搬进 住进 赶赴 奔赴 扎根 落户 报名 申请`
 

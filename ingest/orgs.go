@@ -697,7 +697,8 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 	}
 	village1 := suf.text == "村" && own == 1 && oneRuneVillage(text, start, s, levels)
 	switch {
-	case suf.quoted && !strings.HasSuffix(text[:start], "“"):
+	case suf.quoted && (!strings.HasSuffix(text[:start], "“") || own < 3):
+		// Three characters of a name at least: “排好队” is a slogan.
 		return orgSpan{}, false
 	case own == 0 && len(levels) == 0:
 		return orgSpan{}, false

@@ -66,7 +66,7 @@ func TestOrganisationsIn(t *testing.T) {
 		{"a village banquet and a doctor's round", "推广“简约村宴”，医生走村入户。", "", []Organisation{}},
 		{"a one-character village after its town or in a list", "韩村河镇东村、窦店村、芦村参加，山村和进村不算。", "",
 			[]Organisation{{"东村", OrgCommunity, "房山区"}, {"窦店村", OrgCommunity, ""}, {"芦村", OrgCommunity, ""}}},
-		{"a quoted team name", "妇女们组成“巾帼护绿队”，开展“文明排队”活动，组建护绿队。", "",
+		{"a quoted team name", "妇女们组成“巾帼护绿队”，开展“文明排队”活动，“排好队”，组建护绿队。", "",
 			[]Organisation{{"巾帼护绿队", OrgSocial, ""}}},
 		{"a relative party department", "中共朝阳区委网信办召开会议，区委网信办表示。", "朝阳区",
 			[]Organisation{{"中共朝阳区委网信办", OrgParty, "朝阳区"}}},

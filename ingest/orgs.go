@@ -355,7 +355,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 // word right after one (纳入|社区) is a place in general, no name.
 const placeVerbs = `域内 辖内 境内 推荐 评选 考察 纳入 获得 清理 清扫 上报 申报 改成 转战
 	推选 遴选 评出 选出 列为 确定 认定 公布 检查 抽查 暗访 考核 验收 视察 摸排 改造 包联 分包
-	入驻 搬进 住进 赶赴 奔赴 扎根 落户 报名 申请`
+	入驻 搬进 住进 赶赴 奔赴 扎根 落户 报名 申请 维护 吸引 陪伴 融入 惠及 回馈 造福`
 
 // keepWords hold a stop word but belong to names (社会组织服务中心, 和平里);
 // 将军 is the noun of many village names (将军关村, 将军坟), not the

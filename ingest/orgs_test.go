@@ -51,7 +51,7 @@ func TestOrganisationsIn(t *testing.T) {
 		{"a verb before a village ends the name", "镇里推荐涧沟村参评，清理村内垃圾。", "",
 			[]Organisation{{"涧沟村", OrgCommunity, ""}}},
 		{"a place after a verb is no name", "考核结果纳入社区评比，申报学校须自查，家庭可获得社区积分，发现问题及时上报社区。", "", []Organisation{}},
-		{"checks and selections of places", "检查组抽查社区台账，专家组考核社区工作，干部摸排村内隐患，街道改造社区车棚，评出社区好人。", "", []Organisation{}},
+		{"checks and selections of places", "检查组抽查社区台账，专家组考核社区工作，干部摸排村内隐患，街道改造社区车棚，评出社区好人，居民自觉维护社区环境，活动吸引社区居民参加。", "", []Organisation{}},
 		{"将军 in a village name", "大华山镇将军庙村成立议事会。", "",
 			[]Organisation{{"将军庙村", OrgCommunity, "平谷区"}}},
 		{"a town's central school keeps its town", "怀北镇中心小学和长子营镇第一中心小学结对。", "",

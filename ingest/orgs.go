@@ -796,7 +796,7 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 		if w, found := stopWords.ending(text, j); found && !inKeepWord(text, j-len(w.name), j) {
 			break
 		}
-		if counted(text[:j]) {
+		if counted(text[:j]) || endsBody(text[:j]) {
 			break
 		}
 		r, n := utf8.DecodeLastRuneInString(text[:j])
@@ -871,6 +871,20 @@ func parentBody(text string, j int) (start int, kind string, ok bool) {
 		return st, kind, true
 	}
 	return 0, "", false
+}
+
+// endBodies end names that no other name is built on: what follows one
+// starts a name of its own (紫竹院派出所|博雅社区民警).
+var endBodies = []string{"派出所", "司法所", "办事处", "居委会", "村委会"}
+
+// endsBody reports whether text ends with one of endBodies.
+func endsBody(text string) bool {
+	for _, b := range endBodies {
+		if strings.HasSuffix(text, b) {
+			return true
+		}
+	}
+	return false
 }
 
 // counted reports whether text ends with a count: a numeral and a measure

@@ -76,6 +76,8 @@ func TestOrganisationsIn(t *testing.T) {
 		{"a unit of a body with units", "西城公安分局德胜门派出所、丰台区交通支队花乡大队和北京燃气集团东城分公司参加，海淀区公安分局和紫竹院派出所也来了。", "",
 			[]Organisation{{"西城区公安分局德胜门派出所", OrgOffice, "西城区"}, {"丰台区交通支队花乡大队", OrgOffice, "丰台区"},
 				{"北京燃气集团东城分公司", OrgCompany, "东城区"}, {"海淀区公安分局", OrgOffice, "海淀区"}, {"紫竹院派出所", OrgOffice, ""}}},
+		{"a community after a police station", "紫竹院派出所博雅社区民警走访。", "",
+			[]Organisation{{"紫竹院派出所", OrgOffice, ""}, {"博雅社区", OrgCommunity, ""}}},
 		{"a group's institute is a company", "中国航天科工集团第二研究院开放实验室。", "",
 			[]Organisation{{"中国航天科工集团第二研究院", OrgCompany, ""}}},
 		{"the League's committee of a street", "八角街道团工委组织青年，妇女学会了剪纸，老人到城区医院体检。", "",

@@ -558,11 +558,24 @@ func enumeratedCompanies(text string, titles [][2]int) []orgSpan {
 	}
 }
 
+// divisionStem reports whether name is what a division of divisions.txt
+// of one of the types kinds is named after: 中关村 (中关村街道), 酒仙桥
+// (酒仙桥街道).
+func divisionStem(name string, kinds ...string) bool {
+	for _, t := range kinds {
+		if k, ok := orgs.known[name+t]; ok && (k.typ == OrgStreet || k.typ == OrgTown) {
+			return true
+		}
+	}
+	return false
+}
+
 // brandName reports whether an item of an enumeration of companies is a
-// name: three to twelve characters, not a trade or kind of shop.
+// name: three to twelve characters, not a trade, a kind of shop or a place
+// (中关村、望京等企业集聚区).
 func brandName(name string) bool {
 	n := utf8.RuneCountInString(name)
-	if n < 3 || n > 12 || genericName(name) {
+	if n < 3 || n > 12 || genericName(name) || divisionStem(name, "街道", "镇", "地区", "乡") {
 		return false
 	}
 	for _, g := range genericNames {
@@ -570,7 +583,7 @@ func brandName(name string) bool {
 			return false // 快递物流, 餐饮门店
 		}
 	}
-	return !strings.ContainsRune("店场超业台户类商点所市", lastRune(name))
+	return !strings.ContainsRune("店场超业台户类商点所市村镇街路", lastRune(name))
 }
 
 // runOn reports whether a name that ends at text[:j] runs on into more
@@ -697,6 +710,11 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 	}
 	village1 := suf.text == "村" && own == 1 && oneRuneVillage(text, start, s, levels)
 	switch {
+	case suf.text == "村" && divisionStem(text[start:e], "街道", "地区"):
+		// An area that a street is named after, no village: 中关村,
+		// 亚运村 (中关村街道, 亚运村街道); a town named after its village
+		// (崔村镇) does not make the village an area.
+		return orgSpan{}, false
 	case suf.quoted && (!strings.HasSuffix(text[:start], "“") || own < 3):
 		// Three characters of a name at least: “排好队” is a slogan.
 		return orgSpan{}, false

@@ -258,9 +258,10 @@ var suffixes = func() []suffix {
 		"文明实践中心", "文明实践所", "文明实践站")
 	add(OrgParty, true, 8, "", "宣传部", "组织部", "统战部", "政法委", "社会工委", "社会工作部", "教育工委",
 		"工委", "党工委", "党委", "党组", "党支部", "党总支", "纪委", "纪委监委", "网信办")
-	// 团工委, the Youth League's committee of a street or a park, is the
-	// League's as 团委 is, not the party's 工委.
-	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "团工委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
+	// 团工委, the Youth League's committee of a street or a park, and 少工委,
+	// its Young Pioneers' committee, are the League's as 团委 is, not the
+	// party's 工委.
+	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "团工委", "少工委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
 	// 村 followed by these makes a longer word (村民, 村规, 村宴), and
 	// after 走 it is the idiom 走村入户, a doctor's rounds, no village.
 	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头大宴", "村")
@@ -944,7 +945,7 @@ var genericNames = strings.Fields(`
 	无废 蔬菜 果品 农机 养殖 种植 农民专业 专业 证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
 	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
 	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老
-	行政 自然 地区 城区 民宿 应急 应急救援`)
+	行政 自然 地区 城区 民宿 应急 应急救援 小区`)
 
 func genericName(own string) bool {
 	own = strings.Trim(own, "“”\"")
@@ -953,6 +954,12 @@ func genericName(own string) bool {
 	}
 	for _, g := range []string{"文明", "示范", "先进", "美丽", "特色", "和谐", "绿色", "无障碍"} {
 		if strings.HasSuffix(own, g) {
+			return true
+		}
+	}
+	// Two generic words are generic too: 小区物业 (公司), 社区志愿 (服务队).
+	for _, g := range genericNames {
+		if rest, ok := strings.CutPrefix(own, g); ok && rest != "" && slices.Contains(genericNames, rest) {
 			return true
 		}
 	}

@@ -350,11 +350,11 @@ var stopWords = newSuffixGazetteer(func() []entry {
 
 // placeVerbs are verbs that take a place or a body as their object in
 // reports of selections, checks and clean-ups, and words that locate what
-// follows inside a place (镇域内学校, 辖内社区): 推荐炭厂村参评, 评选重点考察学校,
+// follows inside a place (镇域内学校, 辖内社区, 区内三甲医院): 推荐炭厂村参评, 评选重点考察学校,
 // 结果纳入社区考核, 家庭可获得社区发放的纪念品, 清理村内垃圾, 及时上报社区. No name
 // contains them, so a name after one starts right after it, and a type
 // word right after one (纳入|社区) is a place in general, no name.
-const placeVerbs = `域内 辖内 境内 推荐 评选 考察 纳入 获得 清理 清扫 上报 申报 改成 转战
+const placeVerbs = `域内 辖内 境内 区内 市内 镇内 推荐 评选 考察 纳入 获得 清理 清扫 上报 申报 改成 转战
 	推选 遴选 评出 选出 列为 确定 认定 公布 检查 抽查 暗访 考核 验收 视察 摸排 改造 包联 分包
 	入驻 搬进 住进 赶赴 奔赴 扎根 落户 报名 申请 维护 吸引 陪伴 融入 惠及 回馈 造福`
 
@@ -945,7 +945,7 @@ var genericNames = strings.Fields(`
 	无废 蔬菜 果品 农机 养殖 种植 农民专业 专业 证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
 	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
 	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老
-	行政 自然 地区 城区 民宿 应急 应急救援 小区`)
+	行政 自然 地区 城区 民宿 应急 应急救援 小区 三甲 二甲 综合`)
 
 func genericName(own string) bool {
 	own = strings.Trim(own, "“”\"")

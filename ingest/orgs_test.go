@@ -89,7 +89,7 @@ func TestOrganisationsIn(t *testing.T) {
 		{"trades and kinds of shop are no companies", "辖区餐饮、零售等企业和快递物流、连锁便利店等企业参加，新发地等批发市场也来了，中关村、酒仙桥等企业集聚区。", "", []Organisation{}},
 		{"a company's name with 服务", "北京京铁列车服务有限公司参加。", "",
 			[]Organisation{{"北京京铁列车服务有限公司", OrgCompany, ""}}},
-		{"the city's civilisation office by its short name", "市文明办会同北京市文明委召开会议，组织镇域内学校和辖内社区参加。", "",
+		{"the city's civilisation office by its short name", "市文明办会同北京市文明委召开会议，组织镇域内学校、辖内社区和区内三甲医院参加。", "",
 			[]Organisation{{"首都文明办", OrgOffice, ""}, {"首都文明委", OrgOffice, ""}}},
 		{"a relative body without a district names none", "结果纳入区委书记点评会。", "", []Organisation{}},
 	}

@@ -309,7 +309,7 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.898, orgsR: 0.80, themesP: 0.833, themesR: 0.924, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.985, orgsR: 0.983, themesP: 0.961, themesR: 0.985, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.986, orgsR: 0.983, themesP: 0.961, themesR: 0.985, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

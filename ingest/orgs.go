@@ -947,9 +947,18 @@ var genericNames = strings.Fields(`
 	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老
 	行政 自然 地区 城区 民宿 应急 应急救援 小区 三甲 二甲 综合`)
 
+// genericSet holds genericNames for lookups.
+var genericSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, g := range genericNames {
+		m[g] = true
+	}
+	return m
+}()
+
 func genericName(own string) bool {
 	own = strings.Trim(own, "“”\"")
-	if slices.Contains(genericNames, own) {
+	if genericSet[own] {
 		return true
 	}
 	for _, g := range []string{"文明", "示范", "先进", "美丽", "特色", "和谐", "绿色", "无障碍"} {
@@ -958,8 +967,8 @@ func genericName(own string) bool {
 		}
 	}
 	// Two generic words are generic too: 小区物业 (公司), 社区志愿 (服务队).
-	for _, g := range genericNames {
-		if rest, ok := strings.CutPrefix(own, g); ok && rest != "" && slices.Contains(genericNames, rest) {
+	for i := range own { // i: where each rune starts
+		if i > 0 && genericSet[own[:i]] && genericSet[own[i:]] {
 			return true
 		}
 	}

@@ -711,6 +711,10 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 	}
 	village1 := suf.text == "村" && own == 1 && oneRuneVillage(text, start, s, levels)
 	switch {
+	case suf.typ == OrgCommunity && own > 0 && len(levels) > 0 && levels[len(levels)-1].kind == "city":
+		// No community or village is named on the city or the nation:
+		// 首都卫生村, 国家级生态村, 北京市绿色社区 are titles.
+		return orgSpan{}, false
 	case suf.text == "村" && divisionStem(text[start:e], "街道", "地区"):
 		// An area that a street is named after, no village: 中关村,
 		// 亚运村 (中关村街道, 亚运村街道); a town named after its village
@@ -1101,6 +1105,10 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 	} else if len(levels) > 0 && levels[0].start > start {
 		// Own characters before the first level: 中国人民抗日战争纪念馆.
 		name = text[start:e]
+	} else if l := levels; suf.typ == OrgCommunity && !unit && len(l) > 0 && (l[len(l)-1].kind == "district" || l[len(l)-1].kind == "city") {
+		// A community or village is itself the innermost place: 朝阳区
+		// 劲松社区 is 劲松社区, of 朝阳区.
+		name = text[l[len(l)-1].end:e]
 	}
 	if strings.ContainsAny(name, "“”\"") {
 		// Built only for quoted names: a replacer costs more than the rest.

@@ -232,6 +232,9 @@ type suffix struct {
 	// notAfter lists runes that, right before the suffix, show it to
 	// name no body (中小学, 农村, 进社区).
 	notAfter string
+	// quoted suffixes make a name only as the end of a whole quoted term:
+	// “巾帼护绿队” is a team's proper name, 护绿队 alone a task.
+	quoted bool
 }
 
 // suffixes, longest first within a type where it matters; the longest
@@ -255,8 +258,13 @@ var suffixes = func() []suffix {
 		"文明实践中心", "文明实践所", "文明实践站")
 	add(OrgParty, true, 8, "", "宣传部", "组织部", "统战部", "政法委", "社会工委", "社会工作部", "教育工委",
 		"工委", "党工委", "党委", "党组", "党支部", "党总支", "纪委", "纪委监委", "网信办")
-	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
-	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头大", "村")
+	// 团工委, the Youth League's committee of a street or a park, and 少工委,
+	// its Young Pioneers' committee, are the League's as 团委 is, not the
+	// party's 工委.
+	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "团工委", "少工委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
+	// 村 followed by these makes a longer word (村民, 村规, 村宴), and
+	// after 走 it is the idiom 走村入户, a doctor's rounds, no village.
+	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头大宴", "村")
 	add(OrgCommunity, false, 6, "化", "社区")
 	add(OrgCommunity, false, 6, "", "社区居委会", "居委会", "村委会", "村民委员会", "居民委员会", "社区居民委员会")
 	add(OrgSchool, false, 10, "生路派长", "校区", "分校", "大学", "学院", "中学", "小学", "学校", "幼儿园", "附中", "附小", "职业学校", "实验学校")
@@ -270,18 +278,34 @@ var suffixes = func() []suffix {
 	add(OrgCompany, false, 12, "", "律师事务所", "会计师事务所")
 	add(OrgPeople, false, 6, "", "科学技术协会")
 	add(OrgHospital, false, 10, "", "医院", "卫生院", "社区卫生服务中心", "社区卫生服务站", "中医院", "妇幼保健院")
-	add(OrgCompany, false, 14, "卡账", "有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "银行", "分行", "支行", "饭店", "酒店")
-	add(OrgMedia, false, 6, "", "融媒体中心", "电视台", "广播电视台", "广播电台", "日报社", "报社", "新闻中心")
+	add(OrgCompany, false, 14, "卡账", "有限公司", "有限责任公司", "股份有限公司", "公司", "分公司", "集团", "银行", "分行", "支行", "饭店", "酒店")
+	// 报社 before 区 is 报|社区 (及时上报社区).
+	add(OrgMedia, false, 6, "区", "融媒体中心", "电视台", "广播电视台", "广播电台", "日报社", "报社", "新闻中心")
 	add(OrgSocial, false, 12, "", "协会", "学会", "研究会", "促进会", "联合会", "基金会", "商会",
 		"志愿服务队", "志愿者服务队", "志愿服务总队", "志愿服务团", "志愿者协会", "志愿服务联合会", "志愿者联合会",
 		"服务队", "志愿队", "舞蹈队", "秧歌队", "合唱队", "文艺队", "理事会", "红白理事会", "事务所", "社工事务所", "服务社", "合作社", "艺术团", "合唱团")
 	notAfter := map[string]string{
-		"小学": "中", "中学": "初高大", "村": "乡农渔全各本该驻进邻古整一两每险订”", "社区": "进个型化级各全本该驻邻式性”届", "学校": "各全本该驻进所",
+		"小学": "中", "中学": "初高大", "村": "乡农渔全各本该驻进邻古整一两每险订走”", "社区": "进个型化级各全本该驻邻式性”届", "学校": "各全本该驻进所",
 		"大学": "上考", "所": "场厕住诊务究践法出", "商会": "协", "银行": "间", "社区合唱团": "", "办": "举承主协开兴买包代督操筹合停试新简创", "医院": "各全本该进", "公司": "各全本该子分", "局": "分当结格布骗", "委": "常编", "集团": "小",
+		// A volunteers' post (志愿服务站, 城市志愿服务站) is a booth or counter
+		// where volunteers take turns, a place rather than a body; a town's
+		// or a district's 合作社 is a kind (北务镇合作社: the town's
+		// cooperatives), a named one has a name of its own (昌平区供销合作社);
+		// a 乡村(学校)少年宫 is a programme run in a rural school, the
+		// school's room, no body of its own.
+		"服务站": "愿", "合作社": "镇乡", "少年宫": "村校",
+		// 小学会 is a school and the verb 会 (中心小学会让你…), no 学会.
+		"学会": "小中大",
 	}
 	for i := range s {
 		s[i].notAfter = notAfter[s[i].text]
+		// 学校少年宫 is the programme 乡村学校少年宫, not a school's name;
+		// 学会了 is the verb, learnt (妇女学会了剪窗花).
+		s[i].notBefore += map[string]string{"学校": "少", "学会": "了"}[s[i].text]
 	}
+	// A team that has a proper name, written in quotes: “银发助老队”,
+	// “雷锋车队”; not a queue or a place in one (“文明排队”, “不插队”).
+	s = append(s, suffix{text: "队", typ: OrgSocial, maxOwn: 8, quoted: true, notAfter: "排插站列带组整领入归"})
 	sort.SliceStable(s, func(i, j int) bool { return len(s[i].text) > len(s[j].text) })
 	return s
 }()
@@ -316,6 +340,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 		支援 定向 制定 建成 建起 建好 按照 依照 遵照 参照 对照 不要 不 倡导 排查 提醒 要 让 请 希望 号召 推进 推广 建设 开设 设置 举行 组成
 		捐赠 捐助 资助 送到 送去 送来 走入 走遍 遍布 辐射 带动 号召 倡议 呼吁 鼓励 引导 培训 培育 
 		`)
+	words = append(words, strings.Fields(placeVerbs)...)
 	var e []entry
 	for _, w := range words {
 		e = append(e, entry{w, w})
@@ -323,8 +348,20 @@ var stopWords = newSuffixGazetteer(func() []entry {
 	return e
 }())
 
-// keepWords hold a stop word but belong to names (社会组织服务中心, 和平里).
-var keepWords = []string{"各庄", "法律服务", "政务服务", "社区服务", "便民服务", "为民服务", "发展改革", "发展和改革", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子"}
+// placeVerbs are verbs that take a place or a body as their object in
+// reports of selections, checks and clean-ups, and words that locate what
+// follows inside a place (镇域内学校, 辖内社区, 区内三甲医院): 推荐炭厂村参评, 评选重点考察学校,
+// 结果纳入社区考核, 家庭可获得社区发放的纪念品, 清理村内垃圾, 及时上报社区. No name
+// contains them, so a name after one starts right after it, and a type
+// word right after one (纳入|社区) is a place in general, no name.
+const placeVerbs = `域内 辖内 境内 区内 市内 镇内 推荐 评选 考察 纳入 获得 清理 清扫 上报 申报 改成 转战
+	推选 遴选 评出 选出 列为 确定 认定 公布 检查 抽查 暗访 考核 验收 视察 摸排 改造 包联 分包
+	入驻 搬进 住进 赶赴 奔赴 扎根 落户 报名 申请 维护 吸引 陪伴 融入 惠及 回馈 造福`
+
+// keepWords hold a stop word but belong to names (社会组织服务中心, 和平里);
+// 将军 is the noun of many village names (将军关村, 将军坟), not the
+// particle 将.
+var keepWords = []string{"各庄", "法律服务", "政务服务", "社区服务", "便民服务", "为民服务", "发展改革", "发展和改革", "文化和旅游", "住房和城乡", "发展和改革", "人力资源和社会保障", "见义勇为", "协和", "和睦", "和顺", "为公", "社会组织", "和平", "和义", "和苑", "对外", "为民", "中国人民", "人民", "一二", "向阳", "同仁", "同心", "长子", "将军", "全聚德", "服务有限", "服务股份"}
 
 // newSuffixGazetteer indexes entries by their last rune, longest first, for
 // ending; byFirst then holds last runes and bmp is unused, so the prefix
@@ -383,6 +420,7 @@ func organisationsIn(text string, ctx orgContext) []Organisation {
 		}
 	}
 	spans = append(spans, knownSpans(text, titles, ctx)...)
+	spans = append(spans, enumeratedCompanies(text, titles)...)
 	// The longest of overlapping spans wins: it is the most specific body.
 	slices.SortStableFunc(spans, func(a, b orgSpan) int {
 		if la, lb := a.end-a.start, b.end-b.start; la != lb {
@@ -467,6 +505,86 @@ func knownSpans(text string, titles [][2]int, ctx orgContext) []orgSpan {
 		}
 	}
 	return out
+}
+
+// enumeratedCompanies finds the companies of an enumeration that says
+// what its items are: 京东物流、顺丰速运等企业, 内联升、瑞蚨祥等老字号,
+// 北京国际饭店、中粮置地等10家企业. Brands have no type suffix, but the
+// class word after 等 names each item a company. Items that are trades
+// or kinds of shop rather than names (餐饮、零售等企业, 快递企业, 便利店)
+// are left out: an item needs three characters of a name, none of them a
+// generic word before, and no ending of a kind of place or trade.
+func enumeratedCompanies(text string, titles [][2]int) []orgSpan {
+	var out []orgSpan
+	for i := 0; ; {
+		k := strings.Index(text[i:], "等")
+		if k < 0 {
+			return out
+		}
+		at := i + k
+		i = at + len("等")
+		rest := strings.TrimLeft(text[i:], "0123456789一二三四五六七八九十百余多")
+		rest = strings.TrimPrefix(rest, "家")
+		if !strings.HasPrefix(rest, "企业") && !strings.HasPrefix(rest, "老字号") {
+			continue
+		}
+		// The items, from the last back to the first, separated by 、 or
+		// a conjunction; the enumeration ends at other punctuation or at a
+		// stop word before its first item.
+		end := at
+		for end > 0 {
+			st := end
+			for st > 0 {
+				if _, found := stopWords.ending(text, st); found && !inKeepWord(text, st-utf8.RuneLen(lastRune(text[:st])), st) {
+					break
+				}
+				r := lastRune(text[:st])
+				if !unicode.Is(unicode.Han, r) {
+					break
+				}
+				st -= utf8.RuneLen(r)
+			}
+			if name := text[st:end]; st < end && !inSpans(titles, st) && brandName(name) {
+				out = append(out, orgSpan{st, end, Organisation{Name: name, Type: OrgCompany}})
+			}
+			switch {
+			case strings.HasSuffix(text[:st], "、"):
+				end = st - len("、")
+			case strings.HasSuffix(text[:st], "和") || strings.HasSuffix(text[:st], "及") || strings.HasSuffix(text[:st], "与"):
+				end = st - len("和")
+			default:
+				end = 0
+			}
+		}
+	}
+}
+
+// divisionStem reports whether name is what a division of divisions.txt
+// of one of the types kinds is named after: 中关村 (中关村街道), 酒仙桥
+// (酒仙桥街道).
+func divisionStem(name string, kinds ...string) bool {
+	for _, t := range kinds {
+		if k, ok := orgs.known[name+t]; ok && (k.typ == OrgStreet || k.typ == OrgTown) {
+			return true
+		}
+	}
+	return false
+}
+
+// brandName reports whether an item of an enumeration of companies is a
+// name: three to twelve characters, not a trade, a kind of shop or a place
+// (中关村、望京等企业集聚区).
+func brandName(name string) bool {
+	n := utf8.RuneCountInString(name)
+	if n < 3 || n > 12 || genericName(name) || divisionStem(name, "街道", "镇", "地区", "乡") {
+		return false
+	}
+	for _, g := range genericNames {
+		if utf8.RuneCountInString(g) >= 2 && strings.HasPrefix(name, g) {
+			return false // 快递物流, 餐饮门店
+		}
+	}
+	return !strings.ContainsRune("店场超业台户类商点所市村镇街路", lastRune(name))
 }
 
 // runOn reports whether a name that ends at text[:j] runs on into more
@@ -579,6 +697,9 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 	if prev, _ := utf8.DecodeLastRuneInString(text[:s]); strings.ContainsRune(suf.notAfter, prev) {
 		return orgSpan{}, false
 	}
+	if suf.quoted && !strings.HasPrefix(text[e:], "”") {
+		return orgSpan{}, false
+	}
 	digits := suf.typ == OrgSchool || suf.typ == OrgCompany || suf.typ == OrgCommunity
 	start, levels, own, ok := walkLeft(text, s, suf.maxOwn, digits)
 	if !ok {
@@ -588,16 +709,29 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 		// A community or village anchors a body too: 六渡村党支部.
 		levels = communityLevels(text, start, s, nil)
 	}
+	village1 := suf.text == "村" && own == 1 && oneRuneVillage(text, start, s, levels)
 	switch {
+	case suf.typ == OrgCommunity && own > 0 && len(levels) > 0 && levels[len(levels)-1].kind == "city":
+		// No community or village is named on the city or the nation:
+		// 首都卫生村, 国家级生态村, 北京市绿色社区 are titles.
+		return orgSpan{}, false
+	case suf.text == "村" && divisionStem(text[start:e], "街道", "地区"):
+		// An area that a street is named after, no village: 中关村,
+		// 亚运村 (中关村街道, 亚运村街道); a town named after its village
+		// (崔村镇) does not make the village an area.
+		return orgSpan{}, false
+	case suf.quoted && (!strings.HasSuffix(text[:start], "“") || own < 3):
+		// Three characters of a name at least: “排好队” is a slogan.
+		return orgSpan{}, false
 	case own == 0 && len(levels) == 0:
 		return orgSpan{}, false
 	case suf.anchored && len(levels) == 0:
 		return orgSpan{}, false
-	case !suf.anchored && len(levels) == 0 && own < 2:
+	case !suf.anchored && len(levels) == 0 && own < 2 && !village1:
 		return orgSpan{}, false
 	case !suf.anchored && len(levels) == 0 && genericName(text[start:s]):
 		return orgSpan{}, false
-	case suf.typ == OrgCommunity && own < 2 && !strings.HasSuffix(suf.text, "会"):
+	case suf.typ == OrgCommunity && own < 2 && !strings.HasSuffix(suf.text, "会") && !village1:
 		return orgSpan{}, false
 	case suf.typ == OrgCommunity && own == 0:
 		return orgSpan{}, false
@@ -615,6 +749,26 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 		return orgSpan{}, false
 	}
 	return orgSpan{start, e, org}, true
+}
+
+// oneRuneVillage reports whether the 村 at text[s:] ends a village named by
+// one character of its own, text[start:s] (芦村): only where the place
+// around it shows a village, right after its town or street (窦店镇芦村)
+// or next in a list of villages (窦店村、芦村). Elsewhere one character
+// before 村 is a word (山村, 进村).
+func oneRuneVillage(text string, start, s int, levels []level) bool {
+	if strings.HasSuffix(text[:start], "村、") {
+		return true
+	}
+	if len(levels) == 0 {
+		return false
+	}
+	l := levels[len(levels)-1]
+	if l.kind != "known" || l.end != s-ownBytes(text, s, 1) {
+		return false
+	}
+	typ := orgs.known[text[l.start:l.end]].typ
+	return typ == OrgStreet || typ == OrgTown
 }
 
 // walkLeft finds where a name that ends before text[s] begins: it goes left
@@ -653,7 +807,19 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 				continue
 			}
 		}
+		if ps, kind, found := parentBody(text, j); found && j < s {
+			levels = append(levels, level{ps, j, kind})
+			if own < 0 {
+				own = seg
+			}
+			seg = 0
+			j = ps
+			continue
+		}
 		if w, found := stopWords.ending(text, j); found && !inKeepWord(text, j-len(w.name), j) {
+			break
+		}
+		if counted(text[:j]) || endsBody(text[:j]) {
 			break
 		}
 		r, n := utf8.DecodeLastRuneInString(text[:j])
@@ -698,6 +864,65 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 	return j, levels, own, true
 }
 
+// parentSuffixes end the names of bodies that have named units of their
+// own: a district's police bureau its stations (海淀区公安分局紫竹院派出所), a
+// traffic detachment its brigades (丰台区交通支队花乡大队), a group its
+// branches and institutes (北京燃气集团西城分公司).
+var parentSuffixes = []string{"公安分局", "分局", "支队", "总队", "集团", "总公司"}
+
+// parentBody reports whether a body that has units of its own ends at
+// text[:j], built on a district or the city (海淀区公安分局, 西城公安分局,
+// 北京燃气集团), and where it starts; kind is "company" for a group or
+// company, "body" otherwise. A unit named after it is one organisation with
+// it, the unit of that body.
+func parentBody(text string, j int) (start int, kind string, ok bool) {
+	for _, p := range parentSuffixes {
+		if !strings.HasSuffix(text[:j], p) {
+			continue
+		}
+		st, levels, _, ok := walkLeft(text, j-len(p), 8, false)
+		if !ok || len(levels) == 0 || levels[0].start != st {
+			return 0, "", false
+		}
+		if k := levels[0].kind; k != "district" && k != "city" {
+			return 0, "", false
+		}
+		kind = "body"
+		if strings.HasSuffix(p, "集团") || strings.HasSuffix(p, "公司") {
+			kind = "company"
+		}
+		return st, kind, true
+	}
+	return 0, "", false
+}
+
+// endBodies end names that no other name is built on: what follows one
+// starts a name of its own (紫竹院派出所|博雅社区民警).
+var endBodies = []string{"派出所", "司法所", "办事处", "居委会", "村委会"}
+
+// endsBody reports whether text ends with one of endBodies.
+func endsBody(text string) bool {
+	for _, b := range endBodies {
+		if strings.HasSuffix(text, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// counted reports whether text ends with a count: a numeral and a measure
+// word that counts bodies (5所, 十家, 两支), so the name after it is a kind
+// of body counted (辖区5所小学, 67所乡村学校少年宫), no one name. Measure
+// words that are no name's part are stop words already (个, 批).
+func counted(text string) bool {
+	m, n := utf8.DecodeLastRuneInString(text)
+	if m != '所' && m != '家' && m != '支' {
+		return false
+	}
+	d, _ := utf8.DecodeLastRuneInString(text[:len(text)-n])
+	return d >= '0' && d <= '9' || strings.ContainsRune("一二三四五六七八九十百千万两几", d)
+}
+
 // inKeepWord reports whether the stop word at text[a:b] is part of a keep
 // word.
 func inKeepWord(text string, a, b int) bool {
@@ -714,22 +939,40 @@ func inKeepWord(text string, a, b int) bool {
 }
 
 // genericNames are words before a suffix that make no name: 各小学,
-// 中小学, 物业公司, 示范社区.
+// 中小学, 物业公司, 示范社区, 行政村 and 自然村 (a kind of village), 地区卫生院
+// (the area office's, named without the area), 城区医院 (the town's), 民宿合作社 and 应急救援志愿队
+// (a trade or a task, no name).
 var genericNames = strings.Fields(`
 	中 大中 中小 大中小 高等 职业 民办 公办 示范 重点 特殊教育 物业 物业服务 快递 外卖 餐饮 家政 保洁
 	互联网 科技 国有 民营 大型 小型 文明 和谐 绿色 智慧 美丽 老旧 试点 城市 农 乡 山 新 渔 古 新农
 	美丽乡 这所 一所 该所 这家 一家 一批 一支 这支 兄弟 友好 周边 附近 结对 共建 传统 特色 生态 旅游
 	无废 蔬菜 果品 农机 养殖 种植 农民专业 专业 证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
 	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
-	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老`)
+	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老
+	行政 自然 地区 城区 民宿 应急 应急救援 小区 三甲 二甲 综合`)
+
+// genericSet holds genericNames for lookups.
+var genericSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, g := range genericNames {
+		m[g] = true
+	}
+	return m
+}()
 
 func genericName(own string) bool {
 	own = strings.Trim(own, "“”\"")
-	if slices.Contains(genericNames, own) {
+	if genericSet[own] {
 		return true
 	}
 	for _, g := range []string{"文明", "示范", "先进", "美丽", "特色", "和谐", "绿色", "无障碍"} {
 		if strings.HasSuffix(own, g) {
+			return true
+		}
+	}
+	// Two generic words are generic too: 小区物业 (公司), 社区志愿 (服务队).
+	for i := range own { // i: where each rune starts
+		if i > 0 && genericSet[own[:i]] && genericSet[own[i:]] {
 			return true
 		}
 	}
@@ -793,15 +1036,21 @@ func suffixNotAfter(text string) string {
 // ordinalRe matches a name's own part that only numbers it: 第三 (小学).
 var ordinalRe = regexp.MustCompile(`^第?[一二三四五六七八九十百零〇0-9]+$`)
 
+// ordinalRunes write an ordinal before a body every place has: 第一
+// (中心小学).
+const ordinalRunes = "第一二三四五六七八九十百零〇0123456789"
+
 // genericHeads are bodies that exist in every place, named by it:
-// 学院路街道新时代文明实践所, 六渡村党支部.
+// 学院路街道新时代文明实践所, 六渡村党支部, and a town's central school or
+// health centre, 十三陵镇中心小学.
 var genericHeads = strings.Fields(`
 	新时代文明实践中心 新时代文明实践所 新时代文明实践站 文明实践中心 文明实践所 文明实践站 实践站 实践所
 	党工委 工委 党委 党支部 党总支 妇联 工会 总工会 团委 居委会 村委会 居民委员会 村民委员会 司法所
 	派出所 政府 人民政府 办事处 综治中心 文化中心 文化站 社区卫生服务中心 社区卫生服务站 卫生院
 	退役军人服务站 学雷锋服务站 学雷锋志愿服务站 党群服务中心 市民活动中心 红白理事会 志愿服务队 志愿者服务队 志愿服务站 文明办
 	宣传部 组织部 统战部 社会工委 政法委 城管执法队 执法队 社会组织联合会 残联 团工委 纪委 综治办
-	社区服务中心 创城办 市民中心 服务中心 便民服务中心 养老驿站 议事会 理事会 协会 商会`)
+	社区服务中心 创城办 市民中心 服务中心 便民服务中心 养老驿站 议事会 理事会 协会 商会
+	中心小学 中心校 中心学校 中心幼儿园 中心卫生院`)
 
 // buildOrganisation names, types and places the organisation at
 // text[start:e], built on levels, its suffix suf.
@@ -811,8 +1060,15 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 	var divDistricts []string
 	// The innermost place that is a street, town, community or village.
 	last := -1
+	unit := false // a unit of a body that has units: 海淀区公安分局紫竹院派出所
 	for i, l := range levels {
 		switch l.kind {
+		case "body", "company":
+			unit = true
+			if l.kind == "company" {
+				// A group's institute or branch is a company too.
+				org.Type = OrgCompany
+			}
 		case "district":
 			named = fullDistrict(text[l.start:l.end])
 		case "known":
@@ -825,7 +1081,9 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		}
 	}
 	name := text[start:e]
-	if last >= 0 {
+	if last >= 0 && !unit {
+		// A unit keeps its body and the place it is named by (丰台区交通
+		// 支队花乡大队); other names start at their innermost place.
 		p := levels[last]
 		rest := text[p.end:e]
 		own := text[p.start:p.end]
@@ -837,6 +1095,7 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 		case suf.typ == OrgCompany:
 			// A company's name holds its places: 北京花乡花木集团有限公司.
 		case slices.Contains(genericHeads, strings.Trim(rest, "“”")), restOwn == "", ordinalRe.MatchString(restOwn),
+			slices.Contains(genericHeads, strings.TrimLeft(rest, ordinalRunes)), // 长子营镇第一中心小学
 			suf.anchored && !strings.Contains(rest, "“"):
 			// The offices of a place are its bodies: 霍营街道城市管理办公室.
 			name = own + rest
@@ -846,10 +1105,23 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 	} else if len(levels) > 0 && levels[0].start > start {
 		// Own characters before the first level: 中国人民抗日战争纪念馆.
 		name = text[start:e]
+	} else if l := levels; suf.typ == OrgCommunity && !unit && len(l) > 0 && (l[len(l)-1].kind == "district" || l[len(l)-1].kind == "city") {
+		// A community or village is itself the innermost place: 朝阳区
+		// 劲松社区 is 劲松社区, of 朝阳区.
+		name = text[l[len(l)-1].end:e]
 	}
-	name = strings.NewReplacer("“", "", "”", "", "\"", "").Replace(name)
+	if strings.ContainsAny(name, "“”\"") {
+		// Built only for quoted names: a replacer costs more than the rest.
+		name = strings.NewReplacer("“", "", "”", "", "\"", "").Replace(name)
+	}
 	if _, isDiv := orgs.known[name]; !isDiv || !(orgs.known[name].typ == OrgStreet || orgs.known[name].typ == OrgTown) {
-		name = canonicalForm(name, ctx.district, suf.anchored)
+		name = canonicalForm(name, ctx.district, suf.anchored || unit)
+		if suf.anchored && strings.HasPrefix(name, "区") {
+			// A district's body in an article of no district (纳入区委书记
+			// 月度点评会 in a municipal report) is every district's, no one
+			// organisation.
+			return Organisation{}
+		}
 	}
 	org.Name = name
 	// Party committees: 市委, 区委, 海淀区委 and their departments.
@@ -941,11 +1213,15 @@ func canonicalForm(name, district string, body bool) string {
 			return "共青团" + d + "委"
 		}
 	}
+	relative := false
 	switch {
 	case name == "团区委" && district != "" && district != EconomicZone:
 		return "共青团" + district + "委"
 	case strings.HasPrefix(name, "区") && district != "" && district != EconomicZone:
 		name = district + name[len("区"):]
+		// 区委网信办 is the reporting district's party department, as
+		// 朝阳区委网信办 written in full is (中共朝阳区委网信办).
+		relative = true
 	case strings.HasPrefix(name, "市委"):
 		name = "中共北京" + name
 	case strings.HasPrefix(name, "北京市委"):
@@ -954,6 +1230,9 @@ func canonicalForm(name, district string, body bool) string {
 		name = "中共" + name
 	case strings.HasPrefix(name, "市"):
 		name = "北京" + name
+	}
+	if _, ok := orgs.known[name]; !ok && relative && body && districtCommittee(name) {
+		name = "中共" + name
 	}
 	if k, ok := orgs.known[name]; ok {
 		return k.name

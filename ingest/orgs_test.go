@@ -48,6 +48,53 @@ func TestOrganisationsIn(t *testing.T) {
 			[]Organisation{{"广安门内街道", OrgStreet, "西城区"}}},
 		{"each once, first mention first", "首都文明办、首都精神文明办和首都文明委。", "",
 			[]Organisation{{"首都文明办", OrgOffice, ""}, {"首都文明委", OrgOffice, ""}}},
+		{"a verb before a village ends the name", "镇里推荐涧沟村参评，清理村内垃圾。", "",
+			[]Organisation{{"涧沟村", OrgCommunity, ""}}},
+		{"a place after a verb is no name", "考核结果纳入社区评比，申报学校须自查，家庭可获得社区积分，发现问题及时上报社区。", "", []Organisation{}},
+		{"checks and selections of places", "检查组抽查社区台账，专家组考核社区工作，干部摸排村内隐患，街道改造社区车棚，评出社区好人，居民自觉维护社区环境，活动吸引社区居民参加。", "", []Organisation{}},
+		{"an area a street is named after is no village", "中关村的企业和崔村镇崔村的村民参加。", "",
+			[]Organisation{{"崔村", OrgCommunity, "昌平区"}}},
+		{"a community after its district", "北京市朝阳区劲松社区和延庆区石峡村结对。", "",
+			[]Organisation{{"劲松社区", OrgCommunity, "朝阳区"}, {"石峡村", OrgCommunity, "延庆区"}}},
+		{"titles of villages and communities", "该村获评首都卫生村、国家级生态村，社区获评北京市绿色社区。", "", []Organisation{}},
+		{"将军 in a village name", "大华山镇将军庙村成立议事会。", "",
+			[]Organisation{{"将军庙村", OrgCommunity, "平谷区"}}},
+		{"a town's central school keeps its town", "怀北镇中心小学和长子营镇第一中心小学结对。", "",
+			[]Organisation{{"怀北镇中心小学", OrgSchool, "怀柔区"}, {"长子营镇第一中心小学", OrgSchool, "大兴区"}}},
+		{"a rural school's programme is no body", "北房镇中心小学的乡村少年宫开放。", "",
+			[]Organisation{{"北房镇中心小学", OrgSchool, "怀柔区"}}},
+		{"kinds of villages, teams and cooperatives", "全镇12个行政村和3个自然村组建应急救援志愿队，村里成立民宿合作社，地区卫生院参加。", "", []Organisation{}},
+		{"a town's cooperatives are a kind", "北房镇合作社开展直播，延庆区绿富隆合作社参加。", "",
+			[]Organisation{{"北房镇", OrgTown, "怀柔区"}, {"延庆区绿富隆合作社", OrgSocial, "延庆区"}}},
+		{"a volunteers' post is a place", "宋庄镇学雷锋志愿服务站和城市志愿服务站开始值守。", "",
+			[]Organisation{{"宋庄镇", OrgTown, "通州区"}}},
+		{"a village banquet and a doctor's round", "推广“简约村宴”，医生走村入户。", "", []Organisation{}},
+		{"a one-character village after its town or in a list", "韩村河镇东村、窦店村、芦村参加，山村和进村不算。", "",
+			[]Organisation{{"东村", OrgCommunity, "房山区"}, {"窦店村", OrgCommunity, ""}, {"芦村", OrgCommunity, ""}}},
+		{"a quoted team name", "妇女们组成“巾帼护绿队”，开展“文明排队”活动，“排好队”，组建护绿队。", "",
+			[]Organisation{{"巾帼护绿队", OrgSocial, ""}}},
+		{"a relative party department", "中共朝阳区委网信办召开会议，区委网信办表示。", "朝阳区",
+			[]Organisation{{"中共朝阳区委网信办", OrgParty, "朝阳区"}}},
+		{"a count names a kind of body", "辖区5所小学、两支青年志愿服务队和67所乡村学校少年宫参加。", "", []Organisation{}},
+		{"a school and the verb 会", "怀北镇中心小学会继续开放。", "",
+			[]Organisation{{"怀北镇中心小学", OrgSchool, "怀柔区"}}},
+		{"a unit of a body with units", "西城公安分局德胜门派出所、丰台区交通支队花乡大队和北京燃气集团东城分公司参加，海淀区公安分局和紫竹院派出所也来了。", "",
+			[]Organisation{{"西城区公安分局德胜门派出所", OrgOffice, "西城区"}, {"丰台区交通支队花乡大队", OrgOffice, "丰台区"},
+				{"北京燃气集团东城分公司", OrgCompany, "东城区"}, {"海淀区公安分局", OrgOffice, "海淀区"}, {"紫竹院派出所", OrgOffice, ""}}},
+		{"a community after a police station", "紫竹院派出所博雅社区民警走访。", "",
+			[]Organisation{{"紫竹院派出所", OrgOffice, ""}, {"博雅社区", OrgCommunity, ""}}},
+		{"a group's institute is a company", "中国航天科工集团第二研究院开放实验室。", "",
+			[]Organisation{{"中国航天科工集团第二研究院", OrgCompany, ""}}},
+		{"the League's committee of a street", "八角街道团工委组织青年，妇女学会了剪纸，老人到城区医院体检，小区物业公司清理楼道，区少工委参加。", "石景山区",
+			[]Organisation{{"八角街道团工委", OrgPeople, "石景山区"}, {"石景山区少工委", OrgPeople, "石景山区"}}},
+		{"companies of an enumeration that says what they are", "组织京客隆、美廉美和超市发等企业签订承诺，在全聚德等老字号推广公筷。", "",
+			[]Organisation{{"京客隆", OrgCompany, ""}, {"美廉美", OrgCompany, ""}, {"超市发", OrgCompany, ""}, {"全聚德", OrgCompany, ""}}},
+		{"trades and kinds of shop are no companies", "辖区餐饮、零售等企业和快递物流、连锁便利店等企业参加，新发地等批发市场也来了，中关村、酒仙桥等企业集聚区。", "", []Organisation{}},
+		{"a company's name with 服务", "北京京铁列车服务有限公司参加。", "",
+			[]Organisation{{"北京京铁列车服务有限公司", OrgCompany, ""}}},
+		{"the city's civilisation office by its short name", "市文明办会同北京市文明委召开会议，组织镇域内学校、辖内社区和区内三甲医院参加。", "",
+			[]Organisation{{"首都文明办", OrgOffice, ""}, {"首都文明委", OrgOffice, ""}}},
+		{"a relative body without a district names none", "结果纳入区委书记点评会。", "", []Organisation{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,7 +165,8 @@ func TestOrgData(t *testing.T) {
 // organisation has a name found in the text or canonical, a known type and
 // a district of Beijing or none.
 func FuzzOrganisations(f *testing.F) {
-	for _, s := range []string{"中共北京市委宣传部", "区司法局联合西潞街道苏庄三里社区", "“回天有我”志愿服务队", "《北京日报》", "市", "区委", "村"} {
+	for _, s := range []string{"中共北京市委宣传部", "区司法局联合西潞街道苏庄三里社区", "“回天有我”志愿服务队", "《北京日报》", "市", "区委", "村",
+		"窦店村、芦村", "“巾帼护绿队”", "长子营镇第一中心小学", "“队”"} {
 		f.Add(s, "海淀区")
 	}
 	f.Fuzz(func(t *testing.T, text, district string) {

@@ -74,11 +74,14 @@ bench-search:
 ## bench-scale: jianbao beside Groonga on one generated archive of
 ## SCALE_ARTICLES articles (100k by default; 1000000 for the documented 1M
 ## run): ingest time, query p50/p99, server memory, export; installs Debian's
-## groonga-bin when missing.
+## groonga-bin when missing. SCALE_DIR=DIR keeps the archive, the index and
+## Groonga's database in DIR, and a later run with the same DIR reuses them
+## (measuring serving again without the ingest).
 SCALE_ARTICLES ?= 100000
+SCALE_DIR ?=
 bench-scale:
 	@command -v groonga >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends groonga-bin >/dev/null; }
-	JIANBAO_SCALE_ARTICLES=$(SCALE_ARTICLES) $(GO) test ./cmd/jianbao -run '^$$' -bench Scale -benchtime 1x -timeout 180m
+	JIANBAO_SCALE_DIR=$(SCALE_DIR) JIANBAO_SCALE_ARTICLES=$(SCALE_ARTICLES) $(GO) test ./cmd/jianbao -run '^$$' -bench Scale -benchtime 1x -timeout 180m
 
 ## bench-export: export (index.EachArticle and the whole jianbao export
 ## command) and retag of every article of a generated archive of

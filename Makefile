@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 SAMPLE   := testdata/sample
 FUZZTIME ?= 60s
 
-.PHONY: all build run test vet layers fuzz bench bench-query bench-index bench-search bench-scale bench-kwic bench-export soak clean testdata-pdf testdata-scans scans
+.PHONY: all build run test vet layers fuzz bench bench-ab bench-query bench-index bench-search bench-scale bench-kwic bench-export soak clean testdata-pdf testdata-scans scans
 
 all: build
 
@@ -60,6 +60,19 @@ bench:
 ## 100k-article generated archive, beside ripgrep and a cold CLI search.
 bench-query:
 	JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./server -run '^$$' -bench HTTPSearch -benchtime 5x -timeout 60m
+
+## bench-ab: the queries of bench-query sent in turn to this version's
+## server and to BASE's (a commit; by default a016264, the version before
+## the pipeline's package layout), each over its own index of the same
+## 100k-article archive, so that both meet the same load; prints each one's
+## p50/p99 and the median per-query ratio this/base. Kept in AB_DIR.
+BASE ?= a016264
+AB_DIR ?= /tmp/jianbao-bench-ab
+bench-ab:
+	mkdir -p $(AB_DIR)/base/src
+	git archive $(BASE) | tar -x -C $(AB_DIR)/base/src
+	cd $(AB_DIR)/base/src && $(GO) build -o ../jianbao ./cmd/jianbao
+	JIANBAO_BENCH_DIR=$(AB_DIR)/this JIANBAO_AB_BASE=$(AB_DIR)/base JIANBAO_BENCH_ARTICLES=100000 $(GO) test ./server -run '^$$' -bench HTTPPaired -benchtime 5x -timeout 90m
 
 ## bench-index: ingest rate, index size and search latency on a 20k-article
 ## generated archive, beside SQLite FTS5 trigram (sqlite3) and ripgrep.

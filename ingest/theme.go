@@ -855,7 +855,8 @@ func enumerated(text string, i, end int) bool {
 	// The phrase inside a short item of an enumeration: 背街小巷治理、志愿服务.
 	// An item may also start after a conjunction: 把创城与背街小巷整治、垃圾分
 	// 类结合起来; and the last item follows one: 村容村貌、村规民约执行和志愿
-	// 服务开展情况.
+	// 服务开展情况. An item ends at a number too: 机关干部、居民代表和辖区中学生
+	// 400余人聆听了报告 counts the people of a list.
 	const stops = "、，,。；;：:！？!?“”《》（）()\n"
 	b := max(strings.LastIndexAny(before, stops), 0)
 	start, joined := b, false
@@ -867,7 +868,7 @@ func enumerated(text string, i, end int) bool {
 	if !joined && b < len(before) && strings.HasPrefix(before[b:], "、") {
 		start = b + len("、")
 	}
-	a := strings.IndexAny(after, stops+"等")
+	a := strings.IndexAny(after, stops+"等0123456789")
 	if a < 0 {
 		a = len(after)
 	}

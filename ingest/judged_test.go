@@ -304,11 +304,12 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // present between rounds: heldout-6, the last one, became development part
 // K once its differences had been read (its first-sight figures are in its
 // header). The development parts (every dev-*.txt together) hold the
-// figures they reached when the rules were last tuned (A–K), so a change
+// figures they reached when the rules were last tuned (A–K, themes.toml
+// 2026.12.6: organisations 0.982/0.986, themes 0.971/0.985), so a change
 // that loses on them is seen at once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.982, orgsR: 0.985, themesP: 0.951, themesR: 0.985, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.981, orgsR: 0.985, themesP: 0.971, themesR: 0.985, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

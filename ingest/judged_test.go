@@ -300,18 +300,16 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 
 // Floors of TestJudged. The newest held-out part (text the rules were
 // not tuned on) must reach the targets, organisations precision 0.90 and
-// recall 0.80, themes 0.93 and 0.93, districts 1.000; where a target is
-// not met on first sight, what it reached then is written here when the
-// part is added: heldout-6, written blind to the rules and scored once
-// with themes.toml 2026.12.5, gave themes precision 139/165 (0.842); its
-// organisations (0.938/0.989), themes recall (0.972) and districts met
-// the targets. The development
-// parts (every dev-*.txt together) hold the figures they reached when the
-// rules were last tuned (A–J, themes.toml 2026.12.5), so a change that
-// loses on them is seen at once.
+// recall 0.80, themes 0.93 and 0.93, districts 1.000. No held-out part is
+// present between rounds: heldout-6, the last one, became development part
+// K once its differences had been read (its first-sight figures are in its
+// header). The development parts (every dev-*.txt together) hold the
+// figures they reached when the rules were last tuned (A–K, themes.toml
+// 2026.12.6: organisations 0.982/0.986, themes 0.971/0.985), so a change
+// that loses on them is seen at once.
 var (
-	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.842, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.988, orgsR: 0.985, themesP: 0.974, themesR: 0.987, districts: 1}
+	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.981, orgsR: 0.985, themesP: 0.971, themesR: 0.985, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.
@@ -374,8 +372,8 @@ func TestJudged(t *testing.T) {
 		part := readJudged(t, f)
 		dev = append(dev, part...)
 		s := scoreJudged(t, part)
-		t.Logf("%s: %d articles, organisations %.3f/%.3f, themes %.3f/%.3f", filepath.Base(f), len(part),
-			s.orgs.precision(), s.orgs.recall(), s.themes.precision(), s.themes.recall())
+		t.Logf("%s: %d articles, organisations %.3f/%.3f, themes %.3f/%.3f (tp %d fp %d fn %d)", filepath.Base(f), len(part),
+			s.orgs.precision(), s.orgs.recall(), s.themes.precision(), s.themes.recall(), s.themes.tp, s.themes.fp, s.themes.fn)
 	}
 	sd := scoreJudged(t, dev)
 	sd.report(t, "development parts", len(dev))

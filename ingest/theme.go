@@ -217,7 +217,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 	for _, p := range t.Ignore {
 		add(p)
 	}
-	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, requireMarkers, opinionMarkers, []string{deployMarker, fieldsMarker}) {
+	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, portraitMarkers, requireMarkers, opinionMarkers, []string{deployMarker, fieldsMarker}) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
@@ -548,13 +548,23 @@ var pastMarkers = []string{"曾经", "曾在", "曾获", "曾荣获", "曾被", 
 
 // honourMarkers start an honour held that describes who holds it, up to
 // the 的 before the holder (获评“北京榜样”的社区居民; 荣获全国文明村称号的水
-// 峪村): the title names the holder, not the work of choosing or creating.
+// 峪村), or a quoted title right after the marker (一家农家院被评为“北京市文明
+// 旅游示范户”): the title names the holder, not the work of choosing or
+// creating, nor the work its words name.
 var honourMarkers = []string{"获评", "荣获", "被评为", "被授予"}
 
 // pointMarkers open a list of inspection points (重点检查单位的志愿服务队伍建
 // 设、窗口服务质量): what an inspection checks is the inspection's theme, not
 // each item's, so the rest of the sentence counts for no theme.
-var pointMarkers = []string{"重点检查", "重点查看", "重点复查", "检查内容", "督查内容", "考核内容"}
+var pointMarkers = []string{"重点检查", "重点查看", "重点复查", "检查内容", "督查内容", "考核内容", "复查内容", "测评内容", "检查项目"}
+
+// portraitMarkers open the portraits of people an article presents (评出
+// 十名“最美志愿者”，他们中有每周到养老院为老人读报的中学教师; 其中一位在
+// 小学任教32年; 讲述了自己的故事：有人…救起落水儿童): what the people
+// chosen or presented did is who they are, told to present them, not the
+// work the article reports, so the rest of the sentence counts for no
+// theme. 有人 opens a portrait only after a comma or a colon.
+var portraitMarkers = []string{"他们中有", "她们中有", "他们当中有", "其中有", "其中一位", "另一位", "入选者中", "有人"}
 
 // requireMarkers open a meeting's requirements where the sentence names a
 // meeting before them (会议要求…; 会议强调…; 座谈会听取了…，要求各区用好志愿服
@@ -669,6 +679,16 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 			spans = append(spans, [2]int{i, sentEnd(i)})
 		}
 	}
+	for _, m := range portraitMarkers {
+		for _, i := range o.at[m] {
+			if m == "有人" {
+				if r, _ := utf8.DecodeLastRuneInString(text[:i]); !clauseEnd(r) && r != '：' && r != ':' {
+					continue
+				}
+			}
+			spans = append(spans, [2]int{i, sentEnd(i)})
+		}
+	}
 	for _, m := range requireMarkers {
 		for _, i := range o.at[m] {
 			before := text[sentStart(i):i]
@@ -705,16 +725,22 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 	}
 	for _, m := range honourMarkers {
 		for _, i := range o.at[m] {
-			off, n := i+len(m), 0
+			off, n, held := i+len(m), 0, false
 			for j, r := range text[off:] {
 				if clauseEnd(r) || n > 16 {
 					break
 				}
 				if r == '的' {
 					spans = append(spans, [2]int{i, off + j + len("的")})
+					held = true
 					break
 				}
 				n++
+			}
+			if !held && strings.HasPrefix(text[off:], "“") {
+				if k := strings.Index(text[off:], "”"); k >= 0 && strings.IndexFunc(text[off:off+k], clauseEnd) < 0 {
+					spans = append(spans, [2]int{i, off + k + len("”")})
+				}
 			}
 		}
 	}
@@ -829,7 +855,8 @@ func enumerated(text string, i, end int) bool {
 	// The phrase inside a short item of an enumeration: 背街小巷治理、志愿服务.
 	// An item may also start after a conjunction: 把创城与背街小巷整治、垃圾分
 	// 类结合起来; and the last item follows one: 村容村貌、村规民约执行和志愿
-	// 服务开展情况.
+	// 服务开展情况. An item ends at a number too: 机关干部、居民代表和辖区中学生
+	// 400余人聆听了报告 counts the people of a list.
 	const stops = "、，,。；;：:！？!?“”《》（）()\n"
 	b := max(strings.LastIndexAny(before, stops), 0)
 	start, joined := b, false
@@ -841,7 +868,7 @@ func enumerated(text string, i, end int) bool {
 	if !joined && b < len(before) && strings.HasPrefix(before[b:], "、") {
 		start = b + len("、")
 	}
-	a := strings.IndexAny(after, stops+"等")
+	a := strings.IndexAny(after, stops+"等0123456789")
 	if a < 0 {
 		a = len(after)
 	}

@@ -270,6 +270,7 @@ func FuzzTaxonomy(f *testing.F) {
 	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
 	f.Add(defaultThemes, "水峪村曾获评全国文明村。获评“北京榜样”的居民查看了村容村貌、卫生和志愿服务开展情况；最美庭院评选曾")
 	f.Add(defaultThemes, "对的意见。征集居民对背街小巷的意见，对、的满意度；座谈会要求各区用好志愿服务队伍；会议部署：清理楼道、整治占道经营。重点检查志愿服务、诚信经营、等方面")
+	f.Add(defaultThemes, "有人。他们中有志愿者；其中一位被评为“文明旅游”。被评为“未闭合。复查内容包括诚信经营。居民代表和中学生400余人、1")
 	f.Add([]byte("[[theme]]\nname = \"a\"\nany = [\"评选\"]\n[[theme.unless]]\na = [\"评选\"]\nb = [\"商户\"]\n[[theme.near]]\na = [\"学生\"]\nb = [\"为老人\"]\nordered = true\n"),
 		"商户评选。学生为老人表演。\n小品《邻里》讲述了评选的故事")
 	f.Fuzz(func(t *testing.T, src []byte, text string) {
@@ -433,6 +434,21 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"families with children served", "志愿者与孤独症儿童家庭结对。", []string{"志愿服务"}},
 		{"a red talk", "镇里开展“红色记忆”宣讲活动。", []string{"党史学习教育"}},
 		{"passengers queueing", "志愿者提醒乘客排队候车、先下后上。", []string{"志愿服务", "文明交通"}},
+		{"portraits of models", "镇里评出10名好人并张榜表扬，他们中有每周到养老院为老人读报的中学教师。", []string{"典型选树"}},
+		{"a portrait after a colon", "好人讲述了自己的故事：有人在河边救起落水儿童。", []string{"典型选树"}},
+		{"someone in the middle of a clause", "所有人都参加了垃圾分类培训。", []string{"垃圾分类"}},
+		{"a quoted title held", "去年，一家农家院被评为“北京市文明旅游示范户”。", []string{}},
+		{"points of a re-inspection", "复查内容包括志愿服务队伍建设、诚信经营等。", []string{}},
+		{"a good life", "中小学开展“扣好人生第一粒扣子”主题教育。", []string{"未成年人思想道德建设"}},
+		{"a school subject", "各校利用道德与法治课开展网络素养教育。", []string{}},
+		{"units paired with a village", "结对以来，各单位帮村民销售板栗。", []string{}},
+		{"after the festival", "志愿者一直服务到春节后的返程高峰结束。", []string{"志愿服务"}},
+		{"pupils in an audience", "机关干部、居民代表和辖区中学生400余人聆听了报告。", []string{}},
+		{"pupils recruited", "社区招募了20名小学生，当“小小分类员”。", []string{}},
+		{"parking in a renovation", "街道完成背街小巷的整治提升，规范设置电动自行车停放区。", []string{"背街小巷环境整治"}},
+		{"a selection tied to points", "社区把垃圾分类积分和“美丽阳台”评选挂起钩来。", []string{"垃圾分类"}},
+		{"booked mourning", "清明节期间各公墓推行预约祭扫。", []string{}},
+		{"a family's story", "5户文明家庭讲述了孝老爱亲的家庭故事。", []string{"文明单位创建", "妇女与家庭"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

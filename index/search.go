@@ -401,10 +401,7 @@ func textQuery(v string, rank bool, paths *readPaths, splitMin uint64) query.Que
 		}
 		h := bleve.NewPrefixQuery(v)
 		h.SetField(fHead)
-		b := bleve.NewBooleanQuery()
-		b.AddMust(unscored{p, 1})
-		b.AddShould(unscored{h, 1})
-		return b
+		return charQuery{text: p, head: h}
 	}
 	head, words := fHead, candidateWords(v)
 	if !rank {

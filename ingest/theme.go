@@ -217,7 +217,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 	for _, p := range t.Ignore {
 		add(p)
 	}
-	for _, p := range slices.Concat(pastMarkers, honourMarkers, pointMarkers, portraitMarkers, requireMarkers, opinionMarkers, []string{deployMarker, fieldsMarker}) {
+	for _, p := range slices.Concat(pastMarkers, pastTimeMarkers, honourMarkers, pointMarkers, portraitMarkers, requireMarkers, opinionMarkers, fieldsMarkers, []string{deployMarker, frameMarker}) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
@@ -501,6 +501,7 @@ type occurrences struct {
 	at      map[string][]int // phrase → byte offsets, overlapping ones too
 	ignored [][2]int         // the spans of the taxonomy's ignore phrases
 	stops   []int            // the offsets of the sentence ends, in order
+	head    int              // the end of the headline, 0 when there is none
 }
 
 // sentenceEnd reports whether r ends a sentence for near rules: a full
@@ -538,13 +539,36 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 		}
 	}
 	o.ignored = o.asideSpans(o.ignored)
+	o.head = headlineEnd(text)
 	return o
+}
+
+// headlineEnd returns the end of the text's headline: its first line,
+// where a body follows and the line has no full stop (a body's first
+// paragraph, standing alone, ends with one); 0 when there is none.
+func headlineEnd(text string) int {
+	k := strings.IndexByte(text, '\n')
+	if k < 0 || strings.ContainsAny(text[:k], "。！？!?") {
+		return 0
+	}
+	return k
 }
 
 // pastMarkers open a clause about the past: what a place or a person did
 // or was given before (水峪村曾获评全国文明村; 曾在北京冬奥会期间参与城市志
 // 愿服务的志愿者团队) is no activity the article reports.
 var pastMarkers = []string{"曾经", "曾在", "曾获", "曾荣获", "曾被", "曾参与", "曾参加", "曾是", "曾先后", "曾多次", "曾作为", "曾为"}
+
+// pastTimeMarkers close a time of the past that opens its clause (疫情防控期
+// 间曾连续两个月吃住在卫生室; 冬奥会时曾担任志愿者): the time and what was
+// done then are the past, so the clause counts from its start.
+var pastTimeMarkers = []string{"期间曾", "时曾"}
+
+// frameMarker closes the occasion an activity is framed by (以创建全国文明城
+// 区为契机，完成了4条背街小巷的整治提升): the occasion, from the 以 before it
+// in the clause, is a stock frame like the purpose formulas, not the work
+// the sentence reports.
+const frameMarker = "为契机"
 
 // honourMarkers start an honour held that describes who holds it, up to
 // the 的 before the holder (获评“北京榜样”的社区居民; 荣获全国文明村称号的水
@@ -596,10 +620,30 @@ var opinionMarkers = []string{"的意见", "的建议", "的满意度", "的看�
 // askVerbs ask people for their opinion.
 var askVerbs = []string{"征集", "收集", "听取", "征求", "了解", "调查", "问卷", "询问"}
 
-// fieldsMarker ends a list of fields (在窗口服务、志愿服务、诚信经营等方面发挥示范
-// 作用; 从环境卫生、停车秩序、邻里关系等方面打分): the items name what is scored,
-// asked for or talked about, not work done, so they count for no theme.
-const fieldsMarker = "等方面"
+// fieldsMarkers end a list of fields (在窗口服务、志愿服务、诚信经营等方面发挥示范
+// 作用; 从环境卫生、停车秩序、邻里关系等方面打分) or of requirements (向居民宣传
+// 创城的目标和“门前三包”等要求): the items name what is scored, asked for,
+// required or talked about, not work done, so they count for no theme. A
+// single item before the marker runs back to the clause's start or to a
+// 和, 与 or 及 that joins it to another.
+var fieldsMarkers = []string{"等方面", "等要求"}
+
+// itemStart returns the byte offset in before where the item that ends
+// there starts when no 、 joins items: after the last clause end, colon,
+// 和, 与 or 及.
+func itemStart(before string) int {
+	start := 0
+	if k := strings.LastIndexFunc(before, func(r rune) bool { return clauseEnd(r) || r == '：' || r == ':' }); k >= 0 {
+		_, n := utf8.DecodeRuneInString(before[k:])
+		start = k + n
+	}
+	for _, c := range []string{"和", "与", "及"} {
+		if k := strings.LastIndex(before[start:], c); k >= 0 {
+			start += k + len(c)
+		}
+	}
+	return start
+}
 
 // listStart returns the byte offset in before, the text up to a list's
 // end, where the list of items joined by 、 that ends there starts, or
@@ -658,6 +702,12 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 			end := len(text)
 			if k := strings.IndexFunc(text[i:], clauseEnd); k >= 0 {
 				end = i + k
+			}
+			// A past that describes its holder ends at the last 的 of the
+			// clause: the holder after it is present (曾在冬奥会期间参与城市
+			// 志愿服务的果园街道志愿者团队，如今…).
+			if k := strings.LastIndex(text[i:end], "的"); k >= 0 {
+				end = i + k + len("的")
 			}
 			spans = append(spans, [2]int{i, end})
 		}
@@ -718,9 +768,38 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 			}
 		}
 	}
-	for _, i := range o.at[fieldsMarker] {
-		if start := listStart(text[:i]); start < i {
-			spans = append(spans, [2]int{start, i})
+	for _, m := range fieldsMarkers {
+		for _, i := range o.at[m] {
+			start := listStart(text[:i])
+			if start == i && m != "等方面" {
+				start = itemStart(text[sentStart(i):i]) + sentStart(i)
+			}
+			if start < i {
+				spans = append(spans, [2]int{start, i})
+			}
+		}
+	}
+	clauseStart := func(i int) int {
+		lo := sentStart(i)
+		if k := strings.LastIndexFunc(text[lo:i], clauseEnd); k >= 0 {
+			_, n := utf8.DecodeRuneInString(text[lo+k:])
+			return lo + k + n
+		}
+		return lo
+	}
+	for _, m := range pastTimeMarkers {
+		for _, i := range o.at[m] {
+			end := len(text)
+			if k := strings.IndexFunc(text[i:], clauseEnd); k >= 0 {
+				end = i + k
+			}
+			spans = append(spans, [2]int{clauseStart(i), end})
+		}
+	}
+	for _, i := range o.at[frameMarker] {
+		lo := clauseStart(i)
+		if k := strings.LastIndex(text[lo:i], "以"); k >= 0 {
+			spans = append(spans, [2]int{lo + k, i + len(frameMarker)})
 		}
 	}
 	for _, m := range honourMarkers {
@@ -769,6 +848,9 @@ func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool 
 			}
 		}
 	}
+	if i < o.head && !o.bodyCounts(th, ignored, p) {
+		return false
+	}
 	if !slices.Contains(th.Unlisted, p) {
 		return true
 	}
@@ -783,6 +865,26 @@ func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool 
 		hi = o.stops[s] + n
 	}
 	return !enumerated(o.text[lo:hi], i-lo, end-lo)
+}
+
+// bodyCounts reports whether the body lets a headline's phrase p count
+// for th: a headline names what its body tells, so where the body repeats
+// p only where it does not count (曾获评“北京榜样”的居民 under the headline
+// “北京榜样”刘桂英和她的互助队: an honour held; 把垃圾分类纳入“美丽庭院”评比
+// under 以“美丽庭院”评比推动垃圾分类: a means), the headline's p is read as the
+// body reads it. A phrase the body does not repeat counts as it stands.
+func (o *occurrences) bodyCounts(th *Theme, ignored [][2]int, p string) bool {
+	repeated := false
+	for _, j := range o.at[p] {
+		if j < o.head {
+			continue
+		}
+		if o.counts(th, ignored, p, j) {
+			return true
+		}
+		repeated = true
+	}
+	return !repeated
 }
 
 // valid returns the offsets of phrase p that count for th.

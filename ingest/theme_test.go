@@ -324,7 +324,9 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"a service team and the old", "社区成立助老服务队，每周为高龄老人上门理发。", []string{"志愿服务"}},
 		{"a mutual-help group and neighbours", "楼门里组建了互助小组，轮流帮空巢老人取快递。", []string{"志愿服务"}},
 		{"a shock team for floods", "街道成立青年突击队，承担汛期巡查任务。", []string{}},
-		{"pupils for the old", "少先队员们来到敬老院，为老人表演节目。", []string{"志愿服务", "未成年人思想道德建设"}},
+		// Pupils who perform for the old serve them: volunteering only (the
+		// judged convention "the aim, not the people").
+		{"pupils for the old", "少先队员们来到敬老院，为老人表演节目。", []string{"志愿服务"}},
 		{"the old and children served", "社区为老人和孩子开设了书法课。", []string{}},
 		{"a team with a village", "便民服务队走进村里，为村民磨刀、修家电。", []string{"志愿服务"}},
 		{"party members and the oath", "村党支部组织党员来到平北抗日战争纪念馆，重温入党誓词。", []string{"党史学习教育"}},
@@ -449,6 +451,25 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"a selection tied to points", "社区把垃圾分类积分和“美丽阳台”评选挂起钩来。", []string{"垃圾分类"}},
 		{"booked mourning", "清明节期间各公墓推行预约祭扫。", []string{}},
 		{"a family's story", "5户文明家庭讲述了孝老爱亲的家庭故事。", []string{"文明单位创建", "妇女与家庭"}},
+		{"epidemic prevention of poultry", "村集体统一购苗、统一防疫、统一销售林下柴鸡。", []string{}},
+		{"epidemic prevention of people", "社区统一组织防疫物资发放。", []string{"疫情防控"}},
+		{"a selection of streets", "本市公布年度“北京最美街巷”评选结果，100条街巷入选。", []string{"背街小巷环境整治"}},
+		{"a selection of works", "微视频征集评出50部优秀作品，在地铁电视播出。", []string{}},
+		{"a selection of people", "街道评选出10名“最美邻里”，并宣传他们的事迹。", []string{"典型选树"}},
+		{"parents at a school gate", "洋桥学校门口家长排班站岗三年。", []string{"志愿服务"}},
+		{"a class for parents", "社区为家长开设课堂，讲解亲子沟通。", []string{"妇女与家庭"}},
+		{"an honorary title of 学雷锋", "镇里表彰30名“学雷锋标兵”，并刊登了他们的事迹。", []string{"典型选树"}},
+		{"学雷锋 done", "学雷锋纪念日，志愿者在广场为居民义务理发。", []string{"志愿服务", "学雷锋"}},
+		{"children with their mothers", "妇联组织母亲们带着孩子参观家训展。", []string{"妇女与家庭"}},
+		{"pupils performing at a festival", "重阳节敬老宴上，小学生表演了剪纸和快板。", []string{"我们的节日"}},
+		{"an honour in the headline read as the body tells it", "“北京榜样”刘桂英和她的互助队\n曾获评“北京榜样”的刘桂英在社区办起互助队，结对照顾独居老人。", []string{"志愿服务"}},
+		{"an honour in the headline the body reports", "刘桂英入选“北京榜样”\n刘桂英近日入选“北京榜样”月榜。", []string{"典型选树"}},
+		{"a headline the body does not repeat", "“北京榜样”走进社区\n宣讲团为居民讲述身边故事。", []string{"典型选树"}},
+		{"a time of the past", "他在村卫生室坚守28年，疫情防控期间曾连续两个月吃住在卫生室。", []string{}},
+		{"the holder after a past", "曾在冬奥会期间参与城市志愿服务的街道志愿者团队，如今为独居老人送餐。", []string{"志愿服务"}},
+		{"an occasion as a frame", "地区以创建全国文明城区为契机，完成了4条背街小巷的整治提升。", []string{"背街小巷环境整治"}},
+		{"a requirement told", "向居民宣传创城的目标和“门前三包”等要求。", []string{"文明城区创建"}},
+		{"pupils reporting to their community", "暑假期间，街道组织中学生到社区报到，参与楼道清扫。", []string{"背街小巷环境整治", "未成年人思想道德建设"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

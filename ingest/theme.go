@@ -499,7 +499,8 @@ func plotSpan(text string) (i, j int) {
 type occurrences struct {
 	text    string
 	at      map[string][]int // phrase → byte offsets, overlapping ones too
-	ignored [][2]int         // the spans of the taxonomy's ignore phrases
+	ignored [][2]int         // the spans of the taxonomy's ignore phrases, then of asides
+	nStock  int              // how many spans of ignored are ignore phrases
 	stops   []int            // the offsets of the sentence ends, in order
 	head    int              // the end of the headline, 0 when there is none
 }
@@ -538,6 +539,7 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 			o.ignored = append(o.ignored, [2]int{i, i + len(p)})
 		}
 	}
+	o.nStock = len(o.ignored)
 	o.ignored = o.asideSpans(o.ignored)
 	o.head = headlineEnd(text)
 	return o
@@ -872,11 +874,13 @@ func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool 
 // p only where it does not count (曾获评“北京榜样”的居民 under the headline
 // “北京榜样”刘桂英和她的互助队: an honour held; 把垃圾分类纳入“美丽庭院”评比
 // under 以“美丽庭院”评比推动垃圾分类: a means), the headline's p is read as the
-// body reads it. A phrase the body does not repeat counts as it stands.
+// body reads it. A phrase the body does not repeat counts as it stands;
+// nor is a stock formula (以社会主义核心价值观为引领) a repetition: it tells
+// nothing of what the headline names.
 func (o *occurrences) bodyCounts(th *Theme, ignored [][2]int, p string) bool {
 	repeated := false
 	for _, j := range o.at[p] {
-		if j < o.head {
+		if j < o.head || slices.ContainsFunc(o.ignored[:o.nStock], func(s [2]int) bool { return s[0] <= j && j+len(p) <= s[1] }) {
 			continue
 		}
 		if o.counts(th, ignored, p, j) {

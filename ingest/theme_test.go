@@ -464,6 +464,7 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"pupils performing at a festival", "重阳节敬老宴上，小学生表演了剪纸和快板。", []string{"我们的节日"}},
 		{"an honour in the headline read as the body tells it", "“北京榜样”刘桂英和她的互助队\n曾获评“北京榜样”的刘桂英在社区办起互助队，结对照顾独居老人。", []string{"志愿服务"}},
 		{"an honour in the headline the body reports", "刘桂英入选“北京榜样”\n刘桂英近日入选“北京榜样”月榜。", []string{"典型选树"}},
+		{"a headline beside a stock formula", "让核心价值观深入人心\n区里坚持以社会主义核心价值观为引领，推动精神文明建设。", []string{"社会主义核心价值观"}},
 		{"a headline the body does not repeat", "“北京榜样”走进社区\n宣讲团为居民讲述身边故事。", []string{"典型选树"}},
 		{"a time of the past", "他在村卫生室坚守28年，疫情防控期间曾连续两个月吃住在卫生室。", []string{}},
 		{"the holder after a past", "曾在冬奥会期间参与城市志愿服务的街道志愿者团队，如今为独居老人送餐。", []string{"志愿服务"}},

@@ -304,12 +304,11 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // is not met on first sight, what it reached then, written here when the
 // part is added. The development parts (every dev-*.txt together) hold the
 // figures they reached when the rules were last tuned (A–L, themes.toml
-// 2026.12.6, with L, the former heldout-7, renamed before tuning:
-// organisations 0.977/0.985, themes 0.959/0.984), so a change that loses
-// on them is seen at once.
+// 2026.12.7: organisations 0.978/0.985, themes 0.973/0.983), so a change
+// that loses on them is seen at once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.977, orgsR: 0.985, themesP: 0.959, themesR: 0.984, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.977, orgsR: 0.985, themesP: 0.973, themesR: 0.983, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

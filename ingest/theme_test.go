@@ -271,6 +271,7 @@ func FuzzTaxonomy(f *testing.F) {
 	f.Add(defaultThemes, "水峪村曾获评全国文明村。获评“北京榜样”的居民查看了村容村貌、卫生和志愿服务开展情况；最美庭院评选曾")
 	f.Add(defaultThemes, "对的意见。征集居民对背街小巷的意见，对、的满意度；座谈会要求各区用好志愿服务队伍；会议部署：清理楼道、整治占道经营。重点检查志愿服务、诚信经营、等方面")
 	f.Add(defaultThemes, "有人。他们中有志愿者；其中一位被评为“文明旅游”。被评为“未闭合。复查内容包括诚信经营。居民代表和中学生400余人、1")
+	f.Add(defaultThemes, "“北京榜样”刘桂英\n曾获评“北京榜样”的刘桂英。期间曾，时曾\n以为契机。以创建文明城区为契机，等要求和等要求。曾在冬奥会期间参与志愿服务的\n")
 	f.Add([]byte("[[theme]]\nname = \"a\"\nany = [\"评选\"]\n[[theme.unless]]\na = [\"评选\"]\nb = [\"商户\"]\n[[theme.near]]\na = [\"学生\"]\nb = [\"为老人\"]\nordered = true\n"),
 		"商户评选。学生为老人表演。\n小品《邻里》讲述了评选的故事")
 	f.Fuzz(func(t *testing.T, src []byte, text string) {

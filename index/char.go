@@ -20,8 +20,7 @@ type charQuery struct{ text, head query.Query }
 
 // Searcher implements query.Query.
 func (q charQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	inner := opts
-	inner.Score, inner.IncludeTermVectors, inner.Explain = "none", false, false
+	inner := unscoredOptions(opts)
 	text, err := q.text.Searcher(ctx, r, m, inner)
 	if err != nil || opts.Score == "none" {
 		return text, err

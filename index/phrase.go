@@ -673,13 +673,19 @@ type unscored struct {
 
 // Searcher implements query.Query.
 func (u unscored) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	inner := opts
-	inner.Score, inner.IncludeTermVectors, inner.Explain = "none", false, false
-	s, err := u.q.Searcher(ctx, r, m, inner)
+	s, err := u.q.Searcher(ctx, r, m, unscoredOptions(opts))
 	if err != nil || opts.Score == "none" {
 		return s, err
 	}
 	return &constScorer{Searcher: s, score: u.score}, nil
+}
+
+// unscoredOptions are opts for a searcher whose matches need no score:
+// bleve then reads no frequencies or norms, and ORs the postings of many
+// terms into one bitmap.
+func unscoredOptions(opts search.SearcherOptions) search.SearcherOptions {
+	opts.Score, opts.IncludeTermVectors, opts.Explain = "none", false, false
+	return opts
 }
 
 // constScorer gives every match of its searcher the same score.

@@ -305,11 +305,7 @@ func (ix *Index) Warm(ctx context.Context) error {
 	if ix.closed {
 		return fmt.Errorf("warm: index %s is closed", ix.dir)
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return fmt.Errorf("warm: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return fmt.Errorf("warm: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"jianbao/ingest"
 	"jianbao/internal/synth"
@@ -98,6 +99,16 @@ func buildArchive(dir string, n int, seed uint64) (*archive, error) {
 		}
 	}
 	return a, nil
+}
+
+// readerOf opens a reader on ix's current snapshot. Close it.
+func readerOf(t testing.TB, ix *Index) bindex.IndexReader {
+	t.Helper()
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // putIssue writes iss into ix and commits it.

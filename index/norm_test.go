@@ -30,14 +30,7 @@ func TestTextNorm(t *testing.T) {
 	}
 	defer ix.Close()
 	putIssue(t, ix, iss)
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := readerOf(t, ix)
 	defer r.Close()
 	for _, a := range iss.Articles {
 		text := searchText(&a)

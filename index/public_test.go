@@ -174,14 +174,7 @@ type otherReader struct{ bindex.IndexReader }
 // an error.
 func TestFastPathChecks(t *testing.T) {
 	a := sharedArchive(t)
-	adv, err := a.ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := readerOf(t, a.ix)
 	defer r.Close()
 	paths := &readPaths{}
 	if d, err := paths.docReader(r); err != nil {

@@ -178,14 +178,21 @@ func loadedFields(h *search.DocumentMatch, fn func(string, []byte) bool) error {
 	return nil
 }
 
+// reader opens a reader on the index's current snapshot, for what bleve's
+// search API does not do (stored fields, term readers, the fast path's
+// checks). Close it.
+func (ix *Index) reader() (bindex.IndexReader, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
 // visitStored calls fn with the stored fields of document id of the index
 // as it is now until fn returns false.
 func (ix *Index) visitStored(id string, fn func(string, []byte) bool) error {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return err
 	}

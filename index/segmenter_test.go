@@ -21,14 +21,7 @@ func putBody(t testing.TB, ix *Index, id, body string) {
 // fWords): the word terms that rank a query.
 func wordDocs(t testing.TB, ix *Index, w string) uint64 {
 	t.Helper()
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := readerOf(t, ix)
 	defer r.Close()
 	tfr, err := r.TermFieldReader(context.Background(), []byte(w), fWords, false, false, false)
 	if err != nil {

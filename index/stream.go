@@ -27,11 +27,7 @@ type scan struct {
 
 // openScan opens a reader on the current snapshot of ix. Close it.
 func (ix *Index) openScan(ctx context.Context) (*scan, error) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("read index %s: %w", ix.dir, err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, fmt.Errorf("read index %s: %w", ix.dir, err)
 	}

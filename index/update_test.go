@@ -440,11 +440,7 @@ func TestWarm(t *testing.T) {
 		t.Errorf("%d columns after warming, want %d", n, len(facetFields))
 	}
 	segments := func() (int, int) {
-		adv, _ := ix.bi.Advanced()
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := readerOf(t, ix)
 		defer r.Close()
 		ix.paths.texts.mu.Lock()
 		defer ix.paths.texts.mu.Unlock()

@@ -320,10 +320,17 @@ func (t *Taxonomy) Tag(text string) []string {
 	occ := t.occurrences(themeText(matchLines(text)))
 	c := map[string]int{}
 	touched := t.touched(occ)
+	var matched []int
 	for i := range t.Themes {
 		th := &t.Themes[i]
 		if touched[i] && th.matches(occ.countsInto(c, th), occ.near(th, false), nil) {
-			names = append(names, th.Name)
+			matched = append(matched, i)
+		}
+	}
+	dropped := t.secondary(occ, matched)
+	for _, i := range matched {
+		if _, ok := dropped[i]; !ok {
+			names = append(names, t.Themes[i].Name)
 		}
 	}
 	return names
@@ -332,10 +339,27 @@ func (t *Taxonomy) Tag(text string) []string {
 // Explain returns, for every theme that text has, the phrases that made it
 // match.
 func (t *Taxonomy) Explain(text string) []Reason {
-	var reasons []Reason
+	reasons, _ := t.explain(text)
+	return reasons
+}
+
+// Dropped returns, for every theme whose rules match text but which is
+// dropped as a secondary mention (see secondary), why: Rule is
+// "secondary", Phrase the phrase or pair that fired and Context its
+// sentence's text around it, after the role that drops it.
+func (t *Taxonomy) Dropped(text string) []Reason {
+	_, dropped := t.explain(text)
+	return dropped
+}
+
+// explain returns the reasons for the themes text has and for those
+// dropped as secondary mentions.
+func (t *Taxonomy) explain(text string) (reasons, dropped []Reason) {
 	norm := themeText(matchLines(text))
 	occ := t.occurrences(norm)
 	touched := t.touched(occ)
+	var matched []int
+	byTheme := map[int][]Reason{}
 	for i := range t.Themes {
 		var rs []Reason
 		th := &t.Themes[i]
@@ -345,10 +369,19 @@ func (t *Taxonomy) Explain(text string) []Reason {
 					rs[j].Context = occ.context(th, rs[j].Phrase, 12)
 				}
 			}
-			reasons = append(reasons, rs...)
+			matched = append(matched, i)
+			byTheme[i] = rs
 		}
 	}
-	return reasons
+	drop := t.secondary(occ, matched)
+	for _, i := range matched {
+		if d, ok := drop[i]; ok {
+			dropped = append(dropped, d)
+			continue
+		}
+		reasons = append(reasons, byTheme[i]...)
+	}
+	return reasons, dropped
 }
 
 // touched reports, by theme, whether a phrase of its rules occurs in the
@@ -1158,6 +1191,10 @@ func articleText(a *Article) string {
 
 // ExplainArticle returns the reasons for the themes of a.
 func (t *Taxonomy) ExplainArticle(a *Article) []Reason { return t.Explain(articleText(a)) }
+
+// DroppedArticle returns the reasons for the themes of a dropped as
+// secondary mentions.
+func (t *Taxonomy) DroppedArticle(a *Article) []Reason { return t.Dropped(articleText(a)) }
 
 // matches applies th's rules to the phrase counts of a text and the near
 // rules that hold in it, appending the reasons to rs when it is not nil.

@@ -292,7 +292,70 @@ func FuzzTaxonomy(f *testing.F) {
 		if !slices.Equal(got, explained) && !(len(got) == 0 && len(explained) == 0) {
 			t.Errorf("Tag = %q, Explain explains %q", got, explained)
 		}
+		for _, r := range tax.Dropped(text) {
+			if r.Rule != "secondary" || r.Phrase == "" || !strings.Contains(r.Context, "【") {
+				t.Errorf("dropped reason %+v has no rule, phrase or context", r)
+			}
+			if slices.Contains(got, r.Theme) {
+				t.Errorf("Tag = %q has %s, which Dropped drops", got, r.Theme)
+			}
+		}
 	})
+}
+
+// TestSecondaryMentions: a theme the headline does not tell, told in one
+// sentence of the body only and there in a secondary role, is dropped
+// where the headline tells another theme; told in the headline, in a
+// sentence of its own or in two sentences, or where the headline tells no
+// theme, it is kept.
+func TestSecondaryMentions(t *testing.T) {
+	tax := DefaultTaxonomy()
+	tests := []struct {
+		name, text string
+		want       []string
+		dropped    string // the role that drops a theme, "" for none
+	}{
+		{"outcome", "机关食堂开展光盘行动\n街道在机关食堂推行按需取餐。开展一个月来，食堂日均厨余垃圾减少约三成。",
+			[]string{"光盘行动"}, roleOutcome},
+		{"the same outcome without a headline theme", "机关食堂推行新办法\n街道在机关食堂推行按需取餐。开展一个月来，食堂日均厨余垃圾减少约三成。",
+			[]string{"垃圾分类", "光盘行动"}, ""},
+		{"sorting told as work", "机关食堂开展光盘行动\n街道在机关食堂推行按需取餐。食堂还在后厨设置厨余垃圾桶，指导员工分类投放。",
+			[]string{"垃圾分类", "光盘行动"}, ""},
+		{"a quality of families chosen", "街道开展“文明家庭”评选表彰\n街道评选出“文明家庭”30户。这些家庭中有三代同堂和睦相处的，有坚持垃圾分类多年的。",
+			[]string{"文明单位创建"}, roleQuality},
+		{"an exhibition's content", "区里举办“致敬志愿者”主题摄影展\n区文化馆举办摄影展，展出记录全区冬奥服务、疫情防控中的志愿者身影的照片150幅。",
+			[]string{"志愿服务"}, roleExhibit},
+		{"a deed told", "街道举办“八角好人”事迹宣讲会\n5名好人代表讲述了照顾孤寡老人、带领居民清扫楼道的经历。",
+			[]string{"典型选树"}, roleDeed},
+		{"a point of a test", "首都文明办开展全国文明城区创建测评培训\n测评员学习测评体系，重点掌握背街小巷环境和志愿服务站点的测评要点。",
+			[]string{"文明城区创建"}, rolePoint},
+		{"a rule explained", "区文明办开展冬奥会文明观赛培训\n讲解冰雪项目的观赛礼仪、防疫要求和赛场禁止携带物品。",
+			[]string{"冬奥服务保障"}, rolePoint},
+		{"a harm explained", "镇里开展网络文明宣传\n向村民讲解网络谣言和未成年人沉迷网络的危害。",
+			[]string{"网络文明"}, rolePoint},
+		{"people proposed", "区里开展“最美水库守护人”推选\n面向各镇推荐在保水护水中作出贡献的村民、巡护员和志愿者，将评出20名最美守护人。",
+			[]string{"典型选树"}, roleChosen},
+		{"a problem raised", "街道召开创城居民议事会\n居民代表围绕小区停车难、楼道堆物、垃圾桶站设置等问题提出意见30余条。",
+			[]string{"文明城区创建"}, roleProblem},
+		{"volunteers who act", "街道开展文明交通劝导\n街道组织志愿者在路口开展文明交通劝导，提醒行人不闯红灯。",
+			[]string{"志愿服务", "文明交通"}, ""},
+		{"told in two sentences", "区里举办“致敬志愿者”主题摄影展\n展出冬奥服务的照片150幅。摄影展还请来冬奥会赛时在路口值守的城市志愿者讲述。",
+			[]string{"志愿服务", "冬奥服务保障"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+				t.Errorf("Tag = %q, want %q\ndropped %+v", got, tt.want, tax.Dropped(tt.text))
+			}
+			d := tax.Dropped(tt.text)
+			switch {
+			case tt.dropped == "" && len(d) > 0:
+				t.Errorf("Dropped = %+v, want none", d)
+			case tt.dropped != "" && (len(d) == 0 || !strings.HasPrefix(d[0].Context, tt.dropped+": ")):
+				t.Errorf("Dropped = %+v, want one as %s", d, tt.dropped)
+			}
+		})
+	}
 }
 
 func TestBlankTitles(t *testing.T) {

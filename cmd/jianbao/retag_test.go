@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"jianbao/ingest"
+	"jianbao/report"
 )
 
 // customThemes writes a small taxonomy and returns its path.
@@ -192,5 +195,40 @@ func TestShowWhy(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "show", "--index", dir, "--why", "2021-014"); code != exitUsage || !strings.Contains(stderr, "2021-014-01") {
 		t.Errorf("--why of an issue: exit %d, %s", code, stderr)
+	}
+}
+
+// TestShowWhyDropped checks that show --why names a theme whose rules
+// match but that is dropped as a secondary mention, with the role that
+// drops it, in text and in JSON.
+func TestShowWhyDropped(t *testing.T) {
+	v := &report.ArticleView{Article: ingest.Article{
+		ID:       "2023-001-01",
+		Headline: "机关食堂开展光盘行动",
+		Body:     "街道在机关食堂推行按需取餐。开展一个月来，食堂日均厨余垃圾减少约三成。",
+		Themes:   []string{"光盘行动"},
+	}}
+	tax := ingest.DefaultTaxonomy()
+	var b strings.Builder
+	if err := writeWhy(&b, "text", v, tax); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "\n光盘行动\n") || !strings.Contains(out, "dropped: 垃圾分类, a secondary mention") ||
+		!strings.Contains(out, "an outcome: ") || !strings.Contains(out, "【厨余】") || strings.Contains(out, "note:") {
+		t.Errorf("text:\n%s", out)
+	}
+	b.Reset()
+	if err := writeWhy(&b, "json", v, tax); err != nil {
+		t.Fatal(err)
+	}
+	var j struct {
+		Why, Dropped []ingest.Reason
+	}
+	if err := json.Unmarshal([]byte(b.String()), &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Why) == 0 || len(j.Dropped) != 1 || j.Dropped[0].Theme != "垃圾分类" || j.Dropped[0].Rule != "secondary" {
+		t.Errorf("json: %s", b.String())
 	}
 }

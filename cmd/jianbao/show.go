@@ -37,8 +37,11 @@ as the HTTP API returns it.
 --why explains the themes of an article: for each theme, the rule (strong, any, all
 or near) and every phrase that matched, how often, and its first occurrence in
 context; a near rule names its two phrases (清理…楼道), the sentences they met
-in, and the first of them. The rules are those of the built-in taxonomy or of
---themes FILE.`,
+in, and the first of them. A theme whose rules match but that is only a
+secondary mention (the headline tells another theme, and its one sentence in
+the body names it as an outcome, an exhibit, a point checked, a person's deed
+…) is listed as dropped, with that role. The rules are those of the built-in
+taxonomy or of --themes FILE.`,
 		Example: `  jianbao show 2021-014-02
   jianbao show 2021-014
   jianbao show --format json 2021-014-02 | jq .body
@@ -191,11 +194,13 @@ func writeFullIssueText(w io.Writer, iss *index.Issue) error {
 	return err
 }
 
-// articleWhy is the JSON of show --why: the article and the reasons for its
-// themes.
+// articleWhy is the JSON of show --why: the article, the reasons for its
+// themes and, for each theme whose rules match but that is dropped as a
+// secondary mention, why.
 type articleWhy struct {
 	*report.ArticleView
-	Why []ingest.Reason `json:"why"`
+	Why     []ingest.Reason `json:"why"`
+	Dropped []ingest.Reason `json:"dropped,omitempty"`
 }
 
 // writeWhy explains the themes of v with tax: per theme the rule, the
@@ -207,8 +212,9 @@ func writeWhy(w io.Writer, format string, v *report.ArticleView, tax *ingest.Tax
 	if reasons == nil {
 		reasons = []ingest.Reason{}
 	}
+	dropped := tax.DroppedArticle(&v.Article)
 	if format == "json" {
-		return writeIndentedJSON(w, articleWhy{v, reasons})
+		return writeIndentedJSON(w, articleWhy{v, reasons, dropped})
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  %s\n", v.ID, v.Headline)
@@ -223,6 +229,9 @@ func writeWhy(w io.Writer, format string, v *report.ArticleView, tax *ingest.Tax
 	}
 	if len(reasons) == 0 {
 		fmt.Fprintf(&b, "\nno theme of taxonomy %s matches\n", orDash(tax.Version))
+	}
+	for _, r := range dropped {
+		fmt.Fprintf(&b, "\ndropped: %s, a secondary mention\n  %q: %s\n", r.Theme, r.Phrase, r.Context)
 	}
 	if strings.Join(given, ",") != strings.Join(v.Themes, ",") {
 		fmt.Fprintf(&b, "\nnote: taxonomy %s gives %s; the index was tagged with another taxonomy (see jianbao retag)\n",

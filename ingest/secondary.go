@@ -1,0 +1,243 @@
+package ingest
+
+import (
+	"slices"
+	"strings"
+)
+
+// Secondary mentions. An article reports one main activity, which its
+// headline names, and often mentions other themes' words in passing: as
+// the outcome of the activity (食堂日均厨余垃圾减少约三成 after a 光盘行动),
+// a quality of the people chosen (这些家庭中有坚持垃圾分类多年的), a point an
+// inspection or a test checks (志愿服务站点的测评要点), a rule or a harm
+// explained (防疫要求; 未成年人沉迷网络的危害), the content of an exhibition
+// (展出…冬奥服务、疫情防控…的照片), a deed of a person presented (好人讲述了
+// 带领居民清扫楼道的经历), the people proposed for a selection (推荐村民、巡护
+// 员和志愿者) or a problem raised (楼道堆物、垃圾桶站设置等问题). By the
+// judged conventions a theme is tagged when the article reports work of it,
+// not when its words are mentioned.
+//
+// Such a mention is told apart by two things together: the theme is not
+// the article's main activity — the headline tells another theme of the
+// article and not this one — and its evidence is weak: it fires in one
+// sentence of the body only, and every phrase or pair that fires there
+// stands in one of the roles above. A theme told in the headline, told in
+// two sentences, or told once in a sentence of its own work (志愿者为老人
+// 量血压) is kept, so the roles, which would cost true tags if they applied
+// to every theme word, only decide where the article gives the theme no
+// other support.
+
+// Roles of a theme's phrase in its sentence that make it a secondary
+// mention; secondaryRole names them.
+const (
+	roleDeed    = "a deed of a person presented"
+	roleExhibit = "the content of an exhibition"
+	roleOutcome = "an outcome"
+	roleQuality = "a quality of people chosen"
+	rolePoint   = "a point, rule or harm explained"
+	roleChosen  = "people proposed or appraised"
+	roleProblem = "a problem raised"
+)
+
+// tellVerbs open what a person tells of their own past (讲述了…的经历).
+var tellVerbs = []string{"讲述", "介绍", "分享"}
+
+// deedEnds close it: the experience or the deeds told.
+var deedEnds = []string{"的经历", "的亲身经历", "的事迹"}
+
+// exhibitVerbs open the content of an exhibition (展出…的照片150幅).
+var exhibitVerbs = []string{"展出", "陈列"}
+
+// outcomeVerbs tell a figure that changed as the result of an activity
+// (日均厨余垃圾减少约三成).
+var outcomeVerbs = []string{"减少", "下降", "降低"}
+
+// qualityMarker opens the qualities of the people or families chosen
+// (这些家庭中有三代同堂和睦相处的，有坚持垃圾分类多年的).
+const qualityMarker = "中有"
+
+// pointHeads are the nouns a phrase modifies when it names what is checked
+// or explained, not work done (测评要点, 沉迷网络的危害).
+var pointHeads = []string{"要点", "危害"}
+
+// chooseVerbs open the people proposed or appraised for a selection
+// (推荐在保水护水中作出贡献的村民、巡护员和志愿者): who they are is what they
+// are chosen for, not work the article reports.
+var chooseVerbs = []string{"推荐", "评议", "推选"}
+
+// problemsMarker closes a list of the problems residents raise or an
+// inspection finds (围绕小区停车难、楼道堆物、垃圾桶站设置等问题提出意见).
+const problemsMarker = "等问题"
+
+// secondary returns, by theme index, the themes of matched (the indices of
+// the themes whose rules match) that are secondary mentions, each with a
+// reason saying why it is dropped. It returns nil when the text has no
+// headline or the headline tells none of the matched themes.
+func (t *Taxonomy) secondary(o *occurrences, matched []int) map[int]Reason {
+	if o.head == 0 || len(matched) < 2 {
+		return nil
+	}
+	type ev struct {
+		head  bool
+		spans []spot
+	}
+	evs := make([]ev, len(matched))
+	anchored := false
+	for k, i := range matched {
+		th := &t.Themes[i]
+		for _, s := range o.spots(th) {
+			if s.at[0] < o.head {
+				evs[k].head = true
+				break
+			}
+			evs[k].spans = append(evs[k].spans, s)
+		}
+		anchored = anchored || evs[k].head
+	}
+	if !anchored {
+		return nil
+	}
+	var out map[int]Reason
+	for k, i := range matched {
+		e := evs[k]
+		if e.head || len(e.spans) == 0 {
+			continue
+		}
+		s := o.sentence(e.spans[0].at[0])
+		role := ""
+		for _, sp := range e.spans {
+			r := ""
+			if o.sentence(sp.at[0]) == s {
+				r = o.secondaryRole(sp.at)
+			}
+			if r == "" {
+				role = ""
+				break
+			}
+			if role == "" {
+				role = r
+			}
+		}
+		if role == "" {
+			continue
+		}
+		if out == nil {
+			out = map[int]Reason{}
+		}
+		sp := e.spans[0]
+		out[i] = Reason{Theme: t.Themes[i].Name, Rule: "secondary", Phrase: sp.phrase, Count: 1,
+			Context: role + ": " + o.spanContext(sp.at, 12)}
+	}
+	return out
+}
+
+// spot is where a rule of a theme fires: a phrase that counts, or the
+// span from the first to the last phrase of a near rule's pair.
+type spot struct {
+	at     [2]int
+	phrase string
+}
+
+// spots returns, in no order, every occurrence of th's any, strong and all
+// phrases that counts for th, and every pair of its near rules that holds.
+// A headline's spot comes first when there is one, so a caller asking
+// whether the headline tells th can stop at it.
+func (o *occurrences) spots(th *Theme) []spot {
+	own := o.ignoredBy(th)
+	var out []spot
+	for _, list := range [][]string{th.Any, th.Strong, th.All} {
+		for _, p := range list {
+			for _, i := range o.valid(th, own, p) {
+				out = append(out, spot{[2]int{i, i + len(p)}, p})
+			}
+		}
+	}
+	for _, n := range th.Near {
+		for _, a := range n.A {
+			if len(o.at[a]) == 0 {
+				continue
+			}
+			for _, b := range n.B {
+				if len(o.at[b]) == 0 {
+					continue
+				}
+				for _, i := range o.valid(th, own, a) {
+					for _, j := range o.valid(th, own, b) {
+						if i < j+len(b) && j < i+len(a) || n.Ordered && j < i ||
+							n.Within > 0 && gap(o.text, i, i+len(a), j, j+len(b)) > n.Within ||
+							o.sentence(i) != o.sentence(j) {
+							continue
+						}
+						out = append(out, spot{[2]int{min(i, j), max(i+len(a), j+len(b))}, a + "…" + b})
+					}
+				}
+			}
+		}
+	}
+	if k := slices.IndexFunc(out, func(s spot) bool { return s.at[0] < o.head }); k > 0 {
+		out[0], out[k] = out[k], out[0]
+	}
+	return out
+}
+
+// secondaryRole returns the role that makes the span at of the text a
+// secondary mention (see the roles above), or "" when it has none.
+func (o *occurrences) secondaryRole(at [2]int) string {
+	text := o.text
+	i, end := at[0], at[1]
+	s := o.sentence(i)
+	lo, hi := 0, len(text)
+	if s > 0 {
+		lo = o.stops[s-1]
+	}
+	if s < len(o.stops) {
+		hi = o.stops[s]
+	}
+	cl, ch := lo, hi // the clause
+	if k := strings.LastIndexFunc(text[lo:i], clauseEnd); k >= 0 {
+		cl = lo + k
+	}
+	if k := strings.IndexFunc(text[end:hi], clauseEnd); k >= 0 {
+		ch = end + k
+	}
+	before, after := text[cl:i], text[end:ch]
+	// A deed: a telling verb before, in the clause, and the experience
+	// told after (讲述了照顾孤寡老人、带领居民清扫楼道的经历).
+	if containsAny(before, tellVerbs) && containsAny(after, deedEnds) {
+		return roleDeed
+	}
+	if containsAny(before, exhibitVerbs) {
+		return roleExhibit
+	}
+	if containsAny(after, outcomeVerbs) {
+		return roleOutcome
+	}
+	if strings.Contains(text[lo:i], qualityMarker) {
+		return roleQuality
+	}
+	if containsAny(after, pointHeads) || strings.HasPrefix(text[end:], "要求") {
+		return rolePoint
+	}
+	if containsAny(before, chooseVerbs) {
+		return roleChosen
+	}
+	if strings.Contains(after, problemsMarker) {
+		return roleProblem
+	}
+	return ""
+}
+
+// containsAny reports whether s contains one of the words.
+func containsAny(s string, words []string) bool {
+	return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
+}
+
+// spanContext returns the span at of the text with up to n characters
+// either side, the span marked with 【】.
+func (o *occurrences) spanContext(at [2]int, n int) string {
+	before := []rune(o.text[:at[0]])
+	after := []rune(o.text[at[1]:])
+	before = before[max(0, len(before)-n):]
+	after = after[:min(len(after), n)]
+	return strings.ReplaceAll(string(before)+"【"+o.text[at[0]:at[1]]+"】"+string(after), "\n", " ")
+}

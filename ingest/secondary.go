@@ -57,8 +57,15 @@ var outcomeVerbs = []string{"减少", "下降", "降低"}
 const qualityMarker = "中有"
 
 // pointHeads are the nouns a phrase modifies when it names what is checked
-// or explained, not work done (测评要点, 沉迷网络的危害).
+// or explained, not work done (测评要点, 沉迷网络的危害); a phrase right before
+// 要求 names a rule (防疫要求). They make a secondary mention only after a
+// verb of explaining or learning in the clause (讲解…防疫要求; 掌握…的测评要点):
+// values' requirements written into a village's rules (把核心价值观要求融入村
+// 规民约) are the values' work.
 var pointHeads = []string{"要点", "危害"}
+
+// explainVerbs explain or learn the points, rules and harms.
+var explainVerbs = []string{"讲解", "解读", "介绍", "掌握", "学习", "了解"}
 
 // chooseVerbs open the people proposed or appraised for a selection
 // (推荐在保水护水中作出贡献的村民、巡护员和志愿者): who they are is what they
@@ -215,7 +222,7 @@ func (o *occurrences) secondaryRole(at [2]int) string {
 	if strings.Contains(text[lo:i], qualityMarker) {
 		return roleQuality
 	}
-	if containsAny(after, pointHeads) || strings.HasPrefix(text[end:], "要求") {
+	if containsAny(before, explainVerbs) && (containsAny(after, pointHeads) || strings.HasPrefix(text[end:], "要求")) {
 		return rolePoint
 	}
 	if containsAny(before, chooseVerbs) {

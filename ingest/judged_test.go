@@ -403,3 +403,28 @@ func TestJudged(t *testing.T) {
 		t.Errorf("the judged set has %d articles, want at least 150", n)
 	}
 }
+
+// BenchmarkTagJudged tags every article of the judged set (headline and
+// body) once per iteration: the text where an article's headline tells
+// its main activity, which the seed bulletin's five articles hardly
+// exercise.
+func BenchmarkTagJudged(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join("testdata", "judged", "*.txt"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no judged part: %v", err)
+	}
+	var texts []string
+	for _, f := range files {
+		for _, a := range readJudged(b, f) {
+			texts = append(texts, a.title+"\n"+strings.Join(a.body, "\n"))
+		}
+	}
+	tax := ingest.DefaultTaxonomy()
+	b.ResetTimer()
+	for range b.N {
+		for _, text := range texts {
+			tax.Tag(text)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(texts)), "µs/article")
+}

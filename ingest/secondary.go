@@ -84,56 +84,50 @@ func (t *Taxonomy) secondary(o *occurrences, matched []int) map[int]Reason {
 	if o.head == 0 || len(matched) < 2 {
 		return nil
 	}
-	type ev struct {
-		head  bool
-		spans []spot
-	}
-	evs := make([]ev, len(matched))
+	// The headline is short: whether it tells a theme is cheap to learn,
+	// and most texts stop here.
+	inHead := make([]bool, len(matched))
 	anchored := false
 	for k, i := range matched {
-		th := &t.Themes[i]
-		for _, s := range o.spots(th) {
-			if s.at[0] < o.head {
-				evs[k].head = true
-				break
-			}
-			evs[k].spans = append(evs[k].spans, s)
-		}
-		anchored = anchored || evs[k].head
+		o.eachSpot(&t.Themes[i], o.head, func(spot) bool {
+			inHead[k] = true
+			return false
+		})
+		anchored = anchored || inHead[k]
 	}
 	if !anchored {
 		return nil
 	}
 	var out map[int]Reason
 	for k, i := range matched {
-		e := evs[k]
-		if e.head || len(e.spans) == 0 {
+		if inHead[k] {
 			continue
 		}
-		s := o.sentence(e.spans[0].at[0])
-		role := ""
-		for _, sp := range e.spans {
-			r := ""
-			if o.sentence(sp.at[0]) == s {
-				r = o.secondaryRole(sp.at)
-			}
-			if r == "" {
+		// Every spot must stand in one sentence and in a role; the first
+		// that does not ends the search.
+		var first spot
+		role, sent, n := "", -1, 0
+		o.eachSpot(&t.Themes[i], len(o.text), func(sp spot) bool {
+			s := o.sentence(sp.at[0])
+			r := o.secondaryRole(sp.at)
+			if r == "" || n > 0 && s != sent {
 				role = ""
-				break
+				return false
 			}
-			if role == "" {
-				role = r
+			if n == 0 {
+				first, role, sent = sp, r, s
 			}
-		}
+			n++
+			return true
+		})
 		if role == "" {
 			continue
 		}
 		if out == nil {
 			out = map[int]Reason{}
 		}
-		sp := e.spans[0]
-		out[i] = Reason{Theme: t.Themes[i].Name, Rule: "secondary", Phrase: sp.phrase, Count: 1,
-			Context: role + ": " + o.spanContext(sp.at, 12)}
+		out[i] = Reason{Theme: t.Themes[i].Name, Rule: "secondary", Phrase: first.phrase, Count: n,
+			Context: role + ": " + o.spanContext(first.at, 12)}
 	}
 	return out
 }
@@ -145,17 +139,37 @@ type spot struct {
 	phrase string
 }
 
-// spots returns, in no order, every occurrence of th's any, strong and all
-// phrases that counts for th, and every pair of its near rules that holds.
-// A headline's spot comes first when there is one, so a caller asking
-// whether the headline tells th can stop at it.
-func (o *occurrences) spots(th *Theme) []spot {
-	own := o.ignoredBy(th)
-	var out []spot
+// eachSpot calls fn, in no particular order, for every occurrence of th's
+// any, strong and all phrases that counts for th and every pair of its
+// near rules that holds, whose start is before limit, until fn returns
+// false.
+func (o *occurrences) eachSpot(th *Theme, limit int, fn func(spot) bool) {
+	var own [][2]int
+	ownDone := false
+	var validAt map[string][]int
+	valid := func(p string) []int {
+		if !ownDone {
+			own, ownDone = o.ignoredBy(th), true
+		}
+		v, ok := validAt[p]
+		if !ok {
+			if validAt == nil {
+				validAt = make(map[string][]int, 8)
+			}
+			v = o.valid(th, own, p)
+			validAt[p] = v
+		}
+		return v
+	}
 	for _, list := range [][]string{th.Any, th.Strong, th.All} {
 		for _, p := range list {
-			for _, i := range o.valid(th, own, p) {
-				out = append(out, spot{[2]int{i, i + len(p)}, p})
+			if len(o.at[p]) == 0 || o.at[p][0] >= limit {
+				continue
+			}
+			for _, i := range valid(p) {
+				if i < limit && !fn(spot{[2]int{i, i + len(p)}, p}) {
+					return
+				}
 			}
 		}
 	}
@@ -165,26 +179,24 @@ func (o *occurrences) spots(th *Theme) []spot {
 				continue
 			}
 			for _, b := range n.B {
-				if len(o.at[b]) == 0 {
+				if len(o.at[b]) == 0 || min(o.at[a][0], o.at[b][0]) >= limit {
 					continue
 				}
-				for _, i := range o.valid(th, own, a) {
-					for _, j := range o.valid(th, own, b) {
-						if i < j+len(b) && j < i+len(a) || n.Ordered && j < i ||
+				for _, i := range valid(a) {
+					for _, j := range valid(b) {
+						if i < j+len(b) && j < i+len(a) || n.Ordered && j < i || min(i, j) >= limit ||
 							n.Within > 0 && gap(o.text, i, i+len(a), j, j+len(b)) > n.Within ||
 							o.sentence(i) != o.sentence(j) {
 							continue
 						}
-						out = append(out, spot{[2]int{min(i, j), max(i+len(a), j+len(b))}, a + "…" + b})
+						if !fn(spot{[2]int{min(i, j), max(i+len(a), j+len(b))}, a + "…" + b}) {
+							return
+						}
 					}
 				}
 			}
 		}
 	}
-	if k := slices.IndexFunc(out, func(s spot) bool { return s.at[0] < o.head }); k > 0 {
-		out[0], out[k] = out[k], out[0]
-	}
-	return out
 }
 
 // secondaryRole returns the role that makes the span at of the text a

@@ -217,7 +217,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 	for _, p := range t.Ignore {
 		add(p)
 	}
-	for _, p := range slices.Concat(pastMarkers, pastTimeMarkers, honourMarkers, pointMarkers, portraitMarkers, requireMarkers, opinionMarkers, fieldsMarkers, []string{deployMarker, frameMarker}) {
+	for _, p := range slices.Concat(pastMarkers, pastTimeMarkers, honourMarkers, pointMarkers, portraitMarkers, requireMarkers, opinionMarkers, fieldsMarkers, []string{deployMarker, reviewMarker, frameMarker}) {
 		add(p)
 	}
 	t.phrases = newGazetteer(entries)
@@ -645,6 +645,12 @@ var meetingWords = []string{"会议", "会上", "座谈会", "推进会", "动�
 // theme and counts.
 const deployMarker = "部署"
 
+// reviewMarker opens the list of the past year's work a meeting reviews
+// (召开精神文明建设工作会，总结上一年文明城区创建、新时代文明实践中心建设和志愿服务
+// 工作): like the tasks it deploys, the items name the meeting's agenda, not
+// work the article reports, to the clause's end.
+const reviewMarker = "总结"
+
 // opinionMarkers end what people are asked their opinion of (征集居民对背
 // 街小巷环境的意见; 了解居民对胡同整治的满意度): the subject of a question or a
 // questionnaire is no work done, so from the 对 before the marker, in the
@@ -723,7 +729,7 @@ func clauseEnd(r rune) bool { return sentenceEnd(r) || r == ',' || r == '，' }
 // activity of its own: the past, honours held, a meeting's requirements
 // and task list, an inspection's points, a list of fields and what people
 // are asked their opinion of (see pastMarkers, honourMarkers,
-// requireMarkers, deployMarker, pointMarkers, fieldsMarker and
+// requireMarkers, deployMarker, reviewMarker, pointMarkers, fieldsMarker and
 // opinionMarkers, which the taxonomy's scan finds with its phrases). A past clause runs from its
 // marker to the clause's end, an honour held from its marker to the 的
 // after it when that comes within 16 characters in the clause, the
@@ -787,6 +793,18 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 		listed := strings.Contains(text[i:end], "、") &&
 			slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(text[sentStart(i):i], w) })
 		if listed || strings.ContainsAny(text[i:end], "：:") {
+			spans = append(spans, [2]int{i, end})
+		}
+	}
+	for _, i := range o.at[reviewMarker] {
+		end := i + len(reviewMarker)
+		if k := strings.IndexFunc(text[end:], clauseEnd); k >= 0 {
+			end += k
+		} else {
+			end = len(text)
+		}
+		if strings.Contains(text[i:end], "、") &&
+			slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(text[sentStart(i):i], w) }) {
 			spans = append(spans, [2]int{i, end})
 		}
 	}

@@ -269,6 +269,7 @@ func FuzzTaxonomy(f *testing.F) {
 	f.Add([]byte(testTaxonomy), "志愿者开展志愿服务,桶站值守")
 	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
 	f.Add(defaultThemes, "水峪村曾获评全国文明村。获评“北京榜样”的居民查看了村容村貌、卫生和志愿服务开展情况；最美庭院评选曾")
+	f.Add(defaultThemes, "召开工作会\n会议总结、。工作会总结志愿服务、文明实践站。这些家庭中有，展出冬奥，讲述了清扫楼道的经历，防疫要求")
 	f.Add(defaultThemes, "对的意见。征集居民对背街小巷的意见，对、的满意度；座谈会要求各区用好志愿服务队伍；会议部署：清理楼道、整治占道经营。重点检查志愿服务、诚信经营、等方面")
 	f.Add(defaultThemes, "有人。他们中有志愿者；其中一位被评为“文明旅游”。被评为“未闭合。复查内容包括诚信经营。居民代表和中学生400余人、1")
 	f.Add(defaultThemes, "“北京榜样”刘桂英\n曾获评“北京榜样”的刘桂英。期间曾，时曾\n以为契机。以创建文明城区为契机，等要求和等要求。曾在冬奥会期间参与志愿服务的\n")
@@ -476,6 +477,10 @@ func TestDefaultThemesRead(t *testing.T) {
 		{"free tutoring by a retired teacher", "退休教师每周为社区孩子免费辅导作业。", []string{"志愿服务", "未成年人思想道德建设"}},
 		{"pupils given a free check", "眼镜店为小学生免费检查视力。", []string{"志愿服务"}},
 		{"a meeting deploys a list", "街道召开创城推进会，会议部署楼道清理、整治占道经营。", []string{"文明城区创建"}},
+		{"a meeting reviews a list", "区里召开精神文明建设工作会，总结全区文明城区创建、新时代文明实践中心建设和志愿服务工作。", []string{}},
+		{"a review without a meeting", "街道总结新时代文明实践中心建设、实践站运行的经验。", []string{"新时代文明实践"}},
+		{"a meeting reviews one work", "区里召开工作会，总结新时代文明实践中心建设经验。", []string{"新时代文明实践"}},
+		{"villagers who take a post of their own will", "社区建成图书角，由社区居民自愿担任图书管理员。", []string{"志愿服务"}},
 		{"a meeting deploys one task", "街道召开例会，部署近期创城重点任务。", []string{"文明城区创建"}},
 		{"the waste law studied", "社区组织居民学习《北京市生活垃圾管理条例》。", []string{"垃圾分类"}},
 		{"parents nursing their child", "孩子住院期间，父母轮流照顾。", []string{}},

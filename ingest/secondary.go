@@ -9,8 +9,8 @@ import (
 // headline names, and often mentions other themes' words in passing: as
 // the outcome of the activity (食堂日均厨余垃圾减少约三成 after a 光盘行动),
 // a quality of the people chosen (这些家庭中有坚持垃圾分类多年的), a point an
-// inspection or a test checks (志愿服务站点的测评要点), a rule or a harm
-// explained (防疫要求; 未成年人沉迷网络的危害), the content of an exhibition
+// inspection or a test checks (志愿服务站点的测评要点), a rule explained
+// (讲解…防疫要求), the content of an exhibition
 // (展出…冬奥服务、疫情防控…的照片), a deed of a person presented (好人讲述了
 // 带领居民清扫楼道的经历), the people proposed for a selection (推荐村民、巡护
 // 员和志愿者) or a problem raised (楼道堆物、垃圾桶站设置等问题). By the
@@ -34,7 +34,7 @@ const (
 	roleExhibit = "the content of an exhibition"
 	roleOutcome = "an outcome"
 	roleQuality = "a quality of people chosen"
-	rolePoint   = "a point, rule or harm explained"
+	rolePoint   = "a point checked or a rule explained"
 	roleChosen  = "people proposed or appraised"
 	roleProblem = "a problem raised"
 )
@@ -52,25 +52,40 @@ var exhibitVerbs = []string{"展出", "陈列"}
 // (日均厨余垃圾减少约三成).
 var outcomeVerbs = []string{"减少", "下降", "降低"}
 
-// qualityMarker opens the qualities of the people or families chosen
-// (这些家庭中有三代同堂和睦相处的，有坚持垃圾分类多年的).
-const qualityMarker = "中有"
+// doVerbs, before the phrase in its clause, tell what was done, whose
+// outcome follows (开展垃圾分类后垃圾量减少三成: the sorting is reported).
+var doVerbs = []string{"开展", "推行", "实行", "实施", "通过", "坚持", "落实", "推进"}
 
-// pointHeads are the nouns a phrase modifies when it names what is checked
-// or explained, not work done (测评要点, 沉迷网络的危害); a phrase right before
-// 要求 names a rule (防疫要求). They make a secondary mention only after a
-// verb of explaining or learning in the clause (讲解…防疫要求; 掌握…的测评要点):
-// values' requirements written into a village's rules (把核心价值观要求融入村
-// 规民约) are the values' work.
-var pointHeads = []string{"要点", "危害"}
+// qualityMarkers open the qualities of the people or families chosen
+// (这些家庭中有三代同堂和睦相处的，有坚持垃圾分类多年的), to the sentence's
+// end; not every 中有 does (活动中有20名志愿者为居民义诊 tells who served).
+var qualityMarkers = []string{"家庭中有", "户中有", "人中有", "者中有", "单位中有", "集体中有"}
 
-// explainVerbs explain or learn the points, rules and harms.
+// pointHeads are the points a test or an inspection checks, which a phrase
+// before them in the clause names (志愿服务站点的测评要点): a criterion, not
+// work done. Points or harms explained in general (讲解垃圾分类要点; 讲解网络
+// 谣言的危害) are not here: to explain a theme's points is most often that
+// theme's publicity.
+var pointHeads = []string{"测评要点", "检查要点", "考核要点", "评分要点", "验收要点"}
+
+// explainVerbs explain or learn the rules that a phrase right before 要求
+// names where that rule is an item of a list (讲解冰雪项目的观赛礼仪、防疫要求和
+// 赛场禁止携带物品: a rule of the event among others). A rule explained alone
+// (讲解垃圾分类要求) is the theme's publicity, and without such a verb the
+// requirements are work: values' requirements written into a village's rules
+// (把核心价值观要求融入村规民约) are the values' work.
 var explainVerbs = []string{"讲解", "解读", "介绍", "掌握", "学习", "了解"}
 
 // chooseVerbs open the people proposed or appraised for a selection
-// (推荐在保水护水中作出贡献的村民、巡护员和志愿者): who they are is what they
-// are chosen for, not work the article reports.
-var chooseVerbs = []string{"推荐", "评议", "推选"}
+// (推选; 组织评议身边的好媳妇、好婆婆): who they are is what they are chosen
+// for, not work the article reports. 推荐 does too, in a sentence of a
+// selection only (selectWords: 推荐在保水护水中作出贡献的村民、巡护员和志愿者，
+// 经评审后将评出20名): books recommended to young readers (推荐适合青少年的书
+// 目) are reading for them.
+var chooseVerbs = []string{"评议", "推选"}
+
+// selectWords tell a selection.
+var selectWords = []string{"评选", "评出", "评审", "候选", "推选", "选树"}
 
 // problemsMarker closes a list of the problems residents raise or an
 // inspection finds (围绕小区停车难、楼道堆物、垃圾桶站设置等问题提出意见).
@@ -228,16 +243,17 @@ func (o *occurrences) secondaryRole(at [2]int) string {
 	if containsAny(before, exhibitVerbs) {
 		return roleExhibit
 	}
-	if containsAny(after, outcomeVerbs) {
+	if containsAny(after, outcomeVerbs) && !containsAny(before, doVerbs) {
 		return roleOutcome
 	}
-	if strings.Contains(text[lo:i], qualityMarker) {
+	if containsAny(text[lo:i], qualityMarkers) {
 		return roleQuality
 	}
-	if containsAny(before, explainVerbs) && (containsAny(after, pointHeads) || strings.HasPrefix(text[end:], "要求")) {
+	if containsAny(after, pointHeads) ||
+		containsAny(before, explainVerbs) && strings.HasPrefix(text[end:], "要求") && enumerated(text[lo:hi], i-lo, end-lo) {
 		return rolePoint
 	}
-	if containsAny(before, chooseVerbs) {
+	if containsAny(before, chooseVerbs) || strings.Contains(before, "推荐") && containsAny(text[lo:hi], selectWords) {
 		return roleChosen
 	}
 	if strings.Contains(after, problemsMarker) {

@@ -1,6 +1,9 @@
 package ingest
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Spot is where a rule of a theme fires in an article's text.
 type Spot struct {
@@ -33,55 +36,12 @@ func (t *Taxonomy) Spots(a *Article) map[string][]Spot {
 	out := map[string][]Spot{}
 	for i := range t.Themes {
 		th := &t.Themes[i]
-		own := o.ignoredBy(th)
-		for k, list := range [][]string{th.Any, th.Strong, th.All} {
-			strong := k == 1
-			for _, p := range list {
-				for _, j := range o.valid(th, own, p) {
-					s := o.sentence(j)
-					out[th.Name] = append(out[th.Name], Spot{s, zone(s), p, strong})
-				}
-			}
-		}
-		for _, r := range o.nearAll(th) {
-			out[th.Name] = append(out[th.Name], Spot{r.s, zone(r.s), r.phrase, true})
-		}
-	}
-	return out
-}
-
-// nearSpot is a sentence where a near rule holds, and its two phrases.
-type nearSpot struct {
-	s      int
-	phrase string
-}
-
-// nearAll returns every sentence where a near rule of th holds.
-func (o *occurrences) nearAll(th *Theme) []nearSpot {
-	own := o.ignoredBy(th)
-	var out []nearSpot
-	for _, n := range th.Near {
-		for _, a := range n.A {
-			for _, b := range n.B {
-				for _, i := range o.valid(th, own, a) {
-					for _, j := range o.valid(th, own, b) {
-						if i < j+len(b) && j < i+len(a) {
-							continue
-						}
-						if n.Ordered && j < i {
-							continue
-						}
-						if n.Within > 0 && gap(o.text, i, i+len(a), j, j+len(b)) > n.Within {
-							continue
-						}
-						if o.sentence(i) != o.sentence(j) {
-							continue
-						}
-						out = append(out, nearSpot{o.sentence(i), a + "…" + b})
-					}
-				}
-			}
-		}
+		o.eachSpot(th, len(text), func(sp spot) bool {
+			s := o.sentence(sp.at[0])
+			strong := strings.Contains(sp.phrase, "…") || slices.Contains(th.Strong, sp.phrase)
+			out[th.Name] = append(out[th.Name], Spot{s, zone(s), sp.phrase, strong})
+			return true
+		})
 	}
 	return out
 }

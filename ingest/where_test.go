@@ -24,7 +24,7 @@ type whereRow struct{ part, truth, zone, sentences, rules string }
 // one (show --why explains it from them). With -where it prints how true
 // and false tags are told — in the headline, the lead (the body's first
 // sentence) or only later, in how many sentences, by strong phrases and
-// near rules or by weak phrases — for parts A–J and part K apart, and
+// near rules or by weak phrases — for parts A–J, K, L and M apart, and
 // what two candidate rules would cost: "a theme told once, outside the
 // headline and lead, does not count" and "a theme told once, outside the
 // headline, in a sentence of the headline's theme, is its means".
@@ -40,8 +40,10 @@ func TestWhereThemesFire(t *testing.T) {
 	candidates := map[string]int{}
 	for _, f := range files {
 		part := "A–J"
-		if strings.HasSuffix(f, "dev-k.txt") {
-			part = "K"
+		for _, p := range []string{"k", "l", "m"} {
+			if strings.HasSuffix(f, "dev-"+p+".txt") {
+				part = strings.ToUpper(p)
+			}
 		}
 		arts := readJudged(t, f)
 		iss, err := ingest.Parse(context.Background(), "judged.txt", []byte(bulletin(arts)), ingest.Options{})

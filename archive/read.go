@@ -25,11 +25,13 @@ func readers(max int, files map[string]os.FileInfo) int {
 }
 
 // readAll reads paths with n goroutines and yields the results in the order
-// they finish. The channel is closed once every goroutine has returned:
-// after the last file, or soon after ctx ends.
-func readAll(ctx context.Context, reader FileReader, paths []string, n int) <-chan ingest.FileResult {
+// they finish, holding up to ahead of them that the caller has not taken
+// yet: reading goes on while the caller writes what it took. The channel is
+// closed once every goroutine has returned: after the last file, or soon
+// after ctx ends.
+func readAll(ctx context.Context, reader FileReader, paths []string, n, ahead int) <-chan ingest.FileResult {
 	in := make(chan string)
-	out := make(chan ingest.FileResult, n)
+	out := make(chan ingest.FileResult, max(n, ahead))
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
@@ -83,4 +85,11 @@ func ReadInOrder(ctx context.Context, reader FileReader, files []string, n int) 
 		}
 	}()
 	return out
+}
+
+// readAhead is how many files are read ahead of the index writer: about
+// as many as its next batch of batchDocs documents takes (a bulletin has a
+// few articles), so that the next batch is read while one is written.
+func readAhead(batchDocs int) int {
+	return batchDocs / 4
 }

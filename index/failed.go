@@ -70,7 +70,7 @@ func (ix *Index) updateFailedFiles(changes map[string]*FailedFile) error {
 	if err != nil {
 		return fmt.Errorf("record failed files: %w", err)
 	}
-	if err := ix.bi.SetInternal(failedKey, raw); err != nil {
+	if err := ix.setInternal(failedKey, raw); err != nil {
 		return fmt.Errorf("record failed files in index %s: %w", ix.dir, err)
 	}
 	return nil

@@ -21,6 +21,7 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -185,9 +186,10 @@ func open(dir string, opts Options, checkVersion bool) (*Index, error) {
 
 // config is the scorch configuration: a bolt timeout so that a bolt lock
 // taken past jianbao's own (a process that does not lock jianbao.lock)
-// fails instead of hanging.
+// fails instead of hanging, and batches that return once they are in the
+// index's snapshot: write waits until they are on disk (persist.go).
 func config(readOnly bool) map[string]any {
-	return map[string]any{"bolt_timeout": "2s", "read_only": readOnly}
+	return map[string]any{"bolt_timeout": "2s", "read_only": readOnly, "unsafe_batch": true}
 }
 
 func (ix *Index) create(words []segment.Word) error {
@@ -220,7 +222,7 @@ func (ix *Index) create(words []segment.Word) error {
 		}
 		b.SetInternal(wordsKey, w)
 	}
-	if err := bi.Batch(b); err != nil {
+	if err := ix.write(context.Background(), b); err != nil {
 		bi.Close()
 		return fmt.Errorf("create index %s: %w", ix.dir, err)
 	}

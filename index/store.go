@@ -340,7 +340,7 @@ func (ix *Index) Commit(ctx context.Context, b *Batch) error {
 	if b.docs == 0 {
 		return nil
 	}
-	if err := ix.bi.Batch(b.b); err != nil {
+	if err := ix.write(ctx, b.b); err != nil {
 		return fmt.Errorf("write index %s: %w", ix.dir, err)
 	}
 	// A new batch, not Reset: scorch may still be ranging over the old

@@ -51,7 +51,7 @@ func (ix *Index) setTaxonomy(label string) error {
 	if label == "" {
 		return errors.New("empty taxonomy label")
 	}
-	if err := ix.bi.SetInternal(themesKey, []byte(label)); err != nil {
+	if err := ix.setInternal(themesKey, []byte(label)); err != nil {
 		return fmt.Errorf("record taxonomy: %w", err)
 	}
 	return nil

@@ -302,16 +302,13 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // not tuned on) must reach the targets, organisations precision 0.90 and
 // recall 0.80, themes 0.93 and 0.93, districts 1.000, or where a target
 // is not met on first sight, what it reached then, written here when the
-// part is added: heldout-9, written blind to the rules and scored once with
-// themes.toml 2026.12.8, gave themes precision 168/184 (0.913); its
-// organisations (0.933/0.986), themes recall (0.977) and districts met the
-// targets. The development parts (every dev-*.txt together) hold the figures they
-// reached when the rules were last tuned (A–M, themes.toml 2026.12.8:
-// organisations 0.976/0.983, themes 0.969/0.979), so a change that loses
-// on them is seen at once.
+// part is added. The development parts (every dev-*.txt together) hold the
+// figures they reached when the rules were last tuned (A–N, themes.toml
+// 2026.12.8: organisations 0.971/0.983, themes 0.961/0.978), so a change
+// that loses on them is seen at once.
 var (
-	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.913, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.975, orgsR: 0.983, themesP: 0.968, themesR: 0.977, districts: 1}
+	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.971, orgsR: 0.983, themesP: 0.961, themesR: 0.978, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

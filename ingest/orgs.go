@@ -262,9 +262,11 @@ var suffixes = func() []suffix {
 	// its Young Pioneers' committee, are the League's as 团委 is, not the
 	// party's 工委.
 	add(OrgPeople, true, 6, "", "妇联", "妇女联合会", "总工会", "工会", "团委", "团工委", "少工委", "残联", "残疾人联合会", "科协", "文联", "侨联", "工商联", "红十字会")
-	// 村 followed by these makes a longer word (村民, 村规, 村宴), and
-	// after 走 it is the idiom 走村入户, a doctor's rounds, no village.
-	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头大宴", "村")
+	// 村 followed by these makes a longer word (村民, 村规, 村宴, 村医, a
+	// village doctor), or a road named after a village (西黄村路, 后厂村路:
+	// the road, no village), and after 走 it is the idiom 走村入户, a
+	// doctor's rounds, no village.
+	add(OrgCommunity, false, 4, "民庄落级干里容貌委两镇规街口务头大宴医路", "村")
 	add(OrgCommunity, false, 6, "化", "社区")
 	add(OrgCommunity, false, 6, "", "社区居委会", "居委会", "村委会", "村民委员会", "居民委员会", "社区居民委员会")
 	add(OrgSchool, false, 10, "生路派长", "校区", "分校", "大学", "学院", "中学", "小学", "学校", "幼儿园", "附中", "附小", "职业学校", "实验学校")
@@ -326,7 +328,7 @@ var stopWords = newSuffixGazetteer(func() []entry {
 	words := strings.Fields(`
 		在 到 与 及 同 向 对 由 把 将 被 让 给 为 是 了 的 等 各 每 该 并 也 都 还 从 以 和 或 又 即 其 这 那 此
 		个 名 位 次 项 件 就 已 均 再 请 使 据 若 但 而 且 则 去 跟 替 往 沿 按 凭 啊 吧 呢 吗 着 经过 位于 至于 对于 关于 由于
-		进 驻 走进 来到 深入 前往 组织 联合 携手 开展 举办 召开 邀请 依托 位于 辖区 所属 协同 会同 联手
+		进 驻 走进 来到 深入 前往 组织 联合 携手 开展 举办 召开 邀请 依托 位于 辖区 所属 所辖 协同 会同 联手
 		指导 带领 动员 发动 督促 推动 支持 慰问 走访 看望 参观 参加 参与 成立 建立 组建 设立 入选 获评
 		荣获 评为 命名 表彰 授予 作为 来自 包括 其中 通过 围绕 针对 结合 面向 进入 进驻 回到 下沉 走出
 		帮助 服务 覆盖 涉及 包含 发布 通报 介绍 表示 主办 承办 协办 牵头 指出 要求 部署 印发 以来 近日
@@ -705,6 +707,19 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 	if !ok {
 		return orgSpan{}, false
 	}
+	if verbLed(suf) && len(levels) == 0 {
+		// A name of its own holds no common verb or adverb (gse's parts of
+		// speech, verbs.txt): in 已完成云景里社区, 党员坚守社区防疫一线,
+		// 查看学校的…, 邀请专家解读文明实践中心… the verb takes the place or
+		// the body as its object, so the name, if any, starts after it.
+		if v := lastVerb(text, start, s); v > start {
+			own -= utf8.RuneCountInString(text[start:v])
+			start = v
+			if own < 2 {
+				return orgSpan{}, false
+			}
+		}
+	}
 	if suf.anchored && len(levels) == 0 {
 		// A community or village anchors a body too: 六渡村党支部.
 		levels = communityLevels(text, start, s, nil)
@@ -749,6 +764,30 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 		return orgSpan{}, false
 	}
 	return orgSpan{start, e, org}, true
+}
+
+// verbLed reports whether a name with suffix suf is one whose own part
+// holds no verb: a community's or village's, a school's, an institution's
+// (文明实践中心). Bodies built on a place (区卫健委) are anchored and have
+// levels instead; teams and companies carry their task or brand in their
+// name (党校理论宣讲志愿服务队, “银发互助队”, 联想集团), verbs included.
+func verbLed(suf suffix) bool {
+	return !suf.anchored && (suf.typ == OrgCommunity || suf.typ == OrgSchool || suf.typ == OrgOffice)
+}
+
+// lastVerb returns where the name's own part text[start:s] goes on after
+// the last two-character verb or adverb of verbs.txt in it, or start when
+// it has none.
+func lastVerb(text string, start, s int) int {
+	v := start
+	for i := start; i < s; {
+		_, n := utf8.DecodeRuneInString(text[i:])
+		if _, m := utf8.DecodeRuneInString(text[i+n:]); i+n+m <= s && verbs[text[i:i+n+m]] {
+			v = i + n + m
+		}
+		i += n
+	}
+	return v
 }
 
 // oneRuneVillage reports whether the 村 at text[s:] ends a village named by
@@ -911,12 +950,13 @@ func endsBody(text string) bool {
 }
 
 // counted reports whether text ends with a count: a numeral and a measure
-// word that counts bodies (5所, 十家, 两支), so the name after it is a kind
-// of body counted (辖区5所小学, 67所乡村学校少年宫), no one name. Measure
-// words that are no name's part are stop words already (个, 批).
+// word that counts bodies or places (5所, 十家, 两支, 一处), so the name
+// after it is a kind of body or place counted (辖区5所小学, 67所乡村学校少年宫,
+// 建成两处社区图书角), no one name. Measure words that are no name's part
+// are stop words already (个, 批).
 func counted(text string) bool {
 	m, n := utf8.DecodeLastRuneInString(text)
-	if m != '所' && m != '家' && m != '支' {
+	if m != '所' && m != '家' && m != '支' && m != '处' {
 		return false
 	}
 	d, _ := utf8.DecodeLastRuneInString(text[:len(text)-n])
@@ -941,7 +981,9 @@ func inKeepWord(text string, a, b int) bool {
 // genericNames are words before a suffix that make no name: 各小学,
 // 中小学, 物业公司, 示范社区, 行政村 and 自然村 (a kind of village), 地区卫生院
 // (the area office's, named without the area), 城区医院 (the town's), 民宿合作社 and 应急救援志愿队
-// (a trade or a task, no name).
+// (a trade or a task, no name), 镇中心小学 (a town's central school, the town
+// unnamed), 镇街文明实践所 (those of the towns and streets), 山区村 (the
+// mountain villages).
 var genericNames = strings.Fields(`
 	中 大中 中小 大中小 高等 职业 民办 公办 示范 重点 特殊教育 物业 物业服务 快递 外卖 餐饮 家政 保洁
 	互联网 科技 国有 民营 大型 小型 文明 和谐 绿色 智慧 美丽 老旧 试点 城市 农 乡 山 新 渔 古 新农
@@ -949,7 +991,7 @@ var genericNames = strings.Fields(`
 	无废 蔬菜 果品 农机 养殖 种植 农民专业 专业 证券 冬奥 外籍 国际 示范性 老 新建 回迁 商品房 保障房 民俗 精品 星级 先进 优秀 模范 国际化 无疫 平安 安全 健康 书香 学习型 服务型 红色 基层 城乡 农村
 	老年 社会 公益 慈善 青年 巾帼 党员 学雷锋 文明实践 区级 市级 街道 社区 村级 校外 校内 爱心 邻里
 	志愿 志愿者 同心 便民 医疗 义务 专业 法律 红白 宣讲 文艺 体育 教育 培训 养老 助老 为老
-	行政 自然 地区 城区 民宿 应急 应急救援 小区 三甲 二甲 综合`)
+	行政 自然 地区 城区 民宿 应急 应急救援 小区 三甲 二甲 综合 中心 镇中心 镇街 山区`)
 
 // genericSet holds genericNames for lookups.
 var genericSet = func() map[string]bool {

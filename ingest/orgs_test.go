@@ -95,6 +95,14 @@ func TestOrganisationsIn(t *testing.T) {
 		{"the city's civilisation office by its short name", "市文明办会同北京市文明委召开会议，组织镇域内学校、辖内社区和区内三甲医院参加。", "",
 			[]Organisation{{"首都文明办", OrgOffice, ""}, {"首都文明委", OrgOffice, ""}}},
 		{"a relative body without a district names none", "结果纳入区委书记点评会。", "", []Organisation{}},
+		{"a verb before a community is no part of its name", "目前已完成云景里社区等小区的改造，党员和志愿者坚守社区防疫一线，在职党员编入社区防控小组。", "",
+			[]Organisation{{"云景里社区", OrgCommunity, ""}}},
+		{"a verb inside the own part ends it", "测评组走进课堂，查看学校的德育工作，邀请专家解读文明实践中心的规范。", "", []Organisation{}},
+		{"a name that no verb starts keeps its place", "甘家口街道增光社区和石园南区社区参加，“银发互助队”也来了。", "",
+			[]Organisation{{"增光社区", OrgCommunity, "海淀区"}, {"石园南区社区", OrgCommunity, ""}, {"银发互助队", OrgSocial, ""}}},
+		{"places counted, roads, village doctors and mountain villages", "建成两处社区图书角，在西黄村路设点，巴园子村村医入选，走进山区村，在所辖村建立理事会。", "",
+			[]Organisation{{"巴园子村", OrgCommunity, ""}}},
+		{"generic towns' bodies", "部分镇街文明实践所所长参加，镇中心小学的学生演出。", "", []Organisation{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

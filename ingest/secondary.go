@@ -96,7 +96,75 @@ const problemsMarker = "等问题"
 // reason saying why it is dropped. It returns nil when the text has no
 // headline or the headline tells none of the matched themes.
 func (t *Taxonomy) secondary(o *occurrences, matched []int) map[int]Reason {
-	if o.head == 0 || len(matched) < 2 {
+	if len(matched) < 2 {
+		return nil
+	}
+	out := t.peopleOnly(o, matched)
+	for i, r := range t.headlineSecondary(o, matched) {
+		if _, ok := out[i]; !ok {
+			if out == nil {
+				out = map[int]Reason{}
+			}
+			out[i] = r
+		}
+	}
+	return out
+}
+
+// rolePeople names the people of another theme's work.
+const rolePeople = "the people of another theme's work"
+
+// peopleOnly returns, by theme index, the themes of matched whose every
+// spot is one of their people phrases (Theme.People), where another theme
+// of matched has a spot that is not: pupils on duty at the bins (鲁谷街道
+// 小学生当起“桶站小监督员”), families at a festival's workshop (中秋亲子活动),
+// the daughters-in-law a town honours (表彰“好婆婆”“好媳妇”). By the judged
+// convention "the aim, not the people" the article reports the other
+// theme's work; the group's theme needs a word of its own work (家长课堂,
+// 家风, 德育, a near rule: 为孩子辅导作业) or to be the article's only theme.
+func (t *Taxonomy) peopleOnly(o *occurrences, matched []int) map[int]Reason {
+	only := make([]bool, len(matched))
+	var firsts []spot
+	any := false
+	for k, i := range matched {
+		th := &t.Themes[i]
+		var first spot
+		only[k] = len(th.People) > 0
+		o.eachSpot(th, len(o.text), func(sp spot) bool {
+			if !slices.Contains(th.People, sp.phrase) {
+				only[k] = false
+				return false
+			}
+			if first.phrase == "" || sp.at[0] < first.at[0] {
+				first = sp
+			}
+			return true
+		})
+		firsts = append(firsts, first)
+		any = any || only[k]
+	}
+	if !any || !slices.Contains(only, false) {
+		return nil
+	}
+	var out map[int]Reason
+	for k, i := range matched {
+		if !only[k] || firsts[k].phrase == "" {
+			continue
+		}
+		if out == nil {
+			out = map[int]Reason{}
+		}
+		out[i] = Reason{Theme: t.Themes[i].Name, Rule: "secondary", Phrase: firsts[k].phrase,
+			Context: rolePeople + ": " + o.spanContext(firsts[k].at, 12)}
+	}
+	return out
+}
+
+// headlineSecondary returns the themes of matched that are secondary
+// mentions by their role (see the roles above) where the headline tells
+// another theme.
+func (t *Taxonomy) headlineSecondary(o *occurrences, matched []int) map[int]Reason {
+	if o.head == 0 {
 		return nil
 	}
 	// The headline is short: whether it tells a theme is cheap to learn,

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -73,6 +74,17 @@ type Theme struct {
 	// Unlisted phrases do not count where they stand in an enumeration
 	// (文明校园 in 走进机关、文明校园、社区).
 	Unlisted []string `toml:"unlisted"`
+	// People lists the phrases of the theme's rules that name the people
+	// or families its work is for (孩子, 小学生, 亲子, 好媳妇), not the work:
+	// where they are the theme's only evidence and another theme of the
+	// article has evidence of its own, they are people taking part in,
+	// chosen by or served by that theme's work, and the theme is dropped
+	// (see peopleOnly).
+	People []string `toml:"people"`
+	// Teams makes the words of a team's quoted name count for the theme
+	// (“巧手互助队”: what its members do). For the other themes a team's
+	// name is a brand and its words do not count (see teamSpans).
+	Teams bool `toml:"teams"`
 	// Near rules read a sentence: one that has a phrase of A and a phrase
 	// of B decides on its own, like a strong phrase (清理 and 楼道 in
 	// 组织居民清理楼道堆物 is environment work; neither word is alone).
@@ -189,6 +201,11 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 				}
 			}
 		}
+		for _, p := range th.People {
+			if !slices.Contains(slices.Concat(th.Any, th.Strong, th.All), p) {
+				return nil, fmt.Errorf("theme %q: people phrase %q is no any, strong or all phrase of it", th.Name, p)
+			}
+		}
 		th.supers = supersOf(slices.Concat(th.Any, th.Strong, th.All))
 	}
 	lendWords(t.Themes)
@@ -297,7 +314,7 @@ func lendWords(themes []Theme) {
 
 // lists returns every phrase list of th, near and unless rules' too.
 func (th *Theme) lists() [][]string {
-	l := [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted}
+	l := [][]string{th.Any, th.Strong, th.All, th.Not, th.Ignore, th.Unlisted, th.People}
 	for _, n := range slices.Concat(th.Near, th.Unless) {
 		l = append(l, n.A, n.B, n.Except)
 	}
@@ -536,6 +553,7 @@ type occurrences struct {
 	nStock  int              // how many spans of ignored are ignore phrases
 	stops   []int            // the offsets of the sentence ends, in order
 	head    int              // the end of the headline, 0 when there is none
+	teams   [][2]int         // the words of teams' quoted names (see teamSpans)
 }
 
 // sentenceEnd reports whether r ends a sentence for near rules: a full
@@ -575,7 +593,37 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 	o.nStock = len(o.ignored)
 	o.ignored = o.asideSpans(o.ignored)
 	o.head = headlineEnd(text)
+	o.teams = teamSpans(text)
 	return o
+}
+
+// teamSpans returns the spans of the words of teams' quoted names, before
+// their 队 (“雷锋车队”, “银发学雷锋小分队”, “巧手互助队”): a name of up to
+// 12 characters without punctuation (a quoted saying is no name). A team's
+// name is its brand, chosen once: the article reports what the team does,
+// not the campaign its name recalls (“雷锋车队”免费接送高龄老人 drives the old
+// for free, no 学雷锋 activity, by the judged convention that a theme word
+// in a brand or a team's name does not make the theme). Only themes whose
+// Teams is set read those words (see Theme.Teams).
+func teamSpans(text string) [][2]int {
+	var spans [][2]int
+	for off := 0; ; {
+		z := strings.Index(text[off:], "队”")
+		if z < 0 {
+			return spans
+		}
+		z += off
+		off = z + len("队”")
+		a := strings.LastIndex(text[:z], "“")
+		if a < 0 {
+			continue
+		}
+		name := text[a+len("“") : z]
+		if utf8.RuneCountInString(name) > 12 || strings.ContainsFunc(name, unicode.IsPunct) {
+			continue
+		}
+		spans = append(spans, [2]int{a + len("“"), z})
+	}
 }
 
 // headlineEnd returns the end of the text's headline: its first line,
@@ -958,6 +1006,9 @@ func (o *occurrences) valid(th *Theme, ignored [][2]int, p string) []int {
 // phrase of B that does not overlap them.
 func (o *occurrences) ignoredBy(th *Theme) [][2]int {
 	var own [][2]int
+	if !th.Teams {
+		own = append(own, o.teams...)
+	}
 	for _, q := range th.Ignore {
 		for _, j := range o.at[q] {
 			own = append(own, [2]int{j, j + len(q)})

@@ -78,6 +78,7 @@ func TestParseTaxonomyErrors(t *testing.T) {
 		{"[[theme]]\nname = \"a\"\n[[theme.near]]\na = [\"x\"]\nb = [\"y\"]\nexcept = [\"z\"]", `theme "a": near rule 1: except is for unless rules`},
 		{"[[theme]]\nname = \"a\"\nany = [\"x\"]\n[[theme.unless]]\na = [\"x\"]\nb = [\"y\"]\nexcept = [\"\"]", `theme "a" has an empty phrase`},
 		{"[[theme]]\nany = [\"x\"]", "theme 1 has no name"},
+		{"[[theme]]\nname = \"a\"\nany = [\"x\"]\npeople = [\"y\"]", `theme "a": people phrase "y" is no any, strong or all phrase of it`},
 		{"[[theme]]\nname = \"a\"\nanny = [\"x\"]", `unknown key "theme.anny"`},
 		{"[[theme]]\nname = \"a\"\nany = [\" \"]", `theme "a" has an empty phrase`},
 		{"[[theme]]\nname = \"a\"\nany = [\"x\"", "line 3"},
@@ -117,6 +118,7 @@ strong = ["志愿服务", "志愿活动"]
 any = ["志愿者"]
 min = 2
 unlisted = ["志愿服务"]
+teams = true
 [[theme]]
 name = "冬奥"
 strong = ["冬奥"]
@@ -178,6 +180,9 @@ func TestTaxonomyContext(t *testing.T) {
 		{"two sentences", "志愿者加油。志愿者来了。", []string{"志愿服务"}},
 		{"quoted item among quoted items", "展览分为“清朗网络空间”“网络文明志愿服务”等板块。", []string{}},
 		{"quoted name alone", "社区成立了“邻里志愿服务队”。", []string{"志愿服务"}},
+		{"a team's name is a brand for other themes", "“冬奥车队”免费接送老人。", []string{}},
+		{"a theme's own words outside the name count", "“冬奥车队”为冬奥会服务。", []string{"冬奥"}},
+		{"a quoted saying is no team's name", "喊出“冬奥来了，加油，我们是冬奥队”。", []string{"冬奥"}},
 		{"near: one sentence", "组织居民清理楼道堆物。", []string{"环境"}},
 		{"near: either order", "楼道里的杂物由居民清理。", []string{"环境"}},
 		{"near: two sentences", "居民清理了自家阳台。楼道也亮了。", []string{}},
@@ -267,6 +272,7 @@ min = 2
 func FuzzTaxonomy(f *testing.F) {
 	f.Add([]byte(contextTaxonomy), "组织居民清理楼道堆物。妇联组织妇女学习“垃圾分类”“文明礼让”。")
 	f.Add([]byte(testTaxonomy), "志愿者开展志愿服务,桶站值守")
+	f.Add(defaultThemes, "社区举办中秋亲子活动\n“雷锋车队”和“志愿队”接送亲子家庭。“队”")
 	f.Add(defaultThemes, "为培育和践行社会主义核心价值观,街道清理楼道堆物,律师讲解法律规定。《红岩》")
 	f.Add(defaultThemes, "水峪村曾获评全国文明村。获评“北京榜样”的居民查看了村容村貌、卫生和志愿服务开展情况；最美庭院评选曾")
 	f.Add(defaultThemes, "召开工作会\n会议总结、。工作会总结志愿服务、文明实践站。这些家庭中有，展出冬奥，讲述了清扫楼道的经历，防疫要求")
@@ -352,6 +358,12 @@ func TestSecondaryMentions(t *testing.T) {
 			[]string{"志愿服务", "文明交通"}, ""},
 		{"told in two sentences", "区里举办“致敬志愿者”主题摄影展\n展出冬奥服务的照片150幅。摄影展还请来冬奥会赛时在路口值守的城市志愿者讲述。",
 			[]string{"志愿服务", "冬奥服务保障"}, ""},
+		{"families at another theme's workshop", "社区举办中秋亲子活动\n中秋节前，社区邀请30组亲子家庭一起制作月饼、猜灯谜。",
+			[]string{"我们的节日"}, rolePeople},
+		{"families with family work of their own", "社区举办中秋亲子活动\n中秋节前，社区邀请30组亲子家庭一起制作月饼，分享家风故事。",
+			[]string{"我们的节日", "妇女与家庭"}, ""},
+		{"families alone are the article's theme", "社区举办亲子活动\n社区邀请30组亲子家庭一起做手工，亲子之间更融洽了。",
+			[]string{"妇女与家庭"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

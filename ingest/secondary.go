@@ -61,6 +61,12 @@ var doVerbs = []string{"开展", "推行", "实行", "实施", "通过", "坚持
 // end; not every 中有 does (活动中有20名志愿者为居民义诊 tells who served).
 var qualityMarkers = []string{"家庭中有", "户中有", "人中有", "者中有", "单位中有", "集体中有"}
 
+// chosenEnds, after the phrase in its clause, close the people chosen,
+// described by what they did (一位坚持为社区居民义务讲授急救知识的医学教授、
+// 一名在暴雨中转移被困群众的社区民警等6人入选): their deeds are who they
+// are, as after qualityMarkers.
+var chosenEnds = []string{"入选", "当选", "上榜"}
+
 // pointHeads are the points a test or an inspection checks, which a phrase
 // before them in the clause names (志愿服务站点的测评要点): a criterion, not
 // work done. Points or harms explained in general (讲解垃圾分类要点; 讲解网络
@@ -314,7 +320,7 @@ func (o *occurrences) secondaryRole(at [2]int) string {
 	if containsAny(after, outcomeVerbs) && !containsAny(before, doVerbs) {
 		return roleOutcome
 	}
-	if containsAny(text[lo:i], qualityMarkers) {
+	if containsAny(text[lo:i], qualityMarkers) || containsAny(after, chosenEnds) {
 		return roleQuality
 	}
 	if containsAny(after, pointHeads) ||

@@ -358,6 +358,8 @@ func TestSecondaryMentions(t *testing.T) {
 			[]string{"志愿服务", "文明交通"}, ""},
 		{"told in two sentences", "区里举办“致敬志愿者”主题摄影展\n展出冬奥服务的照片150幅。摄影展还请来冬奥会赛时在路口值守的城市志愿者讲述。",
 			[]string{"志愿服务", "冬奥服务保障"}, ""},
+		{"people chosen, described by their deeds", "海淀区推出第三季度“海淀榜样”\n一位坚持为社区居民义务讲授急救知识的医学教授、一名社区民警等6人入选。",
+			[]string{"典型选树"}, roleQuality},
 		{"families at another theme's workshop", "社区举办中秋亲子活动\n中秋节前，社区邀请30组亲子家庭一起制作月饼、猜灯谜。",
 			[]string{"我们的节日"}, rolePeople},
 		{"families with family work of their own", "社区举办中秋亲子活动\n中秋节前，社区邀请30组亲子家庭一起制作月饼，分享家风故事。",

@@ -129,13 +129,19 @@ const rolePeople = "the people of another theme's work"
 // theme's work; the group's theme needs a word of its own work (家长课堂,
 // 家风, 德育, a near rule: 为孩子辅导作业) or to be the article's only theme.
 func (t *Taxonomy) peopleOnly(o *occurrences, matched []int) map[int]Reason {
+	if !slices.ContainsFunc(matched, func(i int) bool { return len(t.Themes[i].People) > 0 }) {
+		return nil // most texts: no theme of theirs has people phrases
+	}
 	only := make([]bool, len(matched))
-	var firsts []spot
+	firsts := make([]spot, len(matched))
 	any := false
 	for k, i := range matched {
 		th := &t.Themes[i]
+		if len(th.People) == 0 {
+			continue
+		}
 		var first spot
-		only[k] = len(th.People) > 0
+		only[k] = true
 		o.eachSpot(th, len(o.text), func(sp spot) bool {
 			if !slices.Contains(th.People, sp.phrase) {
 				only[k] = false
@@ -146,7 +152,7 @@ func (t *Taxonomy) peopleOnly(o *occurrences, matched []int) map[int]Reason {
 			}
 			return true
 		})
-		firsts = append(firsts, first)
+		firsts[k] = first
 		any = any || only[k]
 	}
 	if !any || !slices.Contains(only, false) {

@@ -304,11 +304,12 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // is not met on first sight, what it reached then, written here when the
 // part is added. The development parts (every dev-*.txt together) hold the
 // figures they reached when the rules were last tuned (A–N, themes.toml
-// 2026.12.8: organisations 0.971/0.983, themes 0.961/0.978), so a change
-// that loses on them is seen at once.
+// 2026.12.9 and the organisation recogniser of 2026-12-06 that reads verbs:
+// organisations 0.980/0.985, themes 0.967/0.978), so a change that loses
+// on them is seen at once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.971, orgsR: 0.983, themesP: 0.961, themesR: 0.978, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.980, orgsR: 0.984, themesP: 0.966, themesR: 0.978, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

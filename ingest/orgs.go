@@ -777,18 +777,25 @@ func verbLed(suf suffix) bool {
 
 // lastVerb returns where the name's own part text[start:s] goes on after
 // the last two-character verb or adverb of verbs.txt in it, or start when
-// it has none.
+// it has none. A verb right before a character that ends a place name is
+// part of that name, as places are named (安定门外社区, 展览路社区).
 func lastVerb(text string, start, s int) int {
 	v := start
 	for i := start; i < s; {
 		_, n := utf8.DecodeRuneInString(text[i:])
 		if _, m := utf8.DecodeRuneInString(text[i+n:]); i+n+m <= s && verbs[text[i:i+n+m]] {
-			v = i + n + m
+			if next, _ := utf8.DecodeRuneInString(text[i+n+m : s]); !strings.ContainsRune(placeEnds, next) {
+				v = i + n + m
+			}
 		}
 		i += n
 	}
 	return v
 }
+
+// placeEnds end the names of places a community is named after: a gate, a
+// road, a street, a lane, a bridge, a garden, a village, a camp ….
+const placeEnds = "门路街里巷桥园庄营坊口湖河寺苑府院坡屯台池井"
 
 // oneRuneVillage reports whether the 村 at text[s:] ends a village named by
 // one character of its own, text[start:s] (芦村): only where the place

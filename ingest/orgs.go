@@ -711,8 +711,10 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 		// A name of its own holds no common verb or adverb (gse's parts of
 		// speech, verbs.txt): in 已完成云景里社区, 党员坚守社区防疫一线,
 		// 查看学校的…, 邀请专家解读文明实践中心… the verb takes the place or
-		// the body as its object, so the name, if any, starts after it.
-		if v := lastVerb(text, start, s); v > start {
+		// the body as its object, so the name, if any, starts after it. A
+		// street's or a town's name is a place's, whatever its words
+		// (北下关社区, 迎风社区, 安定村: 北下关街道, 迎风街道, 安定镇).
+		if v := lastVerb(text, start, s); v > start && !divisionStem(text[start:s], "街道", "地区", "镇", "乡") {
 			own -= utf8.RuneCountInString(text[start:v])
 			start = v
 			if own < 2 {

@@ -100,6 +100,8 @@ func TestOrganisationsIn(t *testing.T) {
 		{"a verb inside the own part ends it", "测评组走进课堂，查看学校的德育工作，邀请专家解读文明实践中心的规范。", "", []Organisation{}},
 		{"a verb that starts a place's name is the place's", "走访安定门外社区，在展览路社区开展活动。", "",
 			[]Organisation{{"安定门外社区", OrgCommunity, ""}, {"展览路社区", OrgCommunity, ""}}},
+		{"a street's name is a place's whatever its words", "在北下关社区和迎风社区开展活动。", "",
+			[]Organisation{{"北下关社区", OrgCommunity, ""}, {"迎风社区", OrgCommunity, ""}}},
 		{"a name that no verb starts keeps its place", "甘家口街道增光社区和石园南区社区参加，“银发互助队”也来了。", "",
 			[]Organisation{{"增光社区", OrgCommunity, "海淀区"}, {"石园南区社区", OrgCommunity, ""}, {"银发互助队", OrgSocial, ""}}},
 		{"places counted, roads, village doctors and mountain villages", "建成两处社区图书角，在西黄村路设点，巴园子村村医入选，走进山区村，在所辖村建立理事会。", "",

@@ -22,13 +22,10 @@ import (
 // gone; the rest go on. The error is only for what stops the whole run (the
 // index cannot be written, ctx is cancelled). Paths are made absolute.
 //
-// Files are read without holding the index: only writing does, so that
-// other ingests (a server's watcher and its hand-offs) and searches go on
-// while a slow file is read. A write takes the files read so far and goes
-// on with those read while its batches are committed, so that one batch is
-// prepared while the last is written; it lets go of the index when no file
-// is waiting. When a write fails, the reads under way are cancelled and
-// waited for before Ingest returns.
+// Files are read without holding the index: only writing a batch does, so
+// that other ingests (a server's watcher and its hand-offs) and searches go
+// on while a slow file is read. When a write fails, the reads under way
+// are cancelled and waited for before Ingest returns.
 func Ingest(ctx context.Context, ix *index.Index, paths []string, opts Options) (*Summary, error) {
 	if ix.ReadOnly() {
 		return nil, fmt.Errorf("ingest: %w", index.ErrReadOnly)
@@ -74,30 +71,20 @@ func Ingest(ctx context.Context, ix *index.Index, paths []string, opts Options) 
 	}()
 	var chunk []ingest.FileResult
 	docs := 0
-	received := func() {
-		done++
-		if opts.Progress != nil {
-			opts.Progress(done, total)
-		}
-	}
 	for r := range results {
-		received()
+		done++
 		chunk = append(chunk, r)
 		if r.Issue != nil {
 			docs += 1 + len(r.Issue.Articles)
 		}
-		if docs < opts.BatchDocs || ctx.Err() != nil {
-			continue
-		}
-		err := ix.Update(ctx, opts.BatchDocs, func(tx *index.Tx) error {
-			if err := w.addAll(tx, chunk); err != nil {
-				return err
+		if docs >= opts.BatchDocs && ctx.Err() == nil {
+			if err := ix.Update(ctx, opts.BatchDocs, func(tx *index.Tx) error { return w.addAll(tx, chunk) }); err != nil {
+				return nil, err
 			}
 			chunk, docs = nil, 0
-			return w.addReady(tx, results, received, updateBatches*opts.BatchDocs)
-		})
-		if err != nil {
-			return nil, err
+		}
+		if opts.Progress != nil {
+			opts.Progress(done, total)
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -131,10 +118,6 @@ func Ingest(ctx context.Context, ix *index.Index, paths []string, opts Options) 
 	}
 	return sum, nil
 }
-
-// updateBatches is how many batches one Update writes at most while files
-// keep coming: another writer (a server's watcher) waits no longer.
-const updateBatches = 8
 
 // ocrDefaults fills the OCR options of an ingest left unset: the index's
 // OCR cache, and as many pages of a PDF read at once as leaves the CPUs

@@ -32,47 +32,6 @@ func (w *writer) addAll(tx *index.Tx, chunk []ingest.FileResult) error {
 	return nil
 }
 
-// addReady goes on adding the files read meanwhile, so that the next
-// batch is prepared while the last is written: it adds each result that
-// is waiting, waits for the next one while a batch is being written, and
-// returns when neither is so (or results is closed), or after about
-// maxDocs documents, letting other writers in.
-func (w *writer) addReady(tx *index.Tx, results <-chan ingest.FileResult, received func(), maxDocs int) error {
-	for docs := 0; docs < maxDocs; {
-		var r ingest.FileResult
-		var ok bool
-		select {
-		case r, ok = <-results:
-		default:
-			written, writing := tx.Writing()
-			if !writing {
-				return nil
-			}
-			select {
-			case r, ok = <-results:
-			case <-written:
-				// Written: take a file that is waiting, else stop.
-				select {
-				case r, ok = <-results:
-				default:
-					return nil
-				}
-			}
-		}
-		if !ok {
-			return nil
-		}
-		received()
-		if r.Issue != nil {
-			docs += 1 + len(r.Issue.Articles)
-		}
-		if err := w.add(tx, r); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // add merges one file's result into its issue.
 func (w *writer) add(tx *index.Tx, r ingest.FileResult) error {
 	if r.Err == nil {

@@ -26,28 +26,18 @@ var ErrReadOnly = errors.New("index is open read-only")
 type Tx struct {
 	ix      *Index
 	ctx     context.Context
+	batch   *Batch
 	max     int
 	pending map[string]*Issue // issues put and not yet written, by ID
 	// failed are the changes to the index's failed files: a failure, or
 	// nil for a file that no longer fails.
 	failed map[string]*FailedFile
-	// writing is the batch being committed while the Tx goes on (nil when
-	// none): the next batch is prepared meanwhile.
-	writing *commit
-}
-
-// commit is a batch being committed in a goroutine of its own.
-type commit struct {
-	issues map[string]*Issue // what it writes, by ID: nil for a deletion
-	done   chan struct{}     // closed once it is written or has failed
-	err    error             // why it failed, set before done is closed
 }
 
 // Update calls fn with a Tx that holds the index for writing, then writes
 // what fn left pending and the changes to the failed files. Issues that fn
 // puts are written in batches of about maxDocs documents (0 means 2000) as
-// they come, each batch whole issues that bleve commits at once, in order;
-// a batch is committed while fn goes on and the next is prepared. If fn
+// they come, each batch whole issues that bleve commits at once; if fn
 // returns an error, what is still pending is dropped and the error returned
 // (the batches written before stay: the index is never half an issue).
 //
@@ -64,10 +54,10 @@ func (ix *Index) Update(ctx context.Context, maxDocs int, fn func(*Tx) error) er
 	}
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
-	tx := &Tx{ix: ix, ctx: ctx, max: maxDocs,
+	tx := &Tx{ix: ix, ctx: ctx, batch: ix.NewBatch(), max: maxDocs,
 		pending: map[string]*Issue{}, failed: map[string]*FailedFile{}}
 	if err := fn(tx); err != nil {
-		return errors.Join(err, tx.wait())
+		return err
 	}
 	return tx.Commit()
 }
@@ -81,13 +71,10 @@ func (ix *Index) ReadOnly() bool { return ix.ro }
 // writer calls it while it reads the files it will write.
 func (ix *Index) PrepareWrite() { ix.seg.Load() }
 
-// Issue returns the issue id as the Tx has it pending or being written,
-// else as the index holds it; nil (and no error) when none has it.
+// Issue returns the issue id as the Tx has it pending, else as the index
+// holds it; nil (and no error) when neither has it.
 func (tx *Tx) Issue(id string) (*Issue, error) {
 	if iss, ok := tx.pending[id]; ok {
-		return iss, nil
-	}
-	if iss, ok := tx.writing.has(id); ok {
 		return iss, nil
 	}
 	iss, err := tx.ix.Issue(tx.ctx, id)
@@ -123,18 +110,10 @@ func (tx *Tx) Delete(id string) error {
 	if err := tx.flush(); err != nil {
 		return err
 	}
-	if _, ok := tx.writing.has(id); ok {
-		// Its articles are read from the index: the batch being written
-		// must be in first.
-		if err := tx.wait(); err != nil {
-			return err
-		}
-	}
-	b := tx.ix.NewBatch()
-	if err := b.Delete(tx.ctx, id); err != nil {
+	if err := tx.batch.Delete(tx.ctx, id); err != nil {
 		return err
 	}
-	return tx.write(b, map[string]*Issue{id: nil})
+	return tx.flush()
 }
 
 // SetFailed records that the file at path failed as f says (FailedFiles
@@ -145,13 +124,10 @@ func (tx *Tx) SetFailed(path string, f *FailedFile) {
 }
 
 // Commit writes the pending issues and the changes to the failed files
-// now, and waits until they are written; Update commits when fn returns,
-// so fn needs it only before Compact, NoteTaxonomy or CountIssues.
+// now; Update commits when fn returns, so fn needs it only before Compact,
+// NoteTaxonomy or CountIssues.
 func (tx *Tx) Commit() error {
 	if err := tx.flush(); err != nil {
-		return errors.Join(err, tx.wait())
-	}
-	if err := tx.wait(); err != nil {
 		return err
 	}
 	if err := tx.ix.updateFailedFiles(tx.failed); err != nil {
@@ -161,77 +137,20 @@ func (tx *Tx) Commit() error {
 	return nil
 }
 
-// flush prepares the pending issues as one batch and starts writing it.
+// flush writes the pending issues in one batch.
 func (tx *Tx) flush() error {
-	if len(tx.pending) == 0 {
-		return nil
-	}
-	ids := slices.Sorted(maps.Keys(tx.pending))
-	issues := make([]*Issue, 0, len(ids))
-	for _, id := range ids {
-		if _, ok := tx.writing.has(id); ok {
-			// Its documents are prepared against what the index holds of
-			// it: the batch being written must be in first.
-			if err := tx.wait(); err != nil {
-				return err
-			}
-		}
+	issues := make([]*Issue, 0, len(tx.pending))
+	for _, id := range slices.Sorted(maps.Keys(tx.pending)) {
 		issues = append(issues, tx.pending[id])
 	}
-	b := tx.ix.NewBatch()
-	if err := b.PutAll(tx.ctx, issues); err != nil {
+	if err := tx.batch.PutAll(tx.ctx, issues); err != nil {
 		return err
 	}
-	written := maps.Clone(tx.pending)
+	if err := tx.ix.Commit(tx.ctx, tx.batch); err != nil {
+		return err
+	}
 	clear(tx.pending)
-	return tx.write(b, written)
-}
-
-// write waits for the batch being written, then starts writing b, which
-// writes issues.
-func (tx *Tx) write(b *Batch, issues map[string]*Issue) error {
-	if err := tx.wait(); err != nil {
-		return err
-	}
-	c := &commit{issues: issues, done: make(chan struct{})}
-	go func() {
-		defer close(c.done)
-		c.err = tx.ix.Commit(tx.ctx, b)
-	}()
-	tx.writing = c
 	return nil
-}
-
-// Writing returns a channel closed once the batch being written is
-// written, and false when no batch is being written: a caller with more
-// to put waits for either that or its next issue.
-func (tx *Tx) Writing() (<-chan struct{}, bool) {
-	if tx.writing == nil {
-		return nil, false
-	}
-	return tx.writing.done, true
-}
-
-// wait waits until the batch being written, if any, is written, and
-// returns its error.
-func (tx *Tx) wait() error {
-	if tx.writing == nil {
-		return nil
-	}
-	<-tx.writing.done
-	err := tx.writing.err
-	tx.writing = nil
-	return err
-}
-
-// has reports whether c writes the issue id, and what it writes (nil for
-// a deletion); a nil c writes nothing.
-func (c *commit) has(id string) (*Issue, bool) {
-	if c == nil {
-		return nil, false
-	}
-	iss, ok := c.issues[id]
-	return iss, ok
 }
 
 // NoteTaxonomy records tax (nil: the built-in one) as the taxonomy the

@@ -20,6 +20,9 @@ import (
 //go:embed themes.toml
 var defaultThemes []byte
 
+//go:embed themefilter.json
+var defaultFilter []byte
+
 // Taxonomy is a set of themes with the rules that tag articles with them.
 type Taxonomy struct {
 	Version string  `toml:"version"`
@@ -38,6 +41,9 @@ type Taxonomy struct {
 	// where a phrase's first rune stands start none, and a bit test rules
 	// them out before the first rune's phrases are compared.
 	starts [1 << 16 / 64]uint64
+	// filter drops the tags a model learned from the judged set scores
+	// low (see ThemeFilter); nil keeps every tag the rules give.
+	filter *ThemeFilter
 }
 
 // startHash hashes the first two runes of a phrase into the bits of starts.
@@ -122,11 +128,23 @@ type Near struct {
 
 // DefaultTaxonomy returns the taxonomy embedded in jianbao (themes.toml).
 // It is parsed once; callers must not modify it.
+// Its tags pass the learned filter of themefilter.json (see ThemeFilter),
+// and its digest covers that file too.
 var DefaultTaxonomy = sync.OnceValue(func() *Taxonomy {
 	t, err := ParseTaxonomy(defaultThemes)
 	if err != nil {
 		panic("ingest: embedded themes.toml: " + err.Error())
 	}
+	f, err := ParseThemeFilter(defaultFilter)
+	if err != nil {
+		panic("ingest: embedded themefilter.json: " + err.Error())
+	}
+	if f.Taxonomy != t.Version {
+		panic("ingest: embedded themefilter.json was trained with themes.toml " + f.Taxonomy + ", not " + t.Version)
+	}
+	t.filter = f
+	sum := sha256.Sum256(slices.Concat(defaultThemes, defaultFilter))
+	t.Digest = hex.EncodeToString(sum[:8])
 	return t
 })
 
@@ -329,12 +347,32 @@ type Reason struct {
 	Phrase  string `json:"phrase"`  // for a near rule the two phrases, "清理…楼道"
 	Count   int    `json:"count"`   // occurrences of the phrase; sentences for a near rule
 	Context string `json:"context"` // the first occurrence with up to 12 characters either side
+	// Score is the learned filter's score of a tag it dropped (Rule "filter").
+	Score float64 `json:"score,omitempty"`
 }
 
 // Tag returns the names of the themes that text has, in taxonomy order.
 func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
-	occ := t.occurrences(themeText(matchLines(text)))
+	occ, kept, nDropped := t.candidates(text)
+	var filtered map[int]Reason
+	if t.filter != nil && len(kept) > 0 {
+		filtered = t.filterDrops(occ, kept, t.reasonsOf(occ, kept), nDropped)
+	}
+	for _, i := range kept {
+		if _, ok := filtered[i]; !ok {
+			names = append(names, t.Themes[i].Name)
+		}
+	}
+	return names
+}
+
+// candidates returns the occurrences of text and, in taxonomy order, the
+// indices of the themes its rules give, after secondary mentions, with the
+// number of those dropped as secondary mentions: the tags the learned
+// filter decides on.
+func (t *Taxonomy) candidates(text string) (occ *occurrences, kept []int, nDropped int) {
+	occ = t.occurrences(themeText(matchLines(text)))
 	c := map[string]int{}
 	touched := t.touched(occ)
 	var matched []int
@@ -347,10 +385,10 @@ func (t *Taxonomy) Tag(text string) []string {
 	dropped := t.secondary(occ, matched)
 	for _, i := range matched {
 		if _, ok := dropped[i]; !ok {
-			names = append(names, t.Themes[i].Name)
+			kept = append(kept, i)
 		}
 	}
-	return names
+	return occ, kept, len(dropped)
 }
 
 // Explain returns, for every theme that text has, the phrases that made it
@@ -361,9 +399,11 @@ func (t *Taxonomy) Explain(text string) []Reason {
 }
 
 // Dropped returns, for every theme whose rules match text but which is
-// dropped as a secondary mention (see secondary), why: Rule is
-// "secondary", Phrase the phrase or pair that fired and Context its
-// sentence's text around it, after the role that drops it.
+// dropped as a secondary mention (see secondary) or by the learned filter
+// (see ThemeFilter), why: for a secondary mention Rule is "secondary",
+// Phrase the phrase or pair that fired and Context its sentence's text
+// around it, after the role that drops it; for the filter Rule is
+// "filter" and Score the filter's score.
 func (t *Taxonomy) Dropped(text string) []Reason {
 	_, dropped := t.explain(text)
 	return dropped
@@ -391,8 +431,17 @@ func (t *Taxonomy) explain(text string) (reasons, dropped []Reason) {
 		}
 	}
 	drop := t.secondary(occ, matched)
+	var kept []int
 	for _, i := range matched {
 		if d, ok := drop[i]; ok {
+			dropped = append(dropped, d)
+			continue
+		}
+		kept = append(kept, i)
+	}
+	filtered := t.filterDrops(occ, kept, byTheme, len(drop))
+	for _, i := range kept {
+		if d, ok := filtered[i]; ok {
 			dropped = append(dropped, d)
 			continue
 		}

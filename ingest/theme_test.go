@@ -316,7 +316,7 @@ func FuzzTaxonomy(f *testing.F) {
 // sentence of its own or in two sentences, or where the headline tells no
 // theme, it is kept.
 func TestSecondaryMentions(t *testing.T) {
-	tax := DefaultTaxonomy()
+	tax := rulesOnly()
 	tests := []struct {
 		name, text string
 		want       []string
@@ -405,7 +405,7 @@ func TestBlankTitles(t *testing.T) {
 // this test, gets exactly the themes listed, so a rule that starts to fire
 // on ordinary prose fails here as well as one that stops firing.
 func TestDefaultThemesRead(t *testing.T) {
-	tax := DefaultTaxonomy()
+	tax := rulesOnly()
 	tests := []struct {
 		name, text string
 		want       []string
@@ -657,5 +657,106 @@ func TestListStart(t *testing.T) {
 		if got := tt.before[listStart(tt.before):]; got != tt.want {
 			t.Errorf("listStart(%q) keeps %q, want %q", tt.before, got, tt.want)
 		}
+	}
+}
+
+// rulesOnly returns the default taxonomy without its learned filter: the
+// rules alone, which the tests of single sentences read (the filter is
+// trained on whole articles and tested in TestThemeFilter).
+func rulesOnly() *Taxonomy {
+	t := *DefaultTaxonomy()
+	t.filter = nil
+	return &t
+}
+
+// TestThemeFilter checks the learned filter on articles of the judged set
+// (development part O): the rules give a false tag beside the true ones,
+// the filter drops it with its score, keeps the true ones, and Dropped
+// says so.
+func TestThemeFilter(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+		dropped    string
+	}{
+		{"o/r48 a purpose formula naming a past event",
+			"雁栖地区对京加路沿线村庄开展环境整治\n为做好北京冬奥会服务保障，雁栖地区对京加路沿线的12个村开展环境整治，清理路边堆物堆料150余处，拆除违规广告牌40块，对沿线墙面统一粉刷，并在村口空地补种花草。",
+			[]string{"背街小巷环境整治"}, "冬奥服务保障"},
+		{"o/r82 a quiz beside a service day",
+			"空港街道志愿者为园区企业员工义务理发\n3月5日学雷锋纪念日，空港街道组织志愿者走进辖区企业园区，为企业员工义务理发、测量血压，并开展防范电信诈骗知识问答。当天共服务员工200余人次。",
+			[]string{"志愿服务", "学雷锋"}, "法治宣传"},
+	}
+	tax := DefaultTaxonomy()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tax.Tag(tt.text); !slices.Equal(got, tt.want) {
+				t.Errorf("Tag = %q, want %q", got, tt.want)
+			}
+			if got := rulesOnly().Tag(tt.text); !slices.Contains(got, tt.dropped) {
+				t.Errorf("the rules alone give %q, want %s among them", got, tt.dropped)
+			}
+			var found bool
+			for _, r := range tax.Dropped(tt.text) {
+				if r.Theme == tt.dropped {
+					found = true
+					if r.Rule != "filter" || r.Score <= 0 || r.Score >= tax.filter.Threshold {
+						t.Errorf("dropped %s: %+v, want rule filter with a score under %v", tt.dropped, r, tax.filter.Threshold)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("Dropped does not give %s", tt.dropped)
+			}
+			var explained []string
+			for _, r := range tax.Explain(tt.text) {
+				if !slices.Contains(explained, r.Theme) {
+					explained = append(explained, r.Theme)
+				}
+			}
+			if !slices.Equal(explained, tt.want) {
+				t.Errorf("Explain gives themes %q, want %q", explained, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseThemeFilter(t *testing.T) {
+	n := featureCount(2)
+	weights := strings.TrimSuffix(strings.Repeat("0.5,", n), ",")
+	tests := []struct {
+		name, data string
+		ok         bool
+	}{
+		{"fits", `{"taxonomy":"1","themes":["a","b"],"threshold":0.1,"weights":[` + weights + `]}`, true},
+		{"no themes", `{"taxonomy":"1","themes":[],"threshold":0.1,"weights":[]}`, false},
+		{"too few weights", `{"taxonomy":"1","themes":["a","b","c"],"threshold":0.1,"weights":[` + weights + `]}`, false},
+		{"not JSON", `taxonomy = 1`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ParseThemeFilter([]byte(tt.data))
+			if (err == nil) != tt.ok {
+				t.Fatalf("err = %v, want ok %v", err, tt.ok)
+			}
+			if tt.ok && f.Score(make([]float64, n)) != 0.5 {
+				t.Errorf("score of zero features = %v, want 0.5", f.Score(make([]float64, n)))
+			}
+		})
+	}
+}
+
+// TestDefaultDigestCoversFilter checks that the default taxonomy's digest
+// covers its filter: a retrained filter with the same themes.toml marks an
+// index's tags as stale.
+func TestDefaultDigestCoversFilter(t *testing.T) {
+	rules, err := ParseTaxonomy(defaultThemes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if DefaultTaxonomy().Digest == rules.Digest {
+		t.Error("the default taxonomy's digest is that of themes.toml alone")
+	}
+	if DefaultTaxonomy().filter.Taxonomy != DefaultTaxonomy().Version {
+		t.Errorf("themefilter.json was trained with themes.toml %s, not %s", DefaultTaxonomy().filter.Taxonomy, DefaultTaxonomy().Version)
 	}
 }

@@ -232,3 +232,37 @@ func TestShowWhyDropped(t *testing.T) {
 		t.Errorf("json: %s", b.String())
 	}
 }
+
+// TestShowWhyFiltered checks that show --why names a theme the learned
+// filter drops, with its score, in text and in JSON.
+func TestShowWhyFiltered(t *testing.T) {
+	v := &report.ArticleView{Article: ingest.Article{
+		ID:       "2023-001-02",
+		Headline: "雁栖地区对京加路沿线村庄开展环境整治",
+		Body:     "为做好北京冬奥会服务保障，雁栖地区对京加路沿线的12个村开展环境整治，清理路边堆物堆料150余处，拆除违规广告牌40块，对沿线墙面统一粉刷，并在村口空地补种花草。",
+		Themes:   []string{"背街小巷环境整治"},
+	}}
+	tax := ingest.DefaultTaxonomy()
+	var b strings.Builder
+	if err := writeWhy(&b, "text", v, tax); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "\n背街小巷环境整治\n") || !strings.Contains(out, "dropped: 冬奥服务保障, by the learned filter (score 0.") ||
+		!strings.Contains(out, "under its threshold") || strings.Contains(out, "note:") {
+		t.Errorf("text:\n%s", out)
+	}
+	b.Reset()
+	if err := writeWhy(&b, "json", v, tax); err != nil {
+		t.Fatal(err)
+	}
+	var j struct {
+		Why, Dropped []ingest.Reason
+	}
+	if err := json.Unmarshal([]byte(b.String()), &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Dropped) != 1 || j.Dropped[0].Theme != "冬奥服务保障" || j.Dropped[0].Rule != "filter" || j.Dropped[0].Score <= 0 {
+		t.Errorf("json: %s", b.String())
+	}
+}

@@ -40,8 +40,10 @@ context; a near rule names its two phrases (清理…楼道), the sentences they
 in, and the first of them. A theme whose rules match but that is only a
 secondary mention (the headline tells another theme, and its one sentence in
 the body names it as an outcome, an exhibit, a point checked, a person's deed
-…) is listed as dropped, with that role. The rules are those of the built-in
-taxonomy or of --themes FILE.`,
+…) is listed as dropped, with that role. A theme the built-in taxonomy's
+learned filter drops (a model trained on judged articles that scores each tag
+the rules give) is listed as dropped by the filter, with its score. The rules
+are those of the built-in taxonomy or of --themes FILE (which has no filter).`,
 		Example: `  jianbao show 2021-014-02
   jianbao show 2021-014
   jianbao show --format json 2021-014-02 | jq .body
@@ -231,6 +233,10 @@ func writeWhy(w io.Writer, format string, v *report.ArticleView, tax *ingest.Tax
 		fmt.Fprintf(&b, "\nno theme of taxonomy %s matches\n", orDash(tax.Version))
 	}
 	for _, r := range dropped {
+		if r.Rule == "filter" {
+			fmt.Fprintf(&b, "\ndropped: %s, by the learned filter (score %.3f)\n  %s\n", r.Theme, r.Score, r.Context)
+			continue
+		}
 		fmt.Fprintf(&b, "\ndropped: %s, a secondary mention\n  %q: %s\n", r.Theme, r.Phrase, r.Context)
 	}
 	if strings.Join(given, ",") != strings.Join(v.Themes, ",") {

@@ -1,0 +1,246 @@
+package ingest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ThemeFilter is a logistic regression learned from the judged set
+// (testdata/judged) that decides, for each theme the rules give an article,
+// whether to keep it: the rules find candidates with high recall, the
+// filter drops those whose evidence looks like the false tags of the
+// judged articles. Its weights are data (themefilter.json), trained by
+// go test ./ingest -run TestTrainThemeFilter -update-filter.
+type ThemeFilter struct {
+	// Taxonomy is the version of themes.toml the filter was trained with.
+	Taxonomy string `json:"taxonomy"`
+	// Themes names the themes in the order of their one-hot features.
+	Themes []string `json:"themes"`
+	// Threshold is the least score a tag keeps.
+	Threshold float64 `json:"threshold"`
+	// Weights has one weight per feature (see filterFeatures), the bias last.
+	Weights []float64 `json:"weights"`
+}
+
+// bigramBuckets is how many hashed buckets the character bigrams around a
+// tag's evidence fall into.
+const bigramBuckets = 32
+
+// featureCount is the length of a feature vector for n themes.
+func featureCount(n int) int { return n + 4 + 1 + 1 + 3 + 2 + 1 + 1 + bigramBuckets + 1 }
+
+// ParseThemeFilter parses a filter's JSON and checks that its weights fit
+// its themes.
+func ParseThemeFilter(data []byte) (*ThemeFilter, error) {
+	var f ThemeFilter
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("parse theme filter: %w", err)
+	}
+	if len(f.Themes) == 0 {
+		return nil, errors.New("theme filter names no theme")
+	}
+	if want := featureCount(len(f.Themes)); len(f.Weights) != want {
+		return nil, fmt.Errorf("theme filter has %d weights, want %d", len(f.Weights), want)
+	}
+	return &f, nil
+}
+
+// Score returns the probability the filter gives a tag with features x.
+func (f *ThemeFilter) Score(x []float64) float64 {
+	z := 0.0
+	for i, w := range f.Weights {
+		z += w * x[i]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// filterFeatures returns the features of the tag themes[k] among the kept
+// themes of a text: the theme (one-hot over names); which kinds of rule gave
+// it (strong, any, all, near); whether its evidence is in the headline and
+// in the body's first sentence; the number of sentences with its evidence,
+// its phrase count and its number of reasons (each log(1+n)); the number of
+// other kept themes and of themes dropped as secondary mentions; the text's
+// length; whether the headline names another kept theme and not this one;
+// hashed character bigrams around its evidence; a bias.
+func (o *occurrences) filterFeatures(names []string, rs map[string][]Reason, kept []string, theme string, nDropped int) []float64 {
+	x := make([]float64, featureCount(len(names)))
+	if k := slices.Index(names, theme); k >= 0 {
+		x[k] = 1
+	}
+	j := len(names)
+	for _, r := range rs[theme] {
+		switch r.Rule {
+		case "strong":
+			x[j] = 1
+		case "any":
+			x[j+1] = 1
+		case "all":
+			x[j+2] = 1
+		case "near":
+			x[j+3] = 1
+		}
+	}
+	j += 4
+	firstEnd := len(o.text)
+	if n := o.sentence(o.head + 1); n < len(o.stops) {
+		firstEnd = o.stops[n]
+	}
+	if o.head == 0 {
+		if len(o.stops) > 0 {
+			firstEnd = o.stops[0]
+		}
+	}
+	var inHead, inFirst bool
+	sentences := map[int]bool{}
+	total := 0
+	var bigrams [bigramBuckets]float64
+	nBigrams := 0
+	for _, r := range rs[theme] {
+		total += r.Count
+		for _, p := range phrasesOf(r) {
+			at := o.at[p]
+			for _, i := range at {
+				sentences[o.sentence(i)] = true
+				if i < o.head {
+					inHead = true
+				} else if i < firstEnd {
+					inFirst = true
+				}
+			}
+			if len(at) > 0 {
+				nBigrams += o.bigramsAround(at[0], at[0]+len(p), &bigrams)
+			}
+		}
+	}
+	x[j], x[j+1] = b2f(inHead), b2f(inFirst)
+	j += 2
+	x[j] = math.Log1p(float64(len(sentences)))
+	x[j+1] = math.Log1p(float64(total))
+	x[j+2] = math.Log1p(float64(len(rs[theme])))
+	j += 3
+	x[j] = math.Log1p(float64(len(kept) - 1))
+	x[j+1] = math.Log1p(float64(nDropped))
+	j += 2
+	x[j] = math.Log(float64(utf8.RuneCountInString(o.text)+1)) / 8
+	j++
+	other := false
+	for _, k := range kept {
+		if k == theme {
+			continue
+		}
+		for _, r := range rs[k] {
+			for _, p := range phrasesOf(r) {
+				if at := o.at[p]; len(at) > 0 && at[0] < o.head {
+					other = true
+				}
+			}
+		}
+	}
+	x[j] = b2f(other && !inHead)
+	j++
+	if nBigrams > 0 {
+		for i, v := range bigrams {
+			x[j+i] = v / math.Sqrt(float64(nBigrams))
+		}
+	}
+	j += bigramBuckets
+	x[j] = 1
+	return x
+}
+
+// phrasesOf returns the phrases of a reason: a near rule's two, "清理…楼道".
+func phrasesOf(r Reason) []string {
+	if r.Rule != "near" {
+		return []string{r.Phrase}
+	}
+	a, b, ok := strings.Cut(r.Phrase, "…")
+	if !ok {
+		return []string{r.Phrase}
+	}
+	return []string{a, b}
+}
+
+// bigramsAround counts into b the hashed character bigrams of the text from
+// up to 12 characters before [i, j) to up to 12 after it, and returns how
+// many it counted.
+func (o *occurrences) bigramsAround(i, j int, b *[bigramBuckets]float64) int {
+	for n := 0; n < 12 && i > 0; n++ {
+		_, w := utf8.DecodeLastRuneInString(o.text[:i])
+		i -= w
+	}
+	for n := 0; n < 12 && j < len(o.text); n++ {
+		_, w := utf8.DecodeRuneInString(o.text[j:])
+		j += w
+	}
+	s := o.text[i:j]
+	count := 0
+	for k := 0; k < len(s); {
+		_, w1 := utf8.DecodeRuneInString(s[k:])
+		if k+w1 >= len(s) {
+			break
+		}
+		_, w2 := utf8.DecodeRuneInString(s[k+w1:])
+		h := uint32(2166136261) // FNV-1a
+		for _, c := range []byte(s[k : k+w1+w2]) {
+			h ^= uint32(c)
+			h *= 16777619
+		}
+		b[h%bigramBuckets]++
+		count++
+		k += w1
+	}
+	return count
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// filterDrops returns, by theme index, the themes of kept (indices of the
+// themes the rules give, after secondary mentions) that the filter drops,
+// each with a reason giving its score. byTheme holds the reasons of the
+// kept themes; nDropped is how many were dropped as secondary mentions.
+func (t *Taxonomy) filterDrops(o *occurrences, kept []int, byTheme map[int][]Reason, nDropped int) map[int]Reason {
+	if t.filter == nil || len(kept) == 0 {
+		return nil
+	}
+	names := make([]string, len(kept))
+	rs := make(map[string][]Reason, len(kept))
+	for n, k := range kept {
+		names[n] = t.Themes[k].Name
+		rs[names[n]] = byTheme[k]
+	}
+	var out map[int]Reason
+	for n, k := range kept {
+		x := o.filterFeatures(t.filter.Themes, rs, names, names[n], nDropped)
+		if s := t.filter.Score(x); s < t.filter.Threshold {
+			if out == nil {
+				out = map[int]Reason{}
+			}
+			out[k] = Reason{Theme: names[n], Rule: "filter", Score: s,
+				Context: fmt.Sprintf("the learned filter scores it %.3f, under its threshold %.3f", s, t.filter.Threshold)}
+		}
+	}
+	return out
+}
+
+// reasonsOf returns the reasons of each theme of kept, as explain gives them
+// but without contexts for the phrases.
+func (t *Taxonomy) reasonsOf(o *occurrences, kept []int) map[int][]Reason {
+	out := make(map[int][]Reason, len(kept))
+	for _, k := range kept {
+		th := &t.Themes[k]
+		var rs []Reason
+		th.matches(o.countsInto(map[string]int{}, th), o.near(th, true), &rs)
+		out[k] = rs
+	}
+	return out
+}

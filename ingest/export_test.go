@@ -1,20 +1,20 @@
 package ingest
 
+import "slices"
+
 // FilterCandidates returns the themes the rules of t give text, before the
 // learned filter, and the filter's features of each over the theme names
 // of names: what TestTrainThemeFilter learns from.
 func (t *Taxonomy) FilterCandidates(text string, names []string) ([]string, [][]float64) {
-	occ, kept, nDropped := t.candidates(text)
-	rs := t.reasonsOf(occ, kept)
+	occ, kept, ev, nDropped := t.candidates(text, true)
+	runes := len([]rune(occ.text))
 	var themes []string
-	byName := map[string][]Reason{}
-	for _, k := range kept {
-		themes = append(themes, t.Themes[k].Name)
-		byName[t.Themes[k].Name] = rs[k]
-	}
 	var xs [][]float64
-	for _, th := range themes {
-		xs = append(xs, occ.filterFeatures(names, byName, themes, th, nDropped))
+	for k, i := range kept {
+		themes = append(themes, t.Themes[i].Name)
+		x := make([]float64, featureCount(len(names)))
+		occ.filterFeatures(x, len(names), slices.Index(names, t.Themes[i].Name), ev, k, nDropped, runes)
+		xs = append(xs, x)
 	}
 	return themes, xs
 }

@@ -44,6 +44,8 @@ type Taxonomy struct {
 	// filter drops the tags a model learned from the judged set scores
 	// low (see ThemeFilter); nil keeps every tag the rules give.
 	filter *ThemeFilter
+	// filterAt maps a theme's index to its feature in filter (-1: none).
+	filterAt []int
 }
 
 // startHash hashes the first two runes of a phrase into the bits of starts.
@@ -143,6 +145,9 @@ var DefaultTaxonomy = sync.OnceValue(func() *Taxonomy {
 		panic("ingest: embedded themefilter.json was trained with themes.toml " + f.Taxonomy + ", not " + t.Version)
 	}
 	t.filter = f
+	for _, th := range t.Themes {
+		t.filterAt = append(t.filterAt, slices.Index(f.Themes, th.Name))
+	}
 	sum := sha256.Sum256(slices.Concat(defaultThemes, defaultFilter))
 	t.Digest = hex.EncodeToString(sum[:8])
 	return t
@@ -354,11 +359,8 @@ type Reason struct {
 // Tag returns the names of the themes that text has, in taxonomy order.
 func (t *Taxonomy) Tag(text string) []string {
 	names := []string{}
-	occ, kept, nDropped := t.candidates(text)
-	var filtered map[int]Reason
-	if t.filter != nil && len(kept) > 0 {
-		filtered = t.filterDrops(occ, kept, t.reasonsOf(occ, kept), nDropped)
-	}
+	occ, kept, evidence, nDropped := t.candidates(text, t.filter != nil)
+	filtered := t.filterDrops(occ, kept, evidence, nDropped)
 	for _, i := range kept {
 		if _, ok := filtered[i]; !ok {
 			names = append(names, t.Themes[i].Name)
@@ -370,25 +372,48 @@ func (t *Taxonomy) Tag(text string) []string {
 // candidates returns the occurrences of text and, in taxonomy order, the
 // indices of the themes its rules give, after secondary mentions, with the
 // number of those dropped as secondary mentions: the tags the learned
-// filter decides on.
-func (t *Taxonomy) candidates(text string) (occ *occurrences, kept []int, nDropped int) {
+// filter decides on. With evidence set it also returns, by position in
+// kept, the reasons of each kept theme as the filter reads them (a near rule's
+// first pair only, without contexts).
+func (t *Taxonomy) candidates(text string, evidence bool) (occ *occurrences, kept []int, reasons [][]Reason, nDropped int) {
 	occ = t.occurrences(themeText(matchLines(text)))
 	c := map[string]int{}
 	touched := t.touched(occ)
 	var matched []int
+	var rs []Reason
+	var at []int // where each matched theme's reasons start in rs
 	for i := range t.Themes {
 		th := &t.Themes[i]
-		if touched[i] && th.matches(occ.countsInto(c, th), occ.near(th, false), nil) {
+		if !touched[i] {
+			continue
+		}
+		var into *[]Reason
+		if evidence {
+			into = &rs
+		}
+		n := len(rs)
+		if th.matches(occ.countsInto(c, th), occ.near(th, false), into) {
 			matched = append(matched, i)
+			at = append(at, n)
+		} else {
+			rs = rs[:n]
 		}
 	}
 	dropped := t.secondary(occ, matched)
-	for _, i := range matched {
-		if _, ok := dropped[i]; !ok {
-			kept = append(kept, i)
+	for k, i := range matched {
+		if _, ok := dropped[i]; ok {
+			continue
+		}
+		kept = append(kept, i)
+		if evidence {
+			end := len(rs)
+			if k+1 < len(at) {
+				end = at[k+1]
+			}
+			reasons = append(reasons, rs[at[k]:end])
 		}
 	}
-	return occ, kept, len(dropped)
+	return occ, kept, reasons, len(dropped)
 }
 
 // Explain returns, for every theme that text has, the phrases that made it
@@ -439,7 +464,12 @@ func (t *Taxonomy) explain(text string) (reasons, dropped []Reason) {
 		}
 		kept = append(kept, i)
 	}
-	filtered := t.filterDrops(occ, kept, byTheme, len(drop))
+	var filtered map[int]Reason
+	if t.filter != nil && len(kept) > 0 {
+		// The filter reads the evidence as Tag gathers it.
+		_, _, evidence, _ := t.candidates(text, true)
+		filtered = t.filterDrops(occ, kept, evidence, len(drop))
+	}
 	for _, i := range kept {
 		if d, ok := filtered[i]; ok {
 			dropped = append(dropped, d)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -59,21 +60,22 @@ func (f *ThemeFilter) Score(x []float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// filterFeatures returns the features of the tag themes[k] among the kept
-// themes of a text: the theme (one-hot over names); which kinds of rule gave
-// it (strong, any, all, near); whether its evidence is in the headline and
-// in the body's first sentence; the number of sentences with its evidence,
-// its phrase count and its number of reasons (each log(1+n)); the number of
-// other kept themes and of themes dropped as secondary mentions; the text's
-// length; whether the headline names another kept theme and not this one;
-// hashed character bigrams around its evidence; a bias.
-func (o *occurrences) filterFeatures(names []string, rs map[string][]Reason, kept []string, theme string, nDropped int) []float64 {
-	x := make([]float64, featureCount(len(names)))
-	if k := slices.Index(names, theme); k >= 0 {
-		x[k] = 1
+// filterFeatures writes into x (of featureCount(nThemes) zeros) the
+// features of the kept tag at position k of a text's kept tags, whose
+// evidence (see candidates) is ev: the theme (one-hot, at themeAt; none
+// when it is negative); which kinds of rule gave it (strong, any, all,
+// near); whether its evidence is in the headline and in the body's first
+// sentence; the number of sentences with its evidence, its phrase count
+// and its number of reasons (each log(1+n)); the number of other kept
+// themes and of themes dropped as secondary mentions; the text's length
+// (runes characters); whether the headline names another kept theme and
+// not this one; hashed character bigrams around its evidence; a bias.
+func (o *occurrences) filterFeatures(x []float64, nThemes, themeAt int, ev [][]Reason, k, nDropped, runes int) {
+	if themeAt >= 0 {
+		x[themeAt] = 1
 	}
-	j := len(names)
-	for _, r := range rs[theme] {
+	j := nThemes
+	for _, r := range ev[k] {
 		switch r.Rule {
 		case "strong":
 			x[j] = 1
@@ -90,22 +92,23 @@ func (o *occurrences) filterFeatures(names []string, rs map[string][]Reason, kep
 	if n := o.sentence(o.head + 1); n < len(o.stops) {
 		firstEnd = o.stops[n]
 	}
-	if o.head == 0 {
-		if len(o.stops) > 0 {
-			firstEnd = o.stops[0]
-		}
+	if o.head == 0 && len(o.stops) > 0 {
+		firstEnd = o.stops[0]
 	}
 	var inHead, inFirst bool
-	sentences := map[int]bool{}
+	var buf [16]int
+	sentences := buf[:0]
 	total := 0
 	var bigrams [bigramBuckets]float64
 	nBigrams := 0
-	for _, r := range rs[theme] {
+	for _, r := range ev[k] {
 		total += r.Count
-		for _, p := range phrasesOf(r) {
+		for p := range phrasesOf(r) {
 			at := o.at[p]
 			for _, i := range at {
-				sentences[o.sentence(i)] = true
+				if n := o.sentence(i); !slices.Contains(sentences, n) {
+					sentences = append(sentences, n)
+				}
 				if i < o.head {
 					inHead = true
 				} else if i < firstEnd {
@@ -121,20 +124,20 @@ func (o *occurrences) filterFeatures(names []string, rs map[string][]Reason, kep
 	j += 2
 	x[j] = math.Log1p(float64(len(sentences)))
 	x[j+1] = math.Log1p(float64(total))
-	x[j+2] = math.Log1p(float64(len(rs[theme])))
+	x[j+2] = math.Log1p(float64(len(ev[k])))
 	j += 3
-	x[j] = math.Log1p(float64(len(kept) - 1))
+	x[j] = math.Log1p(float64(len(ev) - 1))
 	x[j+1] = math.Log1p(float64(nDropped))
 	j += 2
-	x[j] = math.Log(float64(utf8.RuneCountInString(o.text)+1)) / 8
+	x[j] = math.Log(float64(runes+1)) / 8
 	j++
 	other := false
-	for _, k := range kept {
-		if k == theme {
+	for m, rs := range ev {
+		if m == k {
 			continue
 		}
-		for _, r := range rs[k] {
-			for _, p := range phrasesOf(r) {
+		for _, r := range rs {
+			for p := range phrasesOf(r) {
 				if at := o.at[p]; len(at) > 0 && at[0] < o.head {
 					other = true
 				}
@@ -150,19 +153,21 @@ func (o *occurrences) filterFeatures(names []string, rs map[string][]Reason, kep
 	}
 	j += bigramBuckets
 	x[j] = 1
-	return x
 }
 
-// phrasesOf returns the phrases of a reason: a near rule's two, "清理…楼道".
-func phrasesOf(r Reason) []string {
-	if r.Rule != "near" {
-		return []string{r.Phrase}
+// phrasesOf yields the phrases of a reason: a near rule's two, "清理…楼道".
+func phrasesOf(r Reason) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if r.Rule == "near" {
+			if a, b, ok := strings.Cut(r.Phrase, "…"); ok {
+				if yield(a) {
+					yield(b)
+				}
+				return
+			}
+		}
+		yield(r.Phrase)
 	}
-	a, b, ok := strings.Cut(r.Phrase, "…")
-	if !ok {
-		return []string{r.Phrase}
-	}
-	return []string{a, b}
 }
 
 // bigramsAround counts into b the hashed character bigrams of the text from
@@ -206,41 +211,27 @@ func b2f(b bool) float64 {
 
 // filterDrops returns, by theme index, the themes of kept (indices of the
 // themes the rules give, after secondary mentions) that the filter drops,
-// each with a reason giving its score. byTheme holds the reasons of the
-// kept themes; nDropped is how many were dropped as secondary mentions.
-func (t *Taxonomy) filterDrops(o *occurrences, kept []int, byTheme map[int][]Reason, nDropped int) map[int]Reason {
+// each with a reason giving its score. ev holds the evidence of each kept
+// theme (see candidates); nDropped is how many were dropped as secondary
+// mentions.
+func (t *Taxonomy) filterDrops(o *occurrences, kept []int, ev [][]Reason, nDropped int) map[int]Reason {
 	if t.filter == nil || len(kept) == 0 {
 		return nil
 	}
-	names := make([]string, len(kept))
-	rs := make(map[string][]Reason, len(kept))
-	for n, k := range kept {
-		names[n] = t.Themes[k].Name
-		rs[names[n]] = byTheme[k]
-	}
+	n := len(t.filter.Themes)
+	x := make([]float64, featureCount(n))
+	runes := utf8.RuneCountInString(o.text)
 	var out map[int]Reason
-	for n, k := range kept {
-		x := o.filterFeatures(t.filter.Themes, rs, names, names[n], nDropped)
+	for k, i := range kept {
+		clear(x)
+		o.filterFeatures(x, n, t.filterAt[i], ev, k, nDropped, runes)
 		if s := t.filter.Score(x); s < t.filter.Threshold {
 			if out == nil {
 				out = map[int]Reason{}
 			}
-			out[k] = Reason{Theme: names[n], Rule: "filter", Score: s,
+			out[i] = Reason{Theme: t.Themes[i].Name, Rule: "filter", Score: s,
 				Context: fmt.Sprintf("the learned filter scores it %.3f, under its threshold %.3f", s, t.filter.Threshold)}
 		}
-	}
-	return out
-}
-
-// reasonsOf returns the reasons of each theme of kept, as explain gives them
-// but without contexts for the phrases.
-func (t *Taxonomy) reasonsOf(o *occurrences, kept []int) map[int][]Reason {
-	out := make(map[int][]Reason, len(kept))
-	for _, k := range kept {
-		th := &t.Themes[k]
-		var rs []Reason
-		th.matches(o.countsInto(map[string]int{}, th), o.near(th, true), &rs)
-		out[k] = rs
 	}
 	return out
 }

@@ -7,13 +7,12 @@ import "slices"
 // of names: what TestTrainThemeFilter learns from.
 func (t *Taxonomy) FilterCandidates(text string, names []string) ([]string, [][]float64) {
 	occ, kept, ev, nDropped := t.candidates(text, true)
-	runes := len([]rune(occ.text))
 	var themes []string
 	var xs [][]float64
 	for k, i := range kept {
 		themes = append(themes, t.Themes[i].Name)
 		x := make([]float64, featureCount(len(names)))
-		occ.filterFeatures(x, len(names), slices.Index(names, t.Themes[i].Name), ev, k, nDropped, runes)
+		occ.filterFeatures(x, len(names), slices.Index(names, t.Themes[i].Name), ev, k, nDropped)
 		xs = append(xs, x)
 	}
 	return themes, xs

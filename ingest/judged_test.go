@@ -306,11 +306,12 @@ func (s judgedScores) report(tb testing.TB, name string, n int) {
 // the figures they reached when the tagging was last changed (A–P,
 // themes.toml 2026.12.11 with the learned filter of themefilter.json,
 // trained on A–P, and the organisation recogniser of 2026-12-06 that
-// reads verbs: organisations 0.974/0.985, themes 0.968/0.955), so a
+// reads verbs, social organisations keeping their place: organisations
+// 0.975/0.986, themes 0.968/0.955), so a
 // change that loses on them is seen at once.
 var (
 	heldOutFloors = judgedFloors{orgsP: 0.90, orgsR: 0.80, themesP: 0.93, themesR: 0.93, districts: 1}
-	devFloors     = judgedFloors{orgsP: 0.973, orgsR: 0.984, themesP: 0.967, themesR: 0.954, districts: 1}
+	devFloors     = judgedFloors{orgsP: 0.974, orgsR: 0.985, themesP: 0.967, themesR: 0.954, districts: 1}
 )
 
 // judgedFloors are the least figures a part of the judged set must reach.

@@ -1147,8 +1147,11 @@ func buildOrganisation(text string, start, e int, suf suffix, levels []level, ct
 			// A company's name holds its places: 北京花乡花木集团有限公司.
 		case slices.Contains(genericHeads, strings.Trim(rest, "“”")), restOwn == "", ordinalRe.MatchString(restOwn),
 			slices.Contains(genericHeads, strings.TrimLeft(rest, ordinalRunes)), // 长子营镇第一中心小学
-			suf.anchored && !strings.Contains(rest, "“"):
-			// The offices of a place are its bodies: 霍营街道城市管理办公室.
+			suf.anchored && !strings.Contains(rest, "“"),
+			suf.typ == OrgSocial && !strings.Contains(rest, "“"):
+			// The offices of a place are its bodies: 霍营街道城市管理办公室;
+			// a social organisation without a quoted name of its own is
+			// known by its place: 雁栖地区民宿协会, not 民宿协会.
 			name = own + rest
 		default:
 			name = rest

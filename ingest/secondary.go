@@ -239,23 +239,7 @@ type spot struct {
 // near rules that holds, whose start is before limit, until fn returns
 // false.
 func (o *occurrences) eachSpot(th *Theme, limit int, fn func(spot) bool) {
-	var own [][2]int
-	ownDone := false
-	var validAt map[string][]int
-	valid := func(p string) []int {
-		if !ownDone {
-			own, ownDone = o.ignoredBy(th), true
-		}
-		v, ok := validAt[p]
-		if !ok {
-			if validAt == nil {
-				validAt = make(map[string][]int, 8)
-			}
-			v = o.valid(th, own, p)
-			validAt[p] = v
-		}
-		return v
-	}
+	valid := o.validFor(th).of
 	for _, list := range [][]string{th.Any, th.Strong, th.All} {
 		for _, p := range list {
 			if len(o.at[p]) == 0 || o.at[p][0] >= limit {

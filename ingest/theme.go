@@ -1183,22 +1183,8 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 	if len(th.Near) == 0 || len(o.at) == 0 {
 		return nil
 	}
-	var own [][2]int
-	ownDone := false
 	var rs []Reason
-	// valid's offsets by phrase, each computed once: a phrase meets many.
-	var validAt map[string][]int
-	valid := func(p string) []int {
-		v, ok := validAt[p]
-		if !ok {
-			if validAt == nil {
-				validAt = make(map[string][]int, 8)
-			}
-			v = o.valid(th, own, p)
-			validAt[p] = v
-		}
-		return v
-	}
+	valid := o.validFor(th).of
 	for _, n := range th.Near {
 		var first Reason
 		var sentences []int
@@ -1209,9 +1195,6 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 			for _, b := range n.B {
 				if len(o.at[b]) == 0 {
 					continue
-				}
-				if !ownDone {
-					own, ownDone = o.ignoredBy(th), true
 				}
 				for _, i := range valid(a) {
 					for _, j := range valid(b) {
@@ -1248,6 +1231,37 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 		}
 	}
 	return rs
+}
+
+// validSpots gives the offsets of a phrase that count for one theme
+// (occurrences.valid), each phrase's computed once, since a phrase meets
+// many, and the spans the theme's own ignore rules cover once, when first
+// needed.
+type validSpots struct {
+	o     *occurrences
+	th    *Theme
+	own   [][2]int
+	ready bool
+	at    map[string][]int
+}
+
+// validFor returns th's validSpots in o.
+func (o *occurrences) validFor(th *Theme) *validSpots { return &validSpots{o: o, th: th} }
+
+// of returns the offsets of p that count for the theme.
+func (v *validSpots) of(p string) []int {
+	if !v.ready {
+		v.own, v.ready = v.o.ignoredBy(v.th), true
+	}
+	offs, ok := v.at[p]
+	if !ok {
+		if v.at == nil {
+			v.at = make(map[string][]int, 8)
+		}
+		offs = v.o.valid(v.th, v.own, p)
+		v.at[p] = offs
+	}
+	return offs
 }
 
 // gap returns the number of characters between two spans of text that do

@@ -199,70 +199,63 @@ func TestShowWhy(t *testing.T) {
 }
 
 // TestShowWhyDropped checks that show --why names a theme whose rules
-// match but that is dropped as a secondary mention, with the role that
-// drops it, in text and in JSON.
+// match but that is dropped, in text and in JSON: as a secondary mention,
+// with the role that drops it, or by the learned filter, with its score.
 func TestShowWhyDropped(t *testing.T) {
-	v := &report.ArticleView{Article: ingest.Article{
-		ID:       "2023-001-01",
-		Headline: "机关食堂开展光盘行动",
-		Body:     "街道在机关食堂推行按需取餐。开展一个月来，食堂日均厨余垃圾减少约三成。",
-		Themes:   []string{"光盘行动"},
-	}}
+	tests := []struct {
+		name           string
+		headline, body string
+		kept, dropped  string
+		rule           string   // the dropped reason's Rule in JSON
+		text           []string // in the text output besides the two themes
+	}{
+		{
+			name:     "secondary",
+			headline: "机关食堂开展光盘行动",
+			body:     "街道在机关食堂推行按需取餐。开展一个月来，食堂日均厨余垃圾减少约三成。",
+			kept:     "光盘行动", dropped: "垃圾分类", rule: "secondary",
+			text: []string{"dropped: 垃圾分类, a secondary mention", "an outcome: ", "【厨余】"},
+		},
+		{
+			name:     "filter",
+			headline: "雁栖地区对京加路沿线村庄开展环境整治",
+			body:     "为做好北京冬奥会服务保障，雁栖地区对京加路沿线的12个村开展环境整治，清理路边堆物堆料150余处，拆除违规广告牌40块，对沿线墙面统一粉刷，并在村口空地补种花草。",
+			kept:     "背街小巷环境整治", dropped: "冬奥服务保障", rule: "filter",
+			text: []string{"dropped: 冬奥服务保障, by the learned filter (score 0.", "under its threshold"},
+		},
+	}
 	tax := ingest.DefaultTaxonomy()
-	var b strings.Builder
-	if err := writeWhy(&b, "text", v, tax); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	if !strings.Contains(out, "\n光盘行动\n") || !strings.Contains(out, "dropped: 垃圾分类, a secondary mention") ||
-		!strings.Contains(out, "an outcome: ") || !strings.Contains(out, "【厨余】") || strings.Contains(out, "note:") {
-		t.Errorf("text:\n%s", out)
-	}
-	b.Reset()
-	if err := writeWhy(&b, "json", v, tax); err != nil {
-		t.Fatal(err)
-	}
-	var j struct {
-		Why, Dropped []ingest.Reason
-	}
-	if err := json.Unmarshal([]byte(b.String()), &j); err != nil {
-		t.Fatal(err)
-	}
-	if len(j.Why) == 0 || len(j.Dropped) != 1 || j.Dropped[0].Theme != "垃圾分类" || j.Dropped[0].Rule != "secondary" {
-		t.Errorf("json: %s", b.String())
-	}
-}
-
-// TestShowWhyFiltered checks that show --why names a theme the learned
-// filter drops, with its score, in text and in JSON.
-func TestShowWhyFiltered(t *testing.T) {
-	v := &report.ArticleView{Article: ingest.Article{
-		ID:       "2023-001-02",
-		Headline: "雁栖地区对京加路沿线村庄开展环境整治",
-		Body:     "为做好北京冬奥会服务保障，雁栖地区对京加路沿线的12个村开展环境整治，清理路边堆物堆料150余处，拆除违规广告牌40块，对沿线墙面统一粉刷，并在村口空地补种花草。",
-		Themes:   []string{"背街小巷环境整治"},
-	}}
-	tax := ingest.DefaultTaxonomy()
-	var b strings.Builder
-	if err := writeWhy(&b, "text", v, tax); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	if !strings.Contains(out, "\n背街小巷环境整治\n") || !strings.Contains(out, "dropped: 冬奥服务保障, by the learned filter (score 0.") ||
-		!strings.Contains(out, "under its threshold") || strings.Contains(out, "note:") {
-		t.Errorf("text:\n%s", out)
-	}
-	b.Reset()
-	if err := writeWhy(&b, "json", v, tax); err != nil {
-		t.Fatal(err)
-	}
-	var j struct {
-		Why, Dropped []ingest.Reason
-	}
-	if err := json.Unmarshal([]byte(b.String()), &j); err != nil {
-		t.Fatal(err)
-	}
-	if len(j.Dropped) != 1 || j.Dropped[0].Theme != "冬奥服务保障" || j.Dropped[0].Rule != "filter" || j.Dropped[0].Score <= 0 {
-		t.Errorf("json: %s", b.String())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := &report.ArticleView{Article: ingest.Article{
+				ID: "2023-001-01", Headline: tt.headline, Body: tt.body, Themes: []string{tt.kept},
+			}}
+			var b strings.Builder
+			if err := writeWhy(&b, "text", v, tax); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			ok := strings.Contains(out, "\n"+tt.kept+"\n") && !strings.Contains(out, "note:")
+			for _, want := range tt.text {
+				ok = ok && strings.Contains(out, want)
+			}
+			if !ok {
+				t.Errorf("text:\n%s", out)
+			}
+			b.Reset()
+			if err := writeWhy(&b, "json", v, tax); err != nil {
+				t.Fatal(err)
+			}
+			var j struct {
+				Why, Dropped []ingest.Reason
+			}
+			if err := json.Unmarshal([]byte(b.String()), &j); err != nil {
+				t.Fatal(err)
+			}
+			if len(j.Why) == 0 || len(j.Dropped) != 1 || j.Dropped[0].Theme != tt.dropped || j.Dropped[0].Rule != tt.rule ||
+				(tt.rule == "filter" && j.Dropped[0].Score <= 0) {
+				t.Errorf("json: %s", b.String())
+			}
+		})
 	}
 }

@@ -783,9 +783,10 @@ func verbLed(suf suffix) bool {
 // part of that name, as places are named (安定门外社区, 展览路社区).
 func lastVerb(text string, start, s int) int {
 	v := start
+	vs := verbs()
 	for i := start; i < s; {
 		_, n := utf8.DecodeRuneInString(text[i:])
-		if _, m := utf8.DecodeRuneInString(text[i+n:]); i+n+m <= s && verbs[text[i:i+n+m]] {
+		if _, m := utf8.DecodeRuneInString(text[i+n:]); i+n+m <= s && vs[text[i:i+n+m]] {
 			if next, _ := utf8.DecodeRuneInString(text[i+n+m : s]); !strings.ContainsRune(placeEnds, next) {
 				v = i + n + m
 			}

@@ -3,6 +3,7 @@ package ingest
 import (
 	_ "embed"
 	"strings"
+	"sync"
 )
 
 // verbsFile lists the two-character words that gse's simplified-Chinese
@@ -14,11 +15,12 @@ import (
 //go:embed verbs.txt
 var verbsFile string
 
-// verbs holds the words of verbsFile. A common verb or adverb is no part
-// of a community's, a village's or a school's own name: in 已完成云景里社区
-// or 党员坚守社区防疫一线 the verb takes the place as its object, and the
-// name, if any, starts after it.
-var verbs = func() map[string]bool {
+// verbs returns the words of verbsFile, read on first use: only the
+// organisation recogniser needs them, not a process that only searches. A
+// common verb or adverb is no part of a community's, a village's or a
+// school's own name: in 已完成云景里社区 or 党员坚守社区防疫一线 the verb takes
+// the place as its object, and the name, if any, starts after it.
+var verbs = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(verbsFile) {
 		if !strings.HasPrefix(w, "#") {
@@ -26,4 +28,4 @@ var verbs = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})

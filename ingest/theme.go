@@ -1328,12 +1328,7 @@ func (o *occurrences) context(th *Theme, phrase string, n int) string {
 	if len(v) == 0 {
 		return ""
 	}
-	i := v[0]
-	before := []rune(o.text[:i])
-	after := []rune(o.text[i+len(phrase):])
-	before = before[max(0, len(before)-n):]
-	after = after[:min(len(after), n)]
-	return strings.ReplaceAll(string(before)+"【"+phrase+"】"+string(after), "\n", " ")
+	return o.spanContext([2]int{v[0], v[0] + len(phrase)}, n)
 }
 
 // TagIssue sets the themes of every article of iss from its headline and body.

@@ -912,7 +912,7 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 	for _, m := range requireMarkers {
 		for _, i := range o.at[m] {
 			before := text[sentStart(i):i]
-			if slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(before, w) }) {
+			if containsAny(before, meetingWords) {
 				spans = append(spans, [2]int{i, sentEnd(i)})
 			}
 		}
@@ -920,7 +920,7 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 	for _, i := range o.at[deployMarker] {
 		end := sentEnd(i)
 		listed := strings.Contains(text[i:end], "、") &&
-			slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(text[sentStart(i):i], w) })
+			containsAny(text[sentStart(i):i], meetingWords)
 		if listed || strings.ContainsAny(text[i:end], "：:") {
 			spans = append(spans, [2]int{i, end})
 		}
@@ -933,7 +933,7 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 			end = len(text)
 		}
 		if strings.Contains(text[i:end], "、") &&
-			slices.ContainsFunc(meetingWords, func(w string) bool { return strings.Contains(text[sentStart(i):i], w) }) {
+			containsAny(text[sentStart(i):i], meetingWords) {
 			spans = append(spans, [2]int{i, end})
 		}
 	}
@@ -945,7 +945,7 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 				continue
 			}
 			asked := text[lo : lo+k]
-			if slices.ContainsFunc(askVerbs, func(v string) bool { return strings.Contains(asked, v) }) {
+			if containsAny(asked, askVerbs) {
 				spans = append(spans, [2]int{lo + k, i})
 			}
 		}

@@ -32,7 +32,7 @@ const (
 	fText     = "text"    // bigrams of headline␟attribution␟body␟ (MatchText form), documents and frequencies
 	fWords    = "words"   // dictionary words of the same (the index's Segmenter's WordList), for ranking
 	fHead     = "head"    // bigrams of the headline, documents only, for ranking
-	fRecord   = "rec"     // the stored record (deflated JSON), not indexed
+	fRecord   = "rec"     // the stored record (encodeRecord), not indexed
 	fFiles    = "files"   // an issue's sources (JSON), stored
 	fHit      = "hit"     // an article's fields shown in a hit (JSON), stored
 	fMatch    = "match"   // an article's fText value (UTF-16LE), stored: see matchtext.go

@@ -44,8 +44,8 @@ type Issue struct {
 
 // storedArticle is the record of an article document. It is stored in
 // parts that decode into it in turn (decodeArticle): its Citation (fHit:
-// no search decompresses a record to list its hits), the rest but
-// the body, deflated (fRecord), and the body within the search text
+// no search decodes a record to list its hits), the rest but the body
+// (fRecord: encodeRecord), and the body within the search text
 // (fMatch, fPatch: see matchtext.go).
 type storedArticle struct {
 	IssueID string `json:"issue_id"`
@@ -497,40 +497,42 @@ func shortHash(s string) string {
 	return hex.EncodeToString(sum[:])[:16]
 }
 
-// encodeRecord returns v as deflated JSON: Chinese text takes half the room
-// that way, where the index's own compression of stored fields gains little.
+// encodeRecord returns v as a stored record: JSON after the byte
+// jsonRecord. Records are a few hundred bytes (an article's body is in its
+// search text, fMatch), where deflating them cost 7% of an ingest's CPU
+// for little room; the index compresses stored fields itself.
 func encodeRecord(v any) (string, error) {
-	js, err := json.Marshal(v)
-	if err != nil {
+	buf := recordBufs.Get().(*bytes.Buffer)
+	defer recordBufs.Put(buf)
+	buf.Reset()
+	buf.WriteByte(jsonRecord)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return "", err
 	}
-	var b bytes.Buffer
-	w := flateWriters.Get().(*flate.Writer)
-	defer flateWriters.Put(w)
-	w.Reset(&b)
-	if _, err := w.Write(js); err != nil {
-		return "", err
-	}
-	if err := w.Close(); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }
 
-// flateWriters holds compressors for reuse: making one allocates about a
-// megabyte, more than compressing a record costs.
-var flateWriters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.DefaultCompression)
-	return w
-}}
+// jsonRecord begins a record that is JSON. It begins no deflate stream
+// (its block type, 3, is reserved), so the deflated JSON records that
+// earlier versions wrote, which decodeRecord reads too, are told apart.
+const jsonRecord = 0x06
 
 var (
 	flateReaders sync.Pool
 	recordBufs   = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 )
 
-// decodeRecord decodes a record stored by encodeRecord into v.
+// decodeRecord decodes a record stored by encodeRecord, or deflated JSON
+// (as earlier versions of jianbao stored records), into v.
 func decodeRecord(raw []byte, v any) error {
+	if len(raw) > 0 && raw[0] == jsonRecord {
+		if err := json.Unmarshal(raw[1:], v); err != nil {
+			return fmt.Errorf("decode record: %w", err)
+		}
+		return nil
+	}
 	var r io.ReadCloser
 	if x := flateReaders.Get(); x != nil {
 		r = x.(io.ReadCloser)

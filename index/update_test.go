@@ -1,6 +1,8 @@
 package index
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
@@ -397,7 +399,8 @@ func TestFacetsFollowChanges(t *testing.T) {
 
 // TestDecodeArticleLayouts checks that an article record decodes from the
 // two stored fields whether fRecord holds the rest of the record (schema 5
-// on) or the whole of it (schema 4, which reindex reads).
+// on) or the whole of it (schema 4, which reindex reads), as JSON or
+// deflated as earlier versions stored it.
 func TestDecodeArticleLayouts(t *testing.T) {
 	want := storedArticle{IssueID: "2021-014", Date: "2021-04-20", Issue: 14, Article: ingest.Article{
 		ID: "2021-014-02", Seq: 2, Section: "工作交流", Headline: "标题", Body: "正文。\n\n第二段。", SourceOrg: "海淀区文明办",
@@ -414,7 +417,16 @@ func TestDecodeArticleLayouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, rec := range map[string]string{"split": rest, "whole": whole} {
+	// Versions before records were JSON stored them deflated.
+	var deflated bytes.Buffer
+	zw, _ := flate.NewWriter(&deflated, flate.DefaultCompression)
+	js, _ := json.Marshal(restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
+		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, Themes: a.Themes})
+	zw.Write(js)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, rec := range map[string]string{"split": rest, "whole": whole, "deflated": deflated.String()} {
 		got, err := decodeArticle(map[string]any{fHit: string(hit), fRecord: rec})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

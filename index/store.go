@@ -281,6 +281,20 @@ func sameText(old, new *Issue) bool {
 
 // articleDocument makes the document of article a of iss.
 func (ix *Index) articleDocument(iss *ingest.Issue, a ingest.Article, indexed string) (*document.Document, error) {
+	fields, analysed, err := articleValues(iss, a, indexed)
+	if err != nil {
+		return nil, err
+	}
+	d := document.NewDocument(a.ID)
+	if err := ix.mapAnalysed(d, fields, analysed); err != nil {
+		return nil, fmt.Errorf("put article %s: %w", a.ID, err)
+	}
+	return d, nil
+}
+
+// articleValues returns the fields of article a's document: the values of
+// those bleve maps, and those whose tokens the index counts.
+func articleValues(iss *ingest.Issue, a ingest.Article, indexed string) (map[string]any, []analysedValue, error) {
 	text, m, inMatch := encodeMatch(a.Headline, a.SourceOrg, a.Body)
 	rest := restFields{ID: a.ID, Seq: a.Seq, Body: a.Body,
 		DistrictsMentioned: a.DistrictsMentioned, Organisations: a.Organisations, OrgDetails: a.OrgDetails, Themes: a.Themes}
@@ -289,7 +303,7 @@ func (ix *Index) articleDocument(iss *ingest.Issue, a ingest.Article, indexed st
 	}
 	rec, err := encodeRecord(rest)
 	if err != nil {
-		return nil, fmt.Errorf("put article %s: %w", a.ID, err)
+		return nil, nil, fmt.Errorf("put article %s: %w", a.ID, err)
 	}
 	hit := appendCitation(nil, Citation{IssueID: iss.ID, Date: iss.Date, Issue: iss.Issue, Section: a.Section,
 		SourceOrg: a.SourceOrg, District: a.District, Headline: a.Headline, Page: a.Page, Indexed: indexed})
@@ -299,19 +313,12 @@ func (ix *Index) articleDocument(iss *ingest.Issue, a ingest.Article, indexed st
 		fMention: a.DistrictsMentioned, fOrganis: a.Organisations, fOrgType: orgTypes(a.OrgDetails), fTheme: a.Themes,
 		fSpecial: iss.Special,
 		fIndexed: indexed,
-		fText:    text,
-		fWords:   ix.seg.WordList(text),
-		fHead:    ingest.MatchText(a.Headline),
 		fRecord:  rec,
 		fHit:     string(hit),
 		fMatch:   string(m.text),
 		fPatch:   string(m.patch),
 	}
-	d, err := ix.document(a.ID, doc)
-	if err != nil {
-		return nil, fmt.Errorf("put article %s: %w", a.ID, err)
-	}
-	return d, nil
+	return doc, articleAnalysed(text, ingest.MatchText(a.Headline)), nil
 }
 
 // Delete removes the issue id and its articles.

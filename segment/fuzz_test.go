@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // FuzzTokenize checks what the index makes of arbitrary text. Cut: the
@@ -13,7 +16,8 @@ import (
 // terms are Cut's words with a letter or a digit, in order, at positions
 // 1, 2, … and at their offsets in the list. BigramPositions: the token at
 // position i is the i-th and the (i+1)-th characters of the input, and
-// there is one for every character but the last.
+// there is one for every character but the last. BigramTokens and
+// WordTokens: what bleve counts of those tokens.
 func FuzzTokenize(f *testing.F) {
 	for _, s := range []string{"文明文明", "海淀区文明办，海淀区文明办。", "1500余人", "a\x1fb", "\xff\xfe文", "组建街坊议事厅ABC abc", "卡拉OK 卡拉ok"} {
 		f.Add(s)
@@ -61,5 +65,34 @@ func FuzzTokenize(f *testing.F) {
 				t.Fatalf("bigrams: token %d is %q at %d, want %q at %d", i, tk.Term, tk.Position, want, i+1)
 			}
 		}
+		// The counted tokens are what bleve's TokenFrequency makes of the
+		// analyzers' streams.
+		for _, counts := range []bool{true, false} {
+			opts := index.IndexField
+			if !counts {
+				opts |= index.SkipFreqNorm
+			}
+			same(t, "bigrams of "+s, BigramTokens(s, counts), toks, len(s), opts)
+			for _, seg := range []*Segmenter{plain, user} {
+				list := seg.WordList(s)
+				same(t, "words of "+s, seg.WordTokens(s, counts), words.Analyze([]byte(list)), len(list), opts)
+			}
+		}
 	})
+}
+
+// same fails t unless got is what bleve counts of stream, a field value
+// of n bytes indexed with opts.
+func same(t *testing.T, what string, got Tokens, stream analysis.TokenStream, n int, opts index.FieldIndexingOptions) {
+	t.Helper()
+	want := analysis.TokenFrequency(stream, nil, opts)
+	if got.Length != len(stream) || got.ValueBytes != n || len(got.Frequencies) != len(want) {
+		t.Fatalf("%s: %d tokens, %d distinct, %d bytes; want %d, %d, %d", what, got.Length, len(got.Frequencies), got.ValueBytes, len(stream), len(want), n)
+	}
+	for k, w := range want {
+		g := got.Frequencies[k]
+		if g == nil || string(g.Term) != string(w.Term) || g.Frequency() != w.Frequency() || len(g.Locations) != 0 {
+			t.Fatalf("%s: token %q is %+v, want %+v", what, k, g, w)
+		}
+	}
 }

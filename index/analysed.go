@@ -14,7 +14,9 @@ import (
 // token stream and then count it, allocating every token and every term,
 // the index counts them itself (segment.Tokens) while it prepares the
 // document, on every CPU, and gives bleve the counts in a field of its own
-// (analysedField). The counts are the analyzers' (TestAnalysedFields).
+// (analysedField). The counts are the analyzers', but for the words of a
+// single character, which are left out of the words field (minRankingWord)
+// while its length, and so its norm, counts them (TestAnalysedFields).
 //
 // The fields are mapped as before, with an empty value, so that the
 // document's composite field and its field options stay the mapping's;
@@ -61,7 +63,7 @@ type analysedValue struct {
 // tokens counts v's tokens, with frequencies when counts.
 func (ix *Index) tokens(v analysedValue, counts bool) segment.Tokens {
 	if v.field == fWords {
-		return ix.seg.WordTokens(v.text, counts)
+		return ix.seg.WordTokens(v.text, counts, minRankingWord)
 	}
 	return segment.BigramTokens(v.text, counts)
 }

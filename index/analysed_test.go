@@ -3,10 +3,12 @@ package index
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
@@ -21,7 +23,8 @@ import (
 // TestAnalysedFields checks that an article's document, with its analysed
 // fields counted by the index, is the one bleve's analyzers make of the
 // same values: every field's options, length, tokens and frequencies, and
-// the composite field's. It runs over the bundled sample archive and a
+// the composite field's; but the words field, which leaves out the words of
+// one character and keeps the length that counts them. It runs over the bundled sample archive and a
 // few odd texts, with the index's mapping and with one that gives fHead
 // another analyzer and counts fWords without frequencies (the fallback and
 // the option followed).
@@ -67,7 +70,15 @@ func TestAnalysedFields(t *testing.T) {
 					t.Fatal(err)
 				}
 				want := bleveDocument(t, ix, &issue, a)
-				if g, w := describeDocument(got), describeDocument(want); g != w {
+				// The index leaves the words of one character out.
+				short := func(f bindex.Field) {
+					if f.Name() == fWords {
+						maps.DeleteFunc(f.AnalyzedTokenFrequencies(), func(w string, _ *bindex.TokenFreq) bool {
+							return utf8.RuneCountInString(w) < minRankingWord
+						})
+					}
+				}
+				if g, w := describeDocument(got, nil), describeDocument(want, short); g != w {
 					t.Fatalf("article %s:\n got %s\nwant %s", a.ID, g, w)
 				}
 			}
@@ -93,13 +104,17 @@ func bleveDocument(t *testing.T, ix *Index, iss *ingest.Issue, a ingest.Article)
 	return want
 }
 
-// describeDocument analyses doc as scorch does and describes every field
-// and composite field, in name order.
-func describeDocument(doc *document.Document) string {
+// describeDocument analyses doc as scorch does, with adjust (if not nil)
+// called on each field analysed, and describes every field and composite
+// field, in name order.
+func describeDocument(doc *document.Document, adjust func(bindex.Field)) string {
 	var fields []string
 	doc.VisitFields(func(f bindex.Field) {
 		if f.Options().IsIndexed() {
 			f.Analyze()
+			if adjust != nil {
+				adjust(f)
+			}
 			doc.VisitComposite(func(cf bindex.CompositeField) {
 				cf.Compose(f.Name(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
 			})

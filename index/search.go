@@ -426,7 +426,7 @@ func candidateWords(v string) []string {
 		return nil
 	}
 	var out []string
-	for l := len(runes); l >= 2; l-- {
+	for l := len(runes); l >= minRankingWord; l-- {
 		for i := 0; i+l <= len(runes); i++ {
 			if w := string(runes[i : i+l]); !slices.Contains(out, w) {
 				out = append(out, w)
@@ -435,6 +435,11 @@ func candidateWords(v string) []string {
 	}
 	return out
 }
+
+// minRankingWord is the length of the shortest word that ranks, in
+// characters: a query of one character is no phrase, and is ranked by
+// where it occurs (charQuery). Shorter words are not indexed as words.
+const minRankingWord = 2
 
 // maxWordQuery is the longest Text value whose words are looked up for
 // ranking.

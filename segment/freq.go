@@ -50,8 +50,10 @@ func BigramTokens(text string, counts bool) Tokens {
 
 // WordTokens returns the tokens that the Words analyzer and TokenFrequency
 // make of s.WordList(text), with frequencies when counts, without making
-// the list.
-func (s *Segmenter) WordTokens(text string, counts bool) Tokens {
+// the list. Words of fewer than minRunes characters count in the length,
+// so that a field's norm is the whole list's, but are left out of the
+// frequencies, as words that no search looks up.
+func (s *Segmenter) WordTokens(text string, counts bool, minRunes int) Tokens {
 	if text == "" {
 		return Tokens{Frequencies: bindex.TokenFrequencies{}}
 	}
@@ -66,6 +68,10 @@ func (s *Segmenter) WordTokens(text string, counts bool) Tokens {
 		if isWordToken(w) {
 			t.Length++
 			t.ValueBytes += len(w) + 1 // and its wordSep
+			if minRunes > 1 && utf8.RuneCountInString(w) < minRunes {
+				start = end
+				continue
+			}
 			tf := freqs[w]
 			if tf == nil {
 				slab = append(slab, bindex.TokenFreq{Term: terms[start:end:end]})

@@ -17,7 +17,8 @@ import (
 // 1, 2, … and at their offsets in the list. BigramPositions: the token at
 // position i is the i-th and the (i+1)-th characters of the input, and
 // there is one for every character but the last. BigramTokens and
-// WordTokens: what bleve counts of those tokens.
+// WordTokens: what bleve counts of those tokens, and WordTokens without
+// the single characters.
 func FuzzTokenize(f *testing.F) {
 	for _, s := range []string{"文明文明", "海淀区文明办，海淀区文明办。", "1500余人", "a\x1fb", "\xff\xfe文", "组建街坊议事厅ABC abc", "卡拉OK 卡拉ok"} {
 		f.Add(s)
@@ -75,7 +76,21 @@ func FuzzTokenize(f *testing.F) {
 			same(t, "bigrams of "+s, BigramTokens(s, counts), toks, len(s), opts)
 			for _, seg := range []*Segmenter{plain, user} {
 				list := seg.WordList(s)
-				same(t, "words of "+s, seg.WordTokens(s, counts), words.Analyze([]byte(list)), len(list), opts)
+				stream := words.Analyze([]byte(list))
+				same(t, "words of "+s, seg.WordTokens(s, counts, 0), stream, len(list), opts)
+				// Without the single characters, of the same length.
+				long := seg.WordTokens(s, counts, 2)
+				var longer analysis.TokenStream
+				for _, tk := range stream {
+					if utf8.RuneCount(tk.Term) >= 2 {
+						longer = append(longer, tk)
+					}
+				}
+				if long.Length != len(stream) {
+					t.Fatalf("words of %q without single characters: length %d, want %d", s, long.Length, len(stream))
+				}
+				long.Length = len(longer)
+				same(t, "longer words of "+s, long, longer, len(list), opts)
 			}
 		}
 	})

@@ -202,11 +202,7 @@ func (s *scan) articles(ctx context.Context, docs []uint64, match docSet) ([]hea
 				continue
 			}
 			if head == nil {
-				fields, err := s.fields(id)
-				if err != nil {
-					return nil, err
-				}
-				if head, err = decodeIssueHead(id, fields); err != nil {
+				if head, err = s.issueHead(n, id); err != nil {
 					return nil, err
 				}
 			}
@@ -221,12 +217,11 @@ func (s *scan) articles(ctx context.Context, docs []uint64, match docSet) ([]hea
 	return out, nil
 }
 
-// decodeIssueHead returns the issue record of the stored fields of issue
-// document id, without articles.
-func decodeIssueHead(id string, fields map[string]any) (*Issue, error) {
-	rec, _ := fields[fRecord].(string)
+// decodeIssueHead returns the issue record of issue document id from its
+// stored record, without articles.
+func decodeIssueHead(id string, rec []byte) (*Issue, error) {
 	var iss Issue
-	if err := decodeRecord([]byte(rec), &iss); err != nil {
+	if err := decodeRecord(rec, &iss); err != nil {
 		return nil, fmt.Errorf("read issue %s: %w", id, err)
 	}
 	iss.Articles = nil
@@ -293,11 +288,11 @@ func (s *scan) issue(ctx context.Context, docs []uint64) (*Issue, error) {
 			return nil, err
 		}
 		if s.issues.has(n) {
-			id, fields, err := s.stored(n)
+			id, err := s.id(n)
 			if err != nil {
 				return nil, err
 			}
-			if iss, err = decodeIssueHead(id, fields); err != nil {
+			if iss, err = s.issueHead(n, id); err != nil {
 				return nil, err
 			}
 			continue

@@ -96,22 +96,27 @@ func exportFilters(district string) []struct {
 
 // TestEachArticleAsPaged checks that the streaming export gives what the
 // paged export of earlier versions gave, record for record and in the same
-// order, for every kind of filter; and EachIssue likewise.
+// order, for every kind of filter; and EachIssue likewise; reading stored
+// fields on the fast path and on the public path alone.
 func TestEachArticleAsPaged(t *testing.T) {
 	a := sharedArchive(t)
 	district := firstOf(a, func(at articleText) []string { return []string{at.district} })
-	for _, f := range exportFilters(district) {
-		t.Run(f.name, func(t *testing.T) {
-			want := exportedArticles(t, a.ix.eachArticlePaged, f.expr)
-			got := exportedArticles(t, a.ix.EachArticle, f.expr)
-			sameLines(t, "articles", got, want)
-			// A filter read over every date, as for many matches.
-			sameLines(t, "articles, every date", exportedArticles(t, everyDate(a.ix), f.expr), want)
-			if f.name == "all" && len(want) <= pagedExportPage {
-				t.Fatalf("%d articles: the archive does not fill two pages", len(want))
-			}
-			sameLines(t, "issues", exportedIssues(t, a.ix.EachIssue, f.expr), exportedIssues(t, a.ix.eachIssuePaged, f.expr))
-		})
+	for _, public := range []bool{false, true} {
+		a.ix.paths.public = public
+		defer func() { a.ix.paths.public = false }()
+		for _, f := range exportFilters(district) {
+			t.Run(fmt.Sprintf("%s/public=%v", f.name, public), func(t *testing.T) {
+				want := exportedArticles(t, a.ix.eachArticlePaged, f.expr)
+				got := exportedArticles(t, a.ix.EachArticle, f.expr)
+				sameLines(t, "articles", got, want)
+				// A filter read over every date, as for many matches.
+				sameLines(t, "articles, every date", exportedArticles(t, everyDate(a.ix), f.expr), want)
+				if f.name == "all" && len(want) <= pagedExportPage {
+					t.Fatalf("%d articles: the archive does not fill two pages", len(want))
+				}
+				sameLines(t, "issues", exportedIssues(t, a.ix.EachIssue, f.expr), exportedIssues(t, a.ix.eachIssuePaged, f.expr))
+			})
+		}
 	}
 }
 

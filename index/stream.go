@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -16,13 +17,15 @@ import (
 // scan reads one snapshot of the index in a single pass, through bleve's
 // public reader: terms of a field in order, the documents of a term, the
 // documents a query matches and the stored fields of a document, all
-// numbered by the same snapshot. Export and retag read the archive with it
+// numbered by the same snapshot; the stored fields by number on the fast
+// path (scorchDocs) where its checks pass. Export and retag read the archive with it
 // in memory that does not grow with the archive: a set of document numbers
 // is a bit each.
 type scan struct {
 	ix     *Index
 	r      bindex.IndexReader
-	issues docSet // the issue documents
+	docs   *scorchDocs // the fast path's reader of stored fields by number; nil: the public path's
+	issues docSet      // the issue documents
 }
 
 // openScan opens a reader on the current snapshot of ix. Close it.
@@ -32,6 +35,16 @@ func (ix *Index) openScan(ctx context.Context) (*scan, error) {
 		return nil, fmt.Errorf("read index %s: %w", ix.dir, err)
 	}
 	s := &scan{ix: ix, r: r}
+	if !ix.paths.public {
+		d, ok, err := newScorchDocs(r, nil, &ix.paths.layout)
+		if err != nil {
+			r.Close() // the error above is the one to report
+			return nil, fmt.Errorf("read index %s: %w", ix.dir, err)
+		}
+		if ok {
+			s.docs = d
+		}
+	}
 	if s.issues, err = s.termSet(ctx, fType, typeIssue); err != nil {
 		r.Close() // the error above is the one to report
 		return nil, err
@@ -230,70 +243,81 @@ func (s *scan) id(n uint64) (string, error) {
 	return id, nil
 }
 
-// stored returns the ID and the stored fields of document n, as the hits
-// of a search carry them (string values).
-func (s *scan) stored(n uint64) (string, map[string]any, error) {
+// visit calls fn with the stored fields of document n (values valid
+// during the call only) until fn returns false. The fast path reads them
+// by number; bleve's public reader reads a document by its external ID,
+// which it looks up in every segment.
+func (s *scan) visit(n uint64, fn func(field string, value []byte) bool) error {
+	if s.docs != nil {
+		if err := s.docs.visit(bindex.NewIndexInternalID(nil, n), fn); err != nil {
+			return fmt.Errorf("read document %d: %w", n, err)
+		}
+		return nil
+	}
 	id, err := s.id(n)
 	if err != nil {
-		return "", nil, err
+		return err
 	}
-	fields, err := s.fields(id)
-	return id, fields, err
-}
-
-// fields returns the stored fields of document id.
-func (s *scan) fields(id string) (map[string]any, error) {
 	doc, err := s.r.Document(id)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", id, err)
+		return fmt.Errorf("read %s: %w", id, err)
 	}
 	if doc == nil {
-		return nil, fmt.Errorf("read %s: %w", id, ErrNotFound)
+		return fmt.Errorf("read %s: %w", id, ErrNotFound)
 	}
-	fields := make(map[string]any, 8)
-	doc.VisitFields(func(f bindex.Field) { fields[f.Name()] = string(f.Value()) })
-	return fields, nil
+	more := true
+	doc.VisitFields(func(f bindex.Field) {
+		more = more && fn(f.Name(), f.Value())
+	})
+	return nil
 }
 
 // article returns the record of document n, ok false if it is not an
-// article. It reads the stored values in place, where stored copies them
-// twice.
+// article.
 func (s *scan) article(n uint64) (a storedArticle, ok bool, err error) {
-	id, err := s.id(n)
-	if err != nil {
+	var hit, rec []byte
+	var m storedMatch
+	isArticle, hasMatch := false, false
+	err = s.visit(n, func(field string, value []byte) bool {
+		switch field {
+		case fType:
+			isArticle = string(value) == typeArticle
+		case fHit:
+			hit = bytes.Clone(value)
+		case fRecord:
+			rec = bytes.Clone(value)
+		case fMatch:
+			m.text, hasMatch = bytes.Clone(value), true
+		case fPatch:
+			m.patch = bytes.Clone(value)
+		}
+		return true
+	})
+	if err != nil || !isArticle {
 		return a, false, err
 	}
-	doc, err := s.r.Document(id)
-	if err != nil {
-		return a, false, fmt.Errorf("read %s: %w", id, err)
-	}
-	if doc == nil {
-		return a, false, fmt.Errorf("read %s: %w", id, ErrNotFound)
-	}
-	var typ, hit, rec []byte
-	var m storedMatch
-	hasMatch := false
-	doc.VisitFields(func(f bindex.Field) {
-		switch f.Name() {
-		case fType:
-			typ = f.Value()
-		case fHit:
-			hit = f.Value()
-		case fRecord:
-			rec = f.Value()
-		case fMatch:
-			m.text, hasMatch = f.Value(), true
-		case fPatch:
-			m.patch = f.Value()
-		}
-	})
-	if string(typ) != typeArticle {
-		return a, false, nil
-	}
 	if a, err = decodeArticleParts(hit, rec, m, hasMatch); err != nil {
+		id, _ := s.id(n) // for the message
 		return a, false, fmt.Errorf("record of %s: %w", id, err)
 	}
 	return a, true, nil
+}
+
+// issueHead returns the issue record of document n, issue id, without
+// articles.
+func (s *scan) issueHead(n uint64, id string) (*Issue, error) {
+	var rec []byte
+	err := s.visit(n, func(field string, value []byte) bool {
+		if field == fRecord {
+			rec = bytes.Clone(value)
+			return false
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeIssueHead(id, rec)
 }
 
 // inOrder reads groups of documents on up to GOMAXPROCS goroutines and

@@ -16,8 +16,8 @@
 // new worker.
 //
 // The protocol, over two pipes given to the worker as file descriptors 3
-// (requests) and 4 (answers), is a gob stream each way: a hello with the
-// worker's settings, then one request per file; the worker answers each
-// with progress messages for a PDF (its format, then its pages) and a final
-// one with the record or the reason there is none.
+// (requests) and 4 (answers), is a stream of JSON values each way: a hello
+// with the worker's settings, then one request per file; the worker
+// answers each with progress messages for a PDF (its format, then its
+// pages) and a final one with the record or the reason there is none.
 package worker

@@ -8,9 +8,11 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/go-ego/gse"
 )
 
-// FuzzTokenize checks what the index makes of arbitrary text. Cut: the
+// FuzzTokenize checks what the index makes of arbitrary text. Its units
+// are those of gse's SplitTextToWords. Cut: the
 // words join back to the text, and without user words they are gse's
 // own Segment's. Words over WordList: the
 // terms are Cut's words with a letter or a digit, in order, at positions
@@ -20,7 +22,7 @@ import (
 // WordTokens: what bleve counts of those tokens, and WordTokens without
 // the single characters.
 func FuzzTokenize(f *testing.F) {
-	for _, s := range []string{"文明文明", "海淀区文明办，海淀区文明办。", "1500余人", "a\x1fb", "\xff\xfe文", "组建街坊议事厅ABC abc", "卡拉OK 卡拉ok"} {
+	for _, s := range []string{"文明文明", "海淀区文明办，海淀区文明办。", "1500余人", "a\x1fb", "\xff\xfe文", "组建街坊议事厅ABC abc", "卡拉OK 卡拉ok", "ÀB Ωmega 12ab", "ABC", "x"} {
 		f.Add(s)
 	}
 	plain := newSegmenter(f)
@@ -28,6 +30,10 @@ func FuzzTokenize(f *testing.F) {
 	words := analyzer(f, Words)
 	bigrams := analyzer(f, BigramPositions)
 	f.Fuzz(func(t *testing.T, s string) {
+		units, want := splitUnits([]byte(s), nil), builtin().split.SplitTextToWords([]byte(s))
+		if !slices.EqualFunc(units, want, func(a, b gse.Text) bool { return string(a) == string(b) }) {
+			t.Fatalf("units of %q: %q, gse's %q", s, units, want)
+		}
 		if !utf8.ValidString(s) {
 			return // normalised text is valid UTF-8
 		}

@@ -202,12 +202,17 @@ func (s *Segmenter) WordList(text string) string {
 func (s *Segmenter) cut(text string) []int {
 	s.used.Store(true)
 	b := builtin()
-	units := b.split.SplitTextToWords([]byte(text))
+	sc := scratchPool.Get().(*cutScratch)
+	defer scratchPool.Put(sc)
+	sc.text = append(sc.text[:0], text...)
+	sc.units = splitUnits(sc.text, sc.units[:0])
+	units := sc.units
 	n := len(units)
-	// off[i] is where units[i] starts in text: gse lower-cases Latin
-	// letters (its global ToLower, left as it is) without changing a byte
-	// count, so offsets into text hold whatever the case.
-	off := make([]int, n+1)
+	// off[i] is where units[i] starts in text: lower-casing Latin letters
+	// (gse's global ToLower, left as it is) changes no byte count, so
+	// offsets into text hold whatever the case.
+	sc.off = append(sc.off[:0], make([]int, n+1)...)
+	off := sc.off
 	for i, u := range units {
 		off[i+1] = off[i] + len(u)
 	}
@@ -222,16 +227,14 @@ func (s *Segmenter) cut(text string) []int {
 		dicts = append(dicts, s.user)
 	}
 	logTotal := float32(math.Log2(total))
-	type jump struct {
-		dist  float32 // of the shortest path to the end of this unit
-		units int     // of the last word of that path
-	}
-	jumps := make([]jump, n)
+	sc.jumps = append(sc.jumps[:0], make([]jump, n)...)
+	jumps := sc.jumps
 	maxLen := 0
 	for _, d := range dicts {
 		maxLen = max(maxLen, d.dict.MaxTokenLen())
 	}
-	found := make([]*gse.Token, maxLen)
+	sc.found = append(sc.found[:0], make([]*gse.Token, maxLen)...)
+	found := sc.found
 	update := func(at int, dist float32, units int) {
 		if j := &jumps[at]; j.dist == 0 || j.dist > dist {
 			j.dist, j.units = dist, units
@@ -265,6 +268,69 @@ func (s *Segmenter) cut(text string) []int {
 		ends[count] = off[at+1]
 	}
 	return ends
+}
+
+// jump is a step of cut's shortest path: to the end of a unit.
+type jump struct {
+	dist  float32 // of the shortest path to the end of this unit
+	units int     // of the last word of that path
+}
+
+// cutScratch is what a cut uses and leaves behind: its buffers, kept for
+// the next cut (scratchPool), as a cut allocated as many bytes as it read
+// eight times over.
+type cutScratch struct {
+	text  []byte
+	units []gse.Text
+	off   []int
+	jumps []jump
+	found []*gse.Token
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(cutScratch) }}
+
+// splitUnits appends the units of text to out, as gse's SplitTextToWords
+// splits them with its default settings: a run of letters and digits of
+// one or two bytes (Latin, Greek, Cyrillic, …) is one unit, lower-cased,
+// and every other character is a unit of its own. Units are text's own
+// bytes but for a run with an upper-case letter, which is copied.
+func splitUnits(text []byte, out []gse.Text) []gse.Text {
+	lower := func(run []byte) gse.Text {
+		if !slices.ContainsFunc(run, func(c byte) bool { return 'A' <= c && c <= 'Z' }) {
+			return run
+		}
+		low := make([]byte, len(run))
+		for i, c := range run {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			low[i] = c
+		}
+		return low
+	}
+	current, start := 0, 0
+	inRun := true // as gse starts
+	for current < len(text) {
+		r, size := utf8.DecodeRune(text[current:])
+		if size <= 2 && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+			if !inRun {
+				start, inRun = current, true
+			}
+		} else {
+			if inRun {
+				inRun = false
+				if current != 0 {
+					out = append(out, lower(text[start:current]))
+				}
+			}
+			out = append(out, text[current:current+size])
+		}
+		current += size
+	}
+	if inRun && current != 0 {
+		out = append(out, lower(text[start:current]))
+	}
+	return out
 }
 
 // wordSep ends each word of a WordList.

@@ -104,9 +104,10 @@ func ParseDict(src string) ([]Word, error) {
 // user words. It is made by New, never changes, and may be used by several
 // goroutines at once.
 type Segmenter struct {
-	words []Word
-	user  *dictionary // the user words; nil for none
-	used  atomic.Bool // the built-in dictionaries were asked for (Loaded)
+	words   []Word
+	user    *dictionary // the user words; nil for none
+	used    atomic.Bool // the built-in dictionaries were asked for (Loaded)
+	scratch sync.Pool   // of *cutScratch
 }
 
 // New returns a Segmenter with words as user words. A user word counts
@@ -202,8 +203,11 @@ func (s *Segmenter) WordList(text string) string {
 func (s *Segmenter) cut(text string) []int {
 	s.used.Store(true)
 	b := builtin()
-	sc := scratchPool.Get().(*cutScratch)
-	defer scratchPool.Put(sc)
+	sc, _ := s.scratch.Get().(*cutScratch)
+	if sc == nil {
+		sc = new(cutScratch)
+	}
+	defer s.scratch.Put(sc)
 	sc.text = append(sc.text[:0], text...)
 	sc.units = splitUnits(sc.text, sc.units[:0])
 	units := sc.units
@@ -277,7 +281,7 @@ type jump struct {
 }
 
 // cutScratch is what a cut uses and leaves behind: its buffers, kept for
-// the next cut (scratchPool), as a cut allocated as many bytes as it read
+// the Segmenter's next cut, as a cut allocated as many bytes as it read
 // eight times over.
 type cutScratch struct {
 	text  []byte
@@ -286,8 +290,6 @@ type cutScratch struct {
 	jumps []jump
 	found []*gse.Token
 }
-
-var scratchPool = sync.Pool{New: func() any { return new(cutScratch) }}
 
 // splitUnits appends the units of text to out, as gse's SplitTextToWords
 // splits them with its default settings: a run of letters and digits of

@@ -21,8 +21,8 @@ import (
 // The fields are mapped as before, with an empty value, so that the
 // document's composite field and its field options stay the mapping's;
 // each is then replaced, but only when the mapping gave it the analyzer
-// whose counts the index computes: otherwise it is mapped with its value
-// and bleve analyses it.
+// whose counts the index computes and asks for nothing but the counts:
+// otherwise it is mapped with its value and bleve analyses it.
 
 // analysedField is an indexed, unstored text field whose tokens were
 // counted before it reached bleve: Analyze has nothing left to do.
@@ -100,7 +100,7 @@ func (ix *Index) mapAnalysed(doc *document.Document, fields map[string]any, anal
 	var fallback map[string]any
 	for _, a := range analysed {
 		i, f := mappedText(doc, a.field)
-		if f == nil || !sameAnalyzer(m, f.Analyzer(), a.analyzer) || f.Options().IncludeTermVectors() {
+		if f == nil || !sameAnalyzer(m, f.Analyzer(), a.analyzer) || !countsOnly(f.Options()) {
 			if fallback == nil {
 				fallback = map[string]any{}
 			}
@@ -125,6 +125,13 @@ func (ix *Index) mapAnalysed(doc *document.Document, fields map[string]any, anal
 	}
 	doc.Fields = append(doc.Fields, alone.Fields...)
 	return nil
+}
+
+// countsOnly reports whether a field indexed with opts needs no more of
+// bleve than its tokens' counts: it is indexed, and neither stored nor
+// given term vectors or doc values.
+func countsOnly(opts bindex.FieldIndexingOptions) bool {
+	return opts.IsIndexed() && !opts.IsStored() && !opts.IncludeTermVectors() && !opts.IncludeDocValues()
 }
 
 // mappedText returns the text field named name among doc's fields, and

@@ -26,8 +26,8 @@ import (
 // the composite field's; but the words field, which leaves out the words of
 // one character and keeps the length that counts them. It runs over the bundled sample archive and a
 // few odd texts, with the index's mapping and with one that gives fHead
-// another analyzer and counts fWords without frequencies (the fallback and
-// the option followed).
+// another analyzer, stores fText and counts fWords without frequencies
+// (the fallbacks, and the option followed).
 func TestAnalysedFields(t *testing.T) {
 	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "sample", "*.txt"))
 	if len(paths) == 0 {
@@ -52,6 +52,7 @@ func TestAnalysedFields(t *testing.T) {
 	other := newMapping()
 	other.DefaultMapping.Properties[fHead].Fields[0].Analyzer = standard.Name
 	other.DefaultMapping.Properties[fWords].Fields[0].SkipFreqNorm = true
+	other.DefaultMapping.Properties[fText].Fields[0].Store = true
 	for name, m := range map[string]*mapping.IndexMappingImpl{"index": newMapping(), "other": other} {
 		t.Run(name, func(t *testing.T) {
 			bi, err := bleve.NewMemOnly(m)

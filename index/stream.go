@@ -18,9 +18,9 @@ import (
 // public reader: terms of a field in order, the documents of a term, the
 // documents a query matches and the stored fields of a document, all
 // numbered by the same snapshot; the stored fields by number on the fast
-// path (scorchDocs) where its checks pass. Export and retag read the archive with it
-// in memory that does not grow with the archive: a set of document numbers
-// is a bit each.
+// path (scorchDocs) where its checks pass. Export and retag read the
+// archive with it in memory that does not grow with the archive: a set of
+// document numbers is a bit each.
 type scan struct {
 	ix     *Index
 	r      bindex.IndexReader

@@ -159,4 +159,38 @@ func TestPoolReusesWorkers(t *testing.T) {
 	if p.started != 1 {
 		t.Errorf("%d workers started for 3 files, want 1", p.started)
 	}
+	// What decides when it is replaced.
+	if len(p.idle) != 1 || p.idle[0].held < 1<<20 || p.idle[0].held > 1<<30 {
+		t.Errorf("the idle worker holds %v, want its runtime's memory, megabytes", heldOf(p.idle))
+	}
+}
+
+func heldOf(procs []*proc) []uint64 {
+	var out []uint64
+	for _, w := range procs {
+		out = append(out, w.held)
+	}
+	return out
+}
+
+// TestKeepWorker: a worker reads on until it has read filesPerWorker
+// files or holds more than a heldShare of its memory bound.
+func TestKeepWorker(t *testing.T) {
+	lim := Limits{Memory: 1 << 30}
+	for _, c := range []struct {
+		files int
+		held  uint64
+		want  bool
+	}{
+		{1, 25 << 20, true},
+		{filesPerWorker - 1, 25 << 20, true},
+		{filesPerWorker, 25 << 20, false},
+		{1, 256 << 20, true},
+		{1, 256<<20 + 1, false},
+		{1, 0, true}, // a Go that does not say
+	} {
+		if got := keepWorker(c.files, c.held, lim); got != c.want {
+			t.Errorf("keepWorker(%d files, %d bytes) = %v, want %v", c.files, c.held, got, c.want)
+		}
+	}
 }

@@ -41,6 +41,9 @@ type answer struct {
 	// Retire says that the worker exits after this answer: reading the
 	// file left work running inside it that it cannot stop.
 	Retire bool `json:"retire,omitempty"`
+	// Held is the memory the worker's Go runtime holds from the system
+	// after the file (heldMemory), in bytes.
+	Held uint64 `json:"held,omitempty"`
 }
 
 // exitCPU is a worker's exit status when it ran over its CPU time.

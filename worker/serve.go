@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 	"syscall"
 	"time"
@@ -102,6 +103,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) e
 			a.Err = r.Err.Error()
 		}
 		a.Retire = runtime.NumGoroutine() > baseline
+		a.Held = heldMemory()
 		if err := w.send(a); err != nil {
 			return fmt.Errorf("worker: write answer: %w", err)
 		}
@@ -122,6 +124,17 @@ func (w *answerWriter) send(a answer) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.enc.Encode(a)
+}
+
+// heldMemory is the memory the Go runtime holds from the system: all it
+// has mapped but the heap it has released. 0 if this Go does not say.
+func heldMemory() uint64 {
+	m := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 || m[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return m[0].Value.Uint64() - m[1].Value.Uint64()
 }
 
 // cpuTime is the CPU time the process has used, user and system.

@@ -23,11 +23,11 @@ import (
 // TestAnalysedFields checks that an article's document, with its analysed
 // fields counted by the index, is the one bleve's analyzers make of the
 // same values: every field's options, length, tokens and frequencies, and
-// the composite field's; but the words field, which leaves out the words of
-// one character and keeps the length that counts them. It runs over the bundled sample archive and a
-// few odd texts, with the index's mapping and with one that gives fHead
-// another analyzer, stores fText and counts fWords without frequencies
-// (the fallbacks, and the option followed).
+// the composite field's; but the words field, which leaves out the words
+// of one character and keeps the length that counts them. It runs over
+// the bundled sample archive and a few odd texts, with the index's mapping
+// and with one that gives fHead another analyzer, stores fText and counts
+// fWords without frequencies (the fallbacks, and the option followed).
 func TestAnalysedFields(t *testing.T) {
 	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "sample", "*.txt"))
 	if len(paths) == 0 {

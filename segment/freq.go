@@ -14,7 +14,6 @@ type Tokens struct {
 	Length      int                     // tokens, repeats counted: the field length of bleve's norm
 	Frequencies bindex.TokenFrequencies // each distinct token, with its frequency when counted
 	ValueBytes  int                     // of the field value the analyzer would have read
-	TermBytes   int                     // of the distinct terms, each once: what their sizes need
 }
 
 // BigramTokens returns the tokens that the BigramPositions analyzer and
@@ -30,7 +29,7 @@ func BigramTokens(text string, counts bool) Tokens {
 	// stay valid.
 	slab := make([]bindex.TokenFreq, 0, n-1)
 	freqs := make(bindex.TokenFrequencies, n-1)
-	start, termBytes := 0, 0
+	start := 0
 	_, size := utf8.DecodeRuneInString(text)
 	for end := size; end < len(text); {
 		_, size2 := utf8.DecodeRuneInString(text[end:])
@@ -40,14 +39,13 @@ func BigramTokens(text string, counts bool) Tokens {
 			slab = append(slab, bindex.TokenFreq{Term: terms[start:stop:stop]})
 			tf = &slab[len(slab)-1]
 			freqs[text[start:stop]] = tf
-			termBytes += stop - start
 		}
 		if counts {
 			tf.SetFrequency(tf.Frequency() + 1)
 		}
 		start, end = end, stop
 	}
-	return Tokens{Length: n - 1, Frequencies: freqs, ValueBytes: len(text), TermBytes: termBytes}
+	return Tokens{Length: n - 1, Frequencies: freqs, ValueBytes: len(text)}
 }
 
 // WordTokens returns the tokens that the Words analyzer and TokenFrequency
@@ -79,7 +77,6 @@ func (s *Segmenter) WordTokens(text string, counts bool, minRunes int) Tokens {
 				slab = append(slab, bindex.TokenFreq{Term: terms[start:end:end]})
 				tf = &slab[len(slab)-1]
 				freqs[w] = tf
-				t.TermBytes += len(w)
 			}
 			if counts {
 				tf.SetFrequency(tf.Frequency() + 1)

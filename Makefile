@@ -86,7 +86,7 @@ bench-search:
 
 ## bench-scale: jianbao beside Groonga on one generated archive of
 ## SCALE_ARTICLES articles (100k by default; 1000000 for the documented 1M
-## run): ingest time, query p50/p99, server memory, export; installs Debian's
+## run): ingest time and CPU, query p50/p99, server memory, export; installs Debian's
 ## groonga-bin when missing. SCALE_DIR=DIR keeps the archive, the index and
 ## Groonga's database in DIR, and a later run with the same DIR reuses them
 ## (measuring serving again without the ingest).

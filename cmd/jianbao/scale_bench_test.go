@@ -30,7 +30,7 @@ import (
 // the same texts loaded into each, the same queries (mixed lengths, 1 to
 // 16 characters, drawn from the texts) sent over loopback HTTP by one
 // client, top 10 by score. It prints, side by side: the time from files to
-// a searchable index, query p50 and p99 after a warm-up pass, the server's
+// a searchable index and the CPU it took, query p50 and p99 after a warm-up pass, the server's
 // resident memory after the queries (private memory and mapped index pages
 // apart), and jianbao's export of every article. Groonga's half is skipped
 // with a message when groonga is not installed (the make target installs

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,5 +94,41 @@ func TestGiantBulletin(t *testing.T) {
 	}
 	if len(iss.Articles) != 10000 || iss.Articles[9999].ID != "2021-009-10000" || iss.Editor != "梅雪峰" {
 		t.Errorf("got %d articles, last %q, editor %q", len(iss.Articles), iss.Articles[len(iss.Articles)-1].ID, iss.Editor)
+	}
+}
+
+// TestLongRuns feeds the recognisers of organisations and themes an
+// article that repeats one name or phrase thousands of times (a hostile
+// file, or one whose line breaks were lost), in time that grows with the
+// text: the themes must be those of a few repeats, and the organisations
+// a few, of names no longer than a name's walk reaches. Before walks
+// were bounded and spans looked up by position, 8,000 repeats of 市委 took
+// the organisations 4 minutes, 海淀区公安分局 never ended (walks within
+// walks), and 8,000 of 志愿服务 took the themes 6 s; each case here is now
+// milliseconds, so the test's own time limit is what it asserts.
+func TestLongRuns(t *testing.T) {
+	tax := DefaultTaxonomy()
+	for _, unit := range []string{"市委", "海淀区文明办", "海淀区公安分局", "北京燃气集团", "团市委", "窦店村、",
+		"志愿服务", "垃圾分类，", "“雷锋车队”", "志愿服务队志愿服务志愿者学雷锋“学雷锋”", "以社会主义核心价值观为引领"} {
+		short, long := strings.Repeat(unit, 20), strings.Repeat(unit, 8000)
+		names := func(text string) []string {
+			var out []string
+			for _, o := range organisationsIn(text, orgContext{district: "海淀区"}) {
+				out = append(out, o.Name)
+			}
+			return out
+		}
+		l := names(long)
+		if len(l) > 4 {
+			t.Errorf("%s × 8000 names %d organisations: %v", unit, len(l), l)
+		}
+		for _, n := range l {
+			if len(n) > 2*maxNameBytes {
+				t.Errorf("%s × 8000 names %q, longer than a name's walk reaches", unit, n)
+			}
+		}
+		if s, l := tax.Tag("标题\n"+short), tax.Tag("标题\n"+long); !slices.Equal(s, l) {
+			t.Errorf("%s × 8000 has themes %v, × 20 %v", unit, l, s)
+		}
 	}
 }

@@ -430,16 +430,26 @@ func organisationsIn(text string, ctx orgContext) []Organisation {
 		}
 		return a.start - b.start
 	})
+	// Marking the bytes of the spans chosen keeps a text that names
+	// thousands of bodies linear: each span looks at its own bytes, not at
+	// every span chosen before it.
+	taken := make([]bool, len(text))
 	var chosen []orgSpan
 	for _, sp := range spans {
-		if !slices.ContainsFunc(chosen, func(c orgSpan) bool { return sp.start < c.end && c.start < sp.end }) {
-			chosen = append(chosen, sp)
+		if sp.start >= sp.end || slices.Contains(taken[sp.start:sp.end], true) {
+			continue
 		}
+		for i := sp.start; i < sp.end; i++ {
+			taken[i] = true
+		}
+		chosen = append(chosen, sp)
 	}
 	slices.SortFunc(chosen, func(a, b orgSpan) int { return a.start - b.start })
 	out := []Organisation{}
+	named := map[string]bool{}
 	for _, sp := range chosen {
-		if !slices.ContainsFunc(out, func(o Organisation) bool { return o.Name == sp.org.Name }) {
+		if !named[sp.org.Name] {
+			named[sp.org.Name] = true
 			out = append(out, sp.org)
 		}
 	}
@@ -703,7 +713,7 @@ func structuralAt(text string, e int, titles [][2]int, ctx orgContext) (orgSpan,
 		return orgSpan{}, false
 	}
 	digits := suf.typ == OrgSchool || suf.typ == OrgCompany || suf.typ == OrgCommunity
-	start, levels, own, ok := walkLeft(text, s, suf.maxOwn, digits)
+	start, levels, own, ok := walkLeft(text, s, suf.maxOwn, digits, true)
 	if !ok {
 		return orgSpan{}, false
 	}
@@ -826,12 +836,29 @@ func oneRuneVillage(text string, start, s int, levels []level) bool {
 // and digits unless digits is set: schools, companies and communities
 // have them, 101中学, 复兴路40号社区). own counts the
 // characters after the last place or body. ok is false when the name would
-// be longer than maxOwn characters of its own.
-func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []level, own int, ok bool) {
+// be longer than maxOwn characters of its own. A name is never longer than
+// maxNameBytes: the walk goes no further left, so that a run of places and
+// bodies (市委市委…) costs each suffix a bounded walk, not one back to the
+// start of the text. With parents set it goes over a parent body too
+// (parentBody), whose own walk does not: the parent of a parent is never
+// needed, and walks within walks would cost each suffix exponentially
+// many steps in a run of parent bodies (海淀区公安分局海淀区公安分局…).
+func walkLeft(text string, s, maxOwn int, digits, parents bool) (start int, levels []level, own int, ok bool) {
 	j := s
 	seg := 0 // own characters since the last level met
 	own = -1 // own characters between the nearest level and s, once one is met
 	for j > 0 {
+		if s-j > maxNameBytes {
+			// The name starts at the farthest level within reach, if any.
+			for len(levels) > 0 && s-levels[len(levels)-1].start > maxNameBytes {
+				levels = levels[:len(levels)-1]
+			}
+			if len(levels) == 0 {
+				return 0, nil, 0, false
+			}
+			j = levels[len(levels)-1].start
+			break
+		}
 		if a, found := orgs.anchors.ending(text, j); found {
 			as := j - len(a.name)
 			notDistrict := a.value == "district" && strings.HasPrefix(text[j:], "门")
@@ -856,14 +883,16 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 				continue
 			}
 		}
-		if ps, kind, found := parentBody(text, j); found && j < s {
-			levels = append(levels, level{ps, j, kind})
-			if own < 0 {
-				own = seg
+		if parents && j < s {
+			if ps, kind, found := parentBody(text, j); found {
+				levels = append(levels, level{ps, j, kind})
+				if own < 0 {
+					own = seg
+				}
+				seg = 0
+				j = ps
+				continue
 			}
-			seg = 0
-			j = ps
-			continue
 		}
 		if w, found := stopWords.ending(text, j); found && !inKeepWord(text, j-len(w.name), j) {
 			break
@@ -913,6 +942,11 @@ func walkLeft(text string, s, maxOwn int, digits bool) (start int, levels []leve
 	return j, levels, own, true
 }
 
+// maxNameBytes bounds the length of a name that walkLeft finds: 50
+// characters of Chinese, over twice the longest name in orgs.txt (中共北京市委
+// 网络安全和信息化委员会办公室, 20).
+const maxNameBytes = 50 * 3
+
 // parentSuffixes end the names of bodies that have named units of their
 // own: a district's police bureau its stations (海淀区公安分局紫竹院派出所), a
 // traffic detachment its brigades (丰台区交通支队花乡大队), a group its
@@ -929,7 +963,7 @@ func parentBody(text string, j int) (start int, kind string, ok bool) {
 		if !strings.HasSuffix(text[:j], p) {
 			continue
 		}
-		st, levels, _, ok := walkLeft(text, j-len(p), 8, false)
+		st, levels, _, ok := walkLeft(text, j-len(p), 8, false, false)
 		if !ok || len(levels) == 0 || levels[0].start != st {
 			return 0, "", false
 		}

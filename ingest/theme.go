@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -626,14 +627,16 @@ func plotSpan(text string) (i, j int) {
 
 // occurrences holds where each phrase of a taxonomy occurs in a text.
 type occurrences struct {
-	text    string
-	at      map[string][]int // phrase → byte offsets, overlapping ones too
-	ignored [][2]int         // the spans of the taxonomy's ignore phrases, then of asides
-	nStock  int              // how many spans of ignored are ignore phrases
-	stops   []int            // the offsets of the sentence ends, in order
-	head    int              // the end of the headline, 0 when there is none
-	teams   [][2]int         // the words of teams' quoted names (see teamSpans)
-	runes   int              // the number of characters of text
+	text      string
+	at        map[string][]int // phrase → byte offsets, overlapping ones too
+	ignored   [][2]int         // the spans of the taxonomy's ignore phrases, then of asides
+	nStock    int              // how many spans of ignored are ignore phrases
+	inStock   spanSet          // ignored[:nStock], to look up
+	inIgnored spanSet          // ignored, to look up
+	stops     []int            // the offsets of the sentence ends, in order
+	head      int              // the end of the headline, 0 when there is none
+	teams     [][2]int         // the words of teams' quoted names (see teamSpans)
+	runes     int              // the number of characters of text
 }
 
 // sentenceEnd reports whether r ends a sentence for near rules: a full
@@ -672,7 +675,9 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 		}
 	}
 	o.nStock = len(o.ignored)
+	o.inStock = newSpanSet(o.ignored)
 	o.ignored = o.asideSpans(o.ignored)
+	o.inIgnored = newSpanSet(o.ignored)
 	o.head = headlineEnd(text)
 	o.teams = teamSpans(text)
 	return o
@@ -1014,20 +1019,16 @@ func (o *occurrences) asideSpans(spans [][2]int) [][2]int {
 // phrase of th (志愿 in 志愿服务 is that phrase, and counts as it does:
 // not at all where 志愿服务 stands in an enumeration), nor, for th's
 // unlisted phrases, in an enumeration.
-func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool {
+func (o *occurrences) counts(th *Theme, ignored spanSet, p string, i int) bool {
 	end := i + len(p)
-	for _, spans := range [2][][2]int{o.ignored, ignored} {
-		for _, s := range spans {
-			if i >= s[0] && end <= s[1] {
-				return false
-			}
-		}
+	if o.inIgnored.covers(i, end) || ignored.covers(i, end) {
+		return false
 	}
 	for _, q := range th.supers[p] {
-		for _, j := range o.at[q] {
-			if j <= i && end <= j+len(q) {
-				return false
-			}
+		// The offsets are in order: the first that could hold [i, end).
+		at := o.at[q]
+		if k, _ := slices.BinarySearch(at, end-len(q)); k < len(at) && at[k] <= i {
+			return false
 		}
 	}
 	if i < o.head && !o.bodyCounts(th, ignored, p) {
@@ -1046,7 +1047,64 @@ func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool 
 		_, n := utf8.DecodeRuneInString(o.text[o.stops[s]:])
 		hi = o.stops[s] + n
 	}
+	// Nor further than enumerationReach characters either side: the
+	// items and quotes that make an enumeration are short, and a sentence
+	// without end (a hostile file's) would make each occurrence search it
+	// all.
+	lo = max(lo, runesBack(o.text, i, enumerationReach))
+	hi = min(hi, runesOn(o.text, end, enumerationReach))
 	return !enumerated(o.text[lo:hi], i-lo, end-lo)
+}
+
+// spanSet tells whether a span lies within one of a set of spans in
+// logarithmic time: an article that repeats a phrase thousands of times
+// asks it of every occurrence. The spans are sorted by start, with the
+// furthest end among each one and those before it.
+type spanSet struct {
+	starts []int
+	reach  []int
+}
+
+func newSpanSet(spans [][2]int) spanSet {
+	sorted := slices.Clone(spans)
+	slices.SortFunc(sorted, func(a, b [2]int) int { return a[0] - b[0] })
+	s := spanSet{starts: make([]int, len(sorted)), reach: make([]int, len(sorted))}
+	for k, sp := range sorted {
+		s.starts[k], s.reach[k] = sp[0], sp[1]
+		if k > 0 {
+			s.reach[k] = max(sp[1], s.reach[k-1])
+		}
+	}
+	return s
+}
+
+// covers reports whether [i, end) lies within one of the spans.
+func (s spanSet) covers(i, end int) bool {
+	k := sort.SearchInts(s.starts, i+1) // the spans that start at i or before
+	return k > 0 && s.reach[k-1] >= end
+}
+
+// enumerationReach is how many characters either side of a phrase
+// enumerated reads: four times a long quoted item (“清朗网络空间”) and
+// ten times the longest item it counts (6 characters).
+const enumerationReach = 64
+
+// runesBack returns the offset n characters before text[i:], or 0.
+func runesBack(text string, i, n int) int {
+	for ; n > 0 && i > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(text[:i])
+		i -= size
+	}
+	return i
+}
+
+// runesOn returns the offset n characters after text[:i], or len(text).
+func runesOn(text string, i, n int) int {
+	for ; n > 0 && i < len(text); n-- {
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+	}
+	return i
 }
 
 // bodyCounts reports whether the body lets a headline's phrase p count
@@ -1057,10 +1115,10 @@ func (o *occurrences) counts(th *Theme, ignored [][2]int, p string, i int) bool 
 // body reads it. A phrase the body does not repeat counts as it stands;
 // nor is a stock formula (以社会主义核心价值观为引领) a repetition: it tells
 // nothing of what the headline names.
-func (o *occurrences) bodyCounts(th *Theme, ignored [][2]int, p string) bool {
+func (o *occurrences) bodyCounts(th *Theme, ignored spanSet, p string) bool {
 	repeated := false
 	for _, j := range o.at[p] {
-		if j < o.head || slices.ContainsFunc(o.ignored[:o.nStock], func(s [2]int) bool { return s[0] <= j && j+len(p) <= s[1] }) {
+		if j < o.head || o.inStock.covers(j, j+len(p)) {
 			continue
 		}
 		if o.counts(th, ignored, p, j) {
@@ -1072,7 +1130,7 @@ func (o *occurrences) bodyCounts(th *Theme, ignored [][2]int, p string) bool {
 }
 
 // valid returns the offsets of phrase p that count for th.
-func (o *occurrences) valid(th *Theme, ignored [][2]int, p string) []int {
+func (o *occurrences) valid(th *Theme, ignored spanSet, p string) []int {
 	var out []int
 	for _, i := range o.at[p] {
 		if o.counts(th, ignored, p, i) {
@@ -1085,7 +1143,7 @@ func (o *occurrences) valid(th *Theme, ignored [][2]int, p string) []int {
 // ignoredBy returns the spans of th's ignore phrases in the text, and of
 // the phrases its unless rules undo: those of A in a sentence with a
 // phrase of B that does not overlap them.
-func (o *occurrences) ignoredBy(th *Theme) [][2]int {
+func (o *occurrences) ignoredBy(th *Theme) spanSet {
 	var own [][2]int
 	if !th.Teams {
 		own = append(own, o.teams...)
@@ -1104,7 +1162,7 @@ func (o *occurrences) ignoredBy(th *Theme) [][2]int {
 			}
 		}
 	}
-	return own
+	return newSpanSet(own)
 }
 
 // meets reports whether a phrase of list occurs in the sentence of the
@@ -1240,7 +1298,7 @@ func (o *occurrences) near(th *Theme, explain bool) []Reason {
 type validSpots struct {
 	o     *occurrences
 	th    *Theme
-	own   [][2]int
+	own   spanSet
 	ready bool
 	at    map[string][]int
 }

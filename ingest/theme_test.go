@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -758,5 +759,27 @@ func TestDefaultDigestCoversFilter(t *testing.T) {
 	}
 	if DefaultTaxonomy().filter.Taxonomy != DefaultTaxonomy().Version {
 		t.Errorf("themefilter.json was trained with themes.toml %s, not %s", DefaultTaxonomy().filter.Taxonomy, DefaultTaxonomy().Version)
+	}
+}
+
+// TestSpanSet checks covers against a walk over the spans, on random sets
+// of spans that overlap, nest and share starts.
+func TestSpanSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		var spans [][2]int
+		for range rng.IntN(12) {
+			a := rng.IntN(40)
+			spans = append(spans, [2]int{a, a + rng.IntN(10)})
+		}
+		set := newSpanSet(spans)
+		for i := range 45 {
+			for end := i; end < i+12; end++ {
+				want := slices.ContainsFunc(spans, func(s [2]int) bool { return s[0] <= i && end <= s[1] })
+				if got := set.covers(i, end); got != want {
+					t.Fatalf("spans %v: covers(%d, %d) = %v, want %v", spans, i, end, got, want)
+				}
+			}
+		}
 	}
 }

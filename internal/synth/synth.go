@@ -319,7 +319,7 @@ func (g *generator) bulletin(s issueSlot) File {
 			w.line("【" + section + "】")
 		}
 		w.article(a)
-		orgNames, orgDetails := a.m.organisations()
+		orgNames, orgDetails := a.m.organisations(a.district)
 		iss.Articles = append(iss.Articles, ingest.Article{
 			ID:                 fmt.Sprintf("%s-%02d", s.id, i+1),
 			Seq:                i + 1,

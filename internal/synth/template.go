@@ -80,24 +80,49 @@ func parseTemplate(s string) template {
 type mentions struct {
 	districts []string
 	orgs      []string
-	orgIn     map[string]string // street or town → its district
+	orgIn     map[string]place // street or town, or a body named after one → where it is
 	nested    map[string]ingest.Organisation
+}
+
+// place is the street or town an organisation is, or is named after: in
+// district, whose name was written right before it when named.
+type place struct {
+	street, district string
+	named            bool
+}
+
+// knownDistrict returns the district of p that a reader of the article can
+// tell, as the parser tells it: p's own when only one district has such a
+// street, else the one written with it, else the reporting district, else
+// the first district the article names that has one; "" when none does.
+func (p place) knownDistrict(reporting string, mentioned []string) string {
+	ds := ingest.DivisionDistricts(p.street)
+	switch {
+	case len(ds) <= 1 || p.named:
+		return p.district
+	case slices.Contains(ds, reporting):
+		return reporting
+	}
+	for _, d := range mentioned {
+		if slices.Contains(ds, d) {
+			return d
+		}
+	}
+	return ""
 }
 
 func (m *mentions) district(d string) { m.districts = append(m.districts, d) }
 func (m *mentions) org(o string)      { m.orgs = append(m.orgs, o) }
 
-// street records a street or town of district d.
-func (m *mentions) street(s, d string) {
+// street records a street or town of district d, named with d or not.
+func (m *mentions) street(s, d string, named bool) {
 	m.org(s)
-	if m.orgIn == nil {
-		m.orgIn = map[string]string{}
-	}
-	m.orgIn[s] = d
+	m.placeOf(s, place{s, d, named})
 }
 
-// body records the body of street s (in district d) named after it.
-func (m *mentions) body(s, body, d string) {
+// body records the body of street s (in district d, named with it or
+// not) named after it.
+func (m *mentions) body(s, body, d string, named bool) {
 	st, ok := ingest.KnownOrganisation(s)
 	if !ok {
 		panic(fmt.Sprintf("synth: %q is not in the gazetteer", s))
@@ -108,6 +133,14 @@ func (m *mentions) body(s, body, d string) {
 		m.nested = map[string]ingest.Organisation{}
 	}
 	m.nested[o.Name] = o
+	m.placeOf(o.Name, place{s, d, named})
+}
+
+func (m *mentions) placeOf(name string, p place) {
+	if m.orgIn == nil {
+		m.orgIn = map[string]place{}
+	}
+	m.orgIn[name] = p
 }
 
 // districtBody records the body of district d named after it.
@@ -121,8 +154,9 @@ func (m *mentions) districtBody(d, body string) {
 }
 
 // organisations returns the record's organisations and their details:
-// the canonical names of the gazetteer names m holds, each once, in order.
-func (m *mentions) organisations() ([]string, []ingest.Organisation) {
+// the canonical names of the gazetteer names m holds, each once, in order,
+// with the districts an article reporting for district tells.
+func (m *mentions) organisations(reporting string) ([]string, []ingest.Organisation) {
 	names := []string{}
 	var details []ingest.Organisation
 	for _, n := range m.orgs {
@@ -133,8 +167,8 @@ func (m *mentions) organisations() ([]string, []ingest.Organisation) {
 		if !ok {
 			panic(fmt.Sprintf("synth: %q is not in the gazetteer", n))
 		}
-		if d, ok := m.orgIn[n]; ok {
-			o.District = d
+		if p, ok := m.orgIn[n]; ok {
+			o.District = p.knownDistrict(reporting, m.districts)
 		}
 		if !slices.Contains(names, o.Name) {
 			names = append(names, o.Name)
@@ -220,7 +254,8 @@ func (sc *scene) render(b *strings.Builder, t template, m *mentions) {
 			m.org(o)
 		case "S", "DS":
 			s := pick(r, districtStreets[sc.district])
-			if seg.slot == "DS" || r.IntN(2) == 0 {
+			named := seg.slot == "DS" || r.IntN(2) == 0
+			if named {
 				b.WriteString(sc.district)
 				m.district(sc.district)
 			}
@@ -230,9 +265,9 @@ func (sc *scene) render(b *strings.Builder, t template, m *mentions) {
 			}
 			if seg.arg != "" {
 				b.WriteString(seg.arg)
-				m.body(s, seg.arg, sc.district)
+				m.body(s, seg.arg, sc.district, named)
 			} else {
-				m.street(s, sc.district)
+				m.street(s, sc.district, named)
 			}
 		case "O":
 			o := seg.arg

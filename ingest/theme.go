@@ -1047,12 +1047,12 @@ func (o *occurrences) counts(th *Theme, ignored spanSet, p string, i int) bool {
 		_, n := utf8.DecodeRuneInString(o.text[o.stops[s]:])
 		hi = o.stops[s] + n
 	}
-	// Nor further than enumerationReach characters either side: the
-	// items and quotes that make an enumeration are short, and a sentence
-	// without end (a hostile file's) would make each occurrence search it
-	// all.
-	lo = max(lo, runesBack(o.text, i, enumerationReach))
-	hi = min(hi, runesOn(o.text, end, enumerationReach))
+	// Nor further than enumerationReach bytes either side (at least 64
+	// characters): the items and quotes that make an enumeration are
+	// short, and a sentence without end (a hostile file's) would make each
+	// occurrence search it all.
+	lo = max(lo, runeStart(o.text, i-enumerationReach))
+	hi = min(hi, runeStart(o.text, end+enumerationReach))
 	return !enumerated(o.text[lo:hi], i-lo, end-lo)
 }
 
@@ -1084,27 +1084,21 @@ func (s spanSet) covers(i, end int) bool {
 	return k > 0 && s.reach[k-1] >= end
 }
 
-// enumerationReach is how many characters either side of a phrase
-// enumerated reads: four times a long quoted item (“清朗网络空间”) and
-// ten times the longest item it counts (6 characters).
-const enumerationReach = 64
+// enumerationReach is how many bytes either side of a phrase enumerated
+// reads: 64 characters of up to four bytes, four times a long quoted item
+// (“清朗网络空间”) and ten times the longest item it counts (6 characters).
+const enumerationReach = 64 * utf8.UTFMax
 
-// runesBack returns the offset n characters before text[i:], or 0.
-func runesBack(text string, i, n int) int {
-	for ; n > 0 && i > 0; n-- {
-		_, size := utf8.DecodeLastRuneInString(text[:i])
-		i -= size
+// runeStart returns the first offset of text at or after i that starts a
+// character: 0 before the text, len(text) past it.
+func runeStart(text string, i int) int {
+	if i <= 0 {
+		return 0
 	}
-	return i
-}
-
-// runesOn returns the offset n characters after text[:i], or len(text).
-func runesOn(text string, i, n int) int {
-	for ; n > 0 && i < len(text); n-- {
-		_, size := utf8.DecodeRuneInString(text[i:])
-		i += size
+	for i < len(text) && !utf8.RuneStart(text[i]) {
+		i++
 	}
-	return i
+	return min(i, len(text))
 }
 
 // bodyCounts reports whether the body lets a headline's phrase p count

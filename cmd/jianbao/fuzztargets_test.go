@@ -11,9 +11,9 @@ import (
 )
 
 // TestMakeFuzzRunsEveryTarget checks that `make fuzz` runs every fuzz
-// target of the module, each in its own package: a parser of outside input
-// given a fuzz target is fuzzed by the command that says it fuzzes them
-// all, not only by its seeds under make test.
+// target of the module once, each in its own package: a parser of outside
+// input given a fuzz target is fuzzed by the command that says it fuzzes
+// them all, not only by its seeds under make test.
 func TestMakeFuzzRunsEveryTarget(t *testing.T) {
 	root := filepath.Join("..", "..")
 	mk, err := os.ReadFile(filepath.Join(root, "Makefile"))
@@ -27,7 +27,11 @@ func TestMakeFuzzRunsEveryTarget(t *testing.T) {
 	recipe, _, _ = strings.Cut(recipe, "\n\n") // up to the next rule
 	run := map[string]bool{}
 	for _, m := range regexp.MustCompile(`test (\./\S+) .*-fuzz '\^(Fuzz\w+)\$\$'`).FindAllStringSubmatch(recipe, -1) {
-		run[m[1]+" "+m[2]] = true
+		if target := m[1] + " " + m[2]; run[target] {
+			t.Errorf("make fuzz runs %s twice", target)
+		} else {
+			run[target] = true
+		}
 	}
 	var targets []string
 	decl := regexp.MustCompile(`(?m)^func (Fuzz\w+)\(\w+ \*testing\.F\)`)

@@ -38,24 +38,31 @@ vet:
 layers:
 	$(GO) test -count=1 -run '^TestLayers$$|^TestImportRules$$' ./cmd/jianbao
 
+# FUZZ_TARGETS are the module's fuzz targets, as package:Target.
+FUZZ_TARGETS := \
+	ingest:FuzzParse \
+	ingest:FuzzDecode \
+	ingest:FuzzParsePDF \
+	ingest:FuzzOrganisations \
+	ingest:FuzzOCRText \
+	ingest:FuzzTaxonomy \
+	internal/synth:FuzzRoundTrip \
+	segment:FuzzTokenize \
+	index:FuzzStoredMatch \
+	index:FuzzDecodeCitation \
+	query:FuzzParse \
+	query:FuzzParams \
+	server:FuzzHandler \
+	server:FuzzHost \
+	server:FuzzKWIC
+
 ## fuzz: each fuzz target for FUZZTIME, each new input minimised for at
 ## most FUZZMINIMIZE.
 fuzz:
-	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzParsePDF$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzOrganisations$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzOCRText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./ingest -run '^$$' -fuzz '^FuzzTaxonomy$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./internal/synth -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./segment -run '^$$' -fuzz '^FuzzTokenize$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./index -run '^$$' -fuzz '^FuzzStoredMatch$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./index -run '^$$' -fuzz '^FuzzDecodeCitation$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./query -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./query -run '^$$' -fuzz '^FuzzParams$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./server -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./server -run '^$$' -fuzz '^FuzzHost$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
-	$(GO) test ./server -run '^$$' -fuzz '^FuzzKWIC$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "$(GO) test ./$${t%%:*} -fuzz $${t##*:}"; \
+		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) || exit 1; \
+	done
 
 ## bench: the benchmarks, 5 runs each.
 bench:

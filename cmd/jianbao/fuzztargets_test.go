@@ -11,23 +11,31 @@ import (
 )
 
 // TestMakeFuzzRunsEveryTarget checks that `make fuzz` runs every fuzz
-// target of the module once, each in its own package: a parser of outside
-// input given a fuzz target is fuzzed by the command that says it fuzzes
-// them all, not only by its seeds under make test.
+// target of the module once, each in its own package (FUZZ_TARGETS, as
+// package:Target): a parser of outside input given a fuzz target is fuzzed
+// by the command that says it fuzzes them all, not only by its seeds
+// under make test.
 func TestMakeFuzzRunsEveryTarget(t *testing.T) {
 	root := filepath.Join("..", "..")
 	mk, err := os.ReadFile(filepath.Join(root, "Makefile"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, recipe, ok := strings.Cut(string(mk), "\nfuzz:\n")
+	_, list, ok := strings.Cut(string(mk), "\nFUZZ_TARGETS := \\\n")
 	if !ok {
-		t.Fatal("Makefile: no fuzz target")
+		t.Fatal("Makefile: no FUZZ_TARGETS")
 	}
-	recipe, _, _ = strings.Cut(recipe, "\n\n") // up to the next rule
+	list, _, _ = strings.Cut(list, "\n\n") // up to the blank line after it
+	if !strings.Contains(string(mk), "for t in $(FUZZ_TARGETS)") {
+		t.Fatal("Makefile: the fuzz recipe does not run FUZZ_TARGETS")
+	}
 	run := map[string]bool{}
-	for _, m := range regexp.MustCompile(`test (\./\S+) .*-fuzz '\^(Fuzz\w+)\$\$'`).FindAllStringSubmatch(recipe, -1) {
-		if target := m[1] + " " + m[2]; run[target] {
+	for _, f := range strings.Fields(strings.ReplaceAll(list, "\\", "")) {
+		pkg, name, ok := strings.Cut(f, ":")
+		if !ok {
+			t.Fatalf("FUZZ_TARGETS: %q is not package:Target", f)
+		}
+		if target := "./" + pkg + " " + name; run[target] {
 			t.Errorf("make fuzz runs %s twice", target)
 		} else {
 			run[target] = true

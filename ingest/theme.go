@@ -629,10 +629,8 @@ func plotSpan(text string) (i, j int) {
 type occurrences struct {
 	text      string
 	at        map[string][]int // phrase → byte offsets, overlapping ones too
-	ignored   [][2]int         // the spans of the taxonomy's ignore phrases, then of asides
-	nStock    int              // how many spans of ignored are ignore phrases
-	inStock   spanSet          // ignored[:nStock], to look up
-	inIgnored spanSet          // ignored, to look up
+	inStock   spanSet          // the spans of the taxonomy's ignore phrases
+	inIgnored spanSet          // those and the spans of asides
 	stops     []int            // the offsets of the sentence ends, in order
 	head      int              // the end of the headline, 0 when there is none
 	teams     [][2]int         // the words of teams' quoted names (see teamSpans)
@@ -669,15 +667,14 @@ func (t *Taxonomy) occurrences(text string) *occurrences {
 			}
 		}
 	}
+	var stock [][2]int
 	for _, p := range t.Ignore {
 		for _, i := range o.at[p] {
-			o.ignored = append(o.ignored, [2]int{i, i + len(p)})
+			stock = append(stock, [2]int{i, i + len(p)})
 		}
 	}
-	o.nStock = len(o.ignored)
-	o.inStock = newSpanSet(o.ignored)
-	o.ignored = o.asideSpans(o.ignored)
-	o.inIgnored = newSpanSet(o.ignored)
+	o.inStock = newSpanSet(stock)
+	o.inIgnored = newSpanSet(o.asideSpans(stock))
 	o.head = headlineEnd(text)
 	o.teams = teamSpans(text)
 	return o

@@ -13,7 +13,9 @@ import (
 // version's schema, analyzers and dictionaries, and opts.Words as the user
 // dictionary (nil: the one it has). The source files are not needed. The new
 // index is built beside the old one and replaces it only when complete; the
-// old one is removed. It returns the number of issues.
+// old one is removed. The old index is read in one pass, the new one's
+// documents prepared on every CPU as they are read (rewriteEach). It
+// returns the number of issues.
 func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
 	old, err := open(dir, Options{Logger: opts.Logger, Command: opts.Command}, false)
 	if err != nil {
@@ -36,30 +38,17 @@ func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("reindex %s: %w", dir, err)
 	}
-	issues, err := old.Issues(ctx)
+	sc, err := old.openScan(ctx)
 	if err != nil {
 		nix.Close()
 		return 0, fmt.Errorf("reindex %s: %w", dir, err)
 	}
-	b := nix.NewBatch()
-	for _, it := range issues {
-		iss, err := old.Issue(ctx, it.ID)
-		if err != nil {
-			nix.Close()
-			return 0, fmt.Errorf("reindex %s: %w", dir, err)
-		}
-		if err := b.Put(ctx, iss); err != nil {
-			nix.Close()
-			return 0, fmt.Errorf("reindex %s: %w", dir, err)
-		}
-		if b.Len() >= 2000 {
-			if err := nix.Commit(ctx, b); err != nil {
-				nix.Close()
-				return 0, fmt.Errorf("reindex %s: %w", dir, err)
-			}
-		}
-	}
-	if err := nix.Commit(ctx, b); err != nil {
+	issues, err := nix.rewriteEach(ctx, sc, func(iss *Issue) (rewrite, error) {
+		w, err := nix.writeOf(iss, nil)
+		return rewrite{w, 1}, err
+	}, rewriteBatchDocs)
+	sc.close() // nothing to report: reading is done
+	if err != nil {
 		nix.Close()
 		return 0, fmt.Errorf("reindex %s: %w", dir, err)
 	}
@@ -90,5 +79,5 @@ func Reindex(ctx context.Context, dir string, opts Options) (int, error) {
 	if err := os.RemoveAll(aside); err != nil {
 		return 0, fmt.Errorf("reindex %s: remove the old index %s: %w", dir, aside, err)
 	}
-	return len(issues), nil
+	return issues, nil
 }

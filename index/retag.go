@@ -9,19 +9,17 @@ import (
 	"jianbao/ingest"
 )
 
-// retagBatchDocs is the number of documents Retag writes at once.
-const retagBatchDocs = 2000
-
 // Retag applies the taxonomy tax to every stored issue, from the stored
 // records (the source files are not read), with the organisations,
 // districts and reporting district found again by this version's rules
 // (ingest.Article.Recognise), and rewrites the issues whose articles
 // change. It reads the index in one pass over a snapshot, tagging a few
-// issues at a time in parallel, and writes in batches: memory does not grow with the archive, and
-// after a crash or a cancellation each batch is in the index entirely or
-// not at all, and a second run finishes the work. It returns the number of
-// articles whose themes or organisations changed in the batches it
-// committed.
+// issues at a time in parallel and preparing their documents there too,
+// and writes in batches (rewriteEach): memory does not grow with the
+// archive, and after a crash or a cancellation each batch is in the index
+// entirely or not at all, and a second run finishes the work. It returns
+// the number of articles whose themes or organisations changed in the
+// batches it committed.
 func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, err error) {
 	if ix.ro {
 		return 0, errors.New("retag: index is open read-only")
@@ -37,31 +35,17 @@ func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, 
 		return 0, fmt.Errorf("retag: %w", err)
 	}
 	defer sc.close() // nothing to report: reading is done
-	b := ix.NewBatch()
-	pending := 0 // changed articles in b
-	err = eachIssueOf(ctx, sc, nil, func(iss *Issue) (retagged, error) { return retagIssue(iss, tax), nil }, func(r retagged) error {
+	changed, err = ix.rewriteEach(ctx, sc, func(iss *Issue) (rewrite, error) {
+		r := retagIssue(iss, tax)
 		if r.changed == 0 {
-			return nil
+			return rewrite{}, nil
 		}
-		if err := b.replace(r.iss, r.old); err != nil {
-			return err
-		}
-		pending += r.changed
-		if b.Len() >= retagBatchDocs {
-			if err := ix.Commit(ctx, b); err != nil {
-				return err
-			}
-			changed, pending = changed+pending, 0
-		}
-		return nil
-	})
+		w, err := ix.writeOf(r.iss, r.old)
+		return rewrite{w, r.changed}, err
+	}, rewriteBatchDocs)
 	if err != nil {
 		return changed, fmt.Errorf("retag: %w", err)
 	}
-	if err := ix.Commit(ctx, b); err != nil {
-		return changed, fmt.Errorf("retag: %w", err)
-	}
-	changed += pending
 	if err := ix.setTaxonomy(taxonomyLabel(tax)); err != nil {
 		return changed, fmt.Errorf("retag: %w", err)
 	}

@@ -58,7 +58,7 @@ func (ix *Index) retagPaged(ctx context.Context, tax *ingest.Taxonomy) (changed 
 			return changed, fmt.Errorf("retag: %w", err)
 		}
 		pending += n
-		if b.Len() >= retagBatchDocs {
+		if b.Len() >= rewriteBatchDocs {
 			if err := ix.Commit(ctx, b); err != nil {
 				return changed, fmt.Errorf("retag: %w", err)
 			}

@@ -50,7 +50,9 @@ func (ix *Index) Retag(ctx context.Context, tax *ingest.Taxonomy) (changed int, 
 		return changed, fmt.Errorf("retag: %w", err)
 	}
 	if changed > 0 {
-		ix.compact(ctx)
+		if err := ix.compact(ctx); err != nil {
+			return changed, fmt.Errorf("retag: %w", err)
+		}
 	}
 	return changed, nil
 }

@@ -1,8 +1,6 @@
 package index
 
-import (
-	"context"
-)
+import "context"
 
 // rewriteBatchDocs is the number of documents Retag and Reindex write at
 // once.
@@ -18,10 +16,10 @@ type rewrite struct {
 // rewriteEach reads the issues of sc in one pass, in index order, and
 // writes into ix what remake makes of each. remake runs on the goroutines
 // that read the issues, in parallel, and so prepares the documents of the
-// write on every CPU; the writes are committed in batches of whole issues,
-// each of batchDocs documents or a little more, so that after a crash or a cancellation each
-// batch is in ix entirely or not at all. It returns the sum of the counts
-// of the writes in the batches it committed.
+// write on every CPU. The writes are committed in batches of whole issues,
+// each of batchDocs documents or a little more, so that after a crash or a
+// cancellation each batch is in ix entirely or not at all. It returns the
+// sum of the counts of the writes in the batches it committed.
 func (ix *Index) rewriteEach(ctx context.Context, sc *scan, remake func(*Issue) (rewrite, error), batchDocs int) (int, error) {
 	b := ix.NewBatch()
 	done, pending := 0, 0 // counts committed, and in b

@@ -46,6 +46,7 @@ FUZZ_TARGETS := \
 	ingest:FuzzOrganisations \
 	ingest:FuzzOCRText \
 	ingest:FuzzTaxonomy \
+	ingest:FuzzFold \
 	internal/synth:FuzzRoundTrip \
 	segment:FuzzTokenize \
 	index:FuzzStoredMatch \

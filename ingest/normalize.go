@@ -130,8 +130,36 @@ func isCJK(r rune) bool {
 
 // Fold returns s with full-width ASCII letters, digits and punctuation mapped
 // to their half-width forms ("，２０２１" → ",2021"), so that text typed or
-// extracted either way matches.
-func Fold(s string) string { return width.Fold.String(s) }
+// extracted either way matches. It is width.Fold; text with nothing to
+// fold, most of every bulletin, is returned as it is without going through
+// the transformer.
+func Fold(s string) string {
+	if !mayFold(s) {
+		return s
+	}
+	return width.Fold.String(s)
+}
+
+// mayFold reports whether s may hold a rune that width.Fold changes. Those
+// are the ideographic space U+3000 and forms from U+FF01 to U+FFEE
+// (TestFoldEveryRune), which UTF-8 writes as E3 80 80 and as EF BC 81 to
+// EF BF AE: a lead byte EF followed by BC or more marks every one of them
+// and a few others.
+func mayFold(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		switch s[i] {
+		case 0xE3:
+			if s[i+1] == 0x80 && s[i+2] == 0x80 {
+				return true
+			}
+		case 0xEF:
+			if s[i+1] >= 0xBC {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // MatchText is the form of text used for matching: spaces removed as by
 // Normalize, widths folded. Index and query apply it alike.

@@ -523,7 +523,7 @@ func themeText(text string) string {
 	b.Grow(len(text))
 	seen := make(map[string]bool, 16)
 	for rest := text; rest != ""; {
-		i := strings.IndexAny(rest, "。！？!?\n")
+		i := sentenceStop(rest)
 		var sent string
 		if i < 0 {
 			sent, rest = rest, ""
@@ -540,6 +540,29 @@ func themeText(text string) string {
 		b.WriteString(sent)
 	}
 	return blankTitles(b.String())
+}
+
+// sentenceStop returns the index of the first of 。！？!? and the line
+// break in s, or -1: strings.IndexAny(s, "。！？!?\n"), which for a set with
+// runes beyond ASCII decodes every rune of s. The lead bytes E3 and EF of
+// 。 (E3 80 82), ！ (EF BC 81) and ？ (EF BC 9F) and the ASCII bytes are
+// never inside another rune's encoding.
+func sentenceStop(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '!', '?', '\n':
+			return i
+		case 0xE3:
+			if strings.HasPrefix(s[i:], "。") {
+				return i
+			}
+		case 0xEF:
+			if strings.HasPrefix(s[i:], "！") || strings.HasPrefix(s[i:], "？") {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // legalTitle ends the titles of laws, rules and plans, which name what an

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -1100,7 +1099,7 @@ func newSpanSet(spans [][2]int) spanSet {
 
 // covers reports whether [i, end) lies within one of the spans.
 func (s spanSet) covers(i, end int) bool {
-	k := sort.SearchInts(s.starts, i+1) // the spans that start at i or before
+	k, _ := slices.BinarySearch(s.starts, i+1) // the spans that start at i or before
 	return k > 0 && s.reach[k-1] >= end
 }
 

@@ -163,16 +163,6 @@ func (b *Batch) PutAll(ctx context.Context, issues []*Issue) error {
 	return nil
 }
 
-// replace adds iss in place of old, the issue of the same ID as the index
-// holds it (nil for none).
-func (b *Batch) replace(iss, old *Issue) error {
-	w, err := b.ix.writeOf(iss, old)
-	if err != nil {
-		return err
-	}
-	return b.apply(w)
-}
-
 // issueWrite is what putting one issue writes: the documents it deletes
 // and those it indexes, mapped to bleve's fields. Making one reads the
 // index but changes nothing, so several are made at once.

@@ -69,17 +69,3 @@ func (g *gazetteer) scan(text string, fn func(entry)) {
 		i += n
 	}
 }
-
-// count returns how often each name occurs in text, counting occurrences
-// that overlap other names' too.
-func (g *gazetteer) count(text string) map[string]int {
-	counts := map[string]int{}
-	for i, r := range text {
-		for _, e := range g.candidates(r) {
-			if strings.HasPrefix(text[i:], e.name) {
-				counts[e.name]++
-			}
-		}
-	}
-	return counts
-}

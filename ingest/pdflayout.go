@@ -47,10 +47,6 @@ func (m affine) mul(n affine) affine {
 	}
 }
 
-func (m affine) apply(x, y float64) (float64, float64) {
-	return x*m[0] + y*m[2] + m[4], x*m[1] + y*m[3] + m[5]
-}
-
 // pageFont is what the walker needs of a font: its decoding, code length
 // and glyph widths (in thousandths of the font size).
 type pageFont struct {

@@ -22,16 +22,6 @@ var samples = &sample.Shared{Files: func() ([]string, error) { return sample.Fil
 
 func sampleIndex(tb testing.TB) *index.Index { tb.Helper(); return samples.Index(tb) }
 
-// sampleFiles are the files of the sample index.
-func sampleFiles(tb testing.TB) []string {
-	tb.Helper()
-	files, err := sample.Files("..")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return files
-}
-
 // sampleRefs returns the references of every article of the sample
 // archive, in order of issue and article.
 func sampleRefs(tb testing.TB) []Reference {

@@ -21,16 +21,6 @@ var samples = &sample.Shared{Files: func() ([]string, error) { return sample.Fil
 
 func sampleIndex(tb testing.TB) *index.Index { tb.Helper(); return samples.Index(tb) }
 
-// sampleFiles are the files of the sample index.
-func sampleFiles(tb testing.TB) []string {
-	tb.Helper()
-	files, err := sample.Files("..")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return files
-}
-
 // TestCiteEndpoints: /api/cite answers the citations of named articles,
 // /api/cite/search those of a search's hits, as WriteCitations writes them,
 // with the server's address in the links; errors are 400 and 404.

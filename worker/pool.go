@@ -88,6 +88,10 @@ type Config struct {
 	// kept only to tell why it ended.
 	Log   *slog.Logger
 	Debug bool
+	// CPUProfile, when set, has each worker write a CPU profile of its
+	// life to CPUProfile.worker-PID (PID its process id), for go tool
+	// pprof; a worker killed or over its CPU time writes none.
+	CPUProfile string
 }
 
 // Pool reads files in worker processes. Its methods may be called from
@@ -252,7 +256,7 @@ func start(cfg Config) (*proc, error) {
 		return nil, fmt.Errorf("start a worker: %w", err)
 	}
 	w := &proc{cmd: cmd, req: reqW, resp: respR, dec: json.NewDecoder(respR), stderr: errs}
-	if err := json.NewEncoder(reqW).Encode(hello{Limits: cfg.Limits, OCR: cfg.OCR, OCRCacheDir: cfg.OCRCacheDir, OCRWorkers: cfg.OCRWorkers, Debug: cfg.Debug}); err != nil {
+	if err := json.NewEncoder(reqW).Encode(hello{Limits: cfg.Limits, OCR: cfg.OCR, OCRCacheDir: cfg.OCRCacheDir, OCRWorkers: cfg.OCRWorkers, Debug: cfg.Debug, CPUProfile: cfg.CPUProfile}); err != nil {
 		w.kill()
 		return nil, fmt.Errorf("start a worker: %w", w.reason(err, "", 0, cfg.Limits))
 	}

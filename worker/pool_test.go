@@ -1,8 +1,10 @@
 package worker
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -162,6 +164,44 @@ func TestPoolReusesWorkers(t *testing.T) {
 	// What decides when it is replaced.
 	if len(p.idle) != 1 || p.idle[0].held < 1<<20 || p.idle[0].held > 1<<30 {
 		t.Errorf("the idle worker holds %v, want its runtime's memory, megabytes", heldOf(p.idle))
+	}
+}
+
+// TestPoolCPUProfile: with Config.CPUProfile, a worker writes its CPU
+// profile when it ends, and its profiler's goroutine does not count as one
+// a reader left running: the worker reads every file, not one.
+func TestPoolCPUProfile(t *testing.T) {
+	cfg := testConfig(Limits{}, 1)
+	cfg.CPUProfile = filepath.Join(t.TempDir(), "cpu")
+	p := NewPool(cfg)
+	for range 3 {
+		if r := p.ReadFile(context.Background(), "../testdata/sample/bulletin-2021-014.txt"); r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if p.started != 1 {
+		t.Errorf("%d workers started for 3 files, want 1", p.started)
+	}
+	profiles, _ := filepath.Glob(cfg.CPUProfile + ".worker-*")
+	if len(profiles) != 1 {
+		t.Fatalf("profiles %q, want one", profiles)
+	}
+	f, err := os.Open(profiles[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// A profile is gzipped protocol buffers; go tool pprof reads it
+	// (cmd/jianbao's TestProfiles).
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", profiles[0], err)
+	}
+	if n, err := io.Copy(io.Discard, z); err != nil || n == 0 {
+		t.Errorf("%s: %d bytes, %v", profiles[0], n, err)
 	}
 }
 

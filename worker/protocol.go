@@ -17,6 +17,8 @@ type hello struct {
 	OCRWorkers  int    `json:"ocr_workers,omitempty"`
 	// Debug asks for the worker's log at the debug level on its stderr.
 	Debug bool `json:"debug,omitempty"`
+	// CPUProfile is Config.CPUProfile.
+	CPUProfile string `json:"cpu_profile,omitempty"`
 }
 
 // request asks a worker to read one file.

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"time"
@@ -64,8 +65,21 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) e
 		case <-done:
 		}
 	}()
-	// Goroutines of its own; more after a file means the reader left one
-	// running (a PDF call abandoned at its time limit).
+	if h.CPUProfile != "" {
+		stop, err := startCPUProfile(fmt.Sprintf("%s.worker-%d", h.CPUProfile, os.Getpid()))
+		if err != nil {
+			log.Warn("no CPU profile", "err", err) // the files are read all the same
+		} else {
+			defer func() {
+				if err := stop(); err != nil {
+					log.Warn("CPU profile", "err", err)
+				}
+			}()
+		}
+	}
+	// Goroutines of its own, the profiler's included; more after a file
+	// means the reader left one running (a PDF call abandoned at its time
+	// limit).
 	baseline := runtime.NumGoroutine()
 	for {
 		var req request
@@ -112,6 +126,23 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) e
 			return nil
 		}
 	}
+}
+
+// startCPUProfile starts the process's CPU profile, written to path when
+// stop is called.
+func startCPUProfile(path string) (stop func() error, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close() // empty, and reported unusable
+		return nil, err
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 // answerWriter sends answers; progress comes from the reader's goroutine.

@@ -11,7 +11,8 @@ import (
 )
 
 // TestProfiles: --cpuprofile and --memprofile write profiles that go tool
-// pprof reads, and a profile that cannot be written is an error that names
+// pprof reads, the worker that read the file its own CPU profile beside the
+// command's, and a profile that cannot be written is an error that names
 // it.
 func TestProfiles(t *testing.T) {
 	dir := t.TempDir()
@@ -19,7 +20,11 @@ func TestProfiles(t *testing.T) {
 	if code, _, stderr := run(t, "parse", "--cpuprofile", cpu, "--memprofile", mem, seed); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, c := range []struct{ path, sample string }{{cpu, "samples/count"}, {mem, "alloc_space"}} {
+	workers, _ := filepath.Glob(cpu + ".worker-*")
+	if len(workers) != 1 {
+		t.Fatalf("worker CPU profiles %q, want the one worker's", workers)
+	}
+	for _, c := range []struct{ path, sample string }{{cpu, "samples/count"}, {mem, "alloc_space"}, {workers[0], "samples/count"}} {
 		out, err := exec.Command("go", "tool", "pprof", "-raw", c.path).CombinedOutput()
 		if err != nil {
 			t.Fatalf("pprof %s: %v\n%s", c.path, err, out)

@@ -96,7 +96,7 @@ TXT files) into structured records and a full-text index, and searches it.`,
 		},
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log progress and details to stderr")
-	root.PersistentFlags().StringVar(&a.prof.cpuPath, "cpuprofile", "", "write a CPU profile of the command to `FILE` (go tool pprof)")
+	root.PersistentFlags().StringVar(&a.prof.cpuPath, "cpuprofile", "", "write a CPU profile of the command to `FILE` (go tool pprof), and one of each worker process that reads files to FILE.worker-PID")
 	root.PersistentFlags().StringVar(&a.prof.memPath, "memprofile", "", "write a memory profile (allocations and live heap at the end) to `FILE`")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newParseCmd(a))

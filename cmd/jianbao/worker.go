@@ -98,5 +98,7 @@ func newPool(a *app, o readerOptions, themes *ingest.Taxonomy) (*worker.Pool, er
 		Themes:      themes,
 		Log:         a.log,
 		Debug:       a.log.Enabled(context.Background(), slog.LevelDebug),
+		// --cpuprofile FILE: the workers' profiles are FILE.worker-PID.
+		CPUProfile: a.prof.cpuPath,
 	}), nil
 }

@@ -569,86 +569,202 @@ func (x *pdfExtractor) layoutPage(ref pageRef, i int) ([]visualLine, int, bool, 
 // streams of data announce before the library sizes its table by them: it
 // allocates one entry per number up to the highest, so a single bogus
 // subsection "4000000000 1" would take hundreds of gigabytes. A file of n
-// bytes cannot hold more than about n objects. It scans by hand: a regular
-// expression over the whole file would cost more than the extraction.
+// bytes cannot hold more than about n objects. It scans by hand, reading
+// tokens as the library's lexer does (white space and comments between
+// them, escapes in names): a regular expression over the whole file would
+// cost more than the extraction, and miss what the lexer reads.
 func xrefSane(data []byte) error {
 	limit := int64(len(data)) + 10_000
-	check := func(start, count []byte) error {
-		a, err1 := strconv.ParseInt(string(start), 10, 64)
-		b, err2 := strconv.ParseInt(string(count), 10, 64)
-		if err1 != nil || err2 != nil || a < 0 || b < 0 || a+b > limit || a+b < 0 {
-			return fmt.Errorf("%w: cross-reference section %s %s names more objects than a file of %d bytes can hold", ErrPDF, start, count, len(data))
-		}
-		return nil
+	tooMany := func(start, count int64) error {
+		return fmt.Errorf("%w: cross-reference section %d %d names more objects than a file of %d bytes can hold", ErrPDF, start, count, len(data))
 	}
-	isEOL := func(r rune) bool { return r == '\r' || r == '\n' }
-	// Classic tables: "xref" at the start of a line, then subsections of
-	// a "start count" line and count entry lines, up to "trailer".
+	// Classic tables: the library reads one after the keyword xref
+	// wherever a cross-reference offset points, even inside startxref, so
+	// every xref is followed.
 	for i := 0; ; {
 		j := bytes.Index(data[i:], []byte("xref"))
 		if j < 0 {
 			break
 		}
-		j += i
-		i = j + 4
-		if j > 0 && !IsSpace(rune(data[j-1])) {
-			continue // startxref
+		i += j + len("xref")
+		if start, count, ok := xrefTableFits(data, i, limit); !ok {
+			return tooMany(start, count)
 		}
-		sec := data[i:]
-		if end := bytes.Index(sec, []byte("trailer")); end >= 0 {
-			sec = sec[:end]
+	}
+	// Cross-reference streams: a table of /Size entries, filled by the
+	// subsections of /Index [start count …], each entry read into a buffer
+	// of the bytes its fields' widths /W [a b c] add up to. Every name is
+	// read, so that an escaped /S#69ze is seen too.
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '/')
+		if j < 0 {
+			return nil
 		}
-		for _, line := range bytes.FieldsFunc(sec, isEOL) {
-			if f := bytes.Fields(line); len(f) == 2 {
-				if err := check(f[0], f[1]); err != nil {
-					return err
+		name, end := pdfName(data, i+j+1)
+		i = end
+		switch string(name) {
+		case "Size":
+			tok, _ := pdfToken(data, end)
+			if n, ok := pdfInt(tok); ok && (n < 0 || n > limit) {
+				return tooMany(0, n)
+			}
+		case "W":
+			tok, k := pdfToken(data, end)
+			if string(tok) != "[" {
+				continue
+			}
+			var total int64
+			for {
+				tok, k = pdfToken(data, k)
+				w, ok := pdfInt(tok)
+				if !ok {
+					break
+				}
+				if w < 0 || w > limit-total {
+					return fmt.Errorf("%w: cross-reference stream fields /W wider than a file of %d bytes", ErrPDF, len(data))
+				}
+				total += w
+			}
+		case "Index":
+			tok, k := pdfToken(data, end)
+			if string(tok) != "[" {
+				continue
+			}
+			for {
+				var t1, t2 []byte
+				t1, k = pdfToken(data, k)
+				t2, k = pdfToken(data, k)
+				start, ok1 := pdfInt(t1)
+				count, ok2 := pdfInt(t2)
+				if !ok1 || !ok2 {
+					break // the library stops at a pair that is not one
+				}
+				if start < 0 || count < 0 || start > limit-count {
+					return tooMany(start, count)
 				}
 			}
 		}
 	}
-	if !bytes.Contains(data, []byte("/XRef")) {
-		return nil
+}
+
+// xrefTableFits reads the cross-reference table that starts at data[i]
+// as the library does (subsections of a "start count" header and count
+// entries "offset generation f|n", up to trailer) and reports whether
+// every entry the library would take has an object number below limit: it
+// sizes its table to each entry it reads. Where the library would find the
+// table malformed, it stops reading, and so does this. A subsection that
+// does not fit is returned.
+func xrefTableFits(data []byte, i int, limit int64) (start, count int64, ok bool) {
+	next := func() []byte {
+		var tok []byte
+		tok, i = pdfToken(data, i)
+		return tok
 	}
-	// Cross-reference streams: /Index [start count ...], or [0 /Size].
-	for i := 0; ; {
-		j := bytes.Index(data[i:], []byte("/Index"))
-		if j < 0 {
-			break
+	for {
+		tok := next()
+		if string(tok) == "trailer" {
+			return 0, 0, true
 		}
-		i += j + len("/Index")
-		rest := bytes.TrimLeft(data[i:], " \t\r\n")
-		if len(rest) == 0 || rest[0] != '[' {
+		start, ok1 := pdfInt(tok)
+		count, ok2 := pdfInt(next())
+		if !ok1 || !ok2 {
+			return 0, 0, true
+		}
+		for k := int64(0); k < count; k++ {
+			_, ok1 := pdfInt(next())
+			_, ok2 := pdfInt(next())
+			if kw := string(next()); !ok1 || !ok2 || kw != "f" && kw != "n" {
+				return 0, 0, true
+			}
+			if start < 0 || start > limit-1-k {
+				return start, count, false
+			}
+		}
+	}
+}
+
+// pdfToken returns the token at data[i], after white space and comments,
+// as the library's lexer splits it, and where the token ends: a run of
+// regular characters, or a delimiter alone (what the lexer makes of one,
+// a string, name, array or dictionary, is never a number or a keyword of a
+// cross-reference table). It is nil at the end of data.
+func pdfToken(data []byte, i int) (tok []byte, end int) {
+	for i < len(data) {
+		switch c := data[i]; {
+		case pdfSpace(c):
+			i++
+		case c == '%':
+			for i < len(data) && data[i] != '\r' && data[i] != '\n' {
+				i++
+			}
+		case pdfDelim(c):
+			return data[i : i+1], i + 1
+		default:
+			j := i
+			for j < len(data) && !pdfSpace(data[j]) && !pdfDelim(data[j]) {
+				j++
+			}
+			return data[i:j], j
+		}
+	}
+	return nil, i
+}
+
+// pdfInt reads tok as the library reads an integer: digits after an
+// optional sign, within 64 bits.
+func pdfInt(tok []byte) (int64, bool) {
+	digits := bytes.TrimLeft(tok, "+-")
+	if len(digits) == 0 || len(tok)-len(digits) > 1 || bytes.ContainsFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(tok), 10, 64)
+	return n, err == nil
+}
+
+// pdfName reads the name whose text starts at data[i] (after its /) as
+// the lexer does, #xx escapes decoded, and returns where it ends. A name
+// without escapes is data's own bytes.
+func pdfName(data []byte, i int) ([]byte, int) {
+	j := i
+	for j < len(data) && !pdfSpace(data[j]) && !pdfDelim(data[j]) {
+		j++
+	}
+	raw := data[i:j]
+	if bytes.IndexByte(raw, '#') < 0 {
+		return raw, j
+	}
+	var b []byte
+	for k := 0; k < len(raw); k++ {
+		if raw[k] != '#' {
+			b = append(b, raw[k])
 			continue
 		}
-		end := bytes.IndexByte(rest, ']')
-		if end < 0 {
-			end = len(rest)
+		x, err := strconv.ParseUint(string(raw[k+1:min(k+3, len(raw))]), 16, 8)
+		if err != nil || k+3 > len(raw) {
+			return nil, j // the lexer fails on a malformed name
 		}
-		f := bytes.Fields(rest[1:end])
-		for k := 0; k+1 < len(f); k += 2 {
-			if err := check(f[k], f[k+1]); err != nil {
-				return err
-			}
-		}
+		b = append(b, byte(x))
+		k += 2
 	}
-	for i := 0; ; {
-		j := bytes.Index(data[i:], []byte("/Size"))
-		if j < 0 {
-			break
-		}
-		i += j + len("/Size")
-		n := bytes.TrimLeft(data[i:min(len(data), i+32)], " \t\r\n")
-		digits := 0
-		for digits < len(n) && n[digits] >= '0' && n[digits] <= '9' {
-			digits++
-		}
-		if digits > 0 {
-			if err := check([]byte("0"), n[:digits]); err != nil {
-				return err
-			}
-		}
+	return b, j
+}
+
+// pdfSpace reports whether c is white space to the lexer.
+func pdfSpace(c byte) bool {
+	switch c {
+	case 0, '\t', '\n', '\f', '\r', ' ':
+		return true
 	}
-	return nil
+	return false
+}
+
+// pdfDelim reports whether c is a delimiter to the lexer.
+func pdfDelim(c byte) bool {
+	switch c {
+	case '<', '>', '(', ')', '[', ']', '{', '}', '/', '%':
+		return true
+	}
+	return false
 }
 
 // pageRef is a page of the page tree, or why it cannot be read.

@@ -786,6 +786,17 @@ func TestXrefSane(t *testing.T) {
 		{"huge xref stream size", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 900000000 /W [1 2 1] >>"), false},
 		{"xref stream, keys run together", []byte("%PDF-1.5\n1 0 obj <</Type/XRef/Size 5/Index[0 5]/W[1 2 1]>>"), true},
 		{"startxref only", []byte("%PDF-1.4\nstartxref\n4000000000 1\n%%EOF"), true},
+		// What the lexer reads and a line-by-line scan did not: a comment
+		// in a header (found by FuzzParsePDF), a header across lines.
+		{"comment in a subsection header", []byte("%PDF-1.4\nxref\n90000000000 6553% f \n0000000009 00000 n \ntrailer\n"), false},
+		{"subsection header across lines", []byte("%PDF-1.4\nxref 4000000000 % c\n 1 0000000010 00000 n trailer"), false},
+		{"huge header, no entry the library takes", []byte("%PDF-1.4\nxref\n4000000000 1\ntrailer\n<< /Size 2 >>"), true},
+		{"startxref, then the next revision's object", []byte("%PDF-1.4\nstartxref\n500\n%%EOF\n9999999 0 obj\n<< >>\nendobj\n"), true},
+		{"xref stream size escaped", []byte("%PDF-1.5\n1 0 obj << /Type /X#52ef /S#69ze 900000000 /W [1 2 1] >>"), false},
+		{"xref stream size after a comment", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size % c\n 900000000 /W [1 2 1] >>"), false},
+		{"xref stream index with ] in a comment", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 5 /Index [0 1 % ]\n 900000000 2] >>"), false},
+		{"xref stream fields wider than the file", []byte("%PDF-1.5\n1 0 obj\n<< /Type /XRef /Size 2 /W [9000000000000 1 1] /Length 0 >>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n"), false},
+		{"xref stream index, then a name", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 5 /Index [0 5 /X] /W [1 2 1] >>"), true},
 	}
 	for _, tt := range tests {
 		if err := xrefSane(tt.data); (err == nil) != tt.ok {

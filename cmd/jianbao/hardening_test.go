@@ -186,6 +186,7 @@ func TestIngestNastyBatch(t *testing.T) {
 		write("selfref-objstm.pdf", hostile.SelfReferencingObjectStream()):   "the PDF library crashed: stack overflow",
 		write("looping-prev.pdf", hostile.LoopingPrev()):                     "over the CPU time limit of 3s",
 		write("shared-stream.pdf", hostile.SharedContentStream(500, 32<<20)): "content streams decode to more than",
+		write("commented-xref.pdf", hostile.CommentedXrefHeader()):           "names more objects than a file of",
 		write("tiny-articles.txt", hostile.TinyArticles(12_000)):             "more than 10000 articles",
 		write("tiny-articles-100k.txt", hostile.TinyArticles(100_000)):       "more than 100000 lines",
 		write("one-char-lines.txt", hostile.OneCharLines(60<<20)):            "more than 100000 lines",

@@ -107,3 +107,24 @@ func SharedContentStream(pages, streamBytes int) []byte {
 	}
 	return p.end(p.xrefTable(5+pages, "/Root 1 0 R"))
 }
+
+// CommentedXrefHeader is a PDF whose cross-reference table ends with a
+// subsection "90000000000 1" whose header line goes on in a comment: the
+// PDF library reads the two numbers and, at the entry that follows, sizes
+// its table to 90 billion entries (2.9 TB), and the Go runtime ends the
+// process. A check that reads the table line by line sees three fields on
+// that line and no header.
+func CommentedXrefHeader() []byte {
+	p := newPDF("1.4")
+	p.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
+	p.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	p.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+	at := p.b.Len()
+	fmt.Fprintf(&p.b, "xref\n0 4\n0000000000 65535 f \n")
+	for n := 1; n < 4; n++ {
+		fmt.Fprintf(&p.b, "%010d 00000 n \n", p.offsets[n])
+	}
+	fmt.Fprintf(&p.b, "90000000000 1%% the rest of the line is a comment\n0000000009 00000 n \n")
+	fmt.Fprintf(&p.b, "trailer\n<< /Size 4 /Root 1 0 R >>\n")
+	return p.end(at)
+}

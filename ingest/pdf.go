@@ -214,7 +214,7 @@ func (x *pdfExtractor) maxPages() int {
 
 // openPages opens the PDF with the library and lists its pages.
 func (x *pdfExtractor) openPages() ([]pageRef, error) {
-	if err := xrefSane(x.data); err != nil {
+	if err := sizesSane(x.data); err != nil {
 		return nil, err
 	}
 	var r *pdf.Reader
@@ -565,15 +565,18 @@ func (x *pdfExtractor) layoutPage(ref pageRef, i int) ([]visualLine, int, bool, 
 	return textLines(i, text), classify(text), hasImage, nil
 }
 
-// xrefSane checks the object numbers that the cross-reference tables and
-// streams of data announce before the library sizes its table by them: it
-// allocates one entry per number up to the highest, so a single bogus
-// subsection "4000000000 1" would take hundreds of gigabytes. A file of n
-// bytes cannot hold more than about n objects. It scans by hand, reading
-// tokens as the library's lexer does (white space and comments between
-// them, escapes in names): a regular expression over the whole file would
-// cost more than the extraction, and miss what the lexer reads.
-func xrefSane(data []byte) error {
+// sizesSane checks the numbers of data by which the PDF library sizes its
+// tables and buffers before it reads what they hold: the object numbers of
+// the cross-reference tables and streams (it allocates one entry per
+// number up to the highest, so a single bogus subsection "4000000000 1"
+// would take hundreds of gigabytes; a file of n bytes cannot hold more
+// than about n objects), the widths of a cross-reference stream's fields,
+// and the row length (/Columns) of a stream's predictor. Such an
+// allocation is a fatal error that recover cannot catch. It scans by hand,
+// reading tokens as the library's lexer does (white space and comments
+// between them, escapes in names): a regular expression over the whole
+// file would cost more than the extraction, and miss what the lexer reads.
+func sizesSane(data []byte) error {
 	limit := int64(len(data)) + 10_000
 	tooMany := func(start, count int64) error {
 		return fmt.Errorf("%w: cross-reference section %d %d names more objects than a file of %d bytes can hold", ErrPDF, start, count, len(data))
@@ -593,8 +596,9 @@ func xrefSane(data []byte) error {
 	}
 	// Cross-reference streams: a table of /Size entries, filled by the
 	// subsections of /Index [start count …], each entry read into a buffer
-	// of the bytes its fields' widths /W [a b c] add up to. Every name is
-	// read, so that an escaped /S#69ze is seen too.
+	// of the bytes its fields' widths /W [a b c] add up to; a predictor's
+	// two buffers of /Columns bytes. Every name is read, so that an
+	// escaped /S#69ze is seen too.
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '/')
 		if j < 0 {
@@ -607,6 +611,11 @@ func xrefSane(data []byte) error {
 			tok, _ := pdfToken(data, end)
 			if n, ok := pdfInt(tok); ok && (n < 0 || n > limit) {
 				return tooMany(0, n)
+			}
+		case "Columns":
+			tok, _ := pdfToken(data, end)
+			if n, ok := pdfInt(tok); ok && (n < 0 || n > maxColumns) {
+				return fmt.Errorf("%w: a stream's rows of %d bytes (/Columns) are longer than %d", ErrPDF, n, maxColumns)
 			}
 		case "W":
 			tok, k := pdfToken(data, end)
@@ -646,6 +655,10 @@ func xrefSane(data []byte) error {
 		}
 	}
 }
+
+// maxColumns bounds the row length of a stream's predictor: 16 MiB, a
+// row of an image four million pixels wide.
+const maxColumns = 16 << 20
 
 // xrefTableFits reads the cross-reference table that starts at data[i]
 // as the library does (subsections of a "start count" header and count

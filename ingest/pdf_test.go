@@ -769,7 +769,7 @@ func TestSplitRunningPieces(t *testing.T) {
 	}
 }
 
-func TestXrefSane(t *testing.T) {
+func TestSizesSane(t *testing.T) {
 	good, err := os.ReadFile(filepath.Join(pdfDir, "bulletin-2021-014.gopdf.pdf"))
 	if err != nil {
 		t.Fatal(err)
@@ -796,11 +796,13 @@ func TestXrefSane(t *testing.T) {
 		{"xref stream size after a comment", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size % c\n 900000000 /W [1 2 1] >>"), false},
 		{"xref stream index with ] in a comment", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 5 /Index [0 1 % ]\n 900000000 2] >>"), false},
 		{"xref stream fields wider than the file", []byte("%PDF-1.5\n1 0 obj\n<< /Type /XRef /Size 2 /W [9000000000000 1 1] /Length 0 >>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n"), false},
+		{"predictor rows longer than any image's", []byte("%PDF-1.4\n4 0 obj\n<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Col#75mns 900000000000 >> /Length 9 >>\nstream\n"), false},
+		{"predictor rows of an ordinary image", []byte("%PDF-1.4\n4 0 obj\n<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 9920 >> /Length 9 >>\nstream\n"), true},
 		{"xref stream index, then a name", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 5 /Index [0 5 /X] /W [1 2 1] >>"), true},
 	}
 	for _, tt := range tests {
-		if err := xrefSane(tt.data); (err == nil) != tt.ok {
-			t.Errorf("%s: xrefSane = %v, want ok=%v", tt.name, err, tt.ok)
+		if err := sizesSane(tt.data); (err == nil) != tt.ok {
+			t.Errorf("%s: sizesSane = %v, want ok=%v", tt.name, err, tt.ok)
 		}
 	}
 }

@@ -73,13 +73,19 @@ func SelfReferencingObjectStream() []byte {
 	return p.end(xrefAt)
 }
 
-// LoopingPrev is a one-page PDF whose trailer's /Prev points back at its
-// own cross-reference table: a reader that follows the chain never ends.
-func LoopingPrev() []byte {
+// blankPage starts a PDF 1.4 of one blank page: objects 1 to 3.
+func blankPage() *pdfBuilder {
 	p := newPDF("1.4")
 	p.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
 	p.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
 	p.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+	return p
+}
+
+// LoopingPrev is a one-page PDF whose trailer's /Prev points back at its
+// own cross-reference table: a reader that follows the chain never ends.
+func LoopingPrev() []byte {
+	p := blankPage()
 	at := p.b.Len()
 	return p.end(p.xrefTable(4, fmt.Sprintf("/Root 1 0 R /Prev %d", at)))
 }
@@ -115,10 +121,7 @@ func SharedContentStream(pages, streamBytes int) []byte {
 // process. A check that reads the table line by line sees three fields on
 // that line and no header.
 func CommentedXrefHeader() []byte {
-	p := newPDF("1.4")
-	p.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
-	p.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	p.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+	p := blankPage()
 	at := p.b.Len()
 	fmt.Fprintf(&p.b, "xref\n0 4\n0000000000 65535 f \n")
 	for n := 1; n < 4; n++ {

@@ -570,8 +570,8 @@ func (x *pdfExtractor) layoutPage(ref pageRef, i int) ([]visualLine, int, bool, 
 // the cross-reference tables and streams (it allocates one entry per
 // number up to the highest, so a single bogus subsection "4000000000 1"
 // would take hundreds of gigabytes; a file of n bytes cannot hold more
-// than about n objects), the widths of a cross-reference stream's fields,
-// and the row length (/Columns) of a stream's predictor. Such an
+// than about n objects), the widths of a cross-reference stream's fields
+// (/W) and the row length (/Columns) of a stream's predictor. Such an
 // allocation is a fatal error that recover cannot catch. It scans by hand,
 // reading tokens as the library's lexer does (white space and comments
 // between them, escapes in names): a regular expression over the whole
@@ -622,6 +622,10 @@ func sizesSane(data []byte) error {
 			if string(tok) != "[" {
 				continue
 			}
+			// A CID font's /W of glyph widths is a /W too, a run of CIDs
+			// and widths below 65,536 each, so the bound is not the
+			// file's size but what a bogus stream may make the library
+			// allocate.
 			var total int64
 			for {
 				tok, k = pdfToken(data, k)
@@ -629,8 +633,8 @@ func sizesSane(data []byte) error {
 				if !ok {
 					break
 				}
-				if w < 0 || w > limit-total {
-					return fmt.Errorf("%w: cross-reference stream fields /W wider than a file of %d bytes", ErrPDF, len(data))
+				if w > maxWidths-max(total, 0) {
+					return fmt.Errorf("%w: cross-reference stream fields (/W) wider than %d bytes together", ErrPDF, maxWidths)
 				}
 				total += w
 			}
@@ -657,8 +661,15 @@ func sizesSane(data []byte) error {
 }
 
 // maxColumns bounds the row length of a stream's predictor: 16 MiB, a
-// row of an image four million pixels wide.
-const maxColumns = 16 << 20
+// row of an image four million pixels wide. maxWidths bounds the sum of a
+// run of numbers after /W, for the buffer of a cross-reference stream's
+// entry: 256 MiB, where a stream's fields take a few bytes and a CID
+// font's widths, thousands of ranges of CIDs below 65,536, add up to
+// less.
+const (
+	maxColumns = 16 << 20
+	maxWidths  = 256 << 20
+)
 
 // xrefTableFits reads the cross-reference table that starts at data[i]
 // as the library does (subsections of a "start count" header and count

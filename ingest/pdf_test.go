@@ -798,6 +798,8 @@ func TestSizesSane(t *testing.T) {
 		{"xref stream fields wider than the file", []byte("%PDF-1.5\n1 0 obj\n<< /Type /XRef /Size 2 /W [9000000000000 1 1] /Length 0 >>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n"), false},
 		{"predictor rows longer than any image's", []byte("%PDF-1.4\n4 0 obj\n<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Col#75mns 900000000000 >> /Length 9 >>\nstream\n"), false},
 		{"predictor rows of an ordinary image", []byte("%PDF-1.4\n4 0 obj\n<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 9920 >> /Length 9 >>\nstream\n"), true},
+		{"a CID font's widths, one range over every CID", []byte("%PDF-1.4\n4 0 obj\n<< /Type /Font /Subtype /CIDFontType0 /W [0 65535 1000] >>\nendobj\n"), true},
+		{"a CID font's widths, thousands of ranges", append(append([]byte("%PDF-1.4\n4 0 obj\n<< /Type /Font /Subtype /CIDFontType0 /W ["), bytes.Repeat([]byte("30000 31000 1000 "), 2000)...), "] >>\nendobj\n"...), true},
 		{"xref stream index, then a name", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 5 /Index [0 5 /X] /W [1 2 1] >>"), true},
 	}
 	for _, tt := range tests {

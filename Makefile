@@ -58,11 +58,22 @@ FUZZ_TARGETS := \
 	server:FuzzKWIC
 
 ## fuzz: each fuzz target for FUZZTIME, each new input minimised for at
-## most FUZZMINIMIZE.
+## most FUZZMINIMIZE; it stops at the first finding. A target that fails
+## only with "context deadline exceeded" as its time ends, writing no
+## input, met a race in Go's fuzzing (go.dev/issue/75804, fixed in Go
+## 1.27), not a finding: that is said, and the next target runs.
 fuzz:
-	@for t in $(FUZZ_TARGETS); do \
+	@out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
+	for t in $(FUZZ_TARGETS); do \
 		echo "$(GO) test ./$${t%%:*} -fuzz $${t##*:}"; \
-		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) || exit 1; \
+		if $(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) >"$$out" 2>&1; then \
+			tail -n 2 "$$out"; \
+		elif grep -qx '    context deadline exceeded' "$$out" && ! grep -q 'Failing input written' "$$out"; then \
+			tail -n 6 "$$out"; \
+			echo "$$t: stopped by Go's fuzzing deadline race (go.dev/issue/75804), no input written: not a finding"; \
+		else \
+			cat "$$out"; exit 1; \
+		fi; \
 	done
 
 ## bench: the benchmarks, 5 runs each.

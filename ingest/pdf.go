@@ -663,12 +663,13 @@ func sizesSane(data []byte) error {
 // maxColumns bounds the row length of a stream's predictor: 16 MiB, a
 // row of an image four million pixels wide. maxWidths bounds the sum of a
 // run of numbers after /W, for the buffer of a cross-reference stream's
-// entry: 256 MiB, where a stream's fields take a few bytes and a CID
-// font's widths, thousands of ranges of CIDs below 65,536, add up to
-// less.
+// entry: 1 GiB, where a stream's fields take a few bytes and a CID font's
+// widths, ranges "first last width" of CIDs below 65,536, reach it only
+// past 8,000 ranges at the top of the CIDs (a worker, bounded to 1 GiB,
+// fails such a buffer; it is not fatal to a process that can have it).
 const (
 	maxColumns = 16 << 20
-	maxWidths  = 256 << 20
+	maxWidths  = 1 << 30
 )
 
 // xrefTableFits reads the cross-reference table that starts at data[i]

@@ -795,7 +795,7 @@ func TestSizesSane(t *testing.T) {
 		{"xref stream size escaped", []byte("%PDF-1.5\n1 0 obj << /Type /X#52ef /S#69ze 900000000 /W [1 2 1] >>"), false},
 		{"xref stream size after a comment", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size % c\n 900000000 /W [1 2 1] >>"), false},
 		{"xref stream index with ] in a comment", []byte("%PDF-1.5\n1 0 obj << /Type /XRef /Size 5 /Index [0 1 % ]\n 900000000 2] >>"), false},
-		{"xref stream fields wider than the file", []byte("%PDF-1.5\n1 0 obj\n<< /Type /XRef /Size 2 /W [9000000000000 1 1] /Length 0 >>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n"), false},
+		{"xref stream fields wider than any buffer", []byte("%PDF-1.5\n1 0 obj\n<< /Type /XRef /Size 2 /W [9000000000000 1 1] /Length 0 >>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n"), false},
 		{"predictor rows longer than any image's", []byte("%PDF-1.4\n4 0 obj\n<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Col#75mns 900000000000 >> /Length 9 >>\nstream\n"), false},
 		{"predictor rows of an ordinary image", []byte("%PDF-1.4\n4 0 obj\n<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 9920 >> /Length 9 >>\nstream\n"), true},
 		{"a CID font's widths, one range over every CID", []byte("%PDF-1.4\n4 0 obj\n<< /Type /Font /Subtype /CIDFontType0 /W [0 65535 1000] >>\nendobj\n"), true},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -608,52 +609,37 @@ func sizesSane(data []byte) error {
 		i = end
 		switch string(name) {
 		case "Size":
-			tok, _ := pdfToken(data, end)
-			if n, ok := pdfInt(tok); ok && (n < 0 || n > limit) {
+			if n, ok := pdfIntAt(data, end); ok && (n < 0 || n > limit) {
 				return tooMany(0, n)
 			}
 		case "Columns":
-			tok, _ := pdfToken(data, end)
-			if n, ok := pdfInt(tok); ok && (n < 0 || n > maxColumns) {
+			if n, ok := pdfIntAt(data, end); ok && (n < 0 || n > maxColumns) {
 				return fmt.Errorf("%w: a stream's rows of %d bytes (/Columns) are longer than %d", ErrPDF, n, maxColumns)
 			}
 		case "W":
-			tok, k := pdfToken(data, end)
-			if string(tok) != "[" {
-				continue
-			}
 			// A CID font's /W of glyph widths is a /W too, a run of CIDs
 			// and widths below 65,536 each, so the bound is not the
 			// file's size but what a bogus stream may make the library
 			// allocate.
 			var total int64
-			for {
-				tok, k = pdfToken(data, k)
-				w, ok := pdfInt(tok)
-				if !ok {
-					break
-				}
+			for w := range pdfArrayInts(data, end) {
 				if w > maxWidths-max(total, 0) {
 					return fmt.Errorf("%w: cross-reference stream fields (/W) wider than %d bytes together", ErrPDF, maxWidths)
 				}
 				total += w
 			}
 		case "Index":
-			tok, k := pdfToken(data, end)
-			if string(tok) != "[" {
-				continue
-			}
-			for {
-				var t1, t2 []byte
-				t1, k = pdfToken(data, k)
-				t2, k = pdfToken(data, k)
-				start, ok1 := pdfInt(t1)
-				count, ok2 := pdfInt(t2)
-				if !ok1 || !ok2 {
-					break // the library stops at a pair that is not one
+			// Pairs of start and count; the library stops at a pair
+			// that is not one.
+			var start int64
+			pair := false
+			for n := range pdfArrayInts(data, end) {
+				if pair = !pair; pair {
+					start = n
+					continue
 				}
-				if start < 0 || count < 0 || start > limit-count {
-					return tooMany(start, count)
+				if start < 0 || n < 0 || start > limit-n {
+					return tooMany(start, n)
 				}
 			}
 		}
@@ -744,6 +730,30 @@ func pdfInt(tok []byte) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(string(tok), 10, 64)
 	return n, err == nil
+}
+
+// pdfIntAt reads the token at data[i] as an integer (pdfToken, pdfInt).
+func pdfIntAt(data []byte, i int) (int64, bool) {
+	tok, _ := pdfToken(data, i)
+	return pdfInt(tok)
+}
+
+// pdfArrayInts yields the integers that open the array at data[i], up to
+// the first token that is not one; nothing when no array starts there.
+func pdfArrayInts(data []byte, i int) iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		tok, k := pdfToken(data, i)
+		if string(tok) != "[" {
+			return
+		}
+		for {
+			tok, k = pdfToken(data, k)
+			n, ok := pdfInt(tok)
+			if !ok || !yield(n) {
+				return
+			}
+		}
+	}
 }
 
 // pdfName reads the name whose text starts at data[i] (after its /) as

@@ -104,6 +104,8 @@ type Pool struct {
 	idle  []*proc
 	// started counts the workers started.
 	started int
+	// filesPerWorker is the most files a worker reads (keep).
+	filesPerWorker int
 }
 
 // A worker is replaced once it has read filesPerWorker files, or sooner
@@ -118,10 +120,10 @@ const (
 	heldShare      = 4
 )
 
-// keepWorker reports whether a worker that has read files files and holds
-// held bytes reads the next file too, under limits lim.
-func keepWorker(files int, held uint64, lim Limits) bool {
-	return files < filesPerWorker && held <= uint64(lim.Memory)/heldShare
+// keep reports whether a worker that has read files files and holds held
+// bytes reads the next file too.
+func (p *Pool) keep(files int, held uint64) bool {
+	return files < p.filesPerWorker && held <= uint64(p.cfg.Limits.Memory)/heldShare
 }
 
 // NewPool returns a pool that starts workers as files come; none runs yet.
@@ -131,7 +133,7 @@ func NewPool(cfg Config) *Pool {
 	if cfg.Themes == nil {
 		cfg.Themes = ingest.DefaultTaxonomy()
 	}
-	return &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers)}
+	return &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), filesPerWorker: filesPerWorker}
 }
 
 // ReadFile reads the bulletin file at path in a worker, like
@@ -151,10 +153,10 @@ func (p *Pool) ReadFile(ctx context.Context, path string) ingest.FileResult {
 		return ingest.FileResult{Path: path, Err: fmt.Errorf("%s: %w", path, err)}
 	}
 	r, healthy := w.read(ctx, path, p.cfg.Limits)
-	if w.files++; healthy && keepWorker(w.files, w.held, p.cfg.Limits) {
+	if w.files++; healthy && p.keep(w.files, w.held) {
 		p.put(w)
 	} else {
-		w.kill()
+		w.retire()
 	}
 	if r.Issue != nil {
 		p.cfg.Themes.TagIssue(r.Issue)
@@ -387,6 +389,18 @@ func (w *proc) stop() error {
 		return fmt.Errorf("worker %d: %s", w.cmd.Process.Pid, ee)
 	}
 	return err
+}
+
+// retire ends a worker after a file, killed already or not. One that
+// answered the file is stopped as at the end of a run, so that it writes
+// its CPU profile, and then whatever it left running (a process of a PDF
+// call it abandoned) is killed.
+func (w *proc) retire() {
+	if w.waited {
+		return
+	}
+	_ = w.stop() // the file's answer is in; how the worker exits changes nothing
+	killGroup(w.cmd)
 }
 
 // kill ends the worker and whatever it started, and reaps it.

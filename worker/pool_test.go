@@ -174,7 +174,9 @@ func TestPoolCPUProfile(t *testing.T) {
 	cfg := testConfig(Limits{}, 1)
 	cfg.CPUProfile = filepath.Join(t.TempDir(), "cpu")
 	p := NewPool(cfg)
-	for range 3 {
+	// A worker replaced after its second file writes its profile too.
+	p.filesPerWorker = 2
+	for range 5 {
 		if r := p.ReadFile(context.Background(), "../testdata/sample/bulletin-2021-014.txt"); r.Err != nil {
 			t.Fatal(r.Err)
 		}
@@ -182,26 +184,27 @@ func TestPoolCPUProfile(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if p.started != 1 {
-		t.Errorf("%d workers started for 3 files, want 1", p.started)
+	if p.started != 3 {
+		t.Errorf("%d workers started for 5 files, 2 a worker, want 3", p.started)
 	}
 	profiles, _ := filepath.Glob(cfg.CPUProfile + ".worker-*")
-	if len(profiles) != 1 {
-		t.Fatalf("profiles %q, want one", profiles)
+	if len(profiles) != p.started {
+		t.Fatalf("profiles %q, want one for each of %d workers", profiles, p.started)
 	}
-	f, err := os.Open(profiles[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	// A profile is gzipped protocol buffers; go tool pprof reads it
-	// (cmd/jianbao's TestProfiles).
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", profiles[0], err)
-	}
-	if n, err := io.Copy(io.Discard, z); err != nil || n == 0 {
-		t.Errorf("%s: %d bytes, %v", profiles[0], n, err)
+	for _, path := range profiles {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A profile is gzipped protocol buffers; go tool pprof reads it
+		// (cmd/jianbao's TestProfiles).
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+		} else if n, err := io.Copy(io.Discard, z); err != nil || n == 0 {
+			t.Errorf("%s: %d bytes, %v", path, n, err)
+		}
+		f.Close()
 	}
 }
 
@@ -216,7 +219,7 @@ func heldOf(procs []*proc) []uint64 {
 // TestKeepWorker: a worker reads on until it has read filesPerWorker
 // files or holds more than a heldShare of its memory bound.
 func TestKeepWorker(t *testing.T) {
-	lim := Limits{Memory: 1 << 30}
+	p := NewPool(Config{Limits: Limits{Memory: 1 << 30}})
 	for _, c := range []struct {
 		files int
 		held  uint64
@@ -229,8 +232,8 @@ func TestKeepWorker(t *testing.T) {
 		{1, 256<<20 + 1, false},
 		{1, 0, true}, // a Go that does not say
 	} {
-		if got := keepWorker(c.files, c.held, lim); got != c.want {
-			t.Errorf("keepWorker(%d files, %d bytes) = %v, want %v", c.files, c.held, got, c.want)
+		if got := p.keep(c.files, c.held); got != c.want {
+			t.Errorf("keep(%d files, %d bytes) = %v, want %v", c.files, c.held, got, c.want)
 		}
 	}
 }

@@ -97,6 +97,7 @@ applies a taxonomy to what is already in the index.`,
 }
 
 func runIngest(cmd *cobra.Command, a *app, opts ingestOptions) error {
+	defer collectLess(writeGCPercent, writeMemoryLimit)()
 	if err := opts.read.check(); err != nil {
 		return err
 	}

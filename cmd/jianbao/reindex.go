@@ -41,6 +41,7 @@ only when it is complete.`,
 }
 
 func runReindex(ctx context.Context, a *app, opts reindexOptions) error {
+	defer collectLess(writeGCPercent, writeMemoryLimit)()
 	words, err := readDict(opts.dict)
 	if err != nil {
 		return err

@@ -153,10 +153,17 @@ func (p *Pool) ReadFile(ctx context.Context, path string) ingest.FileResult {
 		return ingest.FileResult{Path: path, Err: fmt.Errorf("%s: %w", path, err)}
 	}
 	r, healthy := w.read(ctx, path, p.cfg.Limits)
-	if w.files++; healthy && p.keep(w.files, w.held) {
+	switch w.files++; {
+	case !healthy:
+		w.kill()
+	case p.keep(w.files, w.held):
 		p.put(w)
-	} else {
-		w.retire()
+	default:
+		// Replaced: it ends as at the end of a run, writing its CPU
+		// profile. The file's answer is in, whatever its exit says.
+		if err := w.stop(); err != nil && p.cfg.Log != nil {
+			p.cfg.Log.Warn("replacing a worker", "err", err)
+		}
 	}
 	if r.Issue != nil {
 		p.cfg.Themes.TagIssue(r.Issue)
@@ -389,18 +396,6 @@ func (w *proc) stop() error {
 		return fmt.Errorf("worker %d: %s", w.cmd.Process.Pid, ee)
 	}
 	return err
-}
-
-// retire ends a worker after a file, killed already or not. One that
-// answered the file is stopped as at the end of a run, so that it writes
-// its CPU profile, and then whatever it left running (a process of a PDF
-// call it abandoned) is killed.
-func (w *proc) retire() {
-	if w.waited {
-		return
-	}
-	_ = w.stop() // the file's answer is in; how the worker exits changes nothing
-	killGroup(w.cmd)
 }
 
 // kill ends the worker and whatever it started, and reaps it.

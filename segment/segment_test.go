@@ -153,6 +153,27 @@ func TestCutMatchesGse(t *testing.T) {
 	}
 }
 
+// TestTokenInfo: what cut knows of a token found at its place in the
+// dictionary (the fast path) is what it measures of the same token
+// elsewhere (the fallback, for a gse that would copy its tokens), for every
+// token of the built-in dictionaries and of a user word.
+func TestTokenInfo(t *testing.T) {
+	s := newSegmenter(t, Word{Text: "街坊议事厅", Freq: 100000})
+	for name, d := range map[string]*dictionary{"builtin": builtin().dictionary, "user": s.user} {
+		if len(d.info) != len(d.dict.Tokens) || len(d.info) == 0 {
+			t.Fatalf("%s: %d infos for %d tokens", name, len(d.info), len(d.dict.Tokens))
+		}
+		for i := range d.dict.Tokens {
+			tok := &d.dict.Tokens[i]
+			copied := *tok
+			fast, slow := d.infoOf(tok), d.infoOf(&copied)
+			if fast != d.info[i] || slow != fast {
+				t.Fatalf("%s: token %q: in place %+v, copied %+v, indexed %+v", name, tok.Text(), fast, slow, d.info[i])
+			}
+		}
+	}
+}
+
 // gseCut cuts text with gse's Segment over the built-in dictionaries,
 // taking each word from text at gse's offsets.
 func gseCut(text string) []string {

@@ -43,7 +43,7 @@ const (
 var keywordFields = []string{fIssueID, fDate, fYear, fSection, fOrg, fDistrict, fMention, fOrganis, fOrgType, fTheme, fSpecial}
 
 // newMapping returns the index mapping: a static mapping of the fields
-// above, with doc values only where sorting needs them and nothing in the
+// above, with doc values only where sorting needs them and without the
 // composite _all field.
 func newMapping() *mapping.IndexMappingImpl {
 	kw := func(docValues bool) *mapping.FieldMapping {
@@ -104,6 +104,9 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fHit, stored())
 	doc.AddFieldMappingsAt(fMatch, stored())
 	doc.AddFieldMappingsAt(fPatch, stored())
+	// No field is in the composite field _all, and no query reads it:
+	// disabled, bleve adds none to each document for its segments to walk.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc

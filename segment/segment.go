@@ -348,9 +348,10 @@ type dictionary struct {
 
 // infoOf returns what cut needs of t, a token of d.dict. gse's
 // LookupTokens gives pointers into d.dict.Tokens: the token's place there,
-// from its address and checked, finds its info at once, where a map keyed
-// by pointer spent a fifth of the cut hashing. A token found elsewhere
-// (a gse that copies its tokens) is measured as index measures it.
+// computed from its address and checked, finds its info at once, where a
+// map keyed by pointer spent a fifth of the cut hashing. A token that is
+// not in that slice (a gse that copied its tokens) is measured from its
+// text and frequency, as index measures every token: slower, not wrong.
 func (d *dictionary) infoOf(t *gse.Token) tokenInfo {
 	if len(d.dict.Tokens) > 0 {
 		off := uintptr(unsafe.Pointer(t)) - uintptr(unsafe.Pointer(&d.dict.Tokens[0]))
